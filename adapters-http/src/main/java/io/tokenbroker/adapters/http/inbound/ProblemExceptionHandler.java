@@ -1,0 +1,63 @@
+package io.tokenbroker.adapters.http.inbound;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.tokenbroker.application.port.in.ConnectionNotFoundException;
+import io.tokenbroker.application.port.in.TokenUnavailableException;
+import io.tokenbroker.application.port.out.UpstreamException;
+import io.tokenbroker.domain.connection.InvalidIdentifierException;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps the core's typed failures to problem+json, once, at the edge. Micronaut's own, more specific handlers
+ * still take the framework's exceptions; whatever else reaches this handler is a bug and becomes a 500 whose body
+ * says nothing about it.
+ */
+@Singleton
+@Produces(Problems.MEDIA_TYPE)
+@Requires(classes = {RuntimeException.class, ExceptionHandler.class})
+public final class ProblemExceptionHandler implements ExceptionHandler<RuntimeException, HttpResponse<?>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, RuntimeException exception) {
+        if (exception instanceof ConnectionNotFoundException) {
+            return Problems.response(request, HttpStatus.NOT_FOUND, "connection-not-found", "Connection not found",
+                    "No connection is registered under this tenant and name.");
+        }
+        if (exception instanceof InvalidIdentifierException invalid) {
+            return Problems.response(request, HttpStatus.BAD_REQUEST, "invalid-identifier", "Invalid identifier",
+                    invalid.getMessage());
+        }
+        if (exception instanceof InvalidRequestException invalid) {
+            return Problems.response(request, HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                    invalid.getMessage());
+        }
+        if (exception instanceof UpstreamException.Rejected rejected) {
+            return Problems.response(request, HttpStatus.BAD_GATEWAY, "upstream-rejected",
+                    "The provider refused to issue a token",
+                    "The provider's token endpoint refused: " + rejected.errorCode().orElse("unknown")
+                            + ". Check the connection's credentials.");
+        }
+        if (exception instanceof UpstreamException.Unavailable unavailable) {
+            return Problems.withRetryAfter(Problems.response(request, HttpStatus.SERVICE_UNAVAILABLE,
+                    "upstream-unavailable", "The provider is unavailable",
+                    "The provider's token endpoint failed: " + unavailable.errorCode().orElse("unknown") + "."),
+                    unavailable.retryAfter());
+        }
+        if (exception instanceof TokenUnavailableException busy) {
+            return Problems.withRetryAfter(Problems.response(request, HttpStatus.SERVICE_UNAVAILABLE,
+                    "token-unavailable", "No token available yet", busy.getMessage()), busy.retryAfter());
+        }
+        LOG.error("unhandled failure on {} {}", request.getMethodName(), request.getPath(), exception);
+        return Problems.response(request, HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+                "The broker failed unexpectedly; the failure is in its log.");
+    }
+}

@@ -1,0 +1,196 @@
+package io.tokenbroker.adapters.http.sandbox;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real OAuth2 token endpoint for newcomers, tests and benchmarks, on loopback only: client credentials and
+ * (rotating) refresh token grants with {@code client_secret_basic} or {@code client_secret_post}, short-lived
+ * opaque tokens, and a count of the token requests it served ({@code GET /stats}).
+ */
+public final class SandboxUpstream implements AutoCloseable {
+
+    /** Where tokens are asked for. */
+    public static final String TOKEN_PATH = "/oauth/token";
+    /** Where the request count is read. */
+    public static final String STATS_PATH = "/stats";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String clientId;
+    private final String clientSecret;
+    private final Duration tokenLifetime;
+    private final AtomicLong tokenRequests = new AtomicLong();
+    private final AtomicLong issued = new AtomicLong();
+    private final Set<String> liveRefreshTokens = ConcurrentHashMap.newKeySet();
+    private final SecureRandom random = new SecureRandom();
+
+    private SandboxUpstream(int port, String clientId, String clientSecret, Duration tokenLifetime) throws IOException {
+        // Without it the JDK server delays small responses by ~40 ms (Nagle + delayed ACK); read once per JVM.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.tokenLifetime = tokenLifetime;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        this.executor = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "sandbox-upstream");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext(TOKEN_PATH, this::token);
+        server.createContext(STATS_PATH, this::stats);
+        server.start();
+    }
+
+    /**
+     * Starts on {@code port} (0 picks a free one) for one client.
+     *
+     * @param tokenLifetime the {@code expires_in} of every token it issues
+     */
+    public static SandboxUpstream start(int port, String clientId, String clientSecret, Duration tokenLifetime)
+            throws IOException {
+        return new SandboxUpstream(port, clientId, clientSecret, tokenLifetime);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public URI tokenUrl() {
+        return URI.create("http://127.0.0.1:" + port() + TOKEN_PATH);
+    }
+
+    public URI statsUrl() {
+        return URI.create("http://127.0.0.1:" + port() + STATS_PATH);
+    }
+
+    /** How many requests reached the token endpoint, good or bad. */
+    public long tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    /** Registers a refresh token the sandbox will accept once, as if a user had authorised the client. */
+    public String issueRefreshToken() {
+        String refreshToken = "sbx_rt_" + randomPart();
+        liveRefreshTokens.add(refreshToken);
+        return refreshToken;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            tokenRequests.incrementAndGet();
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                send(exchange, 405, "{\"error\":\"invalid_request\"}");
+                return;
+            }
+            Map<String, String> form = parseForm(new String(exchange.getRequestBody().readAllBytes(),
+                    StandardCharsets.UTF_8));
+            if (!authenticated(exchange, form)) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"sandbox\"");
+                send(exchange, 401, "{\"error\":\"invalid_client\"}");
+                return;
+            }
+            String grantType = form.getOrDefault("grant_type", "");
+            String refreshToken = null;
+            if ("refresh_token".equals(grantType)) {
+                // Rotation: each refresh token works once, as with Intuit; the answer carries its successor.
+                if (!liveRefreshTokens.remove(form.getOrDefault("refresh_token", ""))) {
+                    send(exchange, 400, "{\"error\":\"invalid_grant\"}");
+                    return;
+                }
+                refreshToken = issueRefreshToken();
+            } else if (!"client_credentials".equals(grantType)) {
+                send(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
+                return;
+            }
+            String accessToken = "sbx_at_" + issued.incrementAndGet() + "_" + randomPart();
+            StringBuilder body = new StringBuilder("{\"access_token\":\"").append(accessToken)
+                    .append("\",\"token_type\":\"Bearer\",\"expires_in\":").append(tokenLifetime.toSeconds());
+            if (refreshToken != null) {
+                body.append(",\"refresh_token\":\"").append(refreshToken).append('"');
+            }
+            if (form.containsKey("scope")) {
+                body.append(",\"scope\":\"").append(form.get("scope").replaceAll("[^A-Za-z0-9 ._:/-]", ""))
+                        .append('"');
+            }
+            send(exchange, 200, body.append('}').toString());
+        }
+    }
+
+    private void stats(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            send(exchange, 200, "{\"token_requests\":" + tokenRequests.get() + "}");
+        }
+    }
+
+    private boolean authenticated(HttpExchange exchange, Map<String, String> form) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization != null && authorization.startsWith("Basic ")) {
+            String pair;
+            try {
+                pair = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException notBase64) {
+                return false;
+            }
+            int colon = pair.indexOf(':');
+            return colon > 0 && clientId.equals(decode(pair.substring(0, colon)))
+                    && clientSecret.equals(decode(pair.substring(colon + 1)));
+        }
+        return clientId.equals(form.get("client_id")) && clientSecret.equals(form.get("client_secret"));
+    }
+
+    private String randomPart() {
+        byte[] bytes = new byte[18];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static Map<String, String> parseForm(String body) {
+        Map<String, String> form = new HashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+            }
+        }
+        return form;
+    }
+
+    private static String decode(String value) {
+        return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

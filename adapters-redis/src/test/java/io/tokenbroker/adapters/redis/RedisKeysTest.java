@@ -1,0 +1,35 @@
+package io.tokenbroker.adapters.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.tokenbroker.domain.connection.ConnectionKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RedisKeysTest {
+
+    private final RedisKeys keys = new RedisKeys("tb");
+    private final ConnectionKey acmeCrm = ConnectionKey.of("acme", "crm");
+
+    @Test
+    void everyKeyOfAConnectionSharesOneHashTag() {
+        assertEquals("tb:{acme:crm}:token", keys.token(acmeCrm));
+        assertEquals("tb:{acme:crm}:lease", keys.lease(acmeCrm));
+        assertEquals("tb:{acme:crm}:fence", keys.fence(acmeCrm));
+        assertEquals("tb:{acme:crm}:events", keys.channel(acmeCrm));
+    }
+
+    @Test
+    void connectionsOfDifferentTenantsNeverShareAKey() {
+        assertEquals("tb:{a.b:c}:token", keys.token(ConnectionKey.of("a.b", "c")));
+        assertEquals("tb:{a:b.c}:token", keys.token(ConnectionKey.of("a", "b.c")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "tb:x", "{tb}", "with space", "123456789012345678901234567890123"})
+    void aPrefixThatCouldBreakTheLayoutIsRefused(String prefix) {
+        assertThrows(IllegalArgumentException.class, () -> new RedisKeys(prefix));
+    }
+}

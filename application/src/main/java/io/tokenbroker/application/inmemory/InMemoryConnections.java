@@ -1,0 +1,55 @@
+package io.tokenbroker.application.inmemory;
+
+import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.domain.connection.Connection;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/** Connections of the embedded default; gone when the process ends. */
+public final class InMemoryConnections implements Connections {
+
+    private record Stored(Connection connection, Optional<Instant> refreshTokenExpiresAt, long fence) {
+    }
+
+    private final ConcurrentMap<ConnectionKey, Stored> stored = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<Connection> find(ConnectionKey key) {
+        return Optional.ofNullable(stored.get(key)).map(Stored::connection);
+    }
+
+    @Override
+    public boolean save(Connection connection) {
+        boolean[] created = {false};
+        // A replaced connection keeps its fence: fencing numbers never go backwards.
+        stored.compute(connection.key(), (key, previous) -> {
+            created[0] = previous == null;
+            long fence = previous == null ? 0 : previous.fence();
+            return new Stored(connection, Optional.empty(), fence);
+        });
+        return created[0];
+    }
+
+    @Override
+    public boolean remove(ConnectionKey key) {
+        return stored.remove(key) != null;
+    }
+
+    @Override
+    public boolean saveRotation(ConnectionKey key, Secret refreshToken, Optional<Instant> refreshTokenExpiresAt,
+                                long fence) {
+        boolean[] written = {false};
+        stored.computeIfPresent(key, (k, previous) -> {
+            if (fence <= previous.fence()) {
+                return previous;
+            }
+            written[0] = true;
+            return new Stored(previous.connection().withRefreshToken(refreshToken), refreshTokenExpiresAt, fence);
+        });
+        return written[0];
+    }
+}

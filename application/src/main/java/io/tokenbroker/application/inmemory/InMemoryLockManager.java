@@ -1,0 +1,55 @@
+package io.tokenbroker.application.inmemory;
+
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Leases for a single process. The lease ttl is ignored: a holder that dies takes the whole process, and so every
+ * waiter, with it. A semaphore rather than a lock because a lease need not be closed on the thread that took it.
+ */
+public final class InMemoryLockManager implements LockManager {
+
+    private static final class KeyLock {
+        final Semaphore permit = new Semaphore(1, true);
+        final AtomicLong fence = new AtomicLong();
+    }
+
+    private final ConcurrentMap<ConnectionKey, KeyLock> locks = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait) {
+        KeyLock lock = locks.computeIfAbsent(key, k -> new KeyLock());
+        try {
+            if (!lock.permit.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                return Optional.empty();
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        return Optional.of(new InMemoryLease(key, lock.fence.incrementAndGet(), lock.permit));
+    }
+
+    private record InMemoryLease(ConnectionKey key, long fence, Semaphore permit, AtomicBoolean open)
+            implements Lease {
+
+        InMemoryLease(ConnectionKey key, long fence, Semaphore permit) {
+            this(key, fence, permit, new AtomicBoolean(true));
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                permit.release();
+            }
+        }
+    }
+}

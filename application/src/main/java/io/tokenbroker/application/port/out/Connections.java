@@ -1,0 +1,32 @@
+package io.tokenbroker.application.port.out;
+
+import io.tokenbroker.domain.connection.Connection;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Every tenant's connections, with their secrets. Safe for concurrent use. */
+public interface Connections {
+
+    Optional<Connection> find(ConnectionKey key);
+
+    /**
+     * Creates or replaces the connection.
+     *
+     * @return true if it was created, false if it replaced an existing one
+     */
+    boolean save(Connection connection);
+
+    /** @return true if a connection was removed */
+    boolean remove(ConnectionKey key);
+
+    /**
+     * Stores the refresh token an upstream rotated to, as a compare-and-set on the lease's fencing number: it is
+     * written only if no writer with an equal or higher fence wrote before, so a holder of a superseded lease can
+     * never overwrite a newer refresh token.
+     *
+     * @return true if written; false if refused as stale or if the connection no longer exists
+     */
+    boolean saveRotation(ConnectionKey key, Secret refreshToken, Optional<Instant> refreshTokenExpiresAt, long fence);
+}

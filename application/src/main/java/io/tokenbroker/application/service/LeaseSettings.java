@@ -1,0 +1,26 @@
+package io.tokenbroker.application.service;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * @param ttl     how long a refresh lease outlives a holder that died; longer than the upstream timeout
+ * @param maxWait how long a caller waits for a lease another holder has before giving up with a retryable error
+ */
+public record LeaseSettings(Duration ttl, Duration maxWait) {
+
+    public LeaseSettings {
+        Objects.requireNonNull(ttl, "ttl");
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("the lease ttl must be positive");
+        }
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("the lease wait must not be negative");
+        }
+    }
+
+    public static LeaseSettings defaults() {
+        return new LeaseSettings(Duration.ofSeconds(30), Duration.ofSeconds(15));
+    }
+}

@@ -1,0 +1,89 @@
+package io.tokenbroker.bootstrap;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.json.JsonMapper;
+import io.tokenbroker.adapters.http.upstream.OAuth2TokenIssuer;
+import io.tokenbroker.application.inmemory.InMemoryConnections;
+import io.tokenbroker.application.inmemory.InMemoryLockManager;
+import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
+import io.tokenbroker.application.inmemory.InMemoryTokenStore;
+import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.application.port.out.TokenIssuer;
+import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.application.service.ConnectionService;
+import io.tokenbroker.application.service.GetAccessTokenService;
+import io.tokenbroker.application.service.InvalidateTokenService;
+import io.tokenbroker.bootstrap.config.LeaseConfiguration;
+import io.tokenbroker.bootstrap.config.RefreshConfiguration;
+import io.tokenbroker.bootstrap.config.TokenConfiguration;
+import io.tokenbroker.bootstrap.config.UpstreamConfiguration;
+import jakarta.inject.Singleton;
+import java.net.http.HttpClient;
+import java.time.Clock;
+
+/**
+ * Wires the use cases to their adapters. The core carries no framework annotations, so this is the one place that
+ * says which adapter serves which port: today the in-memory ones (the embedded default).
+ */
+@Factory
+public class TokenBrokerFactory {
+
+    /** How many audit rows the embedded default keeps per connection. */
+    private static final int IN_MEMORY_LOG_CAPACITY = 1_000;
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    TokenStore tokenStore(Clock clock) {
+        return new InMemoryTokenStore(clock);
+    }
+
+    @Singleton
+    LockManager lockManager() {
+        return new InMemoryLockManager();
+    }
+
+    @Singleton
+    Connections connections() {
+        return new InMemoryConnections();
+    }
+
+    @Singleton
+    RefreshLog refreshLog() {
+        return new InMemoryRefreshLog(IN_MEMORY_LOG_CAPACITY);
+    }
+
+    @Singleton
+    TokenIssuer tokenIssuer(JsonMapper json, Clock clock, TokenConfiguration token, UpstreamConfiguration upstream) {
+        // HTTP/1.1: some token endpoints mishandle the h2c upgrade the JDK client would otherwise attempt.
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(upstream.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        return new OAuth2TokenIssuer(http, json, clock, token.expiryRules(), upstream.requestTimeout());
+    }
+
+    @Singleton
+    GetAccessTokenService getAccessToken(TokenStore tokens, Connections connections, TokenIssuer issuer,
+                                         LockManager locks, RefreshLog refreshLog, Clock clock,
+                                         RefreshConfiguration refresh, LeaseConfiguration lease) {
+        return new GetAccessTokenService(tokens, connections, issuer, locks, refreshLog, clock, refresh.policy(),
+                lease.settings());
+    }
+
+    @Singleton
+    InvalidateTokenService invalidateToken(TokenStore tokens, Connections connections) {
+        return new InvalidateTokenService(tokens, connections);
+    }
+
+    @Singleton
+    ConnectionService connectionService(Connections connections, TokenStore tokens) {
+        return new ConnectionService(connections, tokens);
+    }
+}

@@ -1,0 +1,82 @@
+package io.tokenbroker.bootstrap.demo;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.application.port.in.SaveConnection;
+import io.tokenbroker.bootstrap.config.DemoConfiguration;
+import io.tokenbroker.domain.connection.ClientAuthMethod;
+import io.tokenbroker.domain.connection.Connection;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.ProviderType;
+import io.tokenbroker.domain.connection.Secret;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Demo mode: starts the sandbox upstream in-process, registers {@code demo/sandbox} against it and prints the
+ * requests a newcomer can paste.
+ */
+@Singleton
+@Requires(property = "tokenbroker.demo.enabled", value = "true")
+public class DemoSandbox implements ApplicationEventListener<ServerStartupEvent> {
+
+    /** The demo connection's key. */
+    public static final ConnectionKey KEY = ConnectionKey.of("demo", "sandbox");
+    private static final Logger LOG = LoggerFactory.getLogger(DemoSandbox.class);
+    private static final String CLIENT_ID = "demo-client";
+
+    private final DemoConfiguration configuration;
+    private final SaveConnection saveConnection;
+    private volatile SandboxUpstream sandbox;
+
+    public DemoSandbox(DemoConfiguration configuration, SaveConnection saveConnection) {
+        this.configuration = configuration;
+        this.saveConnection = saveConnection;
+    }
+
+    @Override
+    public void onApplicationEvent(ServerStartupEvent event) {
+        // A fresh secret per run: the sandbox listens on loopback only, but a fixed secret would invite copying.
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        String secret = "demo-" + HexFormat.of().formatHex(random);
+        try {
+            sandbox = SandboxUpstream.start(configuration.port(), CLIENT_ID, secret, configuration.tokenLifetime());
+        } catch (IOException cannotListen) {
+            throw new UncheckedIOException("could not start the sandbox upstream", cannotListen);
+        }
+        saveConnection.save(new SaveConnection.Command(new Connection(KEY, ProviderType.OAUTH2, sandbox.tokenUrl(),
+                CLIENT_ID, Secret.of(secret), List.of("demo.read"), ClientAuthMethod.CLIENT_SECRET_BASIC,
+                Optional.empty())));
+        String base = event.getSource().getURL().toString().replaceAll("/$", "");
+        LOG.info("""
+                Demo mode: sandbox upstream on {}, connection {} registered against it.
+                  Get a token (twice: the second comes from the cache):
+                    curl -s {}/v1/tenants/demo/connections/sandbox/token
+                  See how many token requests reached the sandbox:
+                    curl -s {}""", sandbox.tokenUrl(), KEY, base, sandbox.statsUrl());
+    }
+
+    /** The running sandbox, for tests; empty before the server has started. */
+    public Optional<SandboxUpstream> sandbox() {
+        return Optional.ofNullable(sandbox);
+    }
+
+    @PreDestroy
+    void stop() {
+        SandboxUpstream running = sandbox;
+        if (running != null) {
+            running.close();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.tokenbroker.domain.token;
+
+import java.util.Optional;
+
+/**
+ * The expiry fields exactly as a provider returned them, before anyone guessed their unit.
+ *
+ * @param expiresIn   {@code expires_in} as text: a duration in seconds, or (some providers) an epoch in seconds
+ *                    or milliseconds; a JSON number or a numeric string
+ * @param expiresAt   {@code expires_at} as text: an ISO-8601 instant or an epoch in seconds or milliseconds
+ * @param accessToken the token itself, consulted for a JWT {@code exp} when both fields are absent
+ */
+public record ProviderExpiry(Optional<String> expiresIn, Optional<String> expiresAt, String accessToken) {
+
+    public ProviderExpiry {
+        expiresIn = expiresIn.map(String::strip).filter(text -> !text.isEmpty());
+        expiresAt = expiresAt.map(String::strip).filter(text -> !text.isEmpty());
+    }
+
+    /** Takes the raw JSON values (numbers, strings or null) as a JSON parser hands them over. */
+    public static ProviderExpiry of(Object expiresIn, Object expiresAt, String accessToken) {
+        return new ProviderExpiry(text(expiresIn), text(expiresAt), accessToken);
+    }
+
+    private static Optional<String> text(Object raw) {
+        if (raw instanceof java.math.BigDecimal decimal) {
+            return Optional.of(decimal.toPlainString());
+        }
+        return Optional.ofNullable(raw).map(String::valueOf);
+    }
+}

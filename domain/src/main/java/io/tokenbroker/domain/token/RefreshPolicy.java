@@ -1,0 +1,69 @@
+package io.tokenbroker.domain.token;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * When a cached token may be served and when it should be renewed.
+ *
+ * <p>The hard buffer is never served into: a caller needs time to use the token, and the provider's clock may run
+ * ahead of ours. For tokens shorter than twice the buffer, the buffer shrinks to half the lifetime; otherwise such
+ * a token could never be served at all and every request would go upstream.
+ *
+ * @param hardBuffer       no token is served once it is this close to its expiry (default 60 s)
+ * @param refreshAheadRatio the share of its lifetime after which a token is renewed in the background (default 0.8)
+ */
+public record RefreshPolicy(Duration hardBuffer, double refreshAheadRatio) {
+
+    public static final Duration DEFAULT_HARD_BUFFER = Duration.ofSeconds(60);
+    public static final double DEFAULT_REFRESH_AHEAD_RATIO = 0.8;
+
+    public RefreshPolicy {
+        Objects.requireNonNull(hardBuffer, "hardBuffer");
+        if (hardBuffer.isNegative()) {
+            throw new IllegalArgumentException("the hard buffer must not be negative");
+        }
+        if (!(refreshAheadRatio > 0.0 && refreshAheadRatio <= 1.0)) {
+            throw new IllegalArgumentException("the refresh-ahead ratio must be in (0, 1]");
+        }
+    }
+
+    public static RefreshPolicy defaults() {
+        return new RefreshPolicy(DEFAULT_HARD_BUFFER, DEFAULT_REFRESH_AHEAD_RATIO);
+    }
+
+    /** The buffer applied to this token: the hard buffer, or half its lifetime if that is shorter. */
+    public Duration bufferFor(AccessToken token) {
+        Duration half = token.lifetime().dividedBy(2);
+        return hardBuffer.compareTo(half) <= 0 ? hardBuffer : half;
+    }
+
+    /** The first instant at which the token must no longer be served. */
+    public Instant serveUntil(AccessToken token) {
+        return token.expiresAt().minus(bufferFor(token));
+    }
+
+    /** True while {@code now} lies strictly before {@link #serveUntil}: at exactly the buffer it is not served. */
+    public boolean isServable(AccessToken token, Instant now) {
+        return now.isBefore(serveUntil(token));
+    }
+
+    /** When a background refresh should renew the token; never later than {@link #serveUntil}. */
+    public Instant refreshAheadAt(AccessToken token) {
+        long lifetimeMillis = token.lifetime().toMillis();
+        Instant ahead = token.issuedAt().plusMillis((long) Math.floor(lifetimeMillis * refreshAheadRatio));
+        Instant until = serveUntil(token);
+        return ahead.isBefore(until) ? ahead : until;
+    }
+
+    public boolean isDueForRefresh(AccessToken token, Instant now) {
+        return !now.isBefore(refreshAheadAt(token));
+    }
+
+    /** How long a cache may keep the token from {@code now}; zero once it must not be served. */
+    public Duration cacheTtl(AccessToken token, Instant now) {
+        Duration ttl = Duration.between(now, serveUntil(token));
+        return ttl.isNegative() ? Duration.ZERO : ttl;
+    }
+}
