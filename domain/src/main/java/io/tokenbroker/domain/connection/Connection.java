@@ -30,7 +30,8 @@ public record Connection(
         if (clientId == null || clientId.isBlank()) {
             throw new IllegalArgumentException("client_id must not be blank");
         }
-        if (!tokenUrl.isAbsolute() || !("https".equals(tokenUrl.getScheme()) || "http".equals(tokenUrl.getScheme()))) {
+        if (!tokenUrl.isAbsolute() || tokenUrl.getHost() == null
+                || !("https".equalsIgnoreCase(tokenUrl.getScheme()) || "http".equalsIgnoreCase(tokenUrl.getScheme()))) {
             throw new IllegalArgumentException("token_url must be an absolute http(s) URL");
         }
         scopes = List.copyOf(scopes);

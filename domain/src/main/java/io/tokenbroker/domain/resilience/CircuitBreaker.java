@@ -10,7 +10,8 @@ import java.util.Optional;
  * Closed, open, half-open; moved only by outcomes and the clock. Closed lets every call through and opens after
  * {@code failureThreshold} consecutive failures. Open refuses calls until {@code openDuration} has passed, then
  * becomes half-open and lets exactly one trial call through: its success closes the circuit, its failure opens
- * it again for another full period. Thread-safe.
+ * it again for another full period. A trial that never reports back is replaced by a new one after another open
+ * period. Thread-safe.
  */
 public final class CircuitBreaker {
 
@@ -23,7 +24,7 @@ public final class CircuitBreaker {
 
     private int consecutiveFailures;
     private Instant openedAt;
-    private boolean trialInFlight;
+    private Instant trialStartedAt;
 
     public CircuitBreaker(Clock clock, int failureThreshold, Duration openDuration) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -53,10 +54,13 @@ public final class CircuitBreaker {
             case CLOSED -> true;
             case OPEN -> false;
             case HALF_OPEN -> {
-                if (trialInFlight) {
+                Instant now = clock.instant();
+                // A trial whose outcome never came back (its caller died) must not keep the circuit shut forever:
+                // after another open period the next caller becomes the trial.
+                if (trialStartedAt != null && now.isBefore(trialStartedAt.plus(openDuration))) {
                     yield false;
                 }
-                trialInFlight = true;
+                trialStartedAt = now;
                 yield true;
             }
         };
@@ -65,7 +69,7 @@ public final class CircuitBreaker {
     public synchronized void onSuccess() {
         consecutiveFailures = 0;
         openedAt = null;
-        trialInFlight = false;
+        trialStartedAt = null;
     }
 
     public synchronized void onFailure() {
@@ -73,7 +77,7 @@ public final class CircuitBreaker {
         if (state() == State.HALF_OPEN || consecutiveFailures >= failureThreshold) {
             openedAt = clock.instant();
         }
-        trialInFlight = false;
+        trialStartedAt = null;
     }
 
     public synchronized int consecutiveFailures() {

@@ -13,8 +13,10 @@ import java.util.Optional;
 public record ProviderExpiry(Optional<String> expiresIn, Optional<String> expiresAt, String accessToken) {
 
     public ProviderExpiry {
-        expiresIn = expiresIn.map(String::strip).filter(text -> !text.isEmpty());
-        expiresAt = expiresAt.map(String::strip).filter(text -> !text.isEmpty());
+        // An empty or blank value stays present: the provider sent it, and it must be refused rather than taken for
+        // a missing field (which would quietly grant the default lifetime).
+        expiresIn = expiresIn.map(String::strip);
+        expiresAt = expiresAt.map(String::strip);
     }
 
     /** Takes the raw JSON values (numbers, strings or null) as a JSON parser hands them over. */
@@ -24,7 +26,9 @@ public record ProviderExpiry(Optional<String> expiresIn, Optional<String> expire
 
     private static Optional<String> text(Object raw) {
         if (raw instanceof java.math.BigDecimal decimal) {
-            return Optional.of(decimal.toPlainString());
+            // Plain digits so 1.7E+9 reads as an epoch; but an absurd exponent keeps its short scientific form
+            // (refused cheaply later), as toPlainString() would write out every one of its digits.
+            return Optional.of(Math.abs((long) decimal.scale()) <= 64 ? decimal.toPlainString() : decimal.toString());
         }
         return Optional.ofNullable(raw).map(String::valueOf);
     }

@@ -116,6 +116,15 @@ public record TokenLifetime(Instant issuedAt, Instant expiresAt, Source source) 
         if (number.signum() <= 0) {
             throw new InvalidExpiryException(field, InvalidExpiryException.Reason.NOT_POSITIVE);
         }
+        // Digits before the point, judged before toBigInteger(): that would write out "1E+99999999" digit by digit,
+        // minutes of CPU for eleven characters of input.
+        long integerDigits = (long) number.precision() - number.scale();
+        if (integerDigits <= 0) {
+            return 0;
+        }
+        if (integerDigits > 19) {
+            throw new InvalidExpiryException(field, InvalidExpiryException.Reason.TOO_FAR_AHEAD);
+        }
         try {
             return number.toBigInteger().longValueExact();
         } catch (ArithmeticException tooLarge) {
