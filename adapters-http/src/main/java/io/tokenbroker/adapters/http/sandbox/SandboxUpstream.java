@@ -41,6 +41,7 @@ public final class SandboxUpstream implements AutoCloseable {
     private final AtomicLong issued = new AtomicLong();
     private final Set<String> liveRefreshTokens = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
+    private volatile Duration responseDelay = Duration.ZERO;
 
     private SandboxUpstream(int port, String clientId, String clientSecret, Duration tokenLifetime) throws IOException {
         // Without it the JDK server delays small responses by ~40 ms (Nagle + delayed ACK); read once per JVM.
@@ -49,7 +50,7 @@ public final class SandboxUpstream implements AutoCloseable {
         this.clientSecret = clientSecret;
         this.tokenLifetime = tokenLifetime;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
-        this.executor = Executors.newFixedThreadPool(4, runnable -> {
+        this.executor = Executors.newFixedThreadPool(8, runnable -> {
             Thread thread = new Thread(runnable, "sandbox-upstream");
             thread.setDaemon(true);
             return thread;
@@ -87,6 +88,14 @@ public final class SandboxUpstream implements AutoCloseable {
         return tokenRequests.get();
     }
 
+    /**
+     * Makes every token response take at least {@code delay}, as a real provider's does; benchmarks use it to
+     * measure what a miss costs above the upstream, tests to widen the window in which callers pile up.
+     */
+    public void setResponseDelay(Duration delay) {
+        this.responseDelay = delay;
+    }
+
     /** Registers a refresh token the sandbox will accept once, as if a user had authorised the client. */
     public String issueRefreshToken() {
         String refreshToken = "sbx_rt_" + randomPart();
@@ -103,12 +112,18 @@ public final class SandboxUpstream implements AutoCloseable {
     private void token(HttpExchange exchange) throws IOException {
         try (exchange) {
             tokenRequests.incrementAndGet();
+            delay();
             if (!"POST".equals(exchange.getRequestMethod())) {
                 send(exchange, 405, "{\"error\":\"invalid_request\"}");
                 return;
             }
-            Map<String, String> form = parseForm(new String(exchange.getRequestBody().readAllBytes(),
-                    StandardCharsets.UTF_8));
+            Map<String, String> form;
+            try {
+                form = parseForm(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException malformedEncoding) {
+                send(exchange, 400, "{\"error\":\"invalid_request\"}");
+                return;
+            }
             if (!authenticated(exchange, form)) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"sandbox\"");
                 send(exchange, 401, "{\"error\":\"invalid_client\"}");
@@ -147,6 +162,17 @@ public final class SandboxUpstream implements AutoCloseable {
         }
     }
 
+    private void delay() {
+        long millis = responseDelay.toMillis();
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private boolean authenticated(HttpExchange exchange, Map<String, String> form) {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         if (authorization != null && authorization.startsWith("Basic ")) {
@@ -157,8 +183,12 @@ public final class SandboxUpstream implements AutoCloseable {
                 return false;
             }
             int colon = pair.indexOf(':');
-            return colon > 0 && clientId.equals(decode(pair.substring(0, colon)))
-                    && clientSecret.equals(decode(pair.substring(colon + 1)));
+            try {
+                return colon > 0 && clientId.equals(decode(pair.substring(0, colon)))
+                        && clientSecret.equals(decode(pair.substring(colon + 1)));
+            } catch (IllegalArgumentException malformedEncoding) {
+                return false;
+            }
         }
         return clientId.equals(form.get("client_id")) && clientSecret.equals(form.get("client_secret"));
     }

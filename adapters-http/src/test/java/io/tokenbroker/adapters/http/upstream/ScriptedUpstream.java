@@ -1,0 +1,92 @@
+package io.tokenbroker.adapters.http.upstream;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real HTTP token endpoint whose next answer a test writes, and which remembers the last request it got. Lets
+ * tests produce what the sandbox never does: 5xx, 429, garbage, silence.
+ */
+final class ScriptedUpstream implements AutoCloseable {
+
+    record Request(String method, Map<String, String> headers, String body) {
+    }
+
+    private final HttpServer server;
+    private final CountDownLatch released = new CountDownLatch(1);
+    private volatile int status = 200;
+    private volatile String body = "{}";
+    private volatile Map<String, String> headers = Map.of();
+    private volatile boolean silent;
+    private volatile Request last;
+
+    ScriptedUpstream() throws IOException {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        server.setExecutor(Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "scripted-upstream");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.createContext("/token", exchange -> {
+            try (exchange) {
+                Map<String, String> received = new LinkedHashMap<>();
+                exchange.getRequestHeaders().forEach((name, values) -> received.put(name.toLowerCase(), values.get(0)));
+                last = new Request(exchange.getRequestMethod(), received,
+                        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                if (silent) {
+                    released.await(30, TimeUnit.SECONDS);
+                    return;
+                }
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.start();
+    }
+
+    ScriptedUpstream answer(int status, String body) {
+        return answer(status, body, Map.of());
+    }
+
+    ScriptedUpstream answer(int status, String body, Map<String, String> headers) {
+        this.status = status;
+        this.body = body;
+        this.headers = headers;
+        return this;
+    }
+
+    /** Never answers (until closed): for timeouts. */
+    ScriptedUpstream silent() {
+        this.silent = true;
+        return this;
+    }
+
+    URI tokenUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/token");
+    }
+
+    Request lastRequest() {
+        return last;
+    }
+
+    @Override
+    public void close() {
+        released.countDown();
+        server.stop(0);
+    }
+}

@@ -1,0 +1,167 @@
+package io.tokenbroker.application.contract;
+
+import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.domain.connection.ClientAuthMethod;
+import io.tokenbroker.domain.connection.Connection;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Connections} must do. An adapter test extends this class and returns an adapter over empty
+ * storage from {@link #newConnections}.
+ */
+public abstract class ConnectionsContract {
+
+    protected static final ConnectionKey KEY = ConnectionKey.of("acme", "crm");
+    protected static final ConnectionKey UNKNOWN = ConnectionKey.of("acme", "nowhere");
+    protected static final Optional<Instant> NO_EXPIRY = Optional.empty();
+
+    private Connections connections;
+
+    /** An adapter over empty storage: no connection is registered. */
+    protected abstract Connections newConnections();
+
+    @BeforeEach
+    void createConnections() {
+        connections = newConnections();
+    }
+
+    private Optional<Secret> refreshTokenOf(ConnectionKey key) {
+        return connections.find(key).orElseThrow(() -> new AssertionError("no connection " + key)).refreshToken();
+    }
+
+    @Test
+    void findOnAnUnknownConnectionIsEmpty() {
+        assertEquals(Optional.empty(), connections.find(UNKNOWN));
+    }
+
+    @Test
+    void saveCreatesAndFindReturnsTheSavedConnection() {
+        Connection connection = aConnection().withKey(KEY).withRefreshToken("rt-0").build();
+
+        assertTrue(connections.save(connection), "created");
+
+        assertEquals(Optional.of(connection), connections.find(KEY));
+    }
+
+    @Test
+    void saveReplacesAnExistingConnection() {
+        connections.save(aConnection().withKey(KEY).withClientId("client-old").build());
+        Connection replacement = aConnection().withKey(KEY).withClientId("client-new").withScopes("read", "write")
+                .withAuthMethod(ClientAuthMethod.CLIENT_SECRET_POST).build();
+
+        assertFalse(connections.save(replacement), "replaced, not created");
+
+        assertEquals(Optional.of(replacement), connections.find(KEY));
+    }
+
+    @Test
+    void removeRemovesOnce() {
+        connections.save(aConnection().withKey(KEY).build());
+
+        assertTrue(connections.remove(KEY));
+        assertEquals(Optional.empty(), connections.find(KEY));
+        assertFalse(connections.remove(KEY), "nothing left to remove");
+    }
+
+    @Test
+    void removeOnAnUnknownConnectionRemovesNothing() {
+        assertFalse(connections.remove(UNKNOWN));
+    }
+
+    @Test
+    void saveRotationWritesTheRefreshToken() {
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-0").build());
+
+        assertTrue(connections.saveRotation(KEY, Secret.of("rt-1"), NO_EXPIRY, 1));
+
+        assertEquals(Optional.of(Secret.of("rt-1")), refreshTokenOf(KEY));
+    }
+
+    @Test
+    void saveRotationKeepsTheRestOfTheConnection() {
+        Connection saved = aConnection().withKey(KEY).withRefreshToken("rt-0").withScopes("read", "write").build();
+        connections.save(saved);
+
+        connections.saveRotation(KEY, Secret.of("rt-1"), Optional.of(Instant.parse("2030-02-01T00:00:00Z")), 1);
+
+        assertEquals(Optional.of(saved.withRefreshToken(Secret.of("rt-1"))), connections.find(KEY));
+    }
+
+    @Test
+    void saveRotationWithAnEqualOrLowerFenceIsRefusedAndKeepsTheNewerToken() {
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-0").build());
+        assertTrue(connections.saveRotation(KEY, Secret.of("rt-5"), NO_EXPIRY, 5));
+
+        assertFalse(connections.saveRotation(KEY, Secret.of("rt-5-again"), NO_EXPIRY, 5), "equal fence");
+        assertFalse(connections.saveRotation(KEY, Secret.of("rt-4"), NO_EXPIRY, 4), "lower fence");
+
+        assertEquals(Optional.of(Secret.of("rt-5")), refreshTokenOf(KEY));
+        assertTrue(connections.saveRotation(KEY, Secret.of("rt-6"), NO_EXPIRY, 6), "a higher fence still writes");
+        assertEquals(Optional.of(Secret.of("rt-6")), refreshTokenOf(KEY));
+    }
+
+    @Test
+    void saveRotationOnAnUnknownConnectionIsRefused() {
+        assertFalse(connections.saveRotation(UNKNOWN, Secret.of("rt-1"), NO_EXPIRY, 1));
+        assertEquals(Optional.empty(), connections.find(UNKNOWN), "a rotation does not create a connection");
+    }
+
+    @Test
+    void replacingAConnectionDoesNotResetItsFence() {
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-0").build());
+        assertTrue(connections.saveRotation(KEY, Secret.of("rt-5"), NO_EXPIRY, 5));
+        Connection replacement = aConnection().withKey(KEY).withRefreshToken("rt-admin").build();
+        connections.save(replacement);
+
+        assertFalse(connections.saveRotation(KEY, Secret.of("rt-3"), NO_EXPIRY, 3),
+                "a lease older than the last rotation must not write after a replace");
+
+        assertEquals(Optional.of(replacement), connections.find(KEY));
+    }
+
+    @Test
+    void keysAreIndependent() {
+        ConnectionKey a = ConnectionKey.of("a", "crm");
+        ConnectionKey b = ConnectionKey.of("b", "crm");
+        Connection connectionA = aConnection().withKey(a).withRefreshToken("rt-a").build();
+        Connection connectionB = aConnection().withKey(b).withRefreshToken("rt-b").build();
+        connections.save(connectionA);
+        connections.save(connectionB);
+
+        assertTrue(connections.saveRotation(a, Secret.of("rt-a-7"), NO_EXPIRY, 7));
+        assertTrue(connections.saveRotation(b, Secret.of("rt-b-1"), NO_EXPIRY, 1), "fences are per connection");
+        assertTrue(connections.remove(a));
+
+        assertEquals(Optional.empty(), connections.find(a));
+        assertEquals(Optional.of(connectionB.withRefreshToken(Secret.of("rt-b-1"))), connections.find(b));
+    }
+
+    @Test
+    void secretsSurviveARoundTrip() {
+        String clientSecret = "s3cr3t/+=%' \"quoted\" \\ äöü 🔑 " + "x".repeat(300);
+        String refreshToken = "rt.eyJhbGciOiJIUzI1NiJ9.e30.sig-_~+/=";
+        Connection connection = aConnection().withKey(KEY).withClientSecret(clientSecret)
+                .withRefreshToken(refreshToken).build();
+        connections.save(connection);
+
+        Connection found = connections.find(KEY).orElseThrow();
+
+        assertEquals(connection, found);
+        assertEquals(clientSecret, found.clientSecret().reveal());
+        assertEquals(refreshToken, found.refreshToken().orElseThrow().reveal());
+
+        String rotated = "rotated 🔄 " + "y".repeat(300);
+        connections.saveRotation(KEY, Secret.of(rotated), NO_EXPIRY, 1);
+        assertEquals(rotated, refreshTokenOf(KEY).orElseThrow().reveal());
+    }
+}

@@ -1,0 +1,106 @@
+package io.tokenbroker.application.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.domain.audit.RefreshAttempt;
+import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
+import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link RefreshLog} must do. An adapter test extends this class and returns a log over empty storage
+ * from {@link #newRefreshLog}. Attempts are recorded in the order they started, one second apart and on whole
+ * milliseconds, so "newest" means the same whether a store orders by insertion or by time.
+ */
+public abstract class RefreshLogContract {
+
+    protected static final ConnectionKey KEY = ConnectionKey.of("acme", "crm");
+    protected static final ConnectionKey OTHER_KEY = ConnectionKey.of("globex", "crm");
+    private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
+    private RefreshLog log;
+    private int recorded;
+
+    /** A log over empty storage; it must keep at least the 5 newest attempts per connection. */
+    protected abstract RefreshLog newRefreshLog();
+
+    @BeforeEach
+    void createLog() {
+        log = newRefreshLog();
+    }
+
+    /** A successful attempt, started one second after the previous one this test recorded. */
+    private RefreshAttempt success(ConnectionKey key, long fence) {
+        Instant startedAt = START.plusSeconds(recorded++);
+        return new RefreshAttempt(key, Trigger.REQUEST, Outcome.SUCCESS, startedAt, startedAt.plusMillis(120), 1,
+                OptionalInt.empty(), Optional.empty(), Optional.empty(), fence);
+    }
+
+    private List<RefreshAttempt> recordAll(RefreshAttempt... attempts) {
+        for (RefreshAttempt attempt : attempts) {
+            log.record(attempt);
+        }
+        return List.of(attempts);
+    }
+
+    @Test
+    void recentOnAnUnknownConnectionIsEmpty() {
+        assertEquals(List.of(), log.recent(KEY, 10));
+    }
+
+    @Test
+    void anAttemptReadsBackEqual() {
+        Instant startedAt = START.plusMillis(1_234);
+        RefreshAttempt failure = new RefreshAttempt(KEY, Trigger.INVALIDATE, Outcome.FAILURE, startedAt,
+                startedAt.plus(Duration.ofMillis(2_500)), 3, OptionalInt.of(503), Optional.of("temporarily_unavailable"),
+                Optional.of("the token endpoint answered 503"), 42);
+
+        log.record(failure);
+
+        assertEquals(List.of(failure), log.recent(KEY, 10));
+    }
+
+    @Test
+    void recentListsTheNewestFirst() {
+        List<RefreshAttempt> oldestFirst = recordAll(success(KEY, 1), success(KEY, 2), success(KEY, 3));
+
+        assertEquals(List.of(oldestFirst.get(2), oldestFirst.get(1), oldestFirst.get(0)), log.recent(KEY, 10));
+    }
+
+    @Test
+    void recentReturnsAtMostLimitOfTheNewest() {
+        List<RefreshAttempt> oldestFirst = recordAll(success(KEY, 1), success(KEY, 2), success(KEY, 3),
+                success(KEY, 4), success(KEY, 5));
+
+        assertEquals(List.of(oldestFirst.get(4), oldestFirst.get(3)), log.recent(KEY, 2));
+        assertEquals(List.of(oldestFirst.get(4)), log.recent(KEY, 1));
+    }
+
+    @Test
+    void connectionsHaveSeparateLogs() {
+        RefreshAttempt mine = success(KEY, 1);
+        RefreshAttempt theirs = success(OTHER_KEY, 1);
+        recordAll(mine, theirs);
+
+        assertEquals(List.of(mine), log.recent(KEY, 10));
+        assertEquals(List.of(theirs), log.recent(OTHER_KEY, 10));
+    }
+
+    @Test
+    void aLimitBelowOneIsRejected() {
+        recordAll(success(KEY, 1));
+
+        assertThrows(IllegalArgumentException.class, () -> log.recent(KEY, 0));
+        assertThrows(IllegalArgumentException.class, () -> log.recent(KEY, -1));
+        assertThrows(IllegalArgumentException.class, () -> log.recent(OTHER_KEY, 0), "also for an empty log");
+    }
+}

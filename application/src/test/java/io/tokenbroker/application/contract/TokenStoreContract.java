@@ -1,0 +1,164 @@
+package io.tokenbroker.application.contract;
+
+import static io.tokenbroker.application.testing.TokenTestData.aToken;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.application.testing.TestClock;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.token.AccessToken;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link TokenStore} must do. An adapter test extends this class and returns a store over empty storage
+ * from {@link #newStore}; the tests share nothing else.
+ *
+ * <p>The expiry test drives time through the injected clock. A store that keeps time on its own (a Redis server's
+ * TTL) returns false from {@link #followsInjectedClock()}, which skips that test, or overrides {@link #advance} to
+ * move its own notion of time as well.
+ */
+public abstract class TokenStoreContract {
+
+    protected static final ConnectionKey KEY = ConnectionKey.of("acme", "crm");
+    protected static final ConnectionKey TENANT_A = ConnectionKey.of("a", "crm");
+    protected static final ConnectionKey TENANT_B = ConnectionKey.of("b", "crm");
+    protected static final Duration LIFETIME = Duration.ofHours(1);
+    protected static final Duration TTL = Duration.ofMinutes(5);
+
+    protected TestClock clock;
+    private TokenStore store;
+
+    /** A store over empty storage that reads time from {@code clock} if it reads time at all. */
+    protected abstract TokenStore newStore(Clock clock);
+
+    /** Moves time for the store; by default the injected clock only. */
+    protected void advance(TestClock clock, Duration duration) {
+        clock.advance(duration);
+    }
+
+    /** Whether the store expires entries by the injected clock; false skips the clock-driven expiry test. */
+    protected boolean followsInjectedClock() {
+        return true;
+    }
+
+    @BeforeEach
+    void createStore() {
+        clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
+        store = newStore(clock);
+    }
+
+    @Test
+    void findOnAnEmptyStoreIsEmpty() {
+        assertEquals(Optional.empty(), store.find(KEY));
+    }
+
+    @Test
+    void findReturnsTheTokenPut() {
+        AccessToken token = aToken("tok-put", clock, LIFETIME);
+
+        store.put(KEY, token, TTL);
+
+        assertEquals(Optional.of(token), store.find(KEY));
+    }
+
+    @Test
+    void putReplacesTheCachedToken() {
+        AccessToken older = aToken("tok-older", clock, LIFETIME);
+        AccessToken newer = aToken("tok-newer", clock, LIFETIME);
+
+        store.put(KEY, older, TTL);
+        store.put(KEY, newer, TTL);
+
+        assertEquals(Optional.of(newer), store.find(KEY));
+    }
+
+    @Test
+    void aTokenIsGoneOnceItsTtlHasPassed() {
+        assumeTrue(followsInjectedClock(), "the store keeps its own time");
+        AccessToken token = aToken("tok-ttl", clock, LIFETIME);
+        store.put(KEY, token, TTL);
+
+        advance(clock, TTL.minusMillis(1));
+        assertEquals(Optional.of(token), store.find(KEY), "still within its ttl");
+
+        advance(clock, Duration.ofMillis(2));
+        assertEquals(Optional.empty(), store.find(KEY), "past its ttl");
+    }
+
+    @Test
+    void deleteIfWithTheCachedTokensFingerprintRemovesIt() {
+        AccessToken token = aToken("tok-current", clock, LIFETIME);
+        store.put(KEY, token, TTL);
+
+        assertTrue(store.deleteIf(KEY, token.fingerprint()));
+        assertEquals(Optional.empty(), store.find(KEY));
+    }
+
+    @Test
+    void deleteIfWithAnotherFingerprintKeepsTheCachedToken() {
+        AccessToken stale = aToken("tok-stale", clock, LIFETIME);
+        AccessToken fresh = aToken("tok-fresh", clock, LIFETIME);
+        store.put(KEY, fresh, TTL);
+
+        assertFalse(store.deleteIf(KEY, stale.fingerprint()));
+        assertEquals(Optional.of(fresh), store.find(KEY));
+    }
+
+    @Test
+    void deleteIfOnAnEmptyStoreRemovesNothing() {
+        assertFalse(store.deleteIf(KEY, aToken("tok-none", clock, LIFETIME).fingerprint()));
+        assertEquals(Optional.empty(), store.find(KEY));
+    }
+
+    @Test
+    void deleteRemovesTheCachedToken() {
+        store.put(KEY, aToken("tok-delete", clock, LIFETIME), TTL);
+
+        store.delete(KEY);
+
+        assertEquals(Optional.empty(), store.find(KEY));
+    }
+
+    @Test
+    void deleteOnAnEmptyStoreIsANoOp() {
+        store.delete(KEY);
+
+        assertEquals(Optional.empty(), store.find(KEY));
+    }
+
+    @Test
+    void keysAreIndependent() {
+        AccessToken a = aToken("tok-tenant-a", clock, LIFETIME);
+        AccessToken b = aToken("tok-tenant-b", clock, LIFETIME);
+        store.put(TENANT_A, a, TTL);
+        assertEquals(Optional.empty(), store.find(TENANT_B), "a's token is not b's");
+
+        store.put(TENANT_B, b, TTL);
+        assertEquals(Optional.of(a), store.find(TENANT_A));
+        assertEquals(Optional.of(b), store.find(TENANT_B));
+
+        assertFalse(store.deleteIf(TENANT_B, a.fingerprint()), "a's fingerprint does not match b's token");
+        store.delete(TENANT_B);
+        assertEquals(Optional.empty(), store.find(TENANT_B));
+        assertEquals(Optional.of(a), store.find(TENANT_A), "deleting b leaves a");
+    }
+
+    @Test
+    void putRejectsAZeroOrNegativeTtlAndCachesNothing() {
+        AccessToken token = aToken("tok-bad-ttl", clock, LIFETIME);
+
+        assertThrows(IllegalArgumentException.class, () -> store.put(KEY, token, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> store.put(KEY, token, Duration.ofSeconds(-1)));
+
+        assertEquals(Optional.empty(), store.find(KEY));
+    }
+}

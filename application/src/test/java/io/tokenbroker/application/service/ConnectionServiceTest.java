@@ -1,0 +1,103 @@
+package io.tokenbroker.application.service;
+
+import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
+import static io.tokenbroker.application.testing.TokenTestData.aToken;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenbroker.application.inmemory.InMemoryConnections;
+import io.tokenbroker.application.inmemory.InMemoryTokenStore;
+import io.tokenbroker.application.port.in.ConnectionNotFoundException;
+import io.tokenbroker.application.port.in.FindConnection;
+import io.tokenbroker.application.port.in.RemoveConnection;
+import io.tokenbroker.application.port.in.SaveConnection;
+import io.tokenbroker.application.testing.TestClock;
+import io.tokenbroker.domain.connection.Connection;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.token.AccessToken;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConnectionServiceTest {
+
+    private static final ConnectionKey KEY = ConnectionKey.of("acme", "crm");
+    private static final ConnectionKey UNKNOWN = ConnectionKey.of("acme", "nowhere");
+
+    private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
+    private final InMemoryTokenStore tokens = new InMemoryTokenStore(clock);
+    private final InMemoryConnections connections = new InMemoryConnections();
+    private final ConnectionService service = new ConnectionService(connections, tokens);
+
+    private boolean save(Connection connection) {
+        return service.save(new SaveConnection.Command(connection));
+    }
+
+    private AccessToken cacheAToken() {
+        AccessToken token = aToken(clock, Duration.ofHours(1));
+        tokens.put(KEY, token, Duration.ofMinutes(50));
+        return token;
+    }
+
+    @Test
+    void savingANewConnectionCreatesIt() {
+        Connection connection = aConnection().withKey(KEY).build();
+
+        assertTrue(save(connection));
+
+        assertEquals(connection, service.find(new FindConnection.Query(KEY)));
+    }
+
+    @Test
+    void replacingAConnectionDropsItsCachedToken() {
+        save(aConnection().withKey(KEY).withClientSecret("secret-old").build());
+        cacheAToken();
+        Connection replacement = aConnection().withKey(KEY).withClientSecret("secret-new").build();
+
+        assertFalse(save(replacement));
+
+        assertEquals(Optional.empty(), tokens.find(KEY), "a token issued for the old credentials is gone");
+        assertEquals(replacement, service.find(new FindConnection.Query(KEY)));
+    }
+
+    @Test
+    void savingAnotherConnectionLeavesThisOnesTokenCached() {
+        save(aConnection().withKey(KEY).build());
+        AccessToken token = cacheAToken();
+
+        save(aConnection().withKey(ConnectionKey.of("acme", "erp")).build());
+
+        assertEquals(Optional.of(token), tokens.find(KEY));
+    }
+
+    @Test
+    void findingAnUnknownConnectionIsNotFound() {
+        ConnectionNotFoundException notFound = assertThrows(ConnectionNotFoundException.class,
+                () -> service.find(new FindConnection.Query(UNKNOWN)));
+
+        assertEquals(UNKNOWN, notFound.key());
+    }
+
+    @Test
+    void removingAConnectionDropsItAndItsCachedToken() {
+        save(aConnection().withKey(KEY).build());
+        cacheAToken();
+
+        service.remove(new RemoveConnection.Command(KEY));
+
+        assertEquals(Optional.empty(), connections.find(KEY));
+        assertEquals(Optional.empty(), tokens.find(KEY));
+        assertThrows(ConnectionNotFoundException.class, () -> service.find(new FindConnection.Query(KEY)));
+    }
+
+    @Test
+    void removingAnUnknownConnectionIsNotFound() {
+        ConnectionNotFoundException notFound = assertThrows(ConnectionNotFoundException.class,
+                () -> service.remove(new RemoveConnection.Command(UNKNOWN)));
+
+        assertEquals(UNKNOWN, notFound.key());
+    }
+}

@@ -1,0 +1,65 @@
+package io.tokenbroker.bootstrap.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dependency rules, on the production classes of every module. */
+class ArchitectureTest {
+
+    private static final String ROOT = "io.tokenbroker";
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        // Jars stay in: from `package` on, Maven hands the other modules over as jars, not class folders.
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(ROOT);
+    }
+
+    @Test
+    void domainDependsOnlyOnTheJdk() {
+        ArchitectureRules.domainDependsOnlyOnTheJdk(ROOT).check(production);
+    }
+
+    @Test
+    void applicationDependsOnlyOnDomainAndTheJdk() {
+        ArchitectureRules.applicationDependsOnlyOnDomainAndTheJdk(ROOT).check(production);
+    }
+
+    @Test
+    void coreUsesNoInfrastructure() {
+        ArchitectureRules.coreUsesNoInfrastructure(ROOT).check(production);
+    }
+
+    @Test
+    void redisAdapterDoesNotSeeOtherAdapters() {
+        ArchitectureRules.adapterDoesNotSeeAdapter(ROOT, "redis", "postgres").check(production);
+        ArchitectureRules.adapterDoesNotSeeAdapter(ROOT, "redis", "http").check(production);
+    }
+
+    @Test
+    void postgresAdapterDoesNotSeeOtherAdapters() {
+        ArchitectureRules.adapterDoesNotSeeAdapter(ROOT, "postgres", "redis").check(production);
+        ArchitectureRules.adapterDoesNotSeeAdapter(ROOT, "postgres", "http").check(production);
+    }
+
+    @Test
+    void httpAdapterDoesNotSeeOtherAdapters() {
+        ArchitectureRules.adapterDoesNotSeeAdapter(ROOT, "http", "redis").check(production);
+        ArchitectureRules.adapterDoesNotSeeAdapter(ROOT, "http", "postgres").check(production);
+    }
+
+    @Test
+    void onlyBootstrapSeesBootstrap() {
+        ArchitectureRules.onlyBootstrapSeesBootstrap(ROOT).check(production);
+    }
+
+    @Test
+    void theWholeHexagonHolds() {
+        ArchitectureRules.hexagon(ROOT).check(production);
+    }
+}
