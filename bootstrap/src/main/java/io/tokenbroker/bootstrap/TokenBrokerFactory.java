@@ -2,7 +2,8 @@ package io.tokenbroker.bootstrap;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.json.JsonMapper;
-import io.tokenbroker.adapters.http.upstream.OAuth2TokenIssuer;
+import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
+import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
@@ -66,7 +67,8 @@ public class TokenBrokerFactory {
                 .connectTimeout(upstream.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        return new OAuth2TokenIssuer(http, json, clock, token.expiryRules(), upstream.requestTimeout());
+        return new ProviderTokenIssuer(
+                new TokenEndpointClient(http, json, clock, token.expiryRules(), upstream.requestTimeout()));
     }
 
     @Singleton

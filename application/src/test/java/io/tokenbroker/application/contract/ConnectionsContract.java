@@ -157,7 +157,7 @@ public abstract class ConnectionsContract {
         Connection found = connections.find(KEY).orElseThrow();
 
         assertEquals(connection, found);
-        assertEquals(clientSecret, found.clientSecret().reveal());
+        assertEquals(clientSecret, found.clientSecret().orElseThrow().reveal());
         assertEquals(refreshToken, found.refreshToken().orElseThrow().reveal());
 
         String rotated = "rotated 🔄 " + "y".repeat(300);

@@ -77,8 +77,8 @@ public abstract class TokenIssuerContract {
         UpstreamException rejected = assertThrows(UpstreamException.class, () -> issuer.issue(wrong));
 
         List<String> secrets = new ArrayList<>();
-        secrets.add(wrong.clientSecret().reveal());
-        secrets.add(valid.clientSecret().reveal());
+        wrong.clientSecret().map(Secret::reveal).ifPresent(secrets::add);
+        valid.clientSecret().map(Secret::reveal).ifPresent(secrets::add);
         secrets.add(earlier.accessToken().value());
         earlier.refreshToken().map(Secret::reveal).ifPresent(secrets::add);
         wrong.refreshToken().map(Secret::reveal).ifPresent(secrets::add);

@@ -123,8 +123,8 @@ public final class InMemoryTokenIssuer implements TokenIssuer {
             throw failure;
         }
         Optional<Credentials> required = accepted;
-        if (required.isPresent() && !(required.get().clientId().equals(connection.clientId())
-                && required.get().clientSecret().equals(connection.clientSecret()))) {
+        if (required.isPresent() && !(connection.clientId().equals(Optional.of(required.get().clientId()))
+                && connection.clientSecret().equals(Optional.of(required.get().clientSecret())))) {
             throw new UpstreamException.Rejected("the token endpoint refused the client credentials",
                     OptionalInt.of(401), Optional.of("invalid_client"));
         }

@@ -7,6 +7,7 @@ import io.tokenbroker.domain.connection.ProviderType;
 import io.tokenbroker.domain.connection.Secret;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,6 +31,7 @@ public final class ConnectionTestData {
     private List<String> scopes = List.of("read");
     private ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
     private Optional<Secret> refreshToken = Optional.empty();
+    private Map<String, String> settings = Map.of();
 
     private ConnectionTestData() {
     }
@@ -62,6 +64,18 @@ public final class ConnectionTestData {
         return withTokenUrl(URI.create(tokenUrl));
     }
 
+    public ConnectionTestData withSettings(Map<String, String> settings) {
+        this.settings = Map.copyOf(settings);
+        return this;
+    }
+
+    /** No client id and secret, as an {@code auth-service} connection may have. */
+    public ConnectionTestData withoutClientCredentials() {
+        this.clientId = null;
+        this.clientSecret = null;
+        return this;
+    }
+
     public ConnectionTestData withClientId(String clientId) {
         this.clientId = clientId;
         return this;
@@ -90,8 +104,9 @@ public final class ConnectionTestData {
         return this;
     }
 
+    /** A null refresh token means none, so a parameterised test can pass "maybe". */
     public ConnectionTestData withRefreshToken(String refreshToken) {
-        return withRefreshToken(Secret.of(refreshToken));
+        return refreshToken == null ? withoutRefreshToken() : withRefreshToken(Secret.of(refreshToken));
     }
 
     public ConnectionTestData withRefreshToken(Secret refreshToken) {
@@ -105,6 +120,7 @@ public final class ConnectionTestData {
     }
 
     public Connection build() {
-        return new Connection(key, provider, tokenUrl, clientId, clientSecret, scopes, authMethod, refreshToken);
+        return new Connection(key, provider, tokenUrl, Optional.ofNullable(clientId), Optional.ofNullable(clientSecret),
+                scopes, authMethod, refreshToken, settings);
     }
 }

@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +57,8 @@ public class DemoSandbox implements ApplicationEventListener<ServerStartupEvent>
             throw new UncheckedIOException("could not start the sandbox upstream", cannotListen);
         }
         saveConnection.save(new SaveConnection.Command(new Connection(KEY, ProviderType.OAUTH2, sandbox.tokenUrl(),
-                CLIENT_ID, Secret.of(secret), List.of("demo.read"), ClientAuthMethod.CLIENT_SECRET_BASIC,
-                Optional.empty())));
+                Optional.of(CLIENT_ID), Optional.of(Secret.of(secret)), List.of("demo.read"),
+                ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.empty(), Map.of())));
         String base = event.getSource().getURL().toString().replaceAll("/$", "");
         LOG.info("""
                 Demo mode: sandbox upstream on {}, connection {} registered against it.

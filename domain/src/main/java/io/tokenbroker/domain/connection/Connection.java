@@ -2,33 +2,60 @@ package io.tokenbroker.domain.connection;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * A tenant's connection to an upstream provider: where to ask for tokens and with which credentials.
  *
+ * @param tokenUrl     the resolved token endpoint ({@link ProviderType#tokenUrl})
+ * @param clientId     required by every provider type but {@code auth-service}
  * @param refreshToken present for connections that use the refresh token grant; replaced on rotation
+ * @param settings     provider-specific, non-secret settings ({@link ProviderType#settingNames()}, and for
+ *                     {@code oauth2} extra form fields under {@link ProviderType#FORM_PARAMETER_PREFIX})
  */
 public record Connection(
         ConnectionKey key,
         ProviderType provider,
         URI tokenUrl,
-        String clientId,
-        Secret clientSecret,
+        Optional<String> clientId,
+        Optional<Secret> clientSecret,
         List<String> scopes,
         ClientAuthMethod authMethod,
-        Optional<Secret> refreshToken) {
+        Optional<Secret> refreshToken,
+        Map<String, String> settings) {
+
+    private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+    private static final int MAX_SETTING_LENGTH = 512;
+    /** Fields the issuer sets itself; letting a setting override them would forge the grant or the credentials. */
+    private static final Set<String> RESERVED_FORM_FIELDS = Set.of("grant_type", "client_id", "client_secret",
+            "refresh_token", "scope", "code", "assertion");
 
     public Connection {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(tokenUrl, "tokenUrl");
+        Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(clientSecret, "clientSecret");
         Objects.requireNonNull(authMethod, "authMethod");
         Objects.requireNonNull(refreshToken, "refreshToken");
-        if (clientId == null || clientId.isBlank()) {
+        Objects.requireNonNull(settings, "settings");
+        if (clientId.isPresent() && clientId.get().isBlank()) {
             throw new IllegalArgumentException("client_id must not be blank");
+        }
+        if (provider.needsClientCredentials() && (clientId.isEmpty() || clientSecret.isEmpty())) {
+            throw new IllegalArgumentException("client_id and client_secret are required for provider "
+                    + provider.wireName());
+        }
+        if (clientSecret.isPresent() && clientId.isEmpty()) {
+            throw new IllegalArgumentException("client_secret needs a client_id");
+        }
+        if (provider.needsRefreshToken() && refreshToken.isEmpty()) {
+            throw new IllegalArgumentException("refresh_token is required for provider " + provider.wireName());
         }
         if (!tokenUrl.isAbsolute() || tokenUrl.getHost() == null
                 || !("https".equalsIgnoreCase(tokenUrl.getScheme()) || "http".equalsIgnoreCase(tokenUrl.getScheme()))) {
@@ -40,11 +67,51 @@ public record Connection(
                 throw new IllegalArgumentException("a scope must be one non-blank word");
             }
         }
+        settings = checkedSettings(provider, settings);
     }
 
     /** The same connection holding the refresh token the upstream rotated to. */
     public Connection withRefreshToken(Secret rotated) {
         return new Connection(key, provider, tokenUrl, clientId, clientSecret, scopes, authMethod,
-                Optional.of(rotated));
+                Optional.of(rotated), settings);
+    }
+
+    public Optional<String> setting(String name) {
+        return Optional.ofNullable(settings.get(name));
+    }
+
+    /** Extra form fields for the token request, without their prefix. */
+    public Map<String, String> formParameters() {
+        Map<String, String> parameters = new TreeMap<>();
+        settings.forEach((name, value) -> {
+            if (name.startsWith(ProviderType.FORM_PARAMETER_PREFIX)) {
+                parameters.put(name.substring(ProviderType.FORM_PARAMETER_PREFIX.length()), value);
+            }
+        });
+        return Map.copyOf(parameters);
+    }
+
+    private static Map<String, String> checkedSettings(ProviderType provider, Map<String, String> settings) {
+        Map<String, String> sorted = new TreeMap<>();
+        settings.forEach((name, value) -> {
+            boolean formParameter = name != null && name.startsWith(ProviderType.FORM_PARAMETER_PREFIX);
+            String bare = formParameter ? name.substring(ProviderType.FORM_PARAMETER_PREFIX.length()) : name;
+            if (bare == null || !SETTING_NAME.matcher(bare).matches()) {
+                throw new IllegalArgumentException("setting names are 1 to 32 characters of a-z, 0-9 and _");
+            }
+            if (formParameter ? !provider.acceptsFormParameters() : !provider.settingNames().contains(bare)) {
+                throw new IllegalArgumentException("provider " + provider.wireName() + " does not accept "
+                        + (formParameter ? "extra form parameters" : "the setting " + bare));
+            }
+            if (formParameter && RESERVED_FORM_FIELDS.contains(bare)) {
+                throw new IllegalArgumentException("extra_params must not set " + bare);
+            }
+            if (value == null || value.isBlank() || value.length() > MAX_SETTING_LENGTH) {
+                throw new IllegalArgumentException("setting " + bare + " must be 1 to " + MAX_SETTING_LENGTH
+                        + " characters");
+            }
+            sorted.put(name, value);
+        });
+        return Map.copyOf(sorted);
     }
 }

@@ -1,18 +1,92 @@
 package io.tokenbroker.domain.connection;
 
+import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
-/** Which protocol dialect a connection's upstream speaks; picks the token issuer. */
+/**
+ * Which upstream dialect a connection speaks. Each type knows the settings it accepts, whether it needs client
+ * credentials or a refresh token, and where its token endpoint is when none is given.
+ */
 public enum ProviderType {
-    /** RFC 6749 client credentials and refresh token grants. */
-    OAUTH2("oauth2");
+    /** RFC 6749 client credentials and refresh token grants at a given {@code token_url}. */
+    OAUTH2("oauth2", Set.of("audience", "resource"), true, false) {
+        @Override
+        URI defaultTokenUrl(Map<String, String> settings) {
+            throw new IllegalArgumentException("token_url is required for provider oauth2");
+        }
+    },
+    /** QPay v2: Basic-authenticated token and refresh endpoints under {@code base_url}. */
+    QPAY("qpay", Set.of("base_url"), true, false) {
+        @Override
+        URI defaultTokenUrl(Map<String, String> settings) {
+            String base = settings.getOrDefault("base_url", "https://merchant.qpay.mn");
+            return httpUrl("base_url", base.replaceAll("/+$", "") + "/v2/auth/token");
+        }
+    },
+    /** Intuit QuickBooks Online: refresh token grant at Intuit's bearer endpoint; the refresh token rotates. */
+    QUICKBOOKS("quickbooks", Set.of("realm_id"), true, true) {
+        @Override
+        URI defaultTokenUrl(Map<String, String> settings) {
+            return URI.create("https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer");
+        }
+    },
+    /** Genesys Cloud: client credentials at {@code https://login.{region}/oauth/token}. */
+    GENESYS("genesys", Set.of("region"), true, false) {
+        @Override
+        URI defaultTokenUrl(Map<String, String> settings) {
+            String region = settings.get("region");
+            if (region == null) {
+                throw new IllegalArgumentException("region (e.g. mypurecloud.com) is required for provider genesys");
+            }
+            if (!REGION.matcher(region).matches()) {
+                throw new IllegalArgumentException("region must be a host name such as mypurecloud.ie");
+            }
+            return URI.create("https://login." + region + "/oauth/token");
+        }
+    },
+    /** eBay: client credentials (application token) or the user refresh token grant, sandbox or production. */
+    EBAY("ebay", Set.of("environment"), true, false) {
+        @Override
+        URI defaultTokenUrl(Map<String, String> settings) {
+            return switch (settings.getOrDefault("environment", "production")) {
+                case "production" -> URI.create("https://api.ebay.com/identity/v1/oauth2/token");
+                case "sandbox" -> URI.create("https://api.sandbox.ebay.com/identity/v1/oauth2/token");
+                default -> throw new IllegalArgumentException("environment must be sandbox or production");
+            };
+        }
+    },
+    /** An internal token service: {@code GET {url}} with the tenant in a header. */
+    AUTH_SERVICE("auth-service", Set.of("url", "tenant_header"), false, false) {
+        @Override
+        URI defaultTokenUrl(Map<String, String> settings) {
+            String url = settings.get("url");
+            if (url == null) {
+                throw new IllegalArgumentException("url is required for provider auth-service");
+            }
+            return httpUrl("url", url);
+        }
+    };
+
+    /** Settings whose key starts with this are extra form fields sent with every token request (oauth2 only). */
+    public static final String FORM_PARAMETER_PREFIX = "param.";
+
+    private static final Pattern REGION = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
 
     private final String wireName;
+    private final Set<String> settingNames;
+    private final boolean needsClientCredentials;
+    private final boolean needsRefreshToken;
 
-    ProviderType(String wireName) {
+    ProviderType(String wireName, Set<String> settingNames, boolean needsClientCredentials, boolean needsRefreshToken) {
         this.wireName = wireName;
+        this.settingNames = settingNames;
+        this.needsClientCredentials = needsClientCredentials;
+        this.needsRefreshToken = needsRefreshToken;
     }
 
     /** The name used in the API and in configuration. */
@@ -20,11 +94,54 @@ public enum ProviderType {
         return wireName;
     }
 
+    /** The provider-specific settings this type accepts, besides {@code token_url}. */
+    public Set<String> settingNames() {
+        return settingNames;
+    }
+
+    public boolean needsClientCredentials() {
+        return needsClientCredentials;
+    }
+
+    public boolean needsRefreshToken() {
+        return needsRefreshToken;
+    }
+
+    /** Whether extra form fields ({@link #FORM_PARAMETER_PREFIX}) may be configured. */
+    public boolean acceptsFormParameters() {
+        return this == OAUTH2;
+    }
+
+    /**
+     * The token endpoint: {@code override} when given (tests and private deployments point it at their own
+     * servers), otherwise the provider's documented endpoint for these settings.
+     *
+     * @throws IllegalArgumentException naming the missing or malformed setting
+     */
+    public URI tokenUrl(Optional<URI> override, Map<String, String> settings) {
+        return override.orElseGet(() -> defaultTokenUrl(settings));
+    }
+
+    abstract URI defaultTokenUrl(Map<String, String> settings);
+
     public static Optional<ProviderType> fromWireName(String name) {
         if (name == null) {
             return Optional.empty();
         }
         String wanted = name.toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(type -> type.wireName.equals(wanted)).findFirst();
+    }
+
+    private static URI httpUrl(String field, String value) {
+        try {
+            URI uri = URI.create(value);
+            if (uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme())
+                    || "http".equalsIgnoreCase(uri.getScheme()))) {
+                return uri;
+            }
+        } catch (IllegalArgumentException malformed) {
+            // reported below, without echoing the value
+        }
+        throw new IllegalArgumentException(field + " must be an absolute http(s) URL");
     }
 }

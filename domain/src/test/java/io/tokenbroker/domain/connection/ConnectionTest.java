@@ -9,11 +9,12 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.EmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConnectionTest {
@@ -22,8 +23,9 @@ class ConnectionTest {
     private static final URI TOKEN_URL = URI.create("https://idp.example/oauth2/token");
 
     private static Connection connection(URI tokenUrl, String clientId, List<String> scopes) {
-        return new Connection(KEY, ProviderType.OAUTH2, tokenUrl, clientId, Secret.of("client-secret"), scopes,
-                ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.empty());
+        return new Connection(KEY, ProviderType.OAUTH2, tokenUrl, Optional.ofNullable(clientId),
+                Optional.of(Secret.of("client-secret")), scopes, ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.empty(),
+                Map.of());
     }
 
     private static Connection valid() {
@@ -39,8 +41,9 @@ class ConnectionTest {
             assertEquals(KEY, c.key());
             assertEquals(ProviderType.OAUTH2, c.provider());
             assertEquals(TOKEN_URL, c.tokenUrl());
-            assertEquals("client-1", c.clientId());
-            assertEquals(Secret.of("client-secret"), c.clientSecret());
+            assertEquals(Optional.of("client-1"), c.clientId());
+            assertEquals(Optional.of(Secret.of("client-secret")), c.clientSecret());
+            assertEquals(Map.of(), c.settings());
             assertEquals(List.of("read", "write"), c.scopes());
             assertEquals(ClientAuthMethod.CLIENT_SECRET_BASIC, c.authMethod());
             assertEquals(Optional.empty(), c.refreshToken());
@@ -82,8 +85,15 @@ class ConnectionTest {
     @Nested
     class Rejections {
 
+        @Test
+        void rejectsAMissingClientIdWhereTheProviderNeedsOne() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> connection(TOKEN_URL, null, List.of()));
+            assertEquals("client_id and client_secret are required for provider oauth2", e.getMessage());
+        }
+
         @ParameterizedTest(name = "client id \"{0}\"")
-        @NullAndEmptySource
+        @EmptySource
         @ValueSource(strings = {" ", "   ", "\t", "\n"})
         void rejectsBlankClientId(String clientId) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -129,21 +139,119 @@ class ConnectionTest {
 
         @Test
         void rejectsNullComponents() {
-            Secret secret = Secret.of("s");
+            Optional<Secret> secret = Optional.of(Secret.of("s"));
+            Optional<String> id = Optional.of("c");
             List<String> scopes = List.of();
             ClientAuthMethod basic = ClientAuthMethod.CLIENT_SECRET_BASIC;
+            Map<String, String> none = Map.of();
             assertThrows(NullPointerException.class, () -> new Connection(null, ProviderType.OAUTH2, TOKEN_URL,
-                    "c", secret, scopes, basic, Optional.empty()));
+                    id, secret, scopes, basic, Optional.empty(), none));
             assertThrows(NullPointerException.class, () -> new Connection(KEY, null, TOKEN_URL,
-                    "c", secret, scopes, basic, Optional.empty()));
+                    id, secret, scopes, basic, Optional.empty(), none));
             assertThrows(NullPointerException.class, () -> new Connection(KEY, ProviderType.OAUTH2, null,
-                    "c", secret, scopes, basic, Optional.empty()));
+                    id, secret, scopes, basic, Optional.empty(), none));
             assertThrows(NullPointerException.class, () -> new Connection(KEY, ProviderType.OAUTH2, TOKEN_URL,
-                    "c", null, scopes, basic, Optional.empty()));
+                    id, null, scopes, basic, Optional.empty(), none));
             assertThrows(NullPointerException.class, () -> new Connection(KEY, ProviderType.OAUTH2, TOKEN_URL,
-                    "c", secret, scopes, null, Optional.empty()));
+                    id, secret, scopes, null, Optional.empty(), none));
             assertThrows(NullPointerException.class, () -> new Connection(KEY, ProviderType.OAUTH2, TOKEN_URL,
-                    "c", secret, scopes, basic, null));
+                    id, secret, scopes, basic, null, none));
+            assertThrows(NullPointerException.class, () -> new Connection(KEY, ProviderType.OAUTH2, TOKEN_URL,
+                    id, secret, scopes, basic, Optional.empty(), null));
+        }
+    }
+
+    @Nested
+    class Providers {
+
+        private Connection of(ProviderType type, Optional<String> clientId, Optional<Secret> refreshToken,
+                              Map<String, String> settings) {
+            return new Connection(KEY, type, type.tokenUrl(Optional.empty(), settings), clientId,
+                    clientId.map(id -> Secret.of("secret")), List.of(), ClientAuthMethod.CLIENT_SECRET_BASIC,
+                    refreshToken, settings);
+        }
+
+        @Test
+        void eachProviderResolvesItsDocumentedTokenEndpoint() {
+            Optional<String> id = Optional.of("c");
+            assertEquals(URI.create("https://merchant.qpay.mn/v2/auth/token"),
+                    of(ProviderType.QPAY, id, Optional.empty(), Map.of()).tokenUrl());
+            assertEquals(URI.create("https://merchant-sandbox.qpay.mn/v2/auth/token"), of(ProviderType.QPAY, id,
+                    Optional.empty(), Map.of("base_url", "https://merchant-sandbox.qpay.mn/")).tokenUrl());
+            assertEquals(URI.create("https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"),
+                    of(ProviderType.QUICKBOOKS, id, Optional.of(Secret.of("rt")), Map.of("realm_id", "9130")).tokenUrl());
+            assertEquals(URI.create("https://login.mypurecloud.ie/oauth/token"),
+                    of(ProviderType.GENESYS, id, Optional.empty(), Map.of("region", "mypurecloud.ie")).tokenUrl());
+            assertEquals(URI.create("https://api.ebay.com/identity/v1/oauth2/token"),
+                    of(ProviderType.EBAY, id, Optional.empty(), Map.of()).tokenUrl());
+            assertEquals(URI.create("https://api.sandbox.ebay.com/identity/v1/oauth2/token"),
+                    of(ProviderType.EBAY, id, Optional.empty(), Map.of("environment", "sandbox")).tokenUrl());
+            assertEquals(URI.create("http://auth.internal:8080/auth/token"), of(ProviderType.AUTH_SERVICE,
+                    Optional.empty(), Optional.empty(), Map.of("url", "http://auth.internal:8080/auth/token")).tokenUrl());
+        }
+
+        @Test
+        void aTokenUrlOverridesTheDefaultEndpoint() {
+            URI mine = URI.create("http://127.0.0.1:8089/oauth/token");
+            assertEquals(mine, ProviderType.QUICKBOOKS.tokenUrl(Optional.of(mine), Map.of()));
+        }
+
+        @Test
+        void missingOrMalformedSettingsAreRefusedByName() {
+            assertEquals("token_url is required for provider oauth2", assertThrows(IllegalArgumentException.class,
+                    () -> ProviderType.OAUTH2.tokenUrl(Optional.empty(), Map.of())).getMessage());
+            assertEquals("region (e.g. mypurecloud.com) is required for provider genesys",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> ProviderType.GENESYS.tokenUrl(Optional.empty(), Map.of())).getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> ProviderType.GENESYS.tokenUrl(Optional.empty(), Map.of("region", "evil.com/x?")));
+            assertThrows(IllegalArgumentException.class,
+                    () -> ProviderType.EBAY.tokenUrl(Optional.empty(), Map.of("environment", "staging")));
+            assertThrows(IllegalArgumentException.class,
+                    () -> ProviderType.AUTH_SERVICE.tokenUrl(Optional.empty(), Map.of("url", "ftp://x/y")));
+        }
+
+        @Test
+        void quickbooksNeedsTheRefreshTokenFromTheConsent() {
+            assertEquals("refresh_token is required for provider quickbooks",
+                    assertThrows(IllegalArgumentException.class, () -> of(ProviderType.QUICKBOOKS, Optional.of("c"),
+                            Optional.empty(), Map.of())).getMessage());
+        }
+
+        @Test
+        void anAuthServiceNeedsNoClientCredentials() {
+            Connection internal = of(ProviderType.AUTH_SERVICE, Optional.empty(), Optional.empty(),
+                    Map.of("url", "http://auth:8080/token", "tenant_header", "X-Org"));
+            assertEquals(Optional.of("X-Org"), internal.setting("tenant_header"));
+        }
+
+        @Test
+        void aSettingOfAnotherProviderIsRefused() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> of(ProviderType.GENESYS,
+                    Optional.of("c"), Optional.empty(), Map.of("region", "mypurecloud.com", "realm_id", "1")));
+            assertEquals("provider genesys does not accept the setting realm_id", e.getMessage());
+        }
+
+        @Test
+        void extraFormParametersAreForOauth2OnlyAndCannotForgeTheGrant() {
+            Connection oauth2 = new Connection(KEY, ProviderType.OAUTH2, TOKEN_URL, Optional.of("c"),
+                    Optional.of(Secret.of("s")), List.of(), ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.empty(),
+                    Map.of("audience", "https://api.example", "param.tenant_hint", "eu"));
+            assertEquals(Map.of("tenant_hint", "eu"), oauth2.formParameters());
+            assertEquals(Optional.of("https://api.example"), oauth2.setting("audience"));
+            assertThrows(IllegalArgumentException.class, () -> new Connection(KEY, ProviderType.OAUTH2, TOKEN_URL,
+                    Optional.of("c"), Optional.of(Secret.of("s")), List.of(), ClientAuthMethod.CLIENT_SECRET_BASIC,
+                    Optional.empty(), Map.of("param.grant_type", "password")));
+            assertThrows(IllegalArgumentException.class, () -> of(ProviderType.EBAY, Optional.of("c"),
+                    Optional.empty(), Map.of("param.x", "y")));
+        }
+
+        @Test
+        void settingValuesAreBounded() {
+            assertThrows(IllegalArgumentException.class, () -> of(ProviderType.QUICKBOOKS, Optional.of("c"),
+                    Optional.of(Secret.of("rt")), Map.of("realm_id", "9".repeat(513))));
+            assertThrows(IllegalArgumentException.class, () -> of(ProviderType.QUICKBOOKS, Optional.of("c"),
+                    Optional.of(Secret.of("rt")), Map.of("realm_id", " ")));
         }
     }
 

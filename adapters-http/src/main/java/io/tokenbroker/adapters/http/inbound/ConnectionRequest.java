@@ -11,10 +11,17 @@ import io.tokenbroker.domain.connection.ProviderType;
 import io.tokenbroker.domain.connection.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** The body of {@code PUT /v1/tenants/{tenant}/connections/{connection}}. Unknown fields are refused. */
+/**
+ * The body of {@code PUT /v1/tenants/{tenant}/connections/{connection}}. Fields no provider knows are refused by
+ * the parser; fields another provider type uses are refused by the domain, naming the field.
+ */
 @Serdeable
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ConnectionRequest(
@@ -24,22 +31,59 @@ public record ConnectionRequest(
         @JsonProperty("client_secret") @Nullable String clientSecret,
         @Nullable List<String> scopes,
         @JsonProperty("auth_method") @Nullable String authMethod,
-        @JsonProperty("refresh_token") @Nullable String refreshToken) {
+        @JsonProperty("refresh_token") @Nullable String refreshToken,
+        @JsonProperty("base_url") @Nullable String baseUrl,
+        @JsonProperty("realm_id") @Nullable String realmId,
+        @Nullable String region,
+        @Nullable String environment,
+        @Nullable String url,
+        @JsonProperty("tenant_header") @Nullable String tenantHeader,
+        @Nullable String audience,
+        @Nullable String resource,
+        @JsonProperty("extra_params") @Nullable Map<String, String> extraParams) {
+
+    private static final String PROVIDERS = Arrays.stream(ProviderType.values()).map(ProviderType::wireName)
+            .collect(Collectors.joining(", "));
 
     /** The domain connection this request describes; every refusal names the field and never quotes a secret. */
     Connection toConnection(ConnectionKey key) {
         ProviderType type = ProviderType.fromWireName(required("provider", provider))
-                .orElseThrow(() -> new InvalidRequestException("provider must be one of: oauth2"));
+                .orElseThrow(() -> new InvalidRequestException("provider must be one of: " + PROVIDERS));
         ClientAuthMethod method = authMethod == null ? ClientAuthMethod.CLIENT_SECRET_BASIC
                 : ClientAuthMethod.fromWireName(authMethod).orElseThrow(() -> new InvalidRequestException(
                         "auth_method must be client_secret_basic or client_secret_post"));
         try {
-            return new Connection(key, type, uri(required("token_url", tokenUrl)), required("client_id", clientId),
-                    Secret.of(required("client_secret", clientSecret)), scopes == null ? List.of() : scopes, method,
-                    Optional.ofNullable(refreshToken).filter(rt -> !rt.isBlank()).map(Secret::of));
+            Map<String, String> settings = settings();
+            URI endpoint = type.tokenUrl(Optional.ofNullable(tokenUrl).map(ConnectionRequest::uri), settings);
+            return new Connection(key, type, endpoint, Optional.ofNullable(clientId),
+                    Optional.ofNullable(clientSecret).filter(secret -> !secret.isEmpty()).map(Secret::of),
+                    scopes == null ? List.of() : scopes, method,
+                    Optional.ofNullable(refreshToken).filter(rt -> !rt.isBlank()).map(Secret::of), settings);
         } catch (IllegalArgumentException | NullPointerException invalid) {
             // The domain's messages name fields and rules, never values.
             throw new InvalidRequestException(invalid.getMessage());
+        }
+    }
+
+    private Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        put(settings, "base_url", baseUrl);
+        put(settings, "realm_id", realmId);
+        put(settings, "region", region);
+        put(settings, "environment", environment);
+        put(settings, "url", url);
+        put(settings, "tenant_header", tenantHeader);
+        put(settings, "audience", audience);
+        put(settings, "resource", resource);
+        if (extraParams != null) {
+            extraParams.forEach((name, value) -> settings.put(ProviderType.FORM_PARAMETER_PREFIX + name, value));
+        }
+        return settings;
+    }
+
+    private static void put(Map<String, String> settings, String name, String value) {
+        if (value != null) {
+            settings.put(name, value);
         }
     }
 
@@ -60,6 +104,6 @@ public record ConnectionRequest(
 
     @Override
     public String toString() {
-        return "ConnectionRequest[" + provider + ", " + tokenUrl + ", client_id=" + clientId + "]";
+        return "ConnectionRequest[" + provider + ", client_id=" + clientId + "]";
     }
 }

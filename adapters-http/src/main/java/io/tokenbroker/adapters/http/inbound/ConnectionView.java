@@ -1,25 +1,48 @@
 package io.tokenbroker.adapters.http.inbound;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.tokenbroker.domain.connection.Connection;
 import java.util.List;
+import java.util.Map;
 
-/** A connection as the API shows it: everything but its secrets, and whether a refresh token is held. */
+/**
+ * A connection as the API shows it: the same fields a PUT takes, but never a secret; whether a refresh token is
+ * held instead. {@code token_url} is the resolved endpoint.
+ */
 @Serdeable
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ConnectionView(
         String tenant,
         String connection,
         String provider,
         @JsonProperty("token_url") String tokenUrl,
-        @JsonProperty("client_id") String clientId,
+        @JsonProperty("client_id") @Nullable String clientId,
         List<String> scopes,
         @JsonProperty("auth_method") String authMethod,
-        @JsonProperty("has_refresh_token") boolean hasRefreshToken) {
+        @JsonProperty("has_refresh_token") boolean hasRefreshToken,
+        @JsonProperty("base_url") @Nullable String baseUrl,
+        @JsonProperty("realm_id") @Nullable String realmId,
+        @Nullable String region,
+        @Nullable String environment,
+        @Nullable String url,
+        @JsonProperty("tenant_header") @Nullable String tenantHeader,
+        @Nullable String audience,
+        @Nullable String resource,
+        @JsonProperty("extra_params") @Nullable Map<String, String> extraParams) {
 
     static ConnectionView of(Connection connection) {
         return new ConnectionView(connection.key().tenant().value(), connection.key().connection().value(),
-                connection.provider().wireName(), connection.tokenUrl().toString(), connection.clientId(),
-                connection.scopes(), connection.authMethod().wireName(), connection.refreshToken().isPresent());
+                connection.provider().wireName(), connection.tokenUrl().toString(), connection.clientId().orElse(null),
+                connection.scopes(), connection.authMethod().wireName(), connection.refreshToken().isPresent(),
+                setting(connection, "base_url"), setting(connection, "realm_id"), setting(connection, "region"),
+                setting(connection, "environment"), setting(connection, "url"), setting(connection, "tenant_header"),
+                setting(connection, "audience"), setting(connection, "resource"), connection.formParameters());
+    }
+
+    private static String setting(Connection connection, String name) {
+        return connection.setting(name).orElse(null);
     }
 }

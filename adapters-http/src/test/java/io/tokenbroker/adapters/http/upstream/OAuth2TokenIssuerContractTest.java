@@ -15,7 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The issuer contract, over real HTTP, against the sandbox upstream. */
+/** The issuer contract for the broker's issuer (provider oauth2), over real HTTP, against the sandbox upstream. */
 class OAuth2TokenIssuerContractTest extends TokenIssuerContract {
 
     private static SandboxUpstream sandbox;
@@ -32,8 +32,8 @@ class OAuth2TokenIssuerContractTest extends TokenIssuerContract {
 
     @Override
     protected TokenIssuer issuer() {
-        return new OAuth2TokenIssuer(HttpClient.newHttpClient(), JsonMapper.createDefault(), Clock.systemUTC(),
-                ExpiryRules.defaults(), Duration.ofSeconds(5));
+        return new ProviderTokenIssuer(new TokenEndpointClient(HttpClient.newHttpClient(), JsonMapper.createDefault(),
+                Clock.systemUTC(), ExpiryRules.defaults(), Duration.ofSeconds(5)));
     }
 
     @Override

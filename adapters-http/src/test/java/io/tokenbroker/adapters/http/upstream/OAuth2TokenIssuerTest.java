@@ -40,8 +40,8 @@ class OAuth2TokenIssuerTest {
     @BeforeEach
     void start() throws IOException {
         upstream = new ScriptedUpstream();
-        issuer = new OAuth2TokenIssuer(HttpClient.newHttpClient(), JsonMapper.createDefault(), CLOCK,
-                ExpiryRules.defaults(), Duration.ofMillis(500));
+        issuer = new OAuth2TokenIssuer(new TokenEndpointClient(HttpClient.newHttpClient(), JsonMapper.createDefault(),
+                CLOCK, ExpiryRules.defaults(), Duration.ofMillis(500)));
     }
 
     @AfterEach
@@ -180,7 +180,7 @@ class OAuth2TokenIssuerTest {
 
     @Test
     void anOversizedAnswerIsRejected() {
-        upstream.answer(200, "{\"access_token\":\"" + "a".repeat(OAuth2TokenIssuer.MAX_BODY_BYTES) + "\"}");
+        upstream.answer(200, "{\"access_token\":\"" + "a".repeat(TokenEndpointClient.MAX_BODY_BYTES) + "\"}");
 
         assertRejected("response_too_large");
     }

@@ -18,14 +18,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class ScriptedUpstream implements AutoCloseable {
 
-    record Request(String method, Map<String, String> headers, String body) {
+    record Request(String method, String path, Map<String, String> headers, String body) {
+    }
+
+    private record Answer(int status, String body, Map<String, String> headers) {
     }
 
     private final HttpServer server;
     private final CountDownLatch released = new CountDownLatch(1);
-    private volatile int status = 200;
-    private volatile String body = "{}";
-    private volatile Map<String, String> headers = Map.of();
+    private volatile Answer fallback = new Answer(200, "{}", Map.of());
+    private final Map<String, Answer> byPath = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.List<Request> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean silent;
     private volatile Request last;
 
@@ -37,20 +40,23 @@ final class ScriptedUpstream implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         }));
-        server.createContext("/token", exchange -> {
+        server.createContext("/", exchange -> {
             try (exchange) {
                 Map<String, String> received = new LinkedHashMap<>();
                 exchange.getRequestHeaders().forEach((name, values) -> received.put(name.toLowerCase(), values.get(0)));
-                last = new Request(exchange.getRequestMethod(), received,
+                String path = exchange.getRequestURI().getPath();
+                last = new Request(exchange.getRequestMethod(), path, received,
                         new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                requests.add(last);
                 if (silent) {
                     released.await(30, TimeUnit.SECONDS);
                     return;
                 }
-                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+                Answer answer = byPath.getOrDefault(path, fallback);
+                byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+                answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.sendResponseHeaders(answer.status(), bytes.length);
                 exchange.getResponseBody().write(bytes);
             } catch (InterruptedException stopping) {
                 Thread.currentThread().interrupt();
@@ -64,10 +70,23 @@ final class ScriptedUpstream implements AutoCloseable {
     }
 
     ScriptedUpstream answer(int status, String body, Map<String, String> headers) {
-        this.status = status;
-        this.body = body;
-        this.headers = headers;
+        this.fallback = new Answer(status, body, headers);
         return this;
+    }
+
+    /** Answers requests to {@code path} so; every other path gets the default answer. */
+    ScriptedUpstream answerAt(String path, int status, String body) {
+        byPath.put(path, new Answer(status, body, Map.of()));
+        return this;
+    }
+
+    /** Every request received so far, in order. */
+    java.util.List<Request> requests() {
+        return java.util.List.copyOf(requests);
+    }
+
+    URI url(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
     /** Never answers (until closed): for timeouts. */

@@ -1,0 +1,192 @@
+package io.tokenbroker.adapters.http.upstream;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.tokenbroker.application.port.out.UpstreamException;
+import io.tokenbroker.domain.connection.Secret;
+import io.tokenbroker.domain.token.AccessToken;
+import io.tokenbroker.domain.token.ExpiryRules;
+import io.tokenbroker.domain.token.InvalidExpiryException;
+import io.tokenbroker.domain.token.ProviderExpiry;
+import io.tokenbroker.domain.token.TokenGrant;
+import io.tokenbroker.domain.token.TokenLifetime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.StringJoiner;
+import java.util.regex.Pattern;
+
+/**
+ * What every provider's token request has in common: one bounded HTTP exchange, failures typed as
+ * {@link UpstreamException.Rejected} (a retry will not help) or {@link UpstreamException.Unavailable} (it may),
+ * and a token response read into a {@link TokenGrant} with the domain's expiry normalisation.
+ *
+ * <p>Nothing the upstream sends is echoed into exceptions except a sanitised OAuth {@code error} code: bodies may
+ * contain tokens, and {@code error_description} is free text.
+ */
+public final class TokenEndpointClient {
+
+    /** Token responses are small; a larger body is a misbehaving upstream, not a token. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Refresh tokens live far longer than access tokens: eBay's 18 months, Intuit's 100 days. */
+    private static final ExpiryRules REFRESH_TOKEN_RULES = new ExpiryRules(Duration.ofDays(1), Duration.ofDays(5 * 366));
+    private static final Pattern OAUTH_ERROR_CODE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    private static final Argument<Map<String, Object>> JSON_OBJECT = Argument.mapOf(String.class, Object.class);
+
+    private final HttpClient http;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final ExpiryRules expiryRules;
+    private final Duration requestTimeout;
+    private final RetryAfter retryAfter;
+
+    public TokenEndpointClient(HttpClient http, JsonMapper json, Clock clock, ExpiryRules expiryRules,
+                               Duration requestTimeout) {
+        this.http = http;
+        this.json = json;
+        this.clock = clock;
+        this.expiryRules = expiryRules;
+        this.requestTimeout = requestTimeout;
+        this.retryAfter = new RetryAfter(clock);
+    }
+
+    /** A request builder with the timeout and the JSON {@code Accept} every token request carries. */
+    HttpRequest.Builder request(java.net.URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", "application/json");
+    }
+
+    /**
+     * Sends the request and reads a successful answer as a JSON object.
+     *
+     * @throws UpstreamException for every answer but a 2xx with a JSON object
+     */
+    Map<String, Object> exchange(HttpRequest request) {
+        HttpResponse<InputStream> response = send(request);
+        int status = response.statusCode();
+        byte[] body = readBounded(response, status);
+        if (status >= 200 && status < 300) {
+            return parse(body).orElseThrow(() -> new UpstreamException.Rejected(
+                    "token endpoint answered " + status + " without a JSON object", OptionalInt.of(status),
+                    Optional.of("invalid_token_response")));
+        }
+        Optional<String> oauthError = parse(body).map(map -> map.get("error")).filter(String.class::isInstance)
+                .map(String.class::cast).filter(code -> OAUTH_ERROR_CODE.matcher(code).matches());
+        Optional<Duration> wait = response.headers().firstValue("Retry-After").flatMap(retryAfter::parse);
+        if (status == 429 || status >= 500 || oauthError.filter("temporarily_unavailable"::equals).isPresent()) {
+            throw new UpstreamException.Unavailable("token endpoint answered " + status, OptionalInt.of(status),
+                    oauthError.or(() -> Optional.of("http_" + status)), wait, null);
+        }
+        String code = oauthError.orElse("http_" + status);
+        throw new UpstreamException.Rejected("token endpoint refused the request: " + code, OptionalInt.of(status),
+                Optional.of(code));
+    }
+
+    /**
+     * Reads a token response: the token under {@code tokenField} (falling back to {@code access_token}), its
+     * expiry in whatever shape, and a rotated refresh token with its expiry if one came along.
+     */
+    TokenGrant grant(Map<String, Object> body, String tokenField) {
+        Object value = body.containsKey(tokenField) ? body.get(tokenField) : body.get("access_token");
+        if (!(value instanceof String accessToken) || accessToken.isBlank()) {
+            throw new UpstreamException.Rejected("token endpoint answered without an access token",
+                    OptionalInt.of(200), Optional.of("invalid_token_response"));
+        }
+        TokenLifetime lifetime;
+        try {
+            lifetime = TokenLifetime.normalise(
+                    ProviderExpiry.of(body.get("expires_in"), body.get("expires_at"), accessToken), clock, expiryRules);
+        } catch (InvalidExpiryException badExpiry) {
+            throw new UpstreamException.Rejected(badExpiry.getMessage(), OptionalInt.of(200),
+                    Optional.of("invalid_expiry"));
+        }
+        Object tokenType = body.get("token_type");
+        AccessToken token = AccessToken.of(accessToken, tokenType instanceof String type ? type : null, lifetime);
+        Optional<Secret> refreshToken = Optional.ofNullable(body.get("refresh_token"))
+                .filter(String.class::isInstance).map(String.class::cast).filter(rt -> !rt.isBlank()).map(Secret::of);
+        return new TokenGrant(token, refreshToken, refreshToken.flatMap(rt -> refreshTokenExpiry(body)));
+    }
+
+    private Optional<Instant> refreshTokenExpiry(Map<String, Object> body) {
+        Object raw = body.containsKey("refresh_token_expires_in") ? body.get("refresh_token_expires_in")
+                : body.containsKey("x_refresh_token_expires_in") ? body.get("x_refresh_token_expires_in")
+                : body.get("refresh_expires_in");
+        if (raw == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TokenLifetime.normalise(ProviderExpiry.of(raw, null, null), clock, REFRESH_TOKEN_RULES)
+                    .expiresAt());
+        } catch (InvalidExpiryException unusable) {
+            // An unreadable refresh-token expiry costs only the early warning; the grant itself is good.
+            return Optional.empty();
+        }
+    }
+
+    private HttpResponse<InputStream> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpTimeoutException timeout) {
+            throw unavailable("token endpoint timed out after " + requestTimeout.toMillis() + " ms", "timeout");
+        } catch (IOException unreachable) {
+            throw unavailable("token endpoint unreachable (" + unreachable.getClass().getSimpleName() + ")",
+                    "unreachable");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while calling the token endpoint", "interrupted");
+        }
+    }
+
+    private byte[] readBounded(HttpResponse<InputStream> response, int status) {
+        try (InputStream in = response.body()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new UpstreamException.Rejected("token endpoint sent more than " + MAX_BODY_BYTES + " bytes",
+                        OptionalInt.of(status), Optional.of("response_too_large"));
+            }
+            return body;
+        } catch (IOException broken) {
+            throw unavailable("token endpoint response broke off", "unreachable");
+        }
+    }
+
+    private Optional<Map<String, Object>> parse(byte[] body) {
+        try {
+            return Optional.ofNullable(json.readValue(body, JSON_OBJECT));
+        } catch (IOException | RuntimeException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    private static UpstreamException.Unavailable unavailable(String message, String code) {
+        return new UpstreamException.Unavailable(message, OptionalInt.empty(), Optional.of(code), Optional.empty(),
+                null);
+    }
+
+    /** {@code Basic} credentials, each part form-encoded first as RFC 6749 2.3.1 asks. */
+    static String basic(String clientId, Secret clientSecret) {
+        String pair = encode(clientId) + ":" + encode(clientSecret.reveal());
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String formBody(Map<String, String> form) {
+        StringJoiner joined = new StringJoiner("&");
+        form.forEach((name, value) -> joined.add(encode(name) + "=" + encode(value)));
+        return joined.toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
