@@ -18,11 +18,14 @@ import io.tokenbroker.application.service.GetAccessTokenService;
 import io.tokenbroker.application.service.InvalidateTokenService;
 import io.tokenbroker.bootstrap.config.LeaseConfiguration;
 import io.tokenbroker.bootstrap.config.RefreshConfiguration;
+import io.tokenbroker.bootstrap.config.ResilienceConfiguration;
 import io.tokenbroker.bootstrap.config.TokenConfiguration;
 import io.tokenbroker.bootstrap.config.UpstreamConfiguration;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 
 /**
  * Wires the use cases to their adapters. The core carries no framework annotations, so this is the one place that
@@ -37,6 +40,12 @@ public class TokenBrokerFactory {
     @Singleton
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Jitter only needs to spread callers apart, not to be unpredictable; tests inject their own. */
+    @Singleton
+    RandomGenerator random() {
+        return RandomGenerator.getDefault();
     }
 
     @Singleton
@@ -74,9 +83,10 @@ public class TokenBrokerFactory {
     @Singleton
     GetAccessTokenService getAccessToken(TokenStore tokens, Connections connections, TokenIssuer issuer,
                                          LockManager locks, RefreshLog refreshLog, Clock clock,
-                                         RefreshConfiguration refresh, LeaseConfiguration lease) {
+                                         RefreshConfiguration refresh, LeaseConfiguration lease,
+                                         ResilienceConfiguration resilience, RandomGenerator random) {
         return new GetAccessTokenService(tokens, connections, issuer, locks, refreshLog, clock, refresh.policy(),
-                lease.settings());
+                lease.settings(), resilience.settings(random), wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()));
     }
 
     @Singleton

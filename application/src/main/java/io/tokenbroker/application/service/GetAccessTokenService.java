@@ -6,6 +6,7 @@ import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
+import io.tokenbroker.application.port.out.Pause;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.application.port.out.TokenStore;
@@ -15,6 +16,7 @@ import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.resilience.CircuitBreaker;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import io.tokenbroker.domain.token.TokenGrant;
@@ -24,11 +26,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Cache hit: return. Otherwise one refresh per connection in this process (single flight), under the connection's
  * lease across processes; the cache is read again under the lease because the previous holder has usually just
  * filled it. A rotated refresh token is persisted before the new access token is cached or returned.
+ *
+ * <p>Upstream failures: retryable ones are retried with full-jitter backoff (or the upstream's
+ * {@code Retry-After}) within the retry policy's bounds; a circuit per connection stops calling an upstream that
+ * keeps failing and lets one probe through after its open period; refreshes of one connection are spaced by a
+ * minimum interval. Every attempt is one audit row. Failures are never cached: the next request past the backoff
+ * window tries again.
  */
 public final class GetAccessTokenService implements GetAccessToken {
 
@@ -42,10 +52,15 @@ public final class GetAccessTokenService implements GetAccessToken {
     private final Clock clock;
     private final RefreshPolicy policy;
     private final LeaseSettings lease;
+    private final ResilienceSettings resilience;
+    private final Pause pause;
     private final SingleFlight<ConnectionKey, AccessToken> singleFlight = new SingleFlight<>();
+    private final ConcurrentMap<ConnectionKey, CircuitBreaker> circuits = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ConnectionKey, Instant> lastUpstreamCall = new ConcurrentHashMap<>();
 
     public GetAccessTokenService(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
-                                 RefreshLog refreshLog, Clock clock, RefreshPolicy policy, LeaseSettings lease) {
+                                 RefreshLog refreshLog, Clock clock, RefreshPolicy policy, LeaseSettings lease,
+                                 ResilienceSettings resilience, Pause pause) {
         this.tokens = tokens;
         this.connections = connections;
         this.issuer = issuer;
@@ -54,6 +69,8 @@ public final class GetAccessTokenService implements GetAccessToken {
         this.clock = clock;
         this.policy = policy;
         this.lease = lease;
+        this.resilience = resilience;
+        this.pause = pause;
     }
 
     @Override
@@ -92,15 +109,72 @@ public final class GetAccessTokenService implements GetAccessToken {
 
     private AccessToken refresh(Connection connection, Lease held) {
         ConnectionKey key = connection.key();
-        Instant startedAt = clock.instant();
-        TokenGrant grant;
+        CircuitBreaker circuit = circuits.computeIfAbsent(key, k -> new CircuitBreaker(clock,
+                resilience.circuitFailureThreshold(), resilience.circuitOpenDuration()));
+        keepMinimumInterval(key);
+        Instant firstStarted = clock.instant();
+        for (int attempt = 1; ; attempt++) {
+            if (!circuit.tryAcquirePermission()) {
+                throw new TokenUnavailableException("the circuit of " + key + " is open after repeated upstream "
+                        + "failures", circuit.retryAfter().or(() -> Optional.of(resilience.circuitOpenDuration())));
+            }
+            Instant startedAt = clock.instant();
+            lastUpstreamCall.put(key, startedAt);
+            TokenGrant grant;
+            try {
+                grant = issuer.issue(connection);
+            } catch (UpstreamException failure) {
+                record(key, startedAt, attempt, Outcome.FAILURE, failure.status(), failure.errorCode(),
+                        Optional.ofNullable(failure.getMessage()), held.fence());
+                if (!failure.retryable()) {
+                    // A refusal proves the upstream is up; only outages count against the circuit.
+                    circuit.onSuccess();
+                    throw failure;
+                }
+                circuit.onFailure();
+                Optional<Duration> wait = resilience.retry().delayBeforeRetry(attempt,
+                        ((UpstreamException.Unavailable) failure).retryAfter(),
+                        Duration.between(firstStarted, clock.instant()));
+                // The call that opened the circuit reports its own failure; the circuit's refusal is for later callers.
+                if (wait.isEmpty() || circuit.state() == CircuitBreaker.State.OPEN) {
+                    throw failure;
+                }
+                pauseOrGiveUp(wait.get(), failure);
+                continue;
+            }
+            circuit.onSuccess();
+            return store(connection, grant, startedAt, attempt, held);
+        }
+    }
+
+    private void keepMinimumInterval(ConnectionKey key) {
+        Instant last = lastUpstreamCall.get(key);
+        if (last == null) {
+            return;
+        }
+        Duration since = Duration.between(last, clock.instant());
+        if (since.compareTo(resilience.minInterval()) < 0) {
+            try {
+                pause.pause(resilience.minInterval().minus(since));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new TokenUnavailableException("interrupted while spacing refreshes of " + key,
+                        Optional.of(Duration.ofSeconds(1)));
+            }
+        }
+    }
+
+    private void pauseOrGiveUp(Duration wait, UpstreamException failure) {
         try {
-            grant = issuer.issue(connection);
-        } catch (UpstreamException failure) {
-            record(key, startedAt, Outcome.FAILURE, failure.status(), failure.errorCode(),
-                    Optional.ofNullable(failure.getMessage()), held.fence());
+            pause.pause(wait);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
             throw failure;
         }
+    }
+
+    private AccessToken store(Connection connection, TokenGrant grant, Instant startedAt, int attempt, Lease held) {
+        ConnectionKey key = connection.key();
         if (grant.refreshToken().isPresent() && !grant.refreshToken().equals(connection.refreshToken())) {
             boolean saved = connections.saveRotation(key, grant.refreshToken().get(),
                     grant.refreshTokenExpiresAt(), held.fence());
@@ -115,14 +189,21 @@ public final class GetAccessTokenService implements GetAccessToken {
         if (!ttl.isZero()) {
             tokens.put(key, token, ttl);
         }
-        record(key, startedAt, Outcome.SUCCESS, OptionalInt.empty(), Optional.empty(), Optional.empty(), held.fence());
+        record(key, startedAt, attempt, Outcome.SUCCESS, OptionalInt.empty(), Optional.empty(), Optional.empty(),
+                held.fence());
         return token;
     }
 
-    private void record(ConnectionKey key, Instant startedAt, Outcome outcome, OptionalInt status,
+    /** The circuit state of a connection's upstream, for status and metrics. */
+    public CircuitBreaker.State circuitState(ConnectionKey key) {
+        CircuitBreaker circuit = circuits.get(key);
+        return circuit == null ? CircuitBreaker.State.CLOSED : circuit.state();
+    }
+
+    private void record(ConnectionKey key, Instant startedAt, int attempt, Outcome outcome, OptionalInt status,
                         Optional<String> errorCode, Optional<String> message, long fence) {
         try {
-            refreshLog.record(new RefreshAttempt(key, Trigger.REQUEST, outcome, startedAt, clock.instant(), 1,
+            refreshLog.record(new RefreshAttempt(key, Trigger.REQUEST, outcome, startedAt, clock.instant(), attempt,
                     status, errorCode, message, fence));
         } catch (RuntimeException auditFailure) {
             // The audit trail must not turn a served token into an error; the failure is visible in the log.

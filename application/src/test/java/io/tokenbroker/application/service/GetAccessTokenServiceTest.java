@@ -19,7 +19,9 @@ import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.port.out.UpstreamException;
+import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
+import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
@@ -56,7 +58,7 @@ class GetAccessTokenServiceTest {
 
     private GetAccessTokenService service(TokenStore store, LeaseSettings lease) {
         return new GetAccessTokenService(store, connections, issuer, recordingLocks, refreshLog, clock,
-                RefreshPolicy.defaults(), lease);
+                RefreshPolicy.defaults(), lease, ResilienceTestData.noRetries(), new VirtualPause(clock));
     }
 
     private AccessToken get() {

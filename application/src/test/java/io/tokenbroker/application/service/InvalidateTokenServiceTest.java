@@ -12,7 +12,9 @@ import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
+import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
+import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
@@ -32,7 +34,7 @@ class InvalidateTokenServiceTest {
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofHours(1));
     private final GetAccessTokenService getService = new GetAccessTokenService(tokens, connections, issuer,
             new InMemoryLockManager(), new InMemoryRefreshLog(100), clock, RefreshPolicy.defaults(),
-            LeaseSettings.defaults());
+            LeaseSettings.defaults(), ResilienceTestData.noRetries(), new VirtualPause(clock));
     private final InvalidateTokenService service = new InvalidateTokenService(tokens, connections);
 
     @BeforeEach

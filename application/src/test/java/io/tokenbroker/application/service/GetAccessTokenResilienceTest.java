@@ -1,0 +1,189 @@
+package io.tokenbroker.application.service;
+
+import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenbroker.application.inmemory.InMemoryConnections;
+import io.tokenbroker.application.inmemory.InMemoryLockManager;
+import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
+import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
+import io.tokenbroker.application.inmemory.InMemoryTokenStore;
+import io.tokenbroker.application.port.in.GetAccessToken;
+import io.tokenbroker.application.port.in.InvalidateToken;
+import io.tokenbroker.application.port.in.TokenUnavailableException;
+import io.tokenbroker.application.port.out.UpstreamException;
+import io.tokenbroker.application.testing.TestClock;
+import io.tokenbroker.application.testing.VirtualPause;
+import io.tokenbroker.domain.audit.RefreshAttempt;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.resilience.Backoff;
+import io.tokenbroker.domain.resilience.CircuitBreaker;
+import io.tokenbroker.domain.resilience.RetryPolicy;
+import io.tokenbroker.domain.token.AccessToken;
+import io.tokenbroker.domain.token.RefreshPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Retries, Retry-After, the circuit and the minimum interval, on a frozen clock: delays are asserted, not waited. */
+class GetAccessTokenResilienceTest {
+
+    private static final ConnectionKey KEY = ConnectionKey.of("acme", "crm");
+    private static final Duration OPEN = Duration.ofSeconds(30);
+
+    /** Draws the top of every jitter range, so each delay is its exponential ceiling. */
+    private static final RandomGenerator CEILING = new RandomGenerator() {
+        @Override
+        public long nextLong() {
+            return 0;
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            return bound - 1;
+        }
+    };
+
+    private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
+    private final InMemoryTokenStore tokens = new InMemoryTokenStore(clock);
+    private final InMemoryConnections connections = new InMemoryConnections();
+    private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofHours(1));
+    private final InMemoryRefreshLog refreshLog = new InMemoryRefreshLog(100);
+    private final VirtualPause pause = new VirtualPause(clock);
+    private final GetAccessTokenService service = new GetAccessTokenService(tokens, connections, issuer,
+            new InMemoryLockManager(), refreshLog, clock, RefreshPolicy.defaults(), LeaseSettings.defaults(),
+            new ResilienceSettings(new RetryPolicy(3, Duration.ofSeconds(10),
+                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), CEILING)), 5, OPEN, Duration.ofSeconds(1)),
+            pause);
+    private final InvalidateTokenService invalidate = new InvalidateTokenService(tokens, connections);
+
+    @BeforeEach
+    void register() {
+        connections.save(aConnection().withKey(KEY).build());
+    }
+
+    private AccessToken get() {
+        return service.get(new GetAccessToken.Query(KEY));
+    }
+
+    private static UpstreamException.Unavailable unavailable(int status, Optional<Duration> retryAfter) {
+        return new UpstreamException.Unavailable("answered " + status, OptionalInt.of(status),
+                Optional.of("http_" + status), retryAfter, null);
+    }
+
+    @Test
+    void twoServerErrorsThenSuccessAfterTwoRetriesWithGrowingDelays() {
+        issuer.failNext(2, unavailable(503, Optional.empty()));
+
+        AccessToken token = get();
+
+        assertEquals(3, issuer.calls());
+        assertEquals(List.of(Duration.ofMillis(200), Duration.ofMillis(400)), pause.pauses());
+        List<RefreshAttempt> attempts = refreshLog.recent(KEY, 10);
+        assertEquals(List.of(3, 2, 1), attempts.stream().map(RefreshAttempt::attempt).toList());
+        assertEquals(List.of(RefreshAttempt.Outcome.SUCCESS, RefreshAttempt.Outcome.FAILURE,
+                RefreshAttempt.Outcome.FAILURE), attempts.stream().map(RefreshAttempt::outcome).toList());
+        assertEquals(OptionalInt.of(503), attempts.get(1).upstreamStatus());
+        assertFalse(token.value().isBlank());
+    }
+
+    @Test
+    void retryAfterIsHonoured() {
+        issuer.failNext(1, unavailable(429, Optional.of(Duration.ofSeconds(2))));
+
+        get();
+
+        assertEquals(List.of(Duration.ofSeconds(2)), pause.pauses());
+        assertEquals(2, issuer.calls());
+    }
+
+    @Test
+    void aRetryAfterBeyondTheTotalBoundFailsAtOnceWithIt() {
+        issuer.failNext(1, unavailable(429, Optional.of(Duration.ofSeconds(60))));
+
+        UpstreamException.Unavailable failure = assertThrows(UpstreamException.Unavailable.class, this::get);
+
+        assertEquals(Optional.of(Duration.ofSeconds(60)), failure.retryAfter());
+        assertEquals(1, issuer.calls());
+        assertTrue(pause.pauses().isEmpty());
+    }
+
+    @Test
+    void rejectionsAreNeverRetried() {
+        issuer.failNext(1, new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant")));
+
+        assertThrows(UpstreamException.Rejected.class, this::get);
+
+        assertEquals(1, issuer.calls());
+        assertTrue(pause.pauses().isEmpty());
+    }
+
+    @Test
+    void fiveConsecutiveFailuresOpenTheCircuitWhichThenProbesOnceAndCloses() {
+        issuer.failNext(5, unavailable(503, Optional.empty()));
+        assertThrows(UpstreamException.Unavailable.class, this::get); // attempts 1-3
+        clock.advance(Duration.ofSeconds(5));
+        assertThrows(UpstreamException.class, this::get); // attempts 4-5, then the circuit opens
+        assertEquals(5, issuer.calls());
+        assertEquals(CircuitBreaker.State.OPEN, service.circuitState(KEY));
+
+        clock.advance(Duration.ofSeconds(5));
+        TokenUnavailableException refused = assertThrows(TokenUnavailableException.class, this::get);
+        assertEquals(5, issuer.calls(), "no upstream call while the circuit is open");
+        assertTrue(refused.retryAfter().isPresent());
+
+        clock.advance(OPEN);
+        assertEquals(CircuitBreaker.State.HALF_OPEN, service.circuitState(KEY));
+        get();
+        assertEquals(6, issuer.calls(), "one probe");
+        assertEquals(CircuitBreaker.State.CLOSED, service.circuitState(KEY));
+    }
+
+    @Test
+    void aCachedTokenIsServedWhileTheUpstreamIsDown() {
+        AccessToken cached = get();
+        issuer.failNext(100, unavailable(503, Optional.empty()));
+        clock.advance(Duration.ofMinutes(30));
+
+        assertEquals(cached, get());
+    }
+
+    @Test
+    void pastTheBufferAFailingUpstreamIsAnErrorWithRetryAfterNotAStaleToken() {
+        get();
+        issuer.failNext(100, unavailable(503, Optional.of(Duration.ofSeconds(3))));
+        clock.advance(Duration.ofHours(1).minus(RefreshPolicy.DEFAULT_HARD_BUFFER));
+
+        UpstreamException.Unavailable failure = assertThrows(UpstreamException.Unavailable.class, this::get);
+
+        assertEquals(Optional.of(Duration.ofSeconds(3)), failure.retryAfter());
+    }
+
+    @Test
+    void refreshesOfOneConnectionAreSpacedByTheMinimumInterval() {
+        AccessToken first = get();
+        invalidate.invalidate(new InvalidateToken.Command(KEY, Optional.of(first.value())));
+
+        get();
+
+        assertEquals(List.of(Duration.ofSeconds(1)), pause.pauses());
+        assertEquals(2, issuer.calls());
+    }
+
+    @Test
+    void aFailureIsNotCachedPastItsWindow() {
+        issuer.failNext(3, unavailable(503, Optional.empty()));
+        assertThrows(UpstreamException.Unavailable.class, this::get);
+        clock.advance(Duration.ofSeconds(2));
+
+        assertFalse(get().value().isBlank());
+    }
+}
