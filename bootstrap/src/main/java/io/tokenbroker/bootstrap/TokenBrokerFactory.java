@@ -6,10 +6,12 @@ import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
+import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.application.port.out.TokenStore;
@@ -64,6 +66,11 @@ public class TokenBrokerFactory {
     }
 
     @Singleton
+    Reauthorisations reauthorisations() {
+        return new InMemoryReauthorisations();
+    }
+
+    @Singleton
     RefreshLog refreshLog() {
         return new InMemoryRefreshLog(IN_MEMORY_LOG_CAPACITY);
     }
@@ -84,9 +91,11 @@ public class TokenBrokerFactory {
     GetAccessTokenService getAccessToken(TokenStore tokens, Connections connections, TokenIssuer issuer,
                                          LockManager locks, RefreshLog refreshLog, Clock clock,
                                          RefreshConfiguration refresh, LeaseConfiguration lease,
-                                         ResilienceConfiguration resilience, RandomGenerator random) {
+                                         ResilienceConfiguration resilience, RandomGenerator random,
+                                         Reauthorisations reauthorisations) {
         return new GetAccessTokenService(tokens, connections, issuer, locks, refreshLog, clock, refresh.policy(),
-                lease.settings(), resilience.settings(random), wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()));
+                lease.settings(), resilience.settings(random), wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()),
+                reauthorisations);
     }
 
     @Singleton
@@ -95,7 +104,8 @@ public class TokenBrokerFactory {
     }
 
     @Singleton
-    ConnectionService connectionService(Connections connections, TokenStore tokens) {
-        return new ConnectionService(connections, tokens);
+    ConnectionService connectionService(Connections connections, TokenStore tokens,
+                                        Reauthorisations reauthorisations) {
+        return new ConnectionService(connections, tokens, reauthorisations);
     }
 }

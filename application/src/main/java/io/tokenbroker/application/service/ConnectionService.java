@@ -5,6 +5,7 @@ import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
 import io.tokenbroker.application.port.in.SaveConnection;
 import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.domain.connection.Connection;
 
@@ -16,10 +17,12 @@ public final class ConnectionService implements SaveConnection, FindConnection, 
 
     private final Connections connections;
     private final TokenStore tokens;
+    private final Reauthorisations reauthorisations;
 
-    public ConnectionService(Connections connections, TokenStore tokens) {
+    public ConnectionService(Connections connections, TokenStore tokens, Reauthorisations reauthorisations) {
         this.connections = connections;
         this.tokens = tokens;
+        this.reauthorisations = reauthorisations;
     }
 
     @Override
@@ -28,6 +31,8 @@ public final class ConnectionService implements SaveConnection, FindConnection, 
         if (!created) {
             tokens.delete(command.connection().key());
         }
+        // New credentials are the way out of a refused grant.
+        reauthorisations.clear(command.connection().key());
         return created;
     }
 
@@ -42,5 +47,6 @@ public final class ConnectionService implements SaveConnection, FindConnection, 
             throw new ConnectionNotFoundException(command.key());
         }
         tokens.delete(command.key());
+        reauthorisations.clear(command.key());
     }
 }

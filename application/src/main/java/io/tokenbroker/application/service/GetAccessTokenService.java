@@ -2,11 +2,13 @@ package io.tokenbroker.application.service;
 
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
+import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
 import io.tokenbroker.application.port.out.Pause;
+import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.application.port.out.TokenStore;
@@ -54,13 +56,14 @@ public final class GetAccessTokenService implements GetAccessToken {
     private final LeaseSettings lease;
     private final ResilienceSettings resilience;
     private final Pause pause;
+    private final Reauthorisations reauthorisations;
     private final SingleFlight<ConnectionKey, AccessToken> singleFlight = new SingleFlight<>();
     private final ConcurrentMap<ConnectionKey, CircuitBreaker> circuits = new ConcurrentHashMap<>();
     private final ConcurrentMap<ConnectionKey, Instant> lastUpstreamCall = new ConcurrentHashMap<>();
 
     public GetAccessTokenService(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
                                  RefreshLog refreshLog, Clock clock, RefreshPolicy policy, LeaseSettings lease,
-                                 ResilienceSettings resilience, Pause pause) {
+                                 ResilienceSettings resilience, Pause pause, Reauthorisations reauthorisations) {
         this.tokens = tokens;
         this.connections = connections;
         this.issuer = issuer;
@@ -71,6 +74,7 @@ public final class GetAccessTokenService implements GetAccessToken {
         this.lease = lease;
         this.resilience = resilience;
         this.pause = pause;
+        this.reauthorisations = reauthorisations;
     }
 
     @Override
@@ -101,6 +105,10 @@ public final class GetAccessTokenService implements GetAccessToken {
             if (refreshedMeanwhile.isPresent()) {
                 return refreshedMeanwhile.get();
             }
+            Optional<Reauthorisations.Needed> needed = reauthorisations.find(key);
+            if (needed.isPresent()) {
+                throw new ReauthorisationNeededException(key, needed.get().since());
+            }
             // Read under the lease: the previous holder may have rotated the refresh token.
             Connection connection = connections.find(key).orElseThrow(() -> new ConnectionNotFoundException(key));
             return refresh(connection, held);
@@ -129,6 +137,7 @@ public final class GetAccessTokenService implements GetAccessToken {
                 if (!failure.retryable()) {
                     // A refusal proves the upstream is up; only outages count against the circuit.
                     circuit.onSuccess();
+                    markIfGrantIsGone(connection, failure);
                     throw failure;
                 }
                 circuit.onFailure();
@@ -144,6 +153,19 @@ public final class GetAccessTokenService implements GetAccessToken {
             }
             circuit.onSuccess();
             return store(connection, grant, startedAt, attempt, held);
+        }
+    }
+
+    /**
+     * A refused refresh token cannot heal by itself: asking again only burns the provider's rate limit (and some
+     * providers revoke the whole token family on reuse). Client-credentials connections are left alone, since
+     * for them {@code invalid_grant} usually means a misconfiguration that is fixed by saving the connection.
+     */
+    private void markIfGrantIsGone(Connection connection, UpstreamException failure) {
+        if (connection.refreshToken().isPresent() && failure.errorCode().filter("invalid_grant"::equals).isPresent()) {
+            reauthorisations.mark(new Reauthorisations.Needed(connection.key(), clock.instant(), "invalid_grant"));
+            LOG.log(Level.WARNING, "connection {0} needs re-authorisation: its refresh token was refused",
+                    connection.key());
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.inmemory.InMemoryConnections;
+import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.FindConnection;
@@ -30,7 +31,8 @@ class ConnectionServiceTest {
     private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
     private final InMemoryTokenStore tokens = new InMemoryTokenStore(clock);
     private final InMemoryConnections connections = new InMemoryConnections();
-    private final ConnectionService service = new ConnectionService(connections, tokens);
+    private final ConnectionService service = new ConnectionService(connections, tokens,
+            new InMemoryReauthorisations());
 
     private boolean save(Connection connection) {
         return service.save(new SaveConnection.Command(connection));

@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
+import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
+import io.tokenbroker.application.port.in.ReauthorisationNeededException;
+import io.tokenbroker.application.port.in.SaveConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.application.testing.TestClock;
@@ -58,12 +61,14 @@ class GetAccessTokenResilienceTest {
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofHours(1));
     private final InMemoryRefreshLog refreshLog = new InMemoryRefreshLog(100);
     private final VirtualPause pause = new VirtualPause(clock);
+    private final InMemoryReauthorisations reauthorisations = new InMemoryReauthorisations();
     private final GetAccessTokenService service = new GetAccessTokenService(tokens, connections, issuer,
             new InMemoryLockManager(), refreshLog, clock, RefreshPolicy.defaults(), LeaseSettings.defaults(),
             new ResilienceSettings(new RetryPolicy(3, Duration.ofSeconds(10),
                     new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), CEILING)), 5, OPEN, Duration.ofSeconds(1)),
-            pause);
+            pause, reauthorisations);
     private final InvalidateTokenService invalidate = new InvalidateTokenService(tokens, connections);
+    private final ConnectionService connectionService = new ConnectionService(connections, tokens, reauthorisations);
 
     @BeforeEach
     void register() {
@@ -182,6 +187,30 @@ class GetAccessTokenResilienceTest {
     void aFailureIsNotCachedPastItsWindow() {
         issuer.failNext(3, unavailable(503, Optional.empty()));
         assertThrows(UpstreamException.Unavailable.class, this::get);
+        clock.advance(Duration.ofSeconds(2));
+
+        assertFalse(get().value().isBlank());
+    }
+
+    @Test
+    void aRefusedRefreshTokenMarksTheConnectionAndStopsCallingUntilItIsSavedAgain() {
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-revoked").build());
+        issuer.failNext(1, new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant")));
+        assertThrows(UpstreamException.Rejected.class, this::get);
+
+        ReauthorisationNeededException needed = assertThrows(ReauthorisationNeededException.class, this::get);
+
+        assertEquals(clock.instant(), needed.since());
+        assertEquals(1, issuer.calls(), "no upstream call once the grant is known to be gone");
+        connectionService.save(new SaveConnection.Command(aConnection().withKey(KEY).withRefreshToken("rt-new").build()));
+        assertFalse(get().value().isBlank());
+        assertEquals(2, issuer.calls());
+    }
+
+    @Test
+    void invalidGrantOnClientCredentialsIsNotMarked() {
+        issuer.failNext(1, new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant")));
+        assertThrows(UpstreamException.Rejected.class, this::get);
         clock.advance(Duration.ofSeconds(2));
 
         assertFalse(get().value().isBlank());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
+import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
@@ -58,7 +59,8 @@ class GetAccessTokenServiceTest {
 
     private GetAccessTokenService service(TokenStore store, LeaseSettings lease) {
         return new GetAccessTokenService(store, connections, issuer, recordingLocks, refreshLog, clock,
-                RefreshPolicy.defaults(), lease, ResilienceTestData.noRetries(), new VirtualPause(clock));
+                RefreshPolicy.defaults(), lease, ResilienceTestData.noRetries(), new VirtualPause(clock),
+                new InMemoryReauthorisations());
     }
 
     private AccessToken get() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
+import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
@@ -34,7 +35,8 @@ class InvalidateTokenServiceTest {
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofHours(1));
     private final GetAccessTokenService getService = new GetAccessTokenService(tokens, connections, issuer,
             new InMemoryLockManager(), new InMemoryRefreshLog(100), clock, RefreshPolicy.defaults(),
-            LeaseSettings.defaults(), ResilienceTestData.noRetries(), new VirtualPause(clock));
+            LeaseSettings.defaults(), ResilienceTestData.noRetries(), new VirtualPause(clock),
+                new InMemoryReauthorisations());
     private final InvalidateTokenService service = new InvalidateTokenService(tokens, connections);
 
     @BeforeEach

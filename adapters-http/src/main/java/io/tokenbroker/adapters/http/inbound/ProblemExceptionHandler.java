@@ -7,6 +7,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
+import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.domain.connection.InvalidIdentifierException;
@@ -51,6 +52,12 @@ public final class ProblemExceptionHandler implements ExceptionHandler<RuntimeEx
                     "upstream-unavailable", "The provider is unavailable",
                     "The provider's token endpoint failed: " + unavailable.errorCode().orElse("unknown") + "."),
                     unavailable.retryAfter());
+        }
+        if (exception instanceof ReauthorisationNeededException needed) {
+            return Problems.response(request, HttpStatus.CONFLICT, "reauthorization-required",
+                    "The connection needs re-authorization",
+                    "The provider refused the stored refresh token (invalid_grant) at " + needed.since()
+                            + ". Save the connection again with a new refresh token from the tenant's consent.");
         }
         if (exception instanceof TokenUnavailableException busy) {
             return Problems.withRetryAfter(Problems.response(request, HttpStatus.SERVICE_UNAVAILABLE,
