@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The whole broker on its embedded default, over real HTTP, against a real sandbox upstream. */
 @MicronautTest
 @Property(name = "tokenbroker.demo.enabled", value = "true")
+@Property(name = "tokenbroker.upstream.resilience.min-interval", value = "0s")
 class TokenBrokerEndToEndTest {
 
     private static final String CLIENT_ID = "e2e-client";

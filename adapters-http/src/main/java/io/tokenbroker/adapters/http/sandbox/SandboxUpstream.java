@@ -23,12 +23,20 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A real OAuth2 token endpoint for newcomers, tests and benchmarks, on loopback only: client credentials and
  * (rotating) refresh token grants with {@code client_secret_basic} or {@code client_secret_post}, short-lived
- * opaque tokens, and a count of the token requests it served ({@code GET /stats}).
+ * opaque tokens, and a count of the token requests it served ({@code GET /stats}). It also speaks two other
+ * dialects the broker supports: QPay v2 ({@code /v2/auth/token} answering {@code expires_in} as an epoch,
+ * {@code /v2/auth/refresh} answering it as a duration, as QPay does) and an internal auth service
+ * ({@code GET /auth/token} with {@code X-Tenant-ID}, answering {@code {"token": …}}).
  */
 public final class SandboxUpstream implements AutoCloseable {
 
     /** Where tokens are asked for. */
     public static final String TOKEN_PATH = "/oauth/token";
+    /** QPay v2 token and refresh endpoints. */
+    public static final String QPAY_TOKEN_PATH = "/v2/auth/token";
+    public static final String QPAY_REFRESH_PATH = "/v2/auth/refresh";
+    /** The internal auth service endpoint. */
+    public static final String AUTH_SERVICE_PATH = "/auth/token";
     /** Where the request count is read. */
     public static final String STATS_PATH = "/stats";
 
@@ -58,6 +66,9 @@ public final class SandboxUpstream implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext(TOKEN_PATH, this::token);
         server.createContext(STATS_PATH, this::stats);
+        server.createContext(QPAY_TOKEN_PATH, this::qpayToken);
+        server.createContext(QPAY_REFRESH_PATH, this::qpayRefresh);
+        server.createContext(AUTH_SERVICE_PATH, this::authService);
         server.start();
     }
 
@@ -77,6 +88,11 @@ public final class SandboxUpstream implements AutoCloseable {
 
     public URI tokenUrl() {
         return URI.create("http://127.0.0.1:" + port() + TOKEN_PATH);
+    }
+
+    /** The base URL, for QPay's {@code base_url} and the auth service's {@code url}. */
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + port());
     }
 
     public URI statsUrl() {
@@ -153,6 +169,56 @@ public final class SandboxUpstream implements AutoCloseable {
                         .append('"');
             }
             send(exchange, 200, body.append('}').toString());
+        }
+    }
+
+    private void qpayToken(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            tokenRequests.incrementAndGet();
+            delay();
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            String expected = "Basic " + Base64.getEncoder().encodeToString(
+                    (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+            if (!"POST".equals(exchange.getRequestMethod()) || !expected.equals(authorization)) {
+                send(exchange, 401, "{\"error\":\"invalid_client\"}");
+                return;
+            }
+            long now = System.currentTimeMillis() / 1000;
+            // QPay's quirk: on this endpoint both expiries come as epoch seconds.
+            send(exchange, 200, "{\"token_type\":\"bearer\",\"access_token\":\"sbx_qpay_" + issued.incrementAndGet()
+                    + "_" + randomPart() + "\",\"expires_in\":" + (now + tokenLifetime.toSeconds())
+                    + ",\"refresh_token\":\"" + issueRefreshToken() + "\",\"refresh_expires_in\":" + (now + 86_400)
+                    + ",\"scope\":\"default\"}");
+        }
+    }
+
+    private void qpayRefresh(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            tokenRequests.incrementAndGet();
+            delay();
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (!"POST".equals(exchange.getRequestMethod()) || authorization == null
+                    || !authorization.startsWith("Bearer ") || !liveRefreshTokens.remove(authorization.substring(7))) {
+                send(exchange, 401, "{\"error\":\"invalid_token\"}");
+                return;
+            }
+            // ...and here as durations.
+            send(exchange, 200, "{\"token_type\":\"bearer\",\"access_token\":\"sbx_qpay_" + issued.incrementAndGet()
+                    + "_" + randomPart() + "\",\"expires_in\":" + tokenLifetime.toSeconds() + ",\"refresh_token\":\""
+                    + issueRefreshToken() + "\",\"refresh_expires_in\":86400}");
+        }
+    }
+
+    private void authService(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            tokenRequests.incrementAndGet();
+            delay();
+            String tenant = exchange.getRequestHeaders().getFirst("X-Tenant-ID");
+            if (!"GET".equals(exchange.getRequestMethod()) || tenant == null || tenant.isBlank()) {
+                send(exchange, 400, "{\"error\":\"invalid_request\"}");
+                return;
+            }
+            send(exchange, 200, "{\"token\":\"sbx_internal_" + issued.incrementAndGet() + "_" + randomPart() + "\"}");
         }
     }
 
