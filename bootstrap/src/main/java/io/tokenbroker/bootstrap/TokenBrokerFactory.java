@@ -4,11 +4,13 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
+import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
+import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.Reauthorisations;
@@ -66,6 +68,11 @@ public class TokenBrokerFactory {
     }
 
     @Singleton
+    ConnectionEvents connectionEvents() {
+        return new InMemoryConnectionEvents(IN_MEMORY_LOG_CAPACITY);
+    }
+
+    @Singleton
     Reauthorisations reauthorisations() {
         return new InMemoryReauthorisations();
     }
@@ -92,10 +99,10 @@ public class TokenBrokerFactory {
                                          LockManager locks, RefreshLog refreshLog, Clock clock,
                                          RefreshConfiguration refresh, LeaseConfiguration lease,
                                          ResilienceConfiguration resilience, RandomGenerator random,
-                                         Reauthorisations reauthorisations) {
+                                         Reauthorisations reauthorisations, ConnectionEvents events) {
         return new GetAccessTokenService(tokens, connections, issuer, locks, refreshLog, clock, refresh.policy(),
                 lease.settings(), resilience.settings(random), wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()),
-                reauthorisations);
+                reauthorisations, events);
     }
 
     @Singleton
@@ -105,7 +112,7 @@ public class TokenBrokerFactory {
 
     @Singleton
     ConnectionService connectionService(Connections connections, TokenStore tokens,
-                                        Reauthorisations reauthorisations) {
-        return new ConnectionService(connections, tokens, reauthorisations);
+                                        Reauthorisations reauthorisations, ConnectionEvents events, Clock clock) {
+        return new ConnectionService(connections, tokens, reauthorisations, events, clock);
     }
 }

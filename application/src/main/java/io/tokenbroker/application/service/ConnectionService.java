@@ -4,10 +4,14 @@ import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
 import io.tokenbroker.application.port.in.SaveConnection;
+import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.domain.connection.Connection;
+import io.tokenbroker.domain.connection.ConnectionEvent;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import java.time.Clock;
 
 /**
  * Registering, reading and removing connections. One service for the three because they share one invariant: a
@@ -18,11 +22,16 @@ public final class ConnectionService implements SaveConnection, FindConnection, 
     private final Connections connections;
     private final TokenStore tokens;
     private final Reauthorisations reauthorisations;
+    private final ConnectionEvents events;
+    private final Clock clock;
 
-    public ConnectionService(Connections connections, TokenStore tokens, Reauthorisations reauthorisations) {
+    public ConnectionService(Connections connections, TokenStore tokens, Reauthorisations reauthorisations,
+                             ConnectionEvents events, Clock clock) {
         this.connections = connections;
         this.tokens = tokens;
         this.reauthorisations = reauthorisations;
+        this.events = events;
+        this.clock = clock;
     }
 
     @Override
@@ -32,13 +41,20 @@ public final class ConnectionService implements SaveConnection, FindConnection, 
             tokens.delete(command.connection().key());
         }
         // New credentials are the way out of a refused grant.
-        reauthorisations.clear(command.connection().key());
+        ConnectionKey key = command.connection().key();
+        if (reauthorisations.find(key).isPresent()) {
+            reauthorisations.clear(key);
+            events.publish(new ConnectionEvent(key, ConnectionEvent.Type.REAUTHORIZED, clock.instant(),
+                    "saved with new credentials"));
+        }
         return created;
     }
 
     @Override
-    public Connection find(FindConnection.Query query) {
-        return connections.find(query.key()).orElseThrow(() -> new ConnectionNotFoundException(query.key()));
+    public Found find(FindConnection.Query query) {
+        Connection connection = connections.find(query.key())
+                .orElseThrow(() -> new ConnectionNotFoundException(query.key()));
+        return new Found(connection, reauthorisations.find(query.key()).map(Reauthorisations.Needed::since));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
+import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
@@ -17,6 +18,7 @@ import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
 import io.tokenbroker.domain.connection.Connection;
+import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.resilience.CircuitBreaker;
 import io.tokenbroker.domain.token.AccessToken;
@@ -57,13 +59,15 @@ public final class GetAccessTokenService implements GetAccessToken {
     private final ResilienceSettings resilience;
     private final Pause pause;
     private final Reauthorisations reauthorisations;
+    private final ConnectionEvents events;
     private final SingleFlight<ConnectionKey, AccessToken> singleFlight = new SingleFlight<>();
     private final ConcurrentMap<ConnectionKey, CircuitBreaker> circuits = new ConcurrentHashMap<>();
     private final ConcurrentMap<ConnectionKey, Instant> lastUpstreamCall = new ConcurrentHashMap<>();
 
     public GetAccessTokenService(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
                                  RefreshLog refreshLog, Clock clock, RefreshPolicy policy, LeaseSettings lease,
-                                 ResilienceSettings resilience, Pause pause, Reauthorisations reauthorisations) {
+                                 ResilienceSettings resilience, Pause pause, Reauthorisations reauthorisations,
+                                 ConnectionEvents events) {
         this.tokens = tokens;
         this.connections = connections;
         this.issuer = issuer;
@@ -75,6 +79,7 @@ public final class GetAccessTokenService implements GetAccessToken {
         this.resilience = resilience;
         this.pause = pause;
         this.reauthorisations = reauthorisations;
+        this.events = events;
     }
 
     @Override
@@ -163,9 +168,10 @@ public final class GetAccessTokenService implements GetAccessToken {
      */
     private void markIfGrantIsGone(Connection connection, UpstreamException failure) {
         if (connection.refreshToken().isPresent() && failure.errorCode().filter("invalid_grant"::equals).isPresent()) {
-            reauthorisations.mark(new Reauthorisations.Needed(connection.key(), clock.instant(), "invalid_grant"));
-            LOG.log(Level.WARNING, "connection {0} needs re-authorisation: its refresh token was refused",
-                    connection.key());
+            Instant now = clock.instant();
+            reauthorisations.mark(new Reauthorisations.Needed(connection.key(), now, "invalid_grant"));
+            events.publish(new ConnectionEvent(connection.key(), ConnectionEvent.Type.NEEDS_REAUTHORIZATION, now,
+                    "the provider refused the refresh token (invalid_grant)"));
         }
     }
 

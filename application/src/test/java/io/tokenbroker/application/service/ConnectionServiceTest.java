@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
@@ -31,8 +32,10 @@ class ConnectionServiceTest {
     private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
     private final InMemoryTokenStore tokens = new InMemoryTokenStore(clock);
     private final InMemoryConnections connections = new InMemoryConnections();
+    private final InMemoryReauthorisations reauthorisations = new InMemoryReauthorisations();
+    private final InMemoryConnectionEvents events = new InMemoryConnectionEvents(10);
     private final ConnectionService service = new ConnectionService(connections, tokens,
-            new InMemoryReauthorisations());
+            reauthorisations, events, clock);
 
     private boolean save(Connection connection) {
         return service.save(new SaveConnection.Command(connection));
@@ -50,7 +53,7 @@ class ConnectionServiceTest {
 
         assertTrue(save(connection));
 
-        assertEquals(connection, service.find(new FindConnection.Query(KEY)));
+        assertEquals(connection, service.find(new FindConnection.Query(KEY)).connection());
     }
 
     @Test
@@ -62,7 +65,7 @@ class ConnectionServiceTest {
         assertFalse(save(replacement));
 
         assertEquals(Optional.empty(), tokens.find(KEY), "a token issued for the old credentials is gone");
-        assertEquals(replacement, service.find(new FindConnection.Query(KEY)));
+        assertEquals(replacement, service.find(new FindConnection.Query(KEY)).connection());
     }
 
     @Test
@@ -92,7 +95,7 @@ class ConnectionServiceTest {
 
         assertEquals(Optional.empty(), connections.find(KEY));
         assertEquals(Optional.empty(), tokens.find(KEY));
-        assertThrows(ConnectionNotFoundException.class, () -> service.find(new FindConnection.Query(KEY)));
+        assertThrows(ConnectionNotFoundException.class, () -> service.find(new FindConnection.Query(KEY)).connection());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
@@ -13,6 +14,7 @@ import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.GetAccessToken;
+import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.InvalidateToken;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.SaveConnection;
@@ -21,6 +23,7 @@ import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.domain.audit.RefreshAttempt;
+import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.resilience.CircuitBreaker;
@@ -62,13 +65,15 @@ class GetAccessTokenResilienceTest {
     private final InMemoryRefreshLog refreshLog = new InMemoryRefreshLog(100);
     private final VirtualPause pause = new VirtualPause(clock);
     private final InMemoryReauthorisations reauthorisations = new InMemoryReauthorisations();
+    private final InMemoryConnectionEvents events = new InMemoryConnectionEvents(10);
     private final GetAccessTokenService service = new GetAccessTokenService(tokens, connections, issuer,
             new InMemoryLockManager(), refreshLog, clock, RefreshPolicy.defaults(), LeaseSettings.defaults(),
             new ResilienceSettings(new RetryPolicy(3, Duration.ofSeconds(10),
                     new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), CEILING)), 5, OPEN, Duration.ofSeconds(1)),
-            pause, reauthorisations);
+            pause, reauthorisations, events);
     private final InvalidateTokenService invalidate = new InvalidateTokenService(tokens, connections);
-    private final ConnectionService connectionService = new ConnectionService(connections, tokens, reauthorisations);
+    private final ConnectionService connectionService = new ConnectionService(connections, tokens, reauthorisations,
+            events, clock);
 
     @BeforeEach
     void register() {
@@ -202,7 +207,13 @@ class GetAccessTokenResilienceTest {
 
         assertEquals(clock.instant(), needed.since());
         assertEquals(1, issuer.calls(), "no upstream call once the grant is known to be gone");
+        assertEquals(Optional.of(clock.instant()), connectionService.find(new FindConnection.Query(KEY))
+                .needsReauthorisationSince());
+        assertEquals(ConnectionEvent.Type.NEEDS_REAUTHORIZATION, events.recent(1).get(0).type());
         connectionService.save(new SaveConnection.Command(aConnection().withKey(KEY).withRefreshToken("rt-new").build()));
+        assertEquals(ConnectionEvent.Type.REAUTHORIZED, events.recent(1).get(0).type());
+        assertEquals(Optional.empty(), connectionService.find(new FindConnection.Query(KEY))
+                .needsReauthorisationSince());
         assertFalse(get().value().isBlank());
         assertEquals(2, issuer.calls());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
@@ -60,7 +61,7 @@ class GetAccessTokenServiceTest {
     private GetAccessTokenService service(TokenStore store, LeaseSettings lease) {
         return new GetAccessTokenService(store, connections, issuer, recordingLocks, refreshLog, clock,
                 RefreshPolicy.defaults(), lease, ResilienceTestData.noRetries(), new VirtualPause(clock),
-                new InMemoryReauthorisations());
+                new InMemoryReauthorisations(), new InMemoryConnectionEvents(10));
     }
 
     private AccessToken get() {

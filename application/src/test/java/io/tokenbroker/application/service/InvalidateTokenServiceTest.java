@@ -4,6 +4,7 @@ import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
@@ -36,7 +37,7 @@ class InvalidateTokenServiceTest {
     private final GetAccessTokenService getService = new GetAccessTokenService(tokens, connections, issuer,
             new InMemoryLockManager(), new InMemoryRefreshLog(100), clock, RefreshPolicy.defaults(),
             LeaseSettings.defaults(), ResilienceTestData.noRetries(), new VirtualPause(clock),
-                new InMemoryReauthorisations());
+                new InMemoryReauthorisations(), new InMemoryConnectionEvents(10));
     private final InvalidateTokenService service = new InvalidateTokenService(tokens, connections);
 
     @BeforeEach

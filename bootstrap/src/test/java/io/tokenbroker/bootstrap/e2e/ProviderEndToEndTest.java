@@ -122,6 +122,7 @@ class ProviderEndToEndTest {
         assertTrue(marked.body().contains("urn:tokenbroker:problem:reauthorization-required"), marked.body());
         assertEquals(1, sandbox.tokenRequests());
         assertFalse(marked.body().contains("never-issued"));
+        assertTrue(broker.get("/v1/tenants/acme/connections/revoked").body().contains("needs_reauthorization_since"));
     }
 
     @Test

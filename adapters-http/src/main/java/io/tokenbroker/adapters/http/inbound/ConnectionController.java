@@ -37,7 +37,7 @@ public class ConnectionController {
         Connection saved = body.toConnection(ConnectionKey.of(tenant, connection));
         boolean created = saveConnection.save(new SaveConnection.Command(saved));
         return HttpResponse.<ConnectionView>status(created ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(ConnectionView.of(saved));
+                .body(ConnectionView.of(new FindConnection.Found(saved, java.util.Optional.empty())));
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.domain.connection.Connection;
 import java.util.List;
 import java.util.Map;
@@ -31,15 +32,18 @@ public record ConnectionView(
         @JsonProperty("tenant_header") @Nullable String tenantHeader,
         @Nullable String audience,
         @Nullable String resource,
-        @JsonProperty("extra_params") @Nullable Map<String, String> extraParams) {
+        @JsonProperty("extra_params") @Nullable Map<String, String> extraParams,
+        @JsonProperty("needs_reauthorization_since") @Nullable String needsReauthorizationSince) {
 
-    static ConnectionView of(Connection connection) {
+    static ConnectionView of(FindConnection.Found found) {
+        Connection connection = found.connection();
         return new ConnectionView(connection.key().tenant().value(), connection.key().connection().value(),
                 connection.provider().wireName(), connection.tokenUrl().toString(), connection.clientId().orElse(null),
                 connection.scopes(), connection.authMethod().wireName(), connection.refreshToken().isPresent(),
                 setting(connection, "base_url"), setting(connection, "realm_id"), setting(connection, "region"),
                 setting(connection, "environment"), setting(connection, "url"), setting(connection, "tenant_header"),
-                setting(connection, "audience"), setting(connection, "resource"), connection.formParameters());
+                setting(connection, "audience"), setting(connection, "resource"), connection.formParameters(),
+                found.needsReauthorisationSince().map(Object::toString).orElse(null));
     }
 
     private static String setting(Connection connection, String name) {
