@@ -203,11 +203,17 @@ class TokenBrokerEndToEndTest {
     }
 
     @Test
-    void anUnreachableUpstreamIsA503Problem() {
+    void anUnreachableUpstreamIsA503ProblemAndOpensTheCircuitWhichSaysWhenToComeBack() {
         register("acme", "down", "client_secret_basic");
         upstream.close();
 
         assertProblem(broker.get("/v1/tenants/acme/connections/down/token"), 503, "upstream-unavailable");
+        assertProblem(broker.get("/v1/tenants/acme/connections/down/token"), 503, "upstream-unavailable");
+        HttpResponse<String> open = broker.get("/v1/tenants/acme/connections/down/token");
+
+        assertProblem(open, 503, "token-unavailable");
+        long retryAfter = Long.parseLong(open.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 30, "within the open period: " + retryAfter);
     }
 
     private HttpResponse<String> register(String tenant, String connection, String authMethod) {
