@@ -1,0 +1,49 @@
+package io.tokenbroker.application.port.in;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Turns a presented API key into a {@link Caller}. One bcrypt verification per key and process, then a short-lived
+ * cache; repeated failures from one address or against one key id are refused before any hashing.
+ */
+public interface AuthenticateCaller {
+
+    /**
+     * @return the caller, or empty for a malformed, unknown, wrong, revoked or expired key (indistinguishably)
+     * @throws Throttled when too many recent failures came from this address or for this key id
+     */
+    Optional<Caller> authenticate(Command command);
+
+    /**
+     * @param presentedKey  the raw header value; never logged
+     * @param clientAddress the caller's address, for failure throttling
+     */
+    record Command(String presentedKey, String clientAddress) {
+        public Command {
+            Objects.requireNonNull(presentedKey, "presentedKey");
+            Objects.requireNonNull(clientAddress, "clientAddress");
+        }
+
+        @Override
+        public String toString() {
+            return "AuthenticateCaller.Command[" + clientAddress + "]";
+        }
+    }
+
+    /** Too many failures: answer 429 without verifying anything. */
+    final class Throttled extends RuntimeException {
+
+        private final transient Duration retryAfter;
+
+        public Throttled(Duration retryAfter) {
+            super("too many failed authentications; retry after " + retryAfter.toSeconds() + " s");
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.tokenbroker.domain.apikey;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What an API key may do. */
+public enum Scope {
+    /** Get a token, report a rejected one. */
+    TOKEN_READ("token:read"),
+    /** Force a refresh. */
+    TOKEN_REFRESH("token:refresh"),
+    /** Register, change and remove connections. */
+    CONNECTIONS_WRITE("connections:write"),
+    /** Read status and refresh history. */
+    LOGS_READ("logs:read"),
+    /** Manage API keys. */
+    ADMIN("admin");
+
+    private final String wireName;
+
+    Scope(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    public static Optional<Scope> fromWireName(String name) {
+        return Arrays.stream(values()).filter(scope -> scope.wireName.equals(name)).findFirst();
+    }
+}
