@@ -1,6 +1,5 @@
 package io.tokenbroker.adapters.postgres;
 
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,12 +26,10 @@ public final class EncryptionKeys {
 
     private final Map<String, byte[]> keys;
     private final String activeId;
-    private final boolean ephemeral;
 
-    private EncryptionKeys(Map<String, byte[]> keys, String activeId, boolean ephemeral) {
+    private EncryptionKeys(Map<String, byte[]> keys, String activeId) {
         this.keys = Collections.unmodifiableMap(keys);
         this.activeId = activeId;
-        this.ephemeral = ephemeral;
     }
 
     /**
@@ -76,16 +73,7 @@ public final class EncryptionKeys {
         if (!keys.containsKey(active)) {
             throw new InvalidEncryptionKeysException("the active key id " + active + " is not in the ring");
         }
-        return new EncryptionKeys(keys, active, false);
-    }
-
-    /** One random key that lives as long as the process: what is sealed with it is unreadable after a restart. */
-    public static EncryptionKeys ephemeral(SecureRandom random) {
-        byte[] key = new byte[MIN_KEY_BYTES];
-        random.nextBytes(key);
-        Map<String, byte[]> keys = new LinkedHashMap<>();
-        keys.put("ephemeral", key);
-        return new EncryptionKeys(keys, "ephemeral", true);
+        return new EncryptionKeys(keys, active);
     }
 
     private static byte[] decode(String base64, String id) {
@@ -107,10 +95,6 @@ public final class EncryptionKeys {
 
     public Set<String> ids() {
         return keys.keySet();
-    }
-
-    public boolean isEphemeral() {
-        return ephemeral;
     }
 
     /** The master key with this id; package-private so that only the cipher derives from it. */

@@ -245,7 +245,8 @@ public final class JdbcConnections implements Connections {
         }
     }
 
-    /** The fence of the last rotation stored for {@code key}; 0 when there was none or the connection is unknown. */
+    /** {@inheritDoc} A rotation still held in this process's pending slot counts. */
+    @Override
     public long highestFence(ConnectionKey key) {
         try (var db = dataSource.getConnection();
              PreparedStatement select = db.prepareStatement(

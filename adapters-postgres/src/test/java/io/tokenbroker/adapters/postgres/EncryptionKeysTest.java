@@ -27,7 +27,6 @@ class EncryptionKeysTest {
         EncryptionKeys keys = EncryptionKeys.parse("k1:" + KEY_A, null);
 
         assertEquals("k1", keys.activeId());
-        assertFalse(keys.isEphemeral());
     }
 
     @Test
@@ -69,10 +68,5 @@ class EncryptionKeysTest {
         assertThrows(UndecryptableSecretException.class,
                 () -> cipher.open(once, new AssociatedData(ConnectionKey.of("acme", "crm"), Field.CLIENT_SECRET)));
         assertTrue(once.toString().startsWith("Sealed[keyId=k1"));
-    }
-
-    @Test
-    void theEphemeralRingSaysSo() {
-        assertTrue(EncryptionKeys.ephemeral(new SecureRandom()).isEphemeral());
     }
 }
