@@ -1,0 +1,66 @@
+package io.tokenbroker.bootstrap.postgres;
+
+import io.micronaut.json.JsonMapper;
+import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.domain.connection.ClientAuthMethod;
+import io.tokenbroker.domain.connection.Connection;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.ProviderType;
+import io.tokenbroker.domain.connection.Secret;
+import java.util.List;
+import java.util.Optional;
+import io.tokenbroker.adapters.http.upstream.OAuth2TokenIssuer;
+import io.tokenbroker.adapters.postgres.EncryptionKeys;
+import io.tokenbroker.adapters.postgres.JdbcConnections;
+import io.tokenbroker.adapters.postgres.SecretCipher;
+import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
+import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.TokenIssuer;
+import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.application.service.GetAccessTokenService;
+import io.tokenbroker.application.service.LeaseSettings;
+import io.tokenbroker.domain.token.ExpiryRules;
+import io.tokenbroker.domain.token.RefreshPolicy;
+import java.net.http.HttpClient;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/** Hand-wired brokers for the PostgreSQL end-to-end tests: the production classes, no Micronaut context. */
+final class Brokers {
+
+    static final Clock CLOCK = Clock.systemUTC();
+
+    private Brokers() {
+    }
+
+    static JdbcConnections vault(DataSource dataSource, String ring) {
+        return new JdbcConnections(dataSource, new SecretCipher(EncryptionKeys.parse(ring, null), new SecureRandom()),
+                CLOCK);
+    }
+
+    /**
+     * A connection to the sandbox holding {@code refreshToken}. Built here rather than with the application's
+     * test-data builder: its test-jar on this classpath would count as production code for the ArchUnit rules.
+     */
+    static Connection connection(ConnectionKey key, SandboxUpstream upstream, String clientId, String clientSecret,
+                                 String refreshToken) {
+        return new Connection(key, ProviderType.OAUTH2, upstream.tokenUrl(), clientId, Secret.of(clientSecret),
+                List.of("read"), ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.of(Secret.of(refreshToken)));
+    }
+
+    static TokenIssuer issuer() {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(3)).build();
+        return new OAuth2TokenIssuer(http, JsonMapper.createDefault(), CLOCK, ExpiryRules.defaults(),
+                Duration.ofSeconds(10));
+    }
+
+    static GetAccessTokenService broker(TokenStore tokens, Connections connections, TokenIssuer issuer,
+                                        LockManager locks) {
+        return new GetAccessTokenService(tokens, connections, issuer, locks, new InMemoryRefreshLog(100), CLOCK,
+                RefreshPolicy.defaults(), LeaseSettings.defaults());
+    }
+}
