@@ -1,6 +1,8 @@
 package io.tokenbroker.adapters.postgres;
 
 import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.application.port.out.RefreshPage;
+import io.tokenbroker.application.port.out.RefreshTotals;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
@@ -33,7 +35,7 @@ import javax.sql.DataSource;
  * The audit trail on PostgreSQL. {@link #record} only enqueues (never blocks the refresh it describes); one writer
  * drains the bounded queue and inserts in batches. When the queue is full the attempt is counted in
  * {@link #droppedAttempts()} and logged, never dropped silently; when the database fails the batch is kept and
- * retried. {@link #recent} first waits (bounded) for what this instance enqueued before the call to be written, so a
+ * retried. Reads ({@link #recent}, {@link #history}, {@link #totals}) first wait (bounded) for what this instance enqueued before the call to be written, so a
  * caller reads its own attempts.
  */
 public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
@@ -43,10 +45,18 @@ public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
             INSERT INTO refresh_log (tenant, connection, trigger, outcome, started_at, completed_at, duration_ms,
                                      attempt, upstream_status, error_code, message, instance_id, fence)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    private static final String RECENT = """
-            SELECT trigger, outcome, started_at, completed_at, attempt, upstream_status, error_code, message, fence
-              FROM refresh_log WHERE tenant = ? AND connection = ?
+    private static final String COLUMNS = """
+            SELECT trigger, outcome, started_at, completed_at, attempt, upstream_status, error_code, message, fence, id
+              FROM refresh_log""";
+    private static final String FIRST_PAGE = COLUMNS + " " + """
+             WHERE tenant = ? AND connection = ?
              ORDER BY started_at DESC, id DESC LIMIT ?""";
+    private static final String NEXT_PAGE = COLUMNS + " " + """
+             WHERE tenant = ? AND connection = ? AND (started_at, id) < (?, ?)
+             ORDER BY started_at DESC, id DESC LIMIT ?""";
+    private static final String TOTALS = """
+            SELECT count(*), count(*) FILTER (WHERE outcome = 'success'), round(avg(duration_ms))
+              FROM refresh_log WHERE tenant = ? AND connection = ?""";
     /** Bounds what a message may add to a row; messages are sanitised by their writers already. */
     private static final int MAX_MESSAGE_CHARS = 500;
 
@@ -123,25 +133,69 @@ public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
 
     @Override
     public List<RefreshAttempt> recent(ConnectionKey key, int limit) {
+        return history(key, Optional.empty(), limit).attempts();
+    }
+
+    @Override
+    public RefreshPage history(ConnectionKey key, Optional<RefreshPage.Cursor> after, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("the limit must be at least 1");
         }
         awaitWritten(enqueued.get());
-        try (var db = dataSource.getConnection(); PreparedStatement select = db.prepareStatement(RECENT)) {
-            select.setString(1, key.tenant().value());
-            select.setString(2, key.connection().value());
-            select.setInt(3, limit);
+        try (var db = dataSource.getConnection();
+             PreparedStatement select = db.prepareStatement(after.isPresent() ? NEXT_PAGE : FIRST_PAGE)) {
+            int parameter = 1;
+            select.setString(parameter++, key.tenant().value());
+            select.setString(parameter++, key.connection().value());
+            if (after.isPresent()) {
+                select.setObject(parameter++, timestamp(after.get().startedAt()));
+                select.setLong(parameter++, after.get().sequence());
+            }
+            // One row more than asked tells whether another page follows.
+            select.setInt(parameter, limit + 1);
             List<RefreshAttempt> attempts = new ArrayList<>();
+            long lastId = 0;
+            boolean more = false;
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
+                    if (attempts.size() == limit) {
+                        more = true;
+                        break;
+                    }
                     attempts.add(attempt(key, row));
+                    lastId = row.getLong(10);
                 }
             }
-            return attempts;
+            Optional<RefreshPage.Cursor> next = more
+                    ? Optional.of(new RefreshPage.Cursor(attempts.get(attempts.size() - 1).startedAt(), lastId))
+                    : Optional.empty();
+            return new RefreshPage(attempts, next);
         } catch (SQLException failure) {
-            throw new StorageUnavailableException("reading the refresh log of " + key + " failed (SQLState "
-                    + failure.getSQLState() + ")", failure);
+            throw unavailable("reading the refresh log of " + key, failure);
         }
+    }
+
+    @Override
+    public RefreshTotals totals(ConnectionKey key) {
+        awaitWritten(enqueued.get());
+        try (var db = dataSource.getConnection(); PreparedStatement select = db.prepareStatement(TOTALS)) {
+            select.setString(1, key.tenant().value());
+            select.setString(2, key.connection().value());
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                long attempts = row.getLong(1);
+                long successes = row.getLong(2);
+                long averageMillis = row.getLong(3);
+                return new RefreshTotals(attempts, successes, attempts - successes,
+                        attempts == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(averageMillis)));
+            }
+        } catch (SQLException failure) {
+            throw unavailable("totalling the refresh log of " + key, failure);
+        }
+    }
+
+    private static StorageUnavailableException unavailable(String doing, SQLException failure) {
+        return new StorageUnavailableException(doing + " failed (SQLState " + failure.getSQLState() + ")", failure);
     }
 
     /**
