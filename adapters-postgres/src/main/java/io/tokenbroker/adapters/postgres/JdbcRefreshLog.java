@@ -126,7 +126,7 @@ public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
         }
     }
 
-    /** Attempts refused because the queue was full, since start. */
+    /** Attempts not written, since start: refused because the queue was full, or rejected by the database. */
     public long droppedAttempts() {
         return dropped.get();
     }
@@ -271,8 +271,23 @@ public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
                 if (closed) {
                     break;
                 }
-            } catch (SQLException | RuntimeException failure) {
+            } catch (SQLException failure) {
+                if (isPermanent(failure)) {
+                    // Retrying a batch the database rejects for its content would stall the whole log behind it.
+                    dropped.addAndGet(batch.size());
+                    LOG.log(Level.ERROR, "the database rejected " + batch.size() + " refresh log rows (SQLState "
+                            + failure.getSQLState() + "); counted as dropped", failure);
+                    settle(batch.size());
+                    batch.clear();
+                    continue;
+                }
                 // Keep the batch; the queue absorbs new attempts meanwhile and counts what it cannot hold.
+                LOG.log(Level.ERROR, "could not write " + batch.size() + " refresh log rows; retrying in "
+                        + settings.retryDelay().toMillis() + " ms", failure);
+                if (!pause()) {
+                    break;
+                }
+            } catch (RuntimeException failure) {
                 LOG.log(Level.ERROR, "could not write " + batch.size() + " refresh log rows; retrying in "
                         + settings.retryDelay().toMillis() + " ms", failure);
                 if (!pause()) {
@@ -283,6 +298,15 @@ public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
         if (!batch.isEmpty() || !queue.isEmpty()) {
             LOG.log(Level.WARNING, "the refresh log stopped with {0} attempts unwritten", batch.size() + queue.size());
         }
+    }
+
+    /** Data exceptions (22) and integrity violations (23) fail the same way on every retry. */
+    private static boolean isPermanent(SQLException failure) {
+        String state = failure.getSQLState();
+        if (state == null && failure.getNextException() != null) {
+            state = failure.getNextException().getSQLState();
+        }
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     private boolean pause() {

@@ -80,4 +80,22 @@ class JdbcRefreshLogTest extends RefreshLogContract {
         assertEquals(1_000, log.recent(KEY, 5_000).size());
         assertEquals(attempt(999), log.recent(KEY, 1).get(0));
     }
+
+    @Test
+    void rowsTheDatabaseRejectsAreCountedAndDoNotStallTheLog() {
+        JdbcRefreshLog log = (JdbcRefreshLog) newRefreshLog();
+        EmbeddedDatabase.execute(EmbeddedDatabase.shared(),
+                "ALTER TABLE refresh_log ADD CONSTRAINT test_no_fence_13 CHECK (fence <> 13)");
+        try {
+            log.record(attempt(13));
+            assertTrue(log.flush(Duration.ofSeconds(30)), "the rejected batch was settled, not retried forever");
+            log.record(attempt(14));
+
+            assertEquals(List.of(attempt(14)), log.recent(KEY, 10));
+            assertEquals(1, log.droppedAttempts());
+        } finally {
+            EmbeddedDatabase.execute(EmbeddedDatabase.shared(),
+                    "ALTER TABLE refresh_log DROP CONSTRAINT test_no_fence_13");
+        }
+    }
 }

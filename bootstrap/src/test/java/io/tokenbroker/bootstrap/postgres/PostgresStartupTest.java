@@ -1,6 +1,8 @@
 package io.tokenbroker.bootstrap.postgres;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +13,15 @@ import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.application.port.in.GetAccessToken;
+import io.tokenbroker.application.port.in.InvalidateToken;
+import io.tokenbroker.application.port.in.SaveConnection;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,12 +38,29 @@ class PostgresStartupTest {
     }
 
     @Test
-    void aDatasourcePicksTheJdbcAdaptersAndMigratesTheSchema() {
+    void aDatasourcePicksTheJdbcAdaptersWhichCarryRotationsAndTheAuditTrail() throws Exception {
         Map<String, Object> properties = withDatasource();
         properties.put("tokenbroker.encryption.keys", TestDatabase.randomRing("k1"));
-        try (ApplicationContext context = ApplicationContext.run(properties)) {
-            assertInstanceOf(JdbcConnections.class, context.getBean(Connections.class));
-            assertInstanceOf(JdbcRefreshLog.class, context.getBean(RefreshLog.class));
+        properties.put("tokenbroker.postgres.instance-id", "wired-test");
+        ConnectionKey key = ConnectionKey.of("wired", "crm");
+        try (ApplicationContext context = ApplicationContext.run(properties);
+             SandboxUpstream upstream = SandboxUpstream.start(0, "wired-client", "wired-secret",
+                     Duration.ofHours(1))) {
+            JdbcConnections vault = assertInstanceOf(JdbcConnections.class, context.getBean(Connections.class));
+            RefreshLog log = assertInstanceOf(JdbcRefreshLog.class, context.getBean(RefreshLog.class));
+            String initial = upstream.issueRefreshToken();
+            context.getBean(SaveConnection.class).save(new SaveConnection.Command(
+                    Brokers.connection(key, upstream, "wired-client", "wired-secret", initial)));
+            long fenceBefore = vault.highestFence(key);
+
+            context.getBean(GetAccessToken.class).get(new GetAccessToken.Query(key));
+            context.getBean(InvalidateToken.class).invalidate(new InvalidateToken.Command(key, Optional.empty()));
+            context.getBean(GetAccessToken.class).get(new GetAccessToken.Query(key));
+
+            assertEquals(2, upstream.tokenRequests(), "both refreshes accepted: each used the rotated token");
+            assertEquals(fenceBefore + 2, vault.highestFence(key), "two fenced rotations stored");
+            assertNotEquals(Secret.of(initial), vault.find(key).orElseThrow().refreshToken().orElseThrow());
+            assertEquals(2, log.totals(key).successes());
         }
     }
 
