@@ -3,8 +3,12 @@ package io.tokenbroker.bootstrap;
 import io.micronaut.runtime.Micronaut;
 import io.tokenbroker.bootstrap.demo.SandboxCommand;
 import java.util.Arrays;
+import java.util.Map;
 
-/** Starts the broker, or with {@code sandbox} as first argument only the sandbox upstream (for benchmarks). */
+/**
+ * Starts the broker; with {@code sandbox} as first argument only the sandbox upstream (for benchmarks); with
+ * {@code re-encrypt} it moves every stored secret to the active encryption key and exits.
+ */
 public final class Application {
 
     private Application() {
@@ -14,6 +18,9 @@ public final class Application {
         if (args.length > 0 && "sandbox".equals(args[0])) {
             SandboxCommand.run(Arrays.copyOfRange(args, 1, args.length));
             return;
+        }
+        if (args.length > 0 && "re-encrypt".equals(args[0])) {
+            System.exit(ReEncryptCommand.run(Map.of()));
         }
         Micronaut.run(Application.class, args);
     }

@@ -1,6 +1,7 @@
 package io.tokenbroker.bootstrap;
 
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
@@ -33,7 +34,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Wires the use cases to their adapters. The core carries no framework annotations, so this is the one place that
- * says which adapter serves which port: today the in-memory ones (the embedded default).
+ * says which adapter serves which port: the in-memory ones (the embedded default), unless a datasource is configured
+ * and {@link PostgresAdapterFactory} provides the connections and the refresh log.
  */
 @Factory
 public class TokenBrokerFactory {
@@ -58,11 +60,13 @@ public class TokenBrokerFactory {
     }
 
     @Singleton
-    LockManager lockManager() {
-        return new InMemoryLockManager();
+    LockManager lockManager(Connections connections) {
+        // Seeded from the stored fences: with a durable vault, a restarted process must not start again at 1.
+        return new InMemoryLockManager(connections::highestFence);
     }
 
     @Singleton
+    @Requires(missingProperty = PostgresAdapterFactory.DATASOURCE_URL)
     Connections connections() {
         return new InMemoryConnections();
     }
@@ -78,6 +82,7 @@ public class TokenBrokerFactory {
     }
 
     @Singleton
+    @Requires(missingProperty = PostgresAdapterFactory.DATASOURCE_URL)
     RefreshLog refreshLog() {
         return new InMemoryRefreshLog(IN_MEMORY_LOG_CAPACITY);
     }

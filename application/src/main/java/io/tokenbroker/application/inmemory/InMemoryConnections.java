@@ -52,4 +52,10 @@ public final class InMemoryConnections implements Connections {
         });
         return written[0];
     }
+
+    @Override
+    public long highestFence(ConnectionKey key) {
+        Stored current = stored.get(key);
+        return current == null ? 0 : current.fence();
+    }
 }

@@ -1,23 +1,40 @@
 package io.tokenbroker.application.inmemory;
 
 import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.application.port.out.RefreshPage;
+import io.tokenbroker.application.port.out.RefreshTotals;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
  * The embedded default's audit trail: the newest {@code capacityPerConnection} attempts per connection, so a
- * connection that fails in a loop cannot grow the heap without bound.
+ * connection that fails in a loop cannot grow the heap without bound. Totals count every attempt since start,
+ * also those that no longer fit.
  */
 public final class InMemoryRefreshLog implements RefreshLog {
 
-    private final ConcurrentMap<ConnectionKey, Deque<RefreshAttempt>> attempts = new ConcurrentHashMap<>();
+    private record Entry(RefreshAttempt attempt, long sequence) {
+    }
+
+    /** Newest first; guarded by its own monitor. */
+    private static final class History {
+        final Deque<Entry> entries = new ArrayDeque<>();
+        long sequence;
+        long attempts;
+        long successes;
+        long totalMillis;
+    }
+
+    private final ConcurrentMap<ConnectionKey, History> histories = new ConcurrentHashMap<>();
     private final int capacityPerConnection;
 
     public InMemoryRefreshLog(int capacityPerConnection) {
@@ -29,31 +46,70 @@ public final class InMemoryRefreshLog implements RefreshLog {
 
     @Override
     public void record(RefreshAttempt attempt) {
-        Deque<RefreshAttempt> log = attempts.computeIfAbsent(attempt.connection(), key -> new ArrayDeque<>());
-        synchronized (log) {
-            log.addFirst(attempt);
-            while (log.size() > capacityPerConnection) {
-                log.removeLast();
+        History history = histories.computeIfAbsent(attempt.connection(), key -> new History());
+        synchronized (history) {
+            history.entries.addFirst(new Entry(attempt, ++history.sequence));
+            while (history.entries.size() > capacityPerConnection) {
+                history.entries.removeLast();
             }
+            history.attempts++;
+            if (attempt.outcome() == RefreshAttempt.Outcome.SUCCESS) {
+                history.successes++;
+            }
+            history.totalMillis += attempt.duration().toMillis();
         }
     }
 
     @Override
     public List<RefreshAttempt> recent(ConnectionKey key, int limit) {
+        return history(key, Optional.empty(), limit).attempts();
+    }
+
+    @Override
+    public RefreshPage history(ConnectionKey key, Optional<RefreshPage.Cursor> after, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("the limit must be at least 1");
         }
-        Deque<RefreshAttempt> log = attempts.get(key);
-        if (log == null) {
-            return List.of();
+        History history = histories.get(key);
+        if (history == null) {
+            return RefreshPage.empty();
         }
-        synchronized (log) {
-            List<RefreshAttempt> newest = new ArrayList<>(Math.min(limit, log.size()));
-            Iterator<RefreshAttempt> it = log.iterator();
-            while (it.hasNext() && newest.size() < limit) {
-                newest.add(it.next());
+        synchronized (history) {
+            long before = after.map(RefreshPage.Cursor::sequence).orElse(Long.MAX_VALUE);
+            List<Entry> page = new ArrayList<>(Math.min(limit, history.entries.size()));
+            boolean more = false;
+            Iterator<Entry> it = history.entries.iterator();
+            while (it.hasNext()) {
+                Entry entry = it.next();
+                if (entry.sequence() >= before) {
+                    continue;
+                }
+                if (page.size() == limit) {
+                    more = true;
+                    break;
+                }
+                page.add(entry);
             }
-            return newest;
+            Optional<RefreshPage.Cursor> next = more
+                    ? Optional.of(cursorOf(page.get(page.size() - 1)))
+                    : Optional.empty();
+            return new RefreshPage(page.stream().map(Entry::attempt).toList(), next);
         }
+    }
+
+    @Override
+    public RefreshTotals totals(ConnectionKey key) {
+        History history = histories.get(key);
+        if (history == null) {
+            return RefreshTotals.none();
+        }
+        synchronized (history) {
+            return new RefreshTotals(history.attempts, history.successes, history.attempts - history.successes,
+                    Optional.of(Duration.ofMillis(Math.round((double) history.totalMillis / history.attempts))));
+        }
+    }
+
+    private static RefreshPage.Cursor cursorOf(Entry entry) {
+        return new RefreshPage.Cursor(entry.attempt().startedAt(), entry.sequence());
     }
 }

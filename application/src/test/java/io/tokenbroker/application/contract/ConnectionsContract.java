@@ -130,6 +130,25 @@ public abstract class ConnectionsContract {
     }
 
     @Test
+    void highestFenceIsZeroUntilARotationIsStored() {
+        assertEquals(0, connections.highestFence(UNKNOWN));
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-0").build());
+
+        assertEquals(0, connections.highestFence(KEY));
+    }
+
+    @Test
+    void highestFenceFollowsStoredRotationsAndIgnoresRefusedOnes() {
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-0").build());
+        connections.saveRotation(KEY, Secret.of("rt-7"), NO_EXPIRY, 7);
+        connections.saveRotation(KEY, Secret.of("rt-3"), NO_EXPIRY, 3);
+
+        assertEquals(7, connections.highestFence(KEY));
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-admin").build());
+        assertEquals(7, connections.highestFence(KEY), "a replace keeps the fence");
+    }
+
+    @Test
     void keysAreIndependent() {
         ConnectionKey a = ConnectionKey.of("a", "crm");
         ConnectionKey b = ConnectionKey.of("b", "crm");

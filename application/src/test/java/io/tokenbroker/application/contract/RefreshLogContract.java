@@ -2,8 +2,11 @@ package io.tokenbroker.application.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.application.port.out.RefreshPage;
+import io.tokenbroker.application.port.out.RefreshTotals;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
@@ -102,5 +105,57 @@ public abstract class RefreshLogContract {
         assertThrows(IllegalArgumentException.class, () -> log.recent(KEY, 0));
         assertThrows(IllegalArgumentException.class, () -> log.recent(KEY, -1));
         assertThrows(IllegalArgumentException.class, () -> log.recent(OTHER_KEY, 0), "also for an empty log");
+    }
+
+    @Test
+    void historyPagesNewestFirstWithACursorUntilTheOldest() {
+        List<RefreshAttempt> oldestFirst = recordAll(success(KEY, 1), success(KEY, 2), success(KEY, 3),
+                success(KEY, 4), success(KEY, 5));
+        recordAll(success(OTHER_KEY, 1));
+
+        RefreshPage first = log.history(KEY, Optional.empty(), 2);
+        assertEquals(List.of(oldestFirst.get(4), oldestFirst.get(3)), first.attempts());
+        assertTrue(first.next().isPresent(), "more pages follow");
+
+        RefreshAttempt newer = success(KEY, 6);
+        log.record(newer);
+        RefreshPage second = log.history(KEY, first.next(), 2);
+        assertEquals(List.of(oldestFirst.get(2), oldestFirst.get(1)), second.attempts(),
+                "an attempt recorded meanwhile does not shift later pages");
+
+        RefreshPage last = log.history(KEY, second.next(), 2);
+        assertEquals(List.of(oldestFirst.get(0)), last.attempts());
+        assertEquals(Optional.empty(), last.next());
+        assertEquals(newer, log.history(KEY, Optional.empty(), 1).attempts().get(0));
+    }
+
+    @Test
+    void aPageThatEndsExactlyAtTheOldestHasNoNext() {
+        recordAll(success(KEY, 1), success(KEY, 2));
+
+        assertEquals(Optional.empty(), log.history(KEY, Optional.empty(), 2).next());
+    }
+
+    @Test
+    void historyOfAnUnknownConnectionIsAnEmptyLastPage() {
+        assertEquals(RefreshPage.empty(), log.history(KEY, Optional.empty(), 10));
+        assertThrows(IllegalArgumentException.class, () -> log.history(KEY, Optional.empty(), 0));
+    }
+
+    @Test
+    void totalsCountAttemptsSuccessesFailuresAndTheAverageDuration() {
+        Instant startedAt = START;
+        log.record(new RefreshAttempt(KEY, Trigger.REQUEST, Outcome.SUCCESS, startedAt, startedAt.plusMillis(100), 1,
+                OptionalInt.empty(), Optional.empty(), Optional.empty(), 1));
+        log.record(new RefreshAttempt(KEY, Trigger.PROACTIVE, Outcome.SUCCESS, startedAt.plusSeconds(1),
+                startedAt.plusSeconds(1).plusMillis(200), 1, OptionalInt.empty(), Optional.empty(), Optional.empty(),
+                2));
+        log.record(new RefreshAttempt(KEY, Trigger.MANUAL, Outcome.FAILURE, startedAt.plusSeconds(2),
+                startedAt.plusSeconds(2).plusMillis(600), 1, OptionalInt.of(400), Optional.of("invalid_grant"),
+                Optional.empty(), 3));
+        recordAll(success(OTHER_KEY, 1));
+
+        assertEquals(new RefreshTotals(3, 2, 1, Optional.of(Duration.ofMillis(300))), log.totals(KEY));
+        assertEquals(RefreshTotals.none(), log.totals(ConnectionKey.of("nobody", "crm")));
     }
 }

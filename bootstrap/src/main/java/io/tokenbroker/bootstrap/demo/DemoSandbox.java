@@ -6,6 +6,7 @@ import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
 import io.tokenbroker.application.port.in.SaveConnection;
 import io.tokenbroker.bootstrap.config.DemoConfiguration;
+import io.tokenbroker.bootstrap.security.AdminKeyBootstrap;
 import io.tokenbroker.domain.connection.ClientAuthMethod;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
@@ -38,11 +39,13 @@ public class DemoSandbox implements ApplicationEventListener<ServerStartupEvent>
 
     private final DemoConfiguration configuration;
     private final SaveConnection saveConnection;
+    private final AdminKeyBootstrap adminKey;
     private volatile SandboxUpstream sandbox;
 
-    public DemoSandbox(DemoConfiguration configuration, SaveConnection saveConnection) {
+    public DemoSandbox(DemoConfiguration configuration, SaveConnection saveConnection, AdminKeyBootstrap adminKey) {
         this.configuration = configuration;
         this.saveConnection = saveConnection;
+        this.adminKey = adminKey;
     }
 
     @Override
@@ -60,12 +63,16 @@ public class DemoSandbox implements ApplicationEventListener<ServerStartupEvent>
                 Optional.of(CLIENT_ID), Optional.of(Secret.of(secret)), List.of("demo.read"),
                 ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.empty(), Map.of())));
         String base = event.getSource().getURL().toString().replaceAll("/$", "");
-        LOG.info("""
-                Demo mode: sandbox upstream on {}, connection {} registered against it.
-                  Get a token (twice: the second comes from the cache):
-                    curl -s {}/v1/tenants/demo/connections/sandbox/token
-                  See how many token requests reached the sandbox:
-                    curl -s {}""", sandbox.tokenUrl(), KEY, base, sandbox.statsUrl());
+        // The generated key goes to the console only, like the admin key banner: never into the log.
+        String key = adminKey.generatedAdminKey().orElse("$TOKENBROKER_BOOTSTRAP_ADMIN_KEY");
+        LOG.info("Demo mode: sandbox upstream on {}, connection {} registered against it.", sandbox.tokenUrl(), KEY);
+        System.out.println("""
+
+                Get a token (twice: the second comes from the cache):
+                  curl -s -H "X-API-Key: %s" %s/v1/tenants/demo/connections/sandbox/token
+                See how many token requests reached the sandbox:
+                  curl -s %s
+                """.formatted(key, base, sandbox.statsUrl()));
     }
 
     /** The running sandbox, for tests; empty before the server has started. */

@@ -11,29 +11,51 @@ import java.util.concurrent.CompletableFuture;
 /** A plain JDK HTTP client against the running broker: what a caller in any language sees. */
 final class BrokerClient {
 
+    /** The admin key application-test.yml bootstraps. */
+    static final String ADMIN_KEY = "tbk_testadmin0000001_TestAdminKeyTestAdminKeyTestAdminKeyTestAdm";
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI base;
+    private final String apiKey;
 
     BrokerClient(URI base) {
+        this(base, ADMIN_KEY);
+    }
+
+    /** @param apiKey sent as {@code X-API-Key}; null sends none */
+    BrokerClient(URI base, String apiKey) {
         this.base = base;
+        this.apiKey = apiKey;
+    }
+
+    BrokerClient as(String otherKey) {
+        return new BrokerClient(base, otherKey);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+        if (apiKey != null) {
+            request.header("X-API-Key", apiKey);
+        }
+        return request;
     }
 
     HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
+        return send(request(path).GET().build());
     }
 
     CompletableFuture<HttpResponse<String>> getAsync(String path) {
-        return http.sendAsync(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+        return http.sendAsync(request(path).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> put(String path, String json) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        return send(request(path).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     HttpResponse<String> post(String path, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+        HttpRequest.Builder request = request(path);
         if (json == null) {
             request.POST(HttpRequest.BodyPublishers.noBody());
         } else {
@@ -43,7 +65,7 @@ final class BrokerClient {
     }
 
     HttpResponse<String> delete(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE().build());
+        return send(request(path).DELETE().build());
     }
 
     private HttpResponse<String> send(HttpRequest request) {

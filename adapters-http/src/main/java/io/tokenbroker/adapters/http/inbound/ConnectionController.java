@@ -10,6 +10,9 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
 import io.tokenbroker.application.port.in.SaveConnection;
@@ -33,21 +36,28 @@ public class ConnectionController {
     }
 
     @Put(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<ConnectionView> put(String tenant, String connection, @Body ConnectionRequest body) {
-        Connection saved = body.toConnection(ConnectionKey.of(tenant, connection));
+    @Secured("connections:write")
+    public HttpResponse<ConnectionView> put(String tenant, String connection, @Body ConnectionRequest body,
+                                            Authentication caller) {
+        Connection saved = body.toConnection(TenantAccess.require(caller, ConnectionKey.of(tenant, connection)));
         boolean created = saveConnection.save(new SaveConnection.Command(saved));
         return HttpResponse.<ConnectionView>status(created ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(ConnectionView.of(new FindConnection.Found(saved, java.util.Optional.empty())));
     }
 
+    /** Reading a connection needs no write scope: a token reader may see where its tokens come from. */
     @Get(produces = MediaType.APPLICATION_JSON)
-    public ConnectionView get(String tenant, String connection) {
-        return ConnectionView.of(findConnection.find(new FindConnection.Query(ConnectionKey.of(tenant, connection))));
+    @Secured({"connections:write", "token:read", "logs:read"})
+    public ConnectionView get(String tenant, String connection, Authentication caller) {
+        ConnectionKey key = TenantAccess.require(caller, ConnectionKey.of(tenant, connection));
+        return ConnectionView.of(findConnection.find(new FindConnection.Query(key)));
     }
 
     @Delete
-    public HttpResponse<Void> delete(String tenant, String connection) {
-        removeConnection.remove(new RemoveConnection.Command(ConnectionKey.of(tenant, connection)));
+    @Secured("connections:write")
+    public HttpResponse<Void> delete(String tenant, String connection, Authentication caller) {
+        ConnectionKey key = TenantAccess.require(caller, ConnectionKey.of(tenant, connection));
+        removeConnection.remove(new RemoveConnection.Command(key));
         return HttpResponse.noContent();
     }
 }

@@ -6,12 +6,15 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.tokenbroker.application.port.in.AuthenticateCaller;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
+import io.tokenbroker.application.port.in.ManageApiKeys;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.domain.connection.InvalidIdentifierException;
 import jakarta.inject.Singleton;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +61,16 @@ public final class ProblemExceptionHandler implements ExceptionHandler<RuntimeEx
                     "The connection needs re-authorization",
                     "The provider refused the stored refresh token (invalid_grant) at " + needed.since()
                             + ". Save the connection again with a new refresh token from the tenant's consent.");
+        }
+        if (exception instanceof AuthenticateCaller.Throttled throttled) {
+            return Problems.withRetryAfter(Problems.response(request, HttpStatus.TOO_MANY_REQUESTS,
+                    "authentication-throttled", "Too many failed authentications",
+                    "Too many requests with invalid API keys came from this address or for this key."),
+                    Optional.of(throttled.retryAfter()));
+        }
+        if (exception instanceof ManageApiKeys.ApiKeyNotFoundException) {
+            return Problems.response(request, HttpStatus.NOT_FOUND, "api-key-not-found", "API key not found",
+                    "No active API key has this id.");
         }
         if (exception instanceof TokenUnavailableException busy) {
             return Problems.withRetryAfter(Problems.response(request, HttpStatus.SERVICE_UNAVAILABLE,

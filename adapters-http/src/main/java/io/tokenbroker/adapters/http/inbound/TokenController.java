@@ -9,6 +9,9 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
 import io.tokenbroker.domain.connection.ConnectionKey;
@@ -35,17 +38,22 @@ public class TokenController {
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<TokenResponse> token(String tenant, String connection) {
-        AccessToken token = getAccessToken.get(new GetAccessToken.Query(ConnectionKey.of(tenant, connection)));
+    @Secured("token:read")
+    public HttpResponse<TokenResponse> token(String tenant, String connection, Authentication caller) {
+        ConnectionKey key = TenantAccess.require(caller, ConnectionKey.of(tenant, connection));
+        AccessToken token = getAccessToken.get(new GetAccessToken.Query(key));
         return HttpResponse.ok(TokenResponse.of(token, clock.instant()))
                 .header("Cache-Control", "no-store")
                 .header("Pragma", "no-cache");
     }
 
     @Post(uri = "/invalidate", consumes = MediaType.APPLICATION_JSON)
-    public HttpResponse<Void> invalidate(String tenant, String connection, @Body @Nullable InvalidateRequest body) {
+    @Secured("token:read")
+    public HttpResponse<Void> invalidate(String tenant, String connection, @Body @Nullable InvalidateRequest body,
+                                         Authentication caller) {
+        ConnectionKey key = TenantAccess.require(caller, ConnectionKey.of(tenant, connection));
         Optional<String> rejected = Optional.ofNullable(body).map(InvalidateRequest::accessToken);
-        invalidateToken.invalidate(new InvalidateToken.Command(ConnectionKey.of(tenant, connection), rejected));
+        invalidateToken.invalidate(new InvalidateToken.Command(key, rejected));
         return HttpResponse.noContent();
     }
 }

@@ -26,7 +26,17 @@ public interface Connections {
      * written only if no writer with an equal or higher fence wrote before, so a holder of a superseded lease can
      * never overwrite a newer refresh token.
      *
-     * @return true if written; false if refused as stale or if the connection no longer exists
+     * <p>An implementation that cannot reach its storage may hold the token (encrypted) and write it once storage
+     * returns; it then serves that token from {@link #find} meanwhile and returns true.
+     *
+     * @return true if written (or held for writing); false if refused as stale or if the connection no longer exists
      */
     boolean saveRotation(ConnectionKey key, Secret refreshToken, Optional<Instant> refreshTokenExpiresAt, long fence);
+
+    /**
+     * The highest fence a rotation of {@code key} was stored (or is held) with; 0 when none was or the connection
+     * is unknown. A lock manager whose counter was lost (a restarted process, an emptied Redis) seeds from it so its
+     * next fence is higher and the next rotation is not refused.
+     */
+    long highestFence(ConnectionKey key);
 }

@@ -1,0 +1,160 @@
+package io.tokenbroker.adapters.http.inbound;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.serde.annotation.Serdeable;
+import io.tokenbroker.application.port.in.ManageApiKeys;
+import io.tokenbroker.domain.apikey.ApiKey;
+import io.tokenbroker.domain.apikey.ApiKeyId;
+import io.tokenbroker.domain.apikey.Scope;
+import io.tokenbroker.domain.apikey.TenantScope;
+import io.tokenbroker.domain.connection.TenantId;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Key management, admin scope only. A key's secret appears in exactly one response: the one that created it. */
+@Controller("/v1/api-keys")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Secured("admin")
+public class ApiKeyController {
+
+    /** How long a rotated key keeps working beside its successor, unless the request says otherwise. */
+    static final Duration DEFAULT_GRACE = Duration.ofHours(24);
+
+    private final ManageApiKeys manageApiKeys;
+
+    public ApiKeyController(ManageApiKeys manageApiKeys) {
+        this.manageApiKeys = manageApiKeys;
+    }
+
+    /** @param tenants tenant ids, or {@code ["*"]} for every tenant */
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record CreateRequest(@Nullable String name, @Nullable List<String> scopes, @Nullable List<String> tenants,
+                                @JsonProperty("expires_at") @Nullable String expiresAt) {
+    }
+
+    /** @param graceSeconds how long the old key keeps working (default 24 h) */
+    @Serdeable
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record RotateRequest(@JsonProperty("grace_seconds") @Nullable Long graceSeconds) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record KeyView(String id, String name, List<String> scopes, List<String> tenants,
+                          @JsonProperty("created_at") String createdAt,
+                          @JsonProperty("expires_at") @Nullable String expiresAt,
+                          @JsonProperty("revoked_at") @Nullable String revokedAt,
+                          @JsonProperty("last_used_at") @Nullable String lastUsedAt,
+                          @Nullable String key) {
+
+        static KeyView of(ApiKey key, @Nullable String plaintext) {
+            return new KeyView(key.id().value(), key.name(), key.scopes().stream().map(Scope::wireName).sorted().toList(),
+                    key.tenants().all() ? List.of("*")
+                            : key.tenants().tenants().stream().map(TenantId::value).sorted().toList(),
+                    key.createdAt().toString(), key.expiresAt().map(Instant::toString).orElse(null),
+                    key.revokedAt().map(Instant::toString).orElse(null),
+                    key.lastUsedAt().map(Instant::toString).orElse(null), plaintext);
+        }
+
+        @Override
+        public String toString() {
+            return "KeyView[" + id + ", " + name + "]";
+        }
+    }
+
+    @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<KeyView> create(@Body CreateRequest body) {
+        ManageApiKeys.Issue issue = issueOf(body);
+        ManageApiKeys.Issued issued;
+        try {
+            issued = manageApiKeys.issue(issue);
+        } catch (IllegalArgumentException invalid) {
+            throw new InvalidRequestException(invalid.getMessage());
+        }
+        return HttpResponse.<KeyView>status(HttpStatus.CREATED).header("Cache-Control", "no-store")
+                .body(KeyView.of(issued.key(), issued.plaintext()));
+    }
+
+    @Get(produces = MediaType.APPLICATION_JSON)
+    public List<KeyView> list() {
+        return manageApiKeys.list().stream().map(key -> KeyView.of(key, null)).toList();
+    }
+
+    @Delete("/{id}")
+    public HttpResponse<Void> revoke(String id) {
+        manageApiKeys.revoke(keyId(id));
+        return HttpResponse.noContent();
+    }
+
+    @Post(uri = "/{id}/rotate", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<KeyView> rotate(String id, @Body @Nullable RotateRequest body) {
+        Duration grace = Optional.ofNullable(body).map(RotateRequest::graceSeconds).map(Duration::ofSeconds)
+                .orElse(DEFAULT_GRACE);
+        if (grace.isNegative() || grace.compareTo(Duration.ofDays(30)) > 0) {
+            throw new InvalidRequestException("grace_seconds must be between 0 and 30 days");
+        }
+        ManageApiKeys.Issued issued = manageApiKeys.rotate(keyId(id), grace);
+        return HttpResponse.<KeyView>status(HttpStatus.CREATED).header("Cache-Control", "no-store")
+                .body(KeyView.of(issued.key(), issued.plaintext()));
+    }
+
+    private static ApiKeyId keyId(String id) {
+        if (!ApiKeyId.isValid(id)) {
+            throw new ManageApiKeys.ApiKeyNotFoundException(null);
+        }
+        return new ApiKeyId(id);
+    }
+
+    private static ManageApiKeys.Issue issueOf(CreateRequest body) {
+        if (body.name() == null || body.name().isBlank() || body.name().length() > 100) {
+            throw new InvalidRequestException("name is required (1 to 100 characters)");
+        }
+        if (body.scopes() == null || body.scopes().isEmpty()) {
+            throw new InvalidRequestException("scopes is required: token:read, token:refresh, connections:write, "
+                    + "logs:read, admin");
+        }
+        Set<Scope> scopes = new LinkedHashSet<>();
+        for (String scope : body.scopes()) {
+            scopes.add(Scope.fromWireName(scope).orElseThrow(() -> new InvalidRequestException(
+                    "unknown scope; known: token:read, token:refresh, connections:write, logs:read, admin")));
+        }
+        if (body.tenants() == null || body.tenants().isEmpty()) {
+            throw new InvalidRequestException("tenants is required: tenant ids, or [\"*\"] for all");
+        }
+        TenantScope tenants;
+        if (body.tenants().equals(List.of("*"))) {
+            tenants = TenantScope.allTenants();
+        } else {
+            Set<TenantId> ids = new LinkedHashSet<>();
+            body.tenants().forEach(tenant -> ids.add(TenantId.of(tenant)));
+            tenants = TenantScope.only(ids);
+        }
+        Optional<Instant> expiresAt;
+        try {
+            expiresAt = Optional.ofNullable(body.expiresAt()).map(Instant::parse);
+        } catch (DateTimeParseException malformed) {
+            throw new InvalidRequestException("expires_at must be an ISO-8601 instant such as 2027-01-01T00:00:00Z");
+        }
+        return new ManageApiKeys.Issue(body.name(), scopes, tenants, expiresAt);
+    }
+}

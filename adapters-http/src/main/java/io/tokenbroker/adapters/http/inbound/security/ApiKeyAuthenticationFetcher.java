@@ -1,0 +1,91 @@
+package io.tokenbroker.adapters.http.inbound.security;
+
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.filters.AuthenticationFetcher;
+import io.tokenbroker.application.port.in.AuthenticateCaller;
+import io.tokenbroker.application.port.in.Caller;
+import io.tokenbroker.domain.apikey.Scope;
+import io.tokenbroker.domain.connection.TenantId;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
+import org.reactivestreams.Publisher;
+
+/**
+ * Reads an API key from {@code X-API-Key} or {@code Authorization: Bearer} and hands micronaut-security the caller
+ * it belongs to: the key id as name, its scopes as roles (so {@code @Secured("token:read")} works), its tenants as
+ * attributes. Verification runs on the blocking executor: a first sight of a key costs one bcrypt, which must not
+ * stall the event loop.
+ */
+@Singleton
+public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
+
+    /** Attribute holding the tenants a caller acts for; absent means all tenants. */
+    public static final String TENANTS = "tenants";
+    static final String API_KEY_HEADER = "X-API-Key";
+    private static final String BEARER = "Bearer ";
+
+    private final AuthenticateCaller authenticateCaller;
+    private final ExecutorService blocking;
+
+    public ApiKeyAuthenticationFetcher(AuthenticateCaller authenticateCaller,
+                                       @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        this.authenticateCaller = authenticateCaller;
+        this.blocking = blocking;
+    }
+
+    @Override
+    public Publisher<Authentication> fetchAuthentication(HttpRequest<?> request) {
+        Optional<String> presented = presentedKey(request);
+        if (presented.isEmpty()) {
+            return Publishers.empty();
+        }
+        String address = Optional.ofNullable(request.getRemoteAddress()).map(InetSocketAddress::getAddress)
+                .map(java.net.InetAddress::getHostAddress).orElse("unknown");
+        AuthenticateCaller.Command command = new AuthenticateCaller.Command(presented.get(), address);
+        return Publishers.fromCompletableFuture(() -> CompletableFuture
+                .supplyAsync(() -> authenticateCaller.authenticate(command), blocking)
+                .thenCompose(caller -> caller.map(ApiKeyAuthenticationFetcher::authentication)
+                        .map(CompletableFuture::completedFuture)
+                        .orElseGet(() -> CompletableFuture.completedFuture(null))));
+    }
+
+    private static Optional<String> presentedKey(HttpRequest<?> request) {
+        String header = request.getHeaders().get(API_KEY_HEADER);
+        if (header != null) {
+            return Optional.of(header.strip());
+        }
+        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            String token = authorization.substring(BEARER.length()).strip();
+            // Bearer tokens that are not ours (a JWT someone forwarded) are left to other fetchers.
+            return token.startsWith("tbk_") ? Optional.of(token) : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static Authentication authentication(Caller caller) {
+        Map<String, Object> attributes = caller.tenants().all() ? Map.of()
+                : Map.of(TENANTS, caller.tenants().tenants().stream().map(TenantId::value)
+                        .collect(Collectors.toUnmodifiableList()));
+        return Authentication.build(caller.keyId().value(),
+                caller.scopes().stream().flatMap(ApiKeyAuthenticationFetcher::rolesOf).toList(), attributes);
+    }
+
+    /** Admin implies every scope, so endpoints name only the scope they need. */
+    private static java.util.stream.Stream<String> rolesOf(Scope scope) {
+        if (scope == Scope.ADMIN) {
+            return java.util.Arrays.stream(Scope.values()).map(Scope::wireName);
+        }
+        return java.util.stream.Stream.of(scope.wireName());
+    }
+}

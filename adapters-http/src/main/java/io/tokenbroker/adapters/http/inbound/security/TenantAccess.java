@@ -1,0 +1,30 @@
+package io.tokenbroker.adapters.http.inbound.security;
+
+import io.micronaut.security.authentication.Authentication;
+import io.tokenbroker.application.port.in.ConnectionNotFoundException;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import java.util.Collection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refuses a caller asking for a tenant its key is not scoped to, as if the connection did not exist (404, not
+ * 403): a key must not learn which other tenants there are. The attempt is logged with the key id.
+ */
+public final class TenantAccess {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TenantAccess.class);
+
+    private TenantAccess() {
+    }
+
+    /** @return the key, once the caller may act for its tenant */
+    public static ConnectionKey require(Authentication caller, ConnectionKey key) {
+        Object tenants = caller.getAttributes().get(ApiKeyAuthenticationFetcher.TENANTS);
+        if (tenants instanceof Collection<?> allowed && !allowed.contains(key.tenant().value())) {
+            LOG.warn("API key {} asked for tenant {} outside its scope", caller.getName(), key.tenant());
+            throw new ConnectionNotFoundException(key);
+        }
+        return key;
+    }
+}

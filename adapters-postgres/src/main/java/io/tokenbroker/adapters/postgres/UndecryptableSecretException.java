@@ -1,0 +1,16 @@
+package io.tokenbroker.adapters.postgres;
+
+/**
+ * A stored secret did not decrypt: tampered or truncated ciphertext, a ciphertext moved to another row or field, or
+ * a key id missing from the ring. The message says which case when known, never the ciphertext or a key.
+ */
+public final class UndecryptableSecretException extends RuntimeException {
+
+    public UndecryptableSecretException(String message) {
+        super(message);
+    }
+
+    public UndecryptableSecretException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

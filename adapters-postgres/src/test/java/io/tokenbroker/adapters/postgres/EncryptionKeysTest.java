@@ -1,0 +1,72 @@
+package io.tokenbroker.adapters.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenbroker.adapters.postgres.AssociatedData.Field;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Parsing the key ring, and what the cipher does with it (no database). */
+class EncryptionKeysTest {
+
+    private static final String KEY_A = Base64.getEncoder().encodeToString(new byte[32]);
+    private static final String SHORT = Base64.getEncoder().encodeToString("sixteen-bytes-ok".getBytes());
+    private static final AssociatedData ACME_RT = new AssociatedData(ConnectionKey.of("acme", "crm"),
+            Field.REFRESH_TOKEN);
+
+    @Test
+    void oneKeyIsActiveWithoutBeingNamed() {
+        EncryptionKeys keys = EncryptionKeys.parse("k1:" + KEY_A, null);
+
+        assertEquals("k1", keys.activeId());
+    }
+
+    @Test
+    void severalKeysNeedTheActiveIdNamed() {
+        String ring = EmbeddedDatabase.randomRing("k1", "k2");
+
+        assertThrows(InvalidEncryptionKeysException.class, () -> EncryptionKeys.parse(ring, ""));
+        assertThrows(InvalidEncryptionKeysException.class, () -> EncryptionKeys.parse(ring, "k3"));
+        assertEquals(Set.of("k1", "k2"), EncryptionKeys.parse(ring, "k2").ids());
+    }
+
+    @Test
+    void aMissingMalformedOrShortKeyIsRefusedWithoutShowingIt() {
+        assertThrows(InvalidEncryptionKeysException.class, () -> EncryptionKeys.parse(null, null));
+        assertThrows(InvalidEncryptionKeysException.class, () -> EncryptionKeys.parse(" ", null));
+        assertThrows(InvalidEncryptionKeysException.class, () -> EncryptionKeys.parse(KEY_A, null), "no id");
+        assertThrows(InvalidEncryptionKeysException.class, () -> EncryptionKeys.parse("k 1:" + KEY_A, null));
+        assertThrows(InvalidEncryptionKeysException.class,
+                () -> EncryptionKeys.parse("k1:" + KEY_A + ",k1:" + KEY_A, "k1"), "duplicate id");
+        InvalidEncryptionKeysException tooShort = assertThrows(InvalidEncryptionKeysException.class,
+                () -> EncryptionKeys.parse("k1:" + SHORT, null));
+        assertFalse(tooShort.getMessage().contains(SHORT));
+        InvalidEncryptionKeysException notBase64 = assertThrows(InvalidEncryptionKeysException.class,
+                () -> EncryptionKeys.parse("k1:not*base64*at*all", null));
+        assertFalse(notBase64.getMessage().contains("not*base64"));
+        assertFalse(EncryptionKeys.parse("k1:" + KEY_A, null).toString().contains(KEY_A));
+    }
+
+    @Test
+    void everySealUsesAFreshNonceAndOpensOnlyForItsBinding() {
+        SecretCipher cipher = new SecretCipher(EncryptionKeys.parse(EmbeddedDatabase.randomRing("k1"), null),
+                new SecureRandom());
+
+        SecretCipher.Sealed once = cipher.seal(Secret.of("rt"), ACME_RT);
+        SecretCipher.Sealed twice = cipher.seal(Secret.of("rt"), ACME_RT);
+
+        assertNotEquals(once, twice, "same plaintext, different ciphertext");
+        assertEquals(Secret.of("rt"), cipher.open(once, ACME_RT));
+        assertThrows(UndecryptableSecretException.class,
+                () -> cipher.open(once, new AssociatedData(ConnectionKey.of("acme", "crm"), Field.CLIENT_SECRET)));
+        assertTrue(once.toString().startsWith("Sealed[keyId=k1"));
+    }
+}

@@ -1,0 +1,26 @@
+package io.tokenbroker.bootstrap.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import io.tokenbroker.application.service.ApiKeySettings;
+import java.time.Duration;
+
+/**
+ * {@code tokenbroker.security.*}.
+ *
+ * @param bcryptCost       work factor of stored key hashes (12 ≈ 0.35 s per verification here)
+ * @param verifiedCacheTtl how long a verified key is trusted without bcrypt
+ * @param maxFailures      failed authentications per address and per key id per window before a 429
+ * @param failureWindow    that window
+ */
+@ConfigurationProperties("tokenbroker.security")
+public record SecurityConfiguration(
+        @Bindable(defaultValue = "12") int bcryptCost,
+        @Bindable(defaultValue = "60s") Duration verifiedCacheTtl,
+        @Bindable(defaultValue = "10") int maxFailures,
+        @Bindable(defaultValue = "1m") Duration failureWindow) {
+
+    public ApiKeySettings settings() {
+        return new ApiKeySettings(verifiedCacheTtl, 10_000, maxFailures, failureWindow);
+    }
+}

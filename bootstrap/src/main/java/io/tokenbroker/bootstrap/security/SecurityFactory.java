@@ -1,0 +1,32 @@
+package io.tokenbroker.bootstrap.security;
+
+import io.micronaut.context.annotation.Factory;
+import io.tokenbroker.adapters.http.inbound.security.BcryptSecretHasher;
+import io.tokenbroker.application.inmemory.InMemoryApiKeys;
+import io.tokenbroker.application.port.out.ApiKeys;
+import io.tokenbroker.application.port.out.SecretHasher;
+import io.tokenbroker.application.service.ApiKeyService;
+import io.tokenbroker.bootstrap.config.SecurityConfiguration;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/** Wires caller authentication: where keys are kept and how their secrets are hashed. */
+@Factory
+public class SecurityFactory {
+
+    @Singleton
+    ApiKeys apiKeys() {
+        return new InMemoryApiKeys();
+    }
+
+    @Singleton
+    SecretHasher secretHasher(SecurityConfiguration security) {
+        return new BcryptSecretHasher(security.bcryptCost(), new SecureRandom());
+    }
+
+    @Singleton
+    ApiKeyService apiKeyService(ApiKeys keys, SecretHasher hasher, Clock clock, SecurityConfiguration security) {
+        return new ApiKeyService(keys, hasher, clock, new SecureRandom(), security.settings());
+    }
+}

@@ -1,0 +1,63 @@
+package io.tokenbroker.bootstrap.postgres;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import javax.sql.DataSource;
+
+/**
+ * A real PostgreSQL from zonky's Maven artifact. {@link #shared()} serves every test class of this JVM (tests empty
+ * what they use); {@link #startAt} starts one on a given directory and port, so a test can stop and restart it.
+ */
+final class TestDatabase {
+
+    private static EmbeddedPostgres shared;
+
+    private TestDatabase() {
+    }
+
+    static synchronized EmbeddedPostgres shared() {
+        if (shared == null) {
+            try {
+                shared = EmbeddedPostgres.builder().start();
+            } catch (IOException failed) {
+                throw new UncheckedIOException("embedded PostgreSQL did not start", failed);
+            }
+        }
+        return shared;
+    }
+
+    /** A server on {@code dataDirectory} that keeps its data when stopped, so it can be started again. */
+    static EmbeddedPostgres startAt(Path dataDirectory, int port) {
+        try {
+            return EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false)
+                    .setPort(port).start();
+        } catch (IOException failed) {
+            throw new UncheckedIOException("embedded PostgreSQL did not start", failed);
+        }
+    }
+
+    static String jdbcUrl(EmbeddedPostgres server) {
+        return server.getJdbcUrl("postgres", "postgres");
+    }
+
+    static void execute(DataSource dataSource, String sql) {
+        try (var db = dataSource.getConnection(); Statement statement = db.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException failed) {
+            throw new IllegalStateException(sql, failed);
+        }
+    }
+
+    /** A ring of one fresh random 32-byte key named {@code id}, in TOKENBROKER_ENCRYPTION_KEYS format. */
+    static String randomRing(String id) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return id + ":" + Base64.getEncoder().encodeToString(key);
+    }
+}
