@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentMap;
  * time under a keyed fingerprint of the presented secret, so the hot path is a hash-map lookup. Unknown ids are
  * verified against a dummy hash, so they take as long as wrong secrets. Failures are counted per client address and
  * per key id, and past the limit refused before any hashing: a flood of wrong keys must not become a CPU flood.
+ * Keys already verified are served from the cache before any throttle, so an attacker cannot lock them out.
  * {@code last_used_at} is collected in memory and written by {@link #flushUsage()} off the request path.
  */
 public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
@@ -67,9 +68,9 @@ public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
     public Optional<Caller> authenticate(AuthenticateCaller.Command command) {
         Instant now = clock.instant();
         String address = "addr:" + command.clientAddress();
-        refuseIfThrottled(address, now);
         Optional<PresentedApiKey> presented = PresentedApiKey.parse(command.presentedKey());
         if (presented.isEmpty()) {
+            refuseIfThrottled(address, now);
             countFailure(address, now);
             return Optional.empty();
         }
@@ -81,7 +82,9 @@ public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
             pendingUse.merge(key.id(), now, (a, b) -> a.isAfter(b) ? a : b);
             return Optional.of(cached.caller());
         }
-        // After the cache: wrong secrets sent for a key's id must not lock out its verified holder.
+        // Throttles apply after the cache: failures from a shared address (a NAT, a load balancer) or wrong secrets
+        // sent for a key's id must not lock out callers whose keys are already verified.
+        refuseIfThrottled(address, now);
         String keyCounter = "key:" + key.id().value();
         refuseIfThrottled(keyCounter, now);
         Optional<ApiKey> stored = keys.find(key.id());

@@ -160,6 +160,19 @@ class ApiKeyServiceTest {
     }
 
     @Test
+    void aVerifiedKeyBehindAnAddressThatIsThrottledStillWorks() {
+        ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
+        authenticate(issued.plaintext(), "192.0.2.1").orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            authenticate("tbk_" + "%016d".formatted(i) + "_" + "A".repeat(43), "192.0.2.1");
+        }
+
+        assertThrows(AuthenticateCaller.Throttled.class,
+                () -> authenticate("tbk_" + "9".repeat(16) + "_" + "A".repeat(43), "192.0.2.1"));
+        assertTrue(authenticate(issued.plaintext(), "192.0.2.1").isPresent());
+    }
+
+    @Test
     void lastUseIsWrittenInBatchesNotOnTheRequestPath() {
         ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
         authenticate(issued.plaintext());
