@@ -22,6 +22,8 @@ public final class ProblemErrorResponseProcessor implements ErrorResponseProcess
         String detail = switch (status) {
             case BAD_REQUEST -> "The request could not be read: check that the body is well-formed JSON of the "
                     + "documented shape and that the parameters are valid.";
+            case UNAUTHORIZED -> "Send a valid API key as X-API-Key or Authorization: Bearer.";
+            case FORBIDDEN -> "This API key lacks the scope this endpoint needs.";
             case NOT_FOUND -> "No such resource.";
             case METHOD_NOT_ALLOWED -> "This resource does not support that method.";
             case UNSUPPORTED_MEDIA_TYPE -> "Send the body as application/json.";
