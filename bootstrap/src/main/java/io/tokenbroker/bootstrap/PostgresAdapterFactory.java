@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.postgres.EncryptionKeys;
+import io.tokenbroker.adapters.postgres.JdbcApiKeys;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
 import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
 import io.tokenbroker.adapters.postgres.PostgresSchema;
@@ -59,6 +60,11 @@ public class PostgresAdapterFactory {
         int applied = PostgresSchema.migrate(dataSource);
         LOG.info("PostgreSQL schema is current ({} migrations applied now)", applied);
         return new MigratedSchema(applied);
+    }
+
+    @Singleton
+    JdbcApiKeys apiKeys(DataSource dataSource, MigratedSchema schema) {
+        return new JdbcApiKeys(dataSource);
     }
 
     @Singleton

@@ -1,11 +1,13 @@
 package io.tokenbroker.bootstrap.security;
 
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.http.inbound.security.BcryptSecretHasher;
 import io.tokenbroker.application.inmemory.InMemoryApiKeys;
 import io.tokenbroker.application.port.out.ApiKeys;
 import io.tokenbroker.application.port.out.SecretHasher;
 import io.tokenbroker.application.service.ApiKeyService;
+import io.tokenbroker.bootstrap.PostgresAdapterFactory;
 import io.tokenbroker.bootstrap.config.SecurityConfiguration;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
@@ -15,7 +17,9 @@ import java.time.Clock;
 @Factory
 public class SecurityFactory {
 
+    /** In memory unless PostgreSQL is configured; then {@code PostgresAdapterFactory} provides them. */
     @Singleton
+    @Requires(missingProperty = PostgresAdapterFactory.DATASOURCE_URL)
     ApiKeys apiKeys() {
         return new InMemoryApiKeys();
     }

@@ -48,6 +48,8 @@ class PostgresStartupTest {
                      Duration.ofHours(1))) {
             JdbcConnections vault = assertInstanceOf(JdbcConnections.class, context.getBean(Connections.class));
             RefreshLog log = assertInstanceOf(JdbcRefreshLog.class, context.getBean(RefreshLog.class));
+            assertInstanceOf(io.tokenbroker.adapters.postgres.JdbcApiKeys.class,
+                    context.getBean(io.tokenbroker.application.port.out.ApiKeys.class));
             String initial = upstream.issueRefreshToken();
             context.getBean(SaveConnection.class).save(new SaveConnection.Command(
                     Brokers.connection(key, upstream, "wired-client", "wired-secret", initial)));

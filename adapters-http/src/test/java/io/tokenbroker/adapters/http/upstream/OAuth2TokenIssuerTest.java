@@ -40,8 +40,13 @@ class OAuth2TokenIssuerTest {
     @BeforeEach
     void start() throws IOException {
         upstream = new ScriptedUpstream();
-        issuer = new OAuth2TokenIssuer(new TokenEndpointClient(HttpClient.newHttpClient(), JsonMapper.createDefault(),
-                CLOCK, ExpiryRules.defaults(), Duration.ofMillis(500)));
+        issuer = issuerWithTimeout(Duration.ofSeconds(10));
+    }
+
+    /** A generous timeout everywhere but in the timeout test: a loaded CI machine must not turn answers into timeouts. */
+    private static OAuth2TokenIssuer issuerWithTimeout(Duration timeout) {
+        return new OAuth2TokenIssuer(new TokenEndpointClient(HttpClient.newHttpClient(), JsonMapper.createDefault(),
+                CLOCK, ExpiryRules.defaults(), timeout));
     }
 
     @AfterEach
@@ -188,9 +193,10 @@ class OAuth2TokenIssuerTest {
     @Test
     void aSilentUpstreamTimesOutAsRetryable() {
         upstream.silent();
+        OAuth2TokenIssuer impatient = issuerWithTimeout(Duration.ofMillis(300));
 
         UpstreamException.Unavailable unavailable = assertThrows(UpstreamException.Unavailable.class,
-                () -> issuer.issue(connection().build()));
+                () -> impatient.issue(connection().build()));
 
         assertEquals(Optional.of("timeout"), unavailable.errorCode());
     }
