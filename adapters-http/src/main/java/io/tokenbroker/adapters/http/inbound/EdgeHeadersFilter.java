@@ -1,0 +1,36 @@
+package io.tokenbroker.adapters.http.inbound;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Headers every answer carries: the request id (the caller's {@code X-Request-Id} when it is a sane token, a new
+ * one otherwise) so a caller's report can be matched to the broker's log, and the defensive headers of an API
+ * that hands out credentials: nothing is cached, sniffed, framed or referred; HSTS when TLS is on.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public final class EdgeHeadersFilter {
+
+    static final String REQUEST_ID = "X-Request-Id";
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    @ResponseFilter
+    public void headers(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        String given = request.getHeaders().get(REQUEST_ID);
+        response.header(REQUEST_ID, given != null && SANE_ID.matcher(given).matches() ? given
+                : UUID.randomUUID().toString());
+        response.header("X-Content-Type-Options", "nosniff");
+        response.header("X-Frame-Options", "DENY");
+        response.header("Referrer-Policy", "no-referrer");
+        if (!response.getHeaders().contains("Cache-Control")) {
+            response.header("Cache-Control", "no-store");
+        }
+        if (request.isSecure()) {
+            response.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.tokenbroker.bootstrap.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.AppenderBase;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+/**
+ * Sees every log event of the test run, before any masking, and remembers those that carry something secret-shaped:
+ * a whole API key, or a token or refresh token as the sandbox and the tests mint them.
+ */
+public final class LeakDetectingAppender extends AppenderBase<ILoggingEvent> {
+
+    private static final Pattern SECRET = Pattern.compile(
+            "tbk_[a-z0-9]{16}_[A-Za-z0-9_-]{43}"          // an API key with its secret
+            + "|sbx_(at|rt|qpay|internal)_[0-9]+_[A-Za-z0-9_-]{8,}|sbx_rt_[A-Za-z0-9_-]{8,}" // sandbox tokens
+            + "|e2e-secret-never-echoed|provider-secret|wired-secret|TestAdminKeyTestAdminKey"); // test secrets
+
+    private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        StringBuilder text = new StringBuilder(event.getFormattedMessage() == null ? "" : event.getFormattedMessage());
+        for (IThrowableProxy thrown = event.getThrowableProxy(); thrown != null; thrown = thrown.getCause()) {
+            text.append('\n').append(thrown.getMessage());
+        }
+        if (SECRET.matcher(text).find()) {
+            LEAKS.add(event.getLevel() + " " + event.getLoggerName());
+        }
+    }
+
+    /** Where secret-shaped text was logged so far (level and logger, never the text itself); clears the record. */
+    public static List<String> takeLeaks() {
+        List<String> taken = List.copyOf(LEAKS);
+        LEAKS.clear();
+        return taken;
+    }
+}
