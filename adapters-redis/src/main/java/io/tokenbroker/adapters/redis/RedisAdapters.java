@@ -1,0 +1,107 @@
+package io.tokenbroker.adapters.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.TokenStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The Redis adapters of one instance over one command connection and one pub/sub connection. Bootstrap builds one
+ * from the client Micronaut configured from {@code redis.uri} (standalone or Sentinel); tests build one from their
+ * own client. Closing it closes the connections and stops the lease watchdog, not the client.
+ */
+public final class RedisAdapters implements AutoCloseable {
+
+    /**
+     * @param keyPrefix      namespaces the keys, e.g. {@code tb}
+     * @param commandTimeout the longest any request waits for one Redis command before failing open
+     * @param nearCacheSize  tokens kept in process per instance
+     * @param recheck        longest lease wait without a pub/sub event before trying again
+     */
+    public record Settings(String keyPrefix, Duration commandTimeout, long nearCacheSize, Duration recheck) {
+
+        public Settings {
+            Objects.requireNonNull(keyPrefix, "keyPrefix");
+            Objects.requireNonNull(commandTimeout, "commandTimeout");
+            Objects.requireNonNull(recheck, "recheck");
+            if (commandTimeout.isNegative() || commandTimeout.isZero()) {
+                throw new IllegalArgumentException("the Redis command timeout must be positive");
+            }
+            if (recheck.isNegative() || recheck.isZero()) {
+                throw new IllegalArgumentException("the lease recheck interval must be positive");
+            }
+            if (nearCacheSize < 1) {
+                throw new IllegalArgumentException("the near cache holds at least one token");
+            }
+        }
+    }
+
+    private final StatefulRedisConnection<String, String> commands;
+    private final RedisEvents events;
+    private final RedisOutage outage = new RedisOutage();
+    private final RedisTokenStore redisTokens;
+    private final NearCachedTokenStore tokens;
+    private final RedisLockManager locks;
+
+    private RedisAdapters(RedisClient client, Settings settings, Clock clock, String instanceId) {
+        RedisKeys keys = new RedisKeys(settings.keyPrefix());
+        // Rejected at once while disconnected, instead of queued and run after the reconnect: a lease taken by a
+        // command whose caller gave up long ago would block every instance for a whole ttl.
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        this.commands = client.connect();
+        StatefulRedisPubSubConnection<String, String> pubSub;
+        try {
+            pubSub = client.connectPubSub();
+            this.events = new RedisEvents(pubSub, keys, settings.commandTimeout().multipliedBy(10));
+        } catch (RuntimeException failed) {
+            commands.close();
+            throw failed;
+        }
+        RedisCalls calls = new RedisCalls(commands.async(), settings.commandTimeout(), outage);
+        this.redisTokens = new RedisTokenStore(calls, keys, clock);
+        this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
+        this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck());
+    }
+
+    /** Connects; fails when Redis cannot be reached now (later outages are survived). */
+    public static RedisAdapters connect(RedisClient client, Settings settings, Clock clock, String instanceId) {
+        return new RedisAdapters(client, settings, clock, instanceId);
+    }
+
+    /** The near-cached, fail-open token store the service should use. */
+    public TokenStore tokenStore() {
+        return tokens;
+    }
+
+    /** The store without the near cache: what Redis holds. */
+    public TokenStore sharedTokenStore() {
+        return redisTokens;
+    }
+
+    public LockManager lockManager() {
+        return locks;
+    }
+
+    public RedisEvents events() {
+        return events;
+    }
+
+    public RedisOutage outage() {
+        return outage;
+    }
+
+    @Override
+    public void close() {
+        locks.close();
+        events.close();
+        commands.close();
+    }
+}
