@@ -24,8 +24,17 @@ final class RedisFixture implements AutoCloseable {
     }
 
     RedisAdapters adapters(Clock clock, String instanceId, Duration recheck) {
+        return adapters(client(), clock, instanceId, recheck);
+    }
+
+    /** A client closed with the fixture. */
+    RedisClient client() {
         RedisClient client = redis.client();
         opened.add(client::shutdown);
+        return client;
+    }
+
+    RedisAdapters adapters(RedisClient client, Clock clock, String instanceId, Duration recheck) {
         RedisAdapters adapters = RedisAdapters.connect(client,
                 new RedisAdapters.Settings("tb", COMMAND_TIMEOUT, 1_000, recheck), clock, instanceId);
         opened.add(adapters);
@@ -34,8 +43,7 @@ final class RedisFixture implements AutoCloseable {
 
     /** A plain connection for looking at what Redis holds and for FLUSHALL. */
     StatefulRedisConnection<String, String> raw() {
-        RedisClient client = redis.client();
-        opened.add(client::shutdown);
+        RedisClient client = client();
         StatefulRedisConnection<String, String> connection = client.connect();
         opened.add(connection);
         return connection;
