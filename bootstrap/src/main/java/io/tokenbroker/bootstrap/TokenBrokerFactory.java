@@ -1,6 +1,7 @@
 package io.tokenbroker.bootstrap;
 
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.upstream.OAuth2TokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
@@ -25,7 +26,8 @@ import java.time.Clock;
 
 /**
  * Wires the use cases to their adapters. The core carries no framework annotations, so this is the one place that
- * says which adapter serves which port: today the in-memory ones (the embedded default).
+ * says which adapter serves which port: the in-memory ones (the embedded default), except for the token store
+ * and the lock manager when Redis is configured ({@link RedisAdapterFactory}).
  */
 @Factory
 public class TokenBrokerFactory {
@@ -38,12 +40,17 @@ public class TokenBrokerFactory {
         return Clock.systemUTC();
     }
 
+    // Without Redis configured (RedisAdapterFactory), one process: the embedded default.
     @Singleton
+    @Requires(missingProperty = "redis.uri")
+    @Requires(missingProperty = "redis.uris")
     TokenStore tokenStore(Clock clock) {
         return new InMemoryTokenStore(clock);
     }
 
     @Singleton
+    @Requires(missingProperty = "redis.uri")
+    @Requires(missingProperty = "redis.uris")
     LockManager lockManager() {
         return new InMemoryLockManager();
     }

@@ -2,18 +2,28 @@ package io.tokenbroker.adapters.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The Redis adapters of one instance over one command connection and one pub/sub connection. Bootstrap builds one
- * from the client Micronaut configured from {@code redis.uri} (standalone or Sentinel); tests build one from their
- * own client. Closing it closes the connections and stops the lease watchdog, not the client.
+ * from the client Micronaut configured from {@code redis.uri} (standalone or Sentinel) or {@code redis.uris}
+ * (Cluster); tests build one from their own client. Closing it closes the connections and stops the lease
+ * watchdog, not the client.
+ *
+ * <p>Commands are rejected at once while disconnected, instead of queued and run after the reconnect: a lease
+ * taken by a command whose caller gave up long ago would block every instance for a whole ttl.
  */
 public final class RedisAdapters implements AutoCloseable {
 
@@ -41,31 +51,26 @@ public final class RedisAdapters implements AutoCloseable {
         }
     }
 
-    private final StatefulRedisConnection<String, String> commands;
+    private final StatefulConnection<String, String> commands;
     private final RedisEvents events;
     private final RedisOutage outage = new RedisOutage();
     private final RedisTokenStore redisTokens;
     private final NearCachedTokenStore tokens;
     private final RedisLockManager locks;
 
-    private RedisAdapters(RedisClient client, Settings settings, Clock clock, String instanceId) {
+    private RedisAdapters(StatefulConnection<String, String> commands,
+                          RedisClusterAsyncCommands<String, String> async,
+                          Supplier<StatefulRedisPubSubConnection<String, String>> pubSub,
+                          Settings settings, Clock clock, String instanceId) {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
-        // Rejected at once while disconnected, instead of queued and run after the reconnect: a lease taken by a
-        // command whose caller gave up long ago would block every instance for a whole ttl.
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
-        this.commands = client.connect();
-        StatefulRedisPubSubConnection<String, String> pubSub;
+        this.commands = commands;
         try {
-            pubSub = client.connectPubSub();
-            this.events = new RedisEvents(pubSub, keys, settings.commandTimeout().multipliedBy(10));
+            this.events = new RedisEvents(pubSub.get(), keys, settings.commandTimeout().multipliedBy(10));
         } catch (RuntimeException failed) {
             commands.close();
             throw failed;
         }
-        RedisCalls calls = new RedisCalls(commands.async(), settings.commandTimeout(), outage);
+        RedisCalls calls = new RedisCalls(async, settings.commandTimeout(), outage);
         this.redisTokens = new RedisTokenStore(calls, keys, clock);
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
         this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck());
@@ -73,7 +78,26 @@ public final class RedisAdapters implements AutoCloseable {
 
     /** Connects; fails when Redis cannot be reached now (later outages are survived). */
     public static RedisAdapters connect(RedisClient client, Settings settings, Clock clock, String instanceId) {
-        return new RedisAdapters(client, settings, clock, instanceId);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        StatefulRedisConnection<String, String> commands = client.connect();
+        return new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId);
+    }
+
+    /**
+     * Connects to a Redis Cluster. Every key of a connection shares one hash tag, so each script runs on one
+     * slot; a classic PUBLISH reaches every node, so one pattern subscription hears every connection's events.
+     */
+    public static RedisAdapters connect(RedisClusterClient client, Settings settings, Clock clock,
+                                        String instanceId) {
+        client.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        StatefulRedisClusterConnection<String, String> commands = client.connect();
+        return new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId);
     }
 
     /** The near-cached, fail-open token store the service should use. */

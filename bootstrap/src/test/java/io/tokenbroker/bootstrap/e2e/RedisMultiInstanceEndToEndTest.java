@@ -1,0 +1,233 @@
+package io.tokenbroker.bootstrap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.adapters.redis.RedisAdapters;
+import io.tokenbroker.adapters.redis.RedisEvents;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.TokenStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/**
+ * Three broker instances (three application contexts, each with its own HTTP server and in-memory connections)
+ * over one real Redis and one real, slow HTTP upstream: what production looks like, in one JVM. Waits are for
+ * events (a latch on an instance's pub/sub listener, Lettuce's reconnect), never for a span of time.
+ */
+class RedisMultiInstanceEndToEndTest {
+
+    private static final String CLIENT_ID = "multi-client";
+    private static final String CLIENT_SECRET = "multi-secret-never-echoed";
+    private static final int INSTANCES = 3;
+
+    private final JsonMapper json = JsonMapper.createDefault();
+    private int redisPort;
+    private RedisServer redis;
+    private SandboxUpstream upstream;
+    private final List<EmbeddedServer> servers = new ArrayList<>();
+    private final List<BrokerClient> brokers = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        redisPort = freePort();
+        startRedis();
+        upstream = SandboxUpstream.start(0, CLIENT_ID, CLIENT_SECRET, Duration.ofSeconds(600));
+        for (int i = 0; i < INSTANCES; i++) {
+            EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
+                    "micronaut.server.port", -1,
+                    "redis.uri", "redis://127.0.0.1:" + redisPort,
+                    "tokenbroker.redis.command-timeout", "500ms"));
+            servers.add(server);
+            brokers.add(new BrokerClient(server.getURI()));
+        }
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        // The contexts first: stopping Redis under live connections only makes Lettuce log reconnect attempts.
+        servers.forEach(EmbeddedServer::close);
+        upstream.close();
+        redis.stop();
+    }
+
+    @Test
+    void theInstancesUseTheRedisAdapters() {
+        ApplicationContext context = servers.get(0).getApplicationContext();
+        RedisAdapters redisAdapters = context.getBean(RedisAdapters.class);
+        assertEquals(redisAdapters.tokenStore(), context.getBean(TokenStore.class));
+        assertEquals(redisAdapters.lockManager(), context.getBean(LockManager.class));
+    }
+
+    @Test
+    void threeHundredColdRequestsOverThreeInstancesCauseOneUpstreamCall() throws Exception {
+        registerEverywhere("cold");
+        // Slower than any reasonable spread of arrivals: every request arrives while the one refresh is in flight.
+        upstream.setResponseDelay(Duration.ofSeconds(2));
+
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            calls.add(brokers.get(i % INSTANCES).getAsync("/v1/tenants/acme/connections/cold/token"));
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        Set<Object> tokens = calls.stream().map(CompletableFuture::join).map(response -> {
+            assertEquals(200, response.statusCode(), response.body());
+            return body(response).get("access_token");
+        }).collect(Collectors.toSet());
+        assertEquals(1, tokens.size(), "every caller got the same token");
+        assertEquals(1, upstream.tokenRequests());
+    }
+
+    @Test
+    void aTokenInvalidatedOnOneInstanceIsNoLongerServedByAnother() throws Exception {
+        registerEverywhere("crm");
+        String token = token(0, "crm");
+        assertEquals(token, token(1, "crm"), "b serves the shared token");
+        assertEquals(token, token(1, "crm"), "now from b's near cache");
+        CountDownLatch heardOnB = new CountDownLatch(1);
+        events(1).addListener(event -> {
+            if (event.type() == RedisEvents.Type.INVALIDATED) {
+                heardOnB.countDown();
+            }
+        });
+
+        assertEquals(204, brokers.get(0).post("/v1/tenants/acme/connections/crm/token/invalidate",
+                "{\"access_token\":\"" + token + "\"}").statusCode());
+
+        assertTrue(heardOnB.await(20, TimeUnit.SECONDS), "b never heard of the invalidation");
+        String fresh = token(1, "crm");
+        assertNotEquals(token, fresh);
+        assertEquals(fresh, token(0, "crm"), "a serves b's fresh token");
+        assertEquals(2, upstream.tokenRequests());
+    }
+
+    @Test
+    void requestsKeepSucceedingWhileRedisIsDownAndRedisIsUsedAgainOnceBack() throws Exception {
+        registerEverywhere("steady");
+        registerEverywhere("during");
+        registerEverywhere("after");
+        String steady = token(0, "steady");
+        for (int i = 1; i < INSTANCES; i++) {
+            assertEquals(steady, token(i, "steady"), "instance " + i + " keeps it near");
+        }
+        AtomicBoolean flowing = new AtomicBoolean(true);
+        AtomicInteger served = new AtomicInteger();
+        List<String> failures = new ArrayList<>();
+        CompletableFuture<Void> flow = CompletableFuture.runAsync(() -> {
+            for (int i = 0; flowing.get() || i < 30; i++) {
+                HttpResponse<String> response = brokers.get(i % INSTANCES)
+                        .get("/v1/tenants/acme/connections/steady/token");
+                if (response.statusCode() != 200 || !steady.equals(body(response).get("access_token"))) {
+                    synchronized (failures) {
+                        failures.add(response.statusCode() + " " + response.body());
+                    }
+                }
+                served.incrementAndGet();
+            }
+        });
+        CountDownLatch reconnected = new CountDownLatch(2); // commands and pub/sub of instance 0
+        redisClient(0).addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
+                reconnected.countDown();
+            }
+        });
+
+        redis.stop();
+        String during = token(0, "during");
+        assertEquals(during, token(0, "during"), "a direct fetch is kept near while Redis is down");
+        startRedis();
+        assertTrue(reconnected.await(60, TimeUnit.SECONDS), "instance 0 never reconnected");
+        String after = token(0, "after");
+        flowing.set(false);
+        flow.get(60, TimeUnit.SECONDS);
+
+        assertEquals(List.of(), failures, "failed requests for a near-cached token");
+        assertTrue(served.get() >= 30);
+        assertNotNull(during);
+        try (RedisClient client = RedisClient.create("redis://127.0.0.1:" + redisPort);
+             StatefulRedisConnection<String, String> connection = client.connect()) {
+            assertEquals(Map.of(), connection.sync().hgetall("tb:{acme:during}:token"),
+                    "fetched while Redis was down: never reached Redis");
+            assertEquals(after, connection.sync().hget("tb:{acme:after}:token", "v"), "back in Redis");
+        }
+        assertEquals(1, servers.get(0).getApplicationContext().getBean(RedisAdapters.class).outage().outages());
+    }
+
+    private void startRedis() throws IOException {
+        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").build();
+        redis.start();
+    }
+
+    private RedisEvents events(int instance) {
+        return servers.get(instance).getApplicationContext().getBean(RedisAdapters.class).events();
+    }
+
+    private RedisClient redisClient(int instance) {
+        return servers.get(instance).getApplicationContext().getBean(RedisClient.class);
+    }
+
+    private void registerEverywhere(String connection) {
+        for (BrokerClient broker : brokers) {
+            HttpResponse<String> response = broker.put("/v1/tenants/acme/connections/" + connection,
+                    "{\"provider\":\"oauth2\",\"token_url\":\"" + upstream.tokenUrl() + "\",\"client_id\":\""
+                            + CLIENT_ID + "\",\"client_secret\":\"" + CLIENT_SECRET + "\","
+                            + "\"auth_method\":\"client_secret_basic\"}");
+            assertEquals(201, response.statusCode(), response.body());
+        }
+    }
+
+    private String token(int instance, String connection) {
+        HttpResponse<String> response = brokers.get(instance)
+                .get("/v1/tenants/acme/connections/" + connection + "/token");
+        assertEquals(200, response.statusCode(), response.body());
+        return (String) body(response).get("access_token");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> body(HttpResponse<String> response) {
+        try {
+            return json.readValue(response.body(), Map.class);
+        } catch (IOException notJson) {
+            throw new AssertionError("not JSON: " + response.body(), notJson);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        }
+    }
+}
