@@ -68,15 +68,21 @@ public final class NearCachedTokenStore implements TokenStore {
     }
 
     @Override
-    public void put(ConnectionKey key, AccessToken token, Duration ttl) {
+    public boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("the ttl must be positive");
         }
+        // Near first, Redis second: a newer token stored elsewhere meanwhile then evicts ours by its message.
         near.put(key, new Stored(token, clock.instant().plus(ttl)));
         try {
-            redis.put(key, token, ttl);
+            if (redis.put(key, token, ttl, fence)) {
+                return true;
+            }
+            evictIf(key, token.fingerprint());
+            return false;
         } catch (RedisUnavailableException down) {
             // Served from here until Redis is back; other instances fetch their own meanwhile.
+            return true;
         }
     }
 

@@ -18,6 +18,11 @@ import java.util.Optional;
  * passes, which already stops at the hard buffer. A hash rather than a JSON string so the Lua scripts compare the
  * fingerprint with {@code HGET} and the adapter needs no JSON library.
  *
+ * <p>A put is refused when the connection's fence key holds a greater fence than the writer's: that key holds the
+ * greatest fence granted by {@link RedisLockManager} or written here, so a holder whose lease expired and was
+ * granted again cannot overwrite the new holder's token (after an empty restart there is nothing to compare with,
+ * and the write is accepted).
+ *
  * <p>Every change is one Lua script that also publishes the change on the connection's channel, so near caches on
  * all instances hear of it. Failures surface as {@link RedisUnavailableException}; {@link NearCachedTokenStore}
  * turns them into fail-open behaviour. Instants are stored as ISO-8601 so they come back exactly.
@@ -29,6 +34,14 @@ public final class RedisTokenStore implements TokenStore {
     }
 
     private static final String PUT = """
+            local latest = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
+            local fence = tonumber(ARGV[10])
+            if fence < latest then
+              return 0
+            end
+            if fence > latest then
+              redis.call('SET', KEYS[2], ARGV[10])
+            end
             redis.call('DEL', KEYS[1])
             redis.call('HSET', KEYS[1], 'v', ARGV[2], 't', ARGV[3], 'i', ARGV[4], 'e', ARGV[5], 'f', ARGV[6], 'u', ARGV[7])
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -86,17 +99,19 @@ public final class RedisTokenStore implements TokenStore {
     }
 
     @Override
-    public void put(ConnectionKey key, AccessToken token, Duration ttl) {
+    public boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("the ttl must be positive");
         }
         // PX takes whole milliseconds; rounding a sub-millisecond ttl down to 0 would be an error in Redis.
         long millis = Math.max(1, ttl.toMillis());
         Instant serveUntil = clock.instant().plus(ttl);
-        redis.eval("put token", PUT, ScriptOutputType.INTEGER, new String[] {keys.token(key)},
-                Long.toString(millis), token.value(), token.tokenType(), token.issuedAt().toString(),
-                token.expiresAt().toString(), token.fingerprint().hex(), serveUntil.toString(), keys.channel(key),
-                RedisEvents.stored(token.fingerprint()));
+        Long stored = redis.eval("put token", PUT, ScriptOutputType.INTEGER,
+                new String[] {keys.token(key), keys.fence(key)}, Long.toString(millis), token.value(),
+                token.tokenType(), token.issuedAt().toString(), token.expiresAt().toString(),
+                token.fingerprint().hex(), serveUntil.toString(), keys.channel(key),
+                RedisEvents.stored(token.fingerprint()), Long.toString(fence));
+        return stored != null && stored == 1L;
     }
 
     @Override

@@ -76,7 +76,7 @@ class NearCacheAcrossInstancesTest {
     @Test
     void aHitIsServedFromProcessMemory() {
         AccessToken token = aToken("tok-near", clock, Duration.ofHours(1));
-        a.tokenStore().put(KEY, token, TTL);
+        a.tokenStore().put(KEY, token, TTL, 1);
         fixture.raw().sync().del("tb:{acme:crm}:token"); // behind the adapters' back: no event
 
         assertEquals(Optional.of(token), a.tokenStore().find(KEY));
@@ -86,7 +86,7 @@ class NearCacheAcrossInstancesTest {
     @Test
     void anInvalidationOnOneInstanceEvictsTheOthersNearCache() throws Exception {
         AccessToken token = aToken("tok-shared", clock, Duration.ofHours(1));
-        a.tokenStore().put(KEY, token, TTL);
+        a.tokenStore().put(KEY, token, TTL, 1);
         TokenStore onB = b.tokenStore();
         assertEquals(Optional.of(token), onB.find(KEY), "b reads it from Redis and keeps it near");
         CountDownLatch invalidated = nextEventOnB(Type.INVALIDATED);
@@ -100,7 +100,7 @@ class NearCacheAcrossInstancesTest {
     @Test
     void anInvalidationEvictsNearCachesEvenWhenRedisNoLongerHoldsTheToken() throws Exception {
         AccessToken token = aToken("tok-lost", clock, Duration.ofHours(1));
-        a.tokenStore().put(KEY, token, TTL);
+        a.tokenStore().put(KEY, token, TTL, 1);
         assertEquals(Optional.of(token), b.tokenStore().find(KEY));
         fixture.raw().sync().del("tb:{acme:crm}:token"); // as if Redis restarted empty
         CountDownLatch invalidated = nextEventOnB(Type.INVALIDATED);
@@ -115,11 +115,11 @@ class NearCacheAcrossInstancesTest {
     void aNewTokenStoredOnOneInstanceReplacesTheOthersNearCachedOne() throws Exception {
         AccessToken older = aToken("tok-older", clock, Duration.ofHours(1));
         AccessToken newer = aToken("tok-newer", clock, Duration.ofHours(1));
-        a.tokenStore().put(KEY, older, TTL);
+        a.tokenStore().put(KEY, older, TTL, 1);
         assertEquals(Optional.of(older), b.tokenStore().find(KEY));
         CountDownLatch stored = nextEventOnB(Type.STORED);
 
-        a.tokenStore().put(KEY, newer, TTL);
+        a.tokenStore().put(KEY, newer, TTL, 1);
 
         await(stored);
         assertEquals(Optional.of(newer), b.tokenStore().find(KEY));
@@ -128,7 +128,7 @@ class NearCacheAcrossInstancesTest {
     @Test
     void theNearCacheNeverServesPastTheTtl() {
         AccessToken token = aToken("tok-buffer", clock, Duration.ofHours(1));
-        a.tokenStore().put(KEY, token, TTL);
+        a.tokenStore().put(KEY, token, TTL, 1);
 
         clock.advance(TTL);
 

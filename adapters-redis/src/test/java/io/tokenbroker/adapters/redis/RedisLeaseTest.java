@@ -1,13 +1,16 @@
 package io.tokenbroker.adapters.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.token.AccessToken;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -121,6 +124,26 @@ class RedisLeaseTest {
             assertEquals(Optional.empty(), instance("third").acquire(KEY, TTL, Duration.ZERO),
                     "the late release freed the successor's lease");
             assertTrue(successor.fence() > expired.fence());
+        }
+    }
+
+    @Test
+    void aLateWriteFromAHolderWhoseLeaseWasGrantedAgainIsRefused() {
+        RedisAdapters dying = fixture.adapters(Clock.systemUTC(), "dying");
+        RedisAdapters successor = fixture.adapters(Clock.systemUTC(), "successor");
+        Lease stale = acquired(dying.lockManager(), SHORT_TTL, Duration.ZERO);
+        ((RedisLockManager) dying.lockManager()).close();
+        AccessToken late = new AccessToken("tok-late", "Bearer", Instant.now(), Instant.now().plusSeconds(3600));
+
+        try (Lease current = acquired(successor.lockManager(), TTL, GUARD)) {
+            // The successor has not written yet: the granted lease alone makes the old holder stale.
+            assertFalse(dying.tokenStore().put(KEY, late, Duration.ofMinutes(5), stale.fence()));
+            assertEquals(Optional.empty(), successor.tokenStore().find(KEY));
+            assertEquals(Optional.empty(), dying.tokenStore().find(KEY), "not even kept in its near cache");
+
+            AccessToken fresh = new AccessToken("tok-fresh", "Bearer", Instant.now(), Instant.now().plusSeconds(3600));
+            assertTrue(successor.tokenStore().put(KEY, fresh, Duration.ofMinutes(5), current.fence()));
+            assertEquals(Optional.of(fresh), dying.tokenStore().find(KEY));
         }
     }
 
