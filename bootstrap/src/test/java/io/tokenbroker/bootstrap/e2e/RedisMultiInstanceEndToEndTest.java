@@ -48,6 +48,7 @@ class RedisMultiInstanceEndToEndTest {
     private static final String CLIENT_ID = "multi-client";
     private static final String CLIENT_SECRET = "multi-secret-never-echoed";
     private static final int INSTANCES = 3;
+    private static final String LEASE_TTL = "1500ms";
 
     private final JsonMapper json = JsonMapper.createDefault();
     private int redisPort;
@@ -65,7 +66,10 @@ class RedisMultiInstanceEndToEndTest {
             EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                     "micronaut.server.port", -1,
                     "redis.uri", "redis://127.0.0.1:" + redisPort,
-                    "tokenbroker.redis.command-timeout", "500ms"));
+                    "tokenbroker.redis.command-timeout", "500ms",
+                    // Short, so a holder that stops renewing loses its lease within a test; the watchdog renews
+                    // it for holders that live, through the 2 s upstream as well.
+                    "tokenbroker.lease.ttl", LEASE_TTL));
             servers.add(server);
             brokers.add(new BrokerClient(server.getURI()));
         }
@@ -183,6 +187,49 @@ class RedisMultiInstanceEndToEndTest {
         assertEquals(1, servers.get(0).getApplicationContext().getBean(RedisAdapters.class).outage().outages());
     }
 
+    @Test
+    void aHolderThatStallsMidRefreshLosesItsLeaseAndItsLateWriteIsRefused() throws Exception {
+        try (GatedUpstream gated = new GatedUpstream()) {
+            registerEverywhere("stall", gated.tokenUrl().toString());
+            CompletableFuture<HttpResponse<String>> stalled =
+                    brokers.get(0).getAsync("/v1/tenants/acme/connections/stall/token");
+            gated.awaitFirstRequest();
+            // As in a long GC pause: instance 0 stops renewing the lease it holds while its upstream call hangs.
+            ((AutoCloseable) servers.get(0).getApplicationContext().getBean(LockManager.class)).close();
+
+            String taken = token(1, "stall");
+            assertEquals("gate-2", taken, "instance 1 refreshed once the stalled lease expired");
+
+            gated.openGate();
+            HttpResponse<String> late = stalled.get(30, TimeUnit.SECONDS);
+            assertEquals(200, late.statusCode(), late.body());
+            assertEquals("gate-1", body(late).get("access_token"), "the stalled caller still gets a valid token");
+            assertEquals("gate-2", token(2, "stall"), "the late write did not replace the successor's token");
+            assertEquals("gate-2", token(0, "stall"), "nor does the stalled instance keep its own");
+            assertEquals(2, gated.requests());
+        }
+    }
+
+    @Test
+    void aHolderKilledMidRefreshIsReplacedByAnotherInstance() throws Exception {
+        try (GatedUpstream gated = new GatedUpstream()) {
+            registerEverywhere("killed", gated.tokenUrl().toString());
+            CompletableFuture<HttpResponse<String>> doomed =
+                    brokers.get(0).getAsync("/v1/tenants/acme/connections/killed/token");
+            gated.awaitFirstRequest();
+
+            servers.remove(0).close();
+            brokers.remove(0);
+
+            assertEquals("gate-2", token(0, "killed"), "a surviving instance refreshed after the lease expired");
+            assertEquals("gate-2", token(1, "killed"));
+            gated.openGate();
+            doomed.handle((response, failure) -> null).get(30, TimeUnit.SECONDS);
+            assertEquals("gate-2", token(1, "killed"), "whatever the killed holder did last changed nothing");
+            assertEquals(2, gated.requests());
+        }
+    }
+
     private void startRedis() throws IOException {
         redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
                 .setting("save \"\"").setting("appendonly no").build();
@@ -198,9 +245,13 @@ class RedisMultiInstanceEndToEndTest {
     }
 
     private void registerEverywhere(String connection) {
+        registerEverywhere(connection, upstream.tokenUrl().toString());
+    }
+
+    private void registerEverywhere(String connection, String tokenUrl) {
         for (BrokerClient broker : brokers) {
             HttpResponse<String> response = broker.put("/v1/tenants/acme/connections/" + connection,
-                    "{\"provider\":\"oauth2\",\"token_url\":\"" + upstream.tokenUrl() + "\",\"client_id\":\""
+                    "{\"provider\":\"oauth2\",\"token_url\":\"" + tokenUrl + "\",\"client_id\":\""
                             + CLIENT_ID + "\",\"client_secret\":\"" + CLIENT_SECRET + "\","
                             + "\"auth_method\":\"client_secret_basic\"}");
             assertEquals(201, response.statusCode(), response.body());
