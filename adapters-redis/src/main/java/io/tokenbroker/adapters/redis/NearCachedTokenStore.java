@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       here: a stored token evicts an entry with another fingerprint, an invalidation the entry it names.</li>
  *   <li>A read from Redis is kept only if no event arrived while it was in flight (a generation counter checked
  *       inside the map's atomic compute), so a token invalidated during the read is not cached afterwards.</li>
+ *   <li>After the subscription reconnects the whole near cache is dropped: invalidations may have been missed
+ *       while it was down.</li>
  *   <li>Fail-open: when Redis fails, {@code find} answers from here (or a miss, which the service fetches under
  *       its in-process single flight), {@code put} keeps the token here, deletes act here. Redis failures are
  *       logged once per outage by {@link RedisOutage}, never per request.</li>
@@ -47,6 +49,7 @@ public final class NearCachedTokenStore implements TokenStore {
                 .expireAfter(new UntilServeUntil(clock))
                 .build();
         events.addListener(this::onEvent);
+        events.addResubscribeListener(this::onResubscribed);
     }
 
     @Override
@@ -140,6 +143,16 @@ public final class NearCachedTokenStore implements TokenStore {
                 // A lease changes no token.
             }
         }
+    }
+
+    /**
+     * Invalidations sent while this instance was not subscribed were missed, so nothing held here can be trusted
+     * to be current. Tokens still in Redis are read again on the next request; one fetched directly during the
+     * outage is fetched once more.
+     */
+    private void onResubscribed() {
+        generation.incrementAndGet();
+        near.invalidateAll();
     }
 
     /** Each entry lives until its token's serve-until instant, by the injected clock. */

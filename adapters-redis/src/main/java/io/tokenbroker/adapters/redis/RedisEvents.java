@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +46,8 @@ public final class RedisEvents implements AutoCloseable {
     private final StatefulRedisPubSubConnection<String, String> connection;
     private final RedisKeys keys;
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> resubscribeListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private final ConcurrentMap<ConnectionKey, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
 
     RedisEvents(StatefulRedisPubSubConnection<String, String> connection, RedisKeys keys, Duration timeout) {
@@ -54,6 +57,14 @@ public final class RedisEvents implements AutoCloseable {
             @Override
             public void message(String pattern, String channel, String message) {
                 dispatch(channel, message);
+            }
+
+            @Override
+            public void psubscribed(String pattern, long count) {
+                // Lettuce subscribes again after every reconnect: messages sent meanwhile are lost.
+                if (!subscribedOnce.compareAndSet(false, true)) {
+                    resubscribed();
+                }
             }
         });
         try {
@@ -70,6 +81,14 @@ public final class RedisEvents implements AutoCloseable {
     /** Called on Lettuce's event loop for every event: must be quick and must not block. */
     public void addListener(Consumer<Event> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Called after the subscription was restored following a disconnect, when events may have been missed: near
+     * caches drop everything, waiters try again. Runs on Lettuce's event loop: quick, never blocking.
+     */
+    public void addResubscribeListener(Runnable listener) {
+        resubscribeListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -119,6 +138,18 @@ public final class RedisEvents implements AutoCloseable {
         if (waiting != null) {
             waiting.forEach(waiter -> waiter.complete(null));
         }
+    }
+
+    private void resubscribed() {
+        for (Runnable listener : resubscribeListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException bug) {
+                LOG.log(Level.ERROR, "a Redis resubscribe listener failed", bug);
+            }
+        }
+        // A release message may have been lost: every waiter tries its lease again now.
+        waiters.values().forEach(waiting -> waiting.forEach(waiter -> waiter.complete(null)));
     }
 
     private static Optional<Event> parse(ConnectionKey key, String message) {
