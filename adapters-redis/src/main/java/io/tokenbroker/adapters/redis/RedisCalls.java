@@ -5,6 +5,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,8 +40,12 @@ final class RedisCalls {
             outage.succeeded();
             return result;
         } catch (InterruptedException interrupted) {
+            // Not an outage: the caller is being stopped. Must not be mistaken for one and fail open.
             Thread.currentThread().interrupt();
-            throw new RedisUnavailableException(operation, interrupted);
+            if (future != null) {
+                future.cancel(false);
+            }
+            throw new CancellationException("interrupted while waiting for Redis (" + operation + ")");
         } catch (ExecutionException failed) {
             outage.failed(operation, failed.getCause());
             throw new RedisUnavailableException(operation, failed.getCause());

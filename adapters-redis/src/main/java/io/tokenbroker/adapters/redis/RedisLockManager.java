@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -134,6 +135,10 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
             return shared;
         } catch (RedisUnavailableException down) {
             return Optional.of(new FallbackLease(inProcess, fallbackFence()));
+        } catch (CancellationException interrupted) {
+            // Interrupted while waiting, as the in-process lease answers it: no lease.
+            inProcess.close();
+            return Optional.empty();
         } catch (RuntimeException | Error failure) {
             inProcess.close();
             throw failure;
@@ -173,7 +178,7 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
             throw new IllegalStateException(impossible);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            throw new RedisUnavailableException("waiting for a lease", interrupted);
+            throw new CancellationException("interrupted while waiting for a lease");
         }
     }
 
