@@ -23,11 +23,14 @@ import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,6 +112,47 @@ class RedisMultiInstanceEndToEndTest {
         }).collect(Collectors.toSet());
         assertEquals(1, tokens.size(), "every caller got the same token");
         assertEquals(1, upstream.tokenRequests());
+    }
+
+    @Test
+    void underContinuousLoadEachExpiryCausesOneUpstreamCall() throws Exception {
+        // 4 s tokens: the buffer shrinks to half the lifetime, so each is served for 2 s and then replaced.
+        Duration lifetime = Duration.ofSeconds(4);
+        Duration servedFor = lifetime.dividedBy(2);
+        try (SandboxUpstream shortLived = SandboxUpstream.start(0, CLIENT_ID, CLIENT_SECRET, lifetime)) {
+            shortLived.setResponseDelay(Duration.ofMillis(200));
+            registerEverywhere("busy", shortLived.tokenUrl().toString());
+            Map<String, Instant> expiryOfToken = new ConcurrentHashMap<>();
+            List<String> failures = new CopyOnWriteArrayList<>();
+            List<CompletableFuture<Void>> load = new ArrayList<>();
+            for (int worker = 0; worker < 2 * INSTANCES; worker++) {
+                BrokerClient broker = brokers.get(worker % INSTANCES);
+                load.add(CompletableFuture.runAsync(() -> {
+                    // Until the third token has been fetched: two expiries under load, however long they take.
+                    while (shortLived.tokenRequests() < 3) {
+                        HttpResponse<String> response = broker.get("/v1/tenants/acme/connections/busy/token");
+                        if (response.statusCode() != 200) {
+                            failures.add(response.statusCode() + " " + response.body());
+                            continue;
+                        }
+                        Map<String, Object> token = body(response);
+                        expiryOfToken.put((String) token.get("access_token"),
+                                Instant.parse((String) token.get("expires_at")));
+                    }
+                }));
+            }
+            CompletableFuture.allOf(load.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+            assertEquals(List.of(), failures);
+            // Every upstream call produced a token that was served: none was wasted on a duplicate refresh...
+            assertEquals(shortLived.tokenRequests(), expiryOfToken.size(), "tokens served " + expiryOfToken);
+            // ...and each was fetched only once its predecessor could no longer be served.
+            List<Instant> expiries = expiryOfToken.values().stream().sorted().toList();
+            for (int i = 1; i < expiries.size(); i++) {
+                Duration gap = Duration.between(expiries.get(i - 1), expiries.get(i));
+                assertTrue(gap.compareTo(servedFor) >= 0, "token " + i + " fetched " + gap + " after the previous");
+            }
+        }
     }
 
     @Test
