@@ -95,6 +95,16 @@ class RedisMultiInstanceEndToEndTest {
     }
 
     @Test
+    void closingAnInstanceReleasesItsLettuceThreads() {
+        RedisClient client = redisClient(0);
+
+        servers.remove(0).close();
+        brokers.remove(0);
+
+        assertTrue(client.getResources().eventExecutorGroup().isShuttingDown());
+    }
+
+    @Test
     void threeHundredColdRequestsOverThreeInstancesCauseOneUpstreamCall() throws Exception {
         registerEverywhere("cold");
         // Slower than any reasonable spread of arrivals: every request arrives while the one refresh is in flight.
