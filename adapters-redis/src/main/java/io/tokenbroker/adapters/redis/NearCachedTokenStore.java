@@ -40,10 +40,13 @@ public final class NearCachedTokenStore implements TokenStore {
     private final Clock clock;
     private final Cache<ConnectionKey, Stored> near;
     private final AtomicLong generation = new AtomicLong();
+    /** Off (size 0): every find reads Redis; kept as the same class so fail-open behaves the same. */
+    private final boolean enabled;
 
     NearCachedTokenStore(RedisTokenStore redis, RedisEvents events, Clock clock, long maximumSize) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.enabled = maximumSize > 0;
         this.near = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .expireAfter(new UntilServeUntil(clock))
@@ -54,7 +57,7 @@ public final class NearCachedTokenStore implements TokenStore {
 
     @Override
     public Optional<AccessToken> find(ConnectionKey key) {
-        Stored hit = near.getIfPresent(key);
+        Stored hit = enabled ? near.getIfPresent(key) : null;
         if (hit != null && clock.instant().isBefore(hit.serveUntil())) {
             return Optional.of(hit.token());
         }
@@ -65,8 +68,10 @@ public final class NearCachedTokenStore implements TokenStore {
         } catch (RedisUnavailableException down) {
             return Optional.empty();
         }
-        stored.ifPresent(found -> near.asMap().compute(key, (k, current) ->
-                generation.get() == before ? found : current));
+        if (enabled) {
+            stored.ifPresent(found -> near.asMap().compute(key, (k, current) ->
+                    generation.get() == before ? found : current));
+        }
         return stored.map(Stored::token);
     }
 
@@ -76,7 +81,9 @@ public final class NearCachedTokenStore implements TokenStore {
             throw new IllegalArgumentException("the ttl must be positive");
         }
         // Near first, Redis second: a newer token stored elsewhere meanwhile then evicts ours by its message.
-        near.put(key, new Stored(token, clock.instant().plus(ttl)));
+        if (enabled) {
+            near.put(key, new Stored(token, clock.instant().plus(ttl)));
+        }
         try {
             if (redis.put(key, token, ttl, fence)) {
                 return true;

@@ -30,7 +30,8 @@ public final class RedisAdapters implements AutoCloseable {
     /**
      * @param keyPrefix      namespaces the keys, e.g. {@code tb}
      * @param commandTimeout the longest any request waits for one Redis command before failing open
-     * @param nearCacheSize  tokens kept in process per instance
+     * @param nearCacheSize  tokens kept in process per instance; 0 turns the near cache off (every hit reads Redis,
+     *                       nothing is served while Redis is down)
      * @param recheck        longest lease wait without a pub/sub event before trying again
      */
     public record Settings(String keyPrefix, Duration commandTimeout, long nearCacheSize, Duration recheck) {
@@ -45,8 +46,8 @@ public final class RedisAdapters implements AutoCloseable {
             if (recheck.isNegative() || recheck.isZero()) {
                 throw new IllegalArgumentException("the lease recheck interval must be positive");
             }
-            if (nearCacheSize < 1) {
-                throw new IllegalArgumentException("the near cache holds at least one token");
+            if (nearCacheSize < 0) {
+                throw new IllegalArgumentException("the near cache size must not be negative");
             }
         }
     }

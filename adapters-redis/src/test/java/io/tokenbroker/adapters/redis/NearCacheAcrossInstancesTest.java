@@ -126,6 +126,19 @@ class NearCacheAcrossInstancesTest {
     }
 
     @Test
+    void withTheNearCacheOffEveryFindReadsRedis() {
+        RedisAdapters withoutNearCache = fixture.adapters(fixture.client(), clock, "off",
+                new RedisAdapters.Settings("tb", RedisFixture.COMMAND_TIMEOUT, 0, Duration.ofSeconds(1)));
+        AccessToken token = aToken("tok-far", clock, Duration.ofHours(1));
+        withoutNearCache.tokenStore().put(KEY, token, TTL, 1);
+        assertEquals(Optional.of(token), withoutNearCache.tokenStore().find(KEY));
+
+        fixture.raw().sync().del("tb:{acme:crm}:token");
+
+        assertEquals(Optional.empty(), withoutNearCache.tokenStore().find(KEY));
+    }
+
+    @Test
     void theNearCacheNeverServesPastTheTtl() {
         AccessToken token = aToken("tok-buffer", clock, Duration.ofHours(1));
         a.tokenStore().put(KEY, token, TTL, 1);

@@ -35,8 +35,11 @@ final class RedisFixture implements AutoCloseable {
     }
 
     RedisAdapters adapters(RedisClient client, Clock clock, String instanceId, Duration recheck) {
-        RedisAdapters adapters = RedisAdapters.connect(client,
-                new RedisAdapters.Settings("tb", COMMAND_TIMEOUT, 1_000, recheck), clock, instanceId);
+        return adapters(client, clock, instanceId, new RedisAdapters.Settings("tb", COMMAND_TIMEOUT, 1_000, recheck));
+    }
+
+    RedisAdapters adapters(RedisClient client, Clock clock, String instanceId, RedisAdapters.Settings settings) {
+        RedisAdapters adapters = RedisAdapters.connect(client, settings, clock, instanceId);
         opened.add(adapters);
         return adapters;
     }
