@@ -1,6 +1,8 @@
 package io.tokenbroker.adapters.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -11,6 +13,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.TokenStore;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -55,6 +58,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final StatefulConnection<String, String> commands;
     private final RedisEvents events;
     private final RedisOutage outage = new RedisOutage();
+    private final RedisCalls calls;
     private final RedisTokenStore redisTokens;
     private final NearCachedTokenStore tokens;
     private final RedisLockManager locks;
@@ -71,7 +75,7 @@ public final class RedisAdapters implements AutoCloseable {
             commands.close();
             throw failed;
         }
-        RedisCalls calls = new RedisCalls(async, settings.commandTimeout(), outage);
+        this.calls = new RedisCalls(async, settings.commandTimeout(), outage);
         this.redisTokens = new RedisTokenStore(calls, keys, clock);
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
         this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck());
@@ -84,7 +88,10 @@ public final class RedisAdapters implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         StatefulRedisConnection<String, String> commands = client.connect();
-        return new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId);
+        RedisAdapters adapters =
+                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId);
+        client.addListener(adapters.reconnectListener());
+        return adapters;
     }
 
     /**
@@ -98,7 +105,19 @@ public final class RedisAdapters implements AutoCloseable {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         StatefulRedisClusterConnection<String, String> commands = client.connect();
-        return new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId);
+        RedisAdapters adapters =
+                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId);
+        client.addListener(adapters.reconnectListener());
+        return adapters;
+    }
+
+    private RedisConnectionStateListener reconnectListener() {
+        return new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
+                calls.probeNow();
+            }
+        };
     }
 
     /** The near-cached, fail-open token store the service should use. */

@@ -18,6 +18,7 @@ public final class RedisOutage {
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicLong failedCalls = new AtomicLong();
     private final AtomicLong outages = new AtomicLong();
+    private final AtomicLong skippedCalls = new AtomicLong();
 
     void failed(String operation, Throwable cause) {
         failedCalls.incrementAndGet();
@@ -26,6 +27,10 @@ public final class RedisOutage {
             LOG.log(Level.WARNING, "Redis is unavailable (" + operation + ": " + cause
                     + "); serving from the near cache and in-process leases until it is back");
         }
+    }
+
+    void skipped() {
+        skippedCalls.incrementAndGet();
     }
 
     void succeeded() {
@@ -41,6 +46,11 @@ public final class RedisOutage {
     /** Redis calls that failed or timed out since start. */
     public long failedCalls() {
         return failedCalls.get();
+    }
+
+    /** Calls not even tried because Redis was down and another call was probing it. */
+    public long skippedCalls() {
+        return skippedCalls.get();
     }
 
     /** Times Redis went from reachable to unreachable since start. */

@@ -6,6 +6,7 @@ package io.tokenbroker.adapters.redis;
  */
 final class RedisUnavailableException extends RuntimeException {
 
+    /** @param cause null when the call was not tried at all */
     RedisUnavailableException(String operation, Throwable cause) {
         // The cause names host and port at most; no key holds a token, so the message holds no secret either.
         super("Redis unavailable during " + operation, cause);
