@@ -15,6 +15,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -155,7 +156,14 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
                         new String[] {keys.lease(key), keys.fence(key)}, owner, Long.toString(ttlMillis(ttl)));
                 if (((Long) reply.get(0)) == 1L) {
                     long fence = Long.parseLong((String) reply.get(1));
-                    return Optional.of(new RedisLease(key, fence, owner + "|" + fence, ttl, inProcess));
+                    RedisLease lease = new RedisLease(key, fence, owner + "|" + fence, inProcess);
+                    try {
+                        lease.renewEvery(ttl);
+                    } catch (RejectedExecutionException closed) {
+                        lease.close();
+                        throw new IllegalStateException("the lock manager is closed", closed);
+                    }
+                    return Optional.of(lease);
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
@@ -205,15 +213,18 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
         private final String value;
         private final Lease inProcess;
         private final AtomicBoolean open = new AtomicBoolean(true);
-        private final ScheduledFuture<?> extension;
+        private volatile ScheduledFuture<?> extension;
 
-        RedisLease(ConnectionKey key, long fence, String value, Duration ttl, Lease inProcess) {
+        RedisLease(ConnectionKey key, long fence, String value, Lease inProcess) {
             this.key = key;
             this.fence = fence;
             this.value = value;
             this.inProcess = inProcess;
+        }
+
+        void renewEvery(Duration ttl) {
             long period = Math.max(1, ttlMillis(ttl) / 3);
-            this.extension = watchdog.scheduleAtFixedRate(() -> extend(ttl), period, period, TimeUnit.MILLISECONDS);
+            extension = watchdog.scheduleAtFixedRate(() -> extend(ttl), period, period, TimeUnit.MILLISECONDS);
         }
 
         private void extend(Duration ttl) {
@@ -223,10 +234,17 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
                 if (extended == null || extended != 1L) {
                     // Expired and maybe taken over: the fence makes our late writes refusable, nothing else to do.
                     LOG.log(Level.WARNING, "the lease on {0} (fence {1}) was lost while held", key, fence);
-                    extension.cancel(false);
+                    stopRenewing();
                 }
             } catch (RuntimeException down) {
                 // Already counted by RedisOutage; the next tick tries again while the lease may still be alive.
+            }
+        }
+
+        private void stopRenewing() {
+            ScheduledFuture<?> renewing = extension;
+            if (renewing != null) {
+                renewing.cancel(false);
             }
         }
 
@@ -245,7 +263,7 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
             if (!open.compareAndSet(true, false)) {
                 return;
             }
-            extension.cancel(false);
+            stopRenewing();
             try {
                 redis.eval("release lease", RELEASE, ScriptOutputType.INTEGER, new String[] {keys.lease(key)},
                         value, keys.channel(key), RedisEvents.released());

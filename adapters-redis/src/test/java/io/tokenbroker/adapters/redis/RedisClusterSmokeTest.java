@@ -4,7 +4,9 @@ import static io.tokenbroker.application.testing.TokenTestData.aToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.tokenbroker.adapters.redis.RedisEvents.Type;
 import io.tokenbroker.application.port.out.LockManager.Lease;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,28 @@ class RedisClusterSmokeTest {
                 .initializationTimeout(Duration.ofSeconds(30))
                 .build();
         cluster.start();
+        awaitClusterOk(cluster.serverPorts());
+    }
+
+    /**
+     * A started cluster still agrees on its slots for a moment ({@code CLUSTERDOWN}); there is no event to wait
+     * for, so this fixture readiness check asks each node until all report {@code cluster_state:ok}.
+     */
+    static void awaitClusterOk(List<Integer> ports) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int port : ports) {
+            RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                while (!connection.sync().clusterInfo().contains("cluster_state:ok")) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the cluster never became ready");
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+            } finally {
+                client.shutdown();
+            }
+        }
     }
 
     @AfterAll
@@ -57,7 +82,7 @@ class RedisClusterSmokeTest {
         RedisClusterClient client = RedisClusterClient.create(seeds);
         clients.add(client);
         RedisAdapters adapters = RedisAdapters.connect(client,
-                new RedisAdapters.Settings("tb", Duration.ofSeconds(1), 100, Duration.ofSeconds(1)), clock, name);
+                new RedisAdapters.Settings("tb", Duration.ofSeconds(5), 100, Duration.ofSeconds(1)), clock, name);
         instances.add(adapters);
         return adapters;
     }

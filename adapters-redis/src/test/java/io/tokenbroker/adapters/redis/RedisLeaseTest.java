@@ -2,6 +2,7 @@ package io.tokenbroker.adapters.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.port.out.LockManager;
@@ -144,6 +145,18 @@ class RedisLeaseTest {
             AccessToken fresh = new AccessToken("tok-fresh", "Bearer", Instant.now(), Instant.now().plusSeconds(3600));
             assertTrue(successor.tokenStore().put(KEY, fresh, Duration.ofMinutes(5), current.fence()));
             assertEquals(Optional.of(fresh), dying.tokenStore().find(KEY));
+        }
+    }
+
+    @Test
+    void aClosedLockManagerGrantsNothingAndLeavesNoLeaseBehind() {
+        LockManager closed = instance("closed");
+        ((RedisLockManager) closed).close();
+
+        assertThrows(IllegalStateException.class, () -> closed.acquire(KEY, TTL, Duration.ZERO));
+
+        try (Lease lease = acquired(instance("open"), TTL, Duration.ZERO)) {
+            assertEquals(KEY, lease.key());
         }
     }
 

@@ -69,7 +69,9 @@ class RedisMultiInstanceEndToEndTest {
             EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                     "micronaut.server.port", -1,
                     "redis.uri", "redis://127.0.0.1:" + redisPort,
-                    "tokenbroker.redis.command-timeout", "500ms",
+                    // Generous: on a loaded machine a short one fails open, and instances then fetch on their own.
+                    // Stopping Redis still fails at once (Lettuce rejects commands while disconnected).
+                    "tokenbroker.redis.command-timeout", "5s",
                     // Short, so a holder that stops renewing loses its lease within a test; the watchdog renews
                     // it for holders that live, through the 2 s upstream as well.
                     "tokenbroker.lease.ttl", LEASE_TTL));
