@@ -163,9 +163,11 @@ class RedisLeaseTest {
     @Test
     void theWatchdogKeepsAHeldLeaseAlivePastItsTtl() {
         LockManager holder = instance("holder");
-        try (Lease held = acquired(holder, SHORT_TTL, Duration.ZERO)) {
-            // Waits three ttls; without the watchdog the lease would have expired and been granted.
-            assertEquals(Optional.empty(), instance("waiter").acquire(KEY, TTL, SHORT_TTL.multipliedBy(3)));
+        // Renewed every third of the ttl: a 1 s ttl leaves a starved build machine ~650 ms of slack per renewal.
+        Duration renewedTtl = Duration.ofSeconds(1);
+        try (Lease held = acquired(holder, renewedTtl, Duration.ZERO)) {
+            // Waits two ttls; without the watchdog the lease would have expired and been granted.
+            assertEquals(Optional.empty(), instance("waiter").acquire(KEY, TTL, renewedTtl.multipliedBy(2)));
         }
         try (Lease next = acquired(instance("next"), TTL, Duration.ZERO)) {
             assertEquals(KEY, next.key());

@@ -51,7 +51,7 @@ class RedisMultiInstanceEndToEndTest {
     private static final String CLIENT_ID = "multi-client";
     private static final String CLIENT_SECRET = "multi-secret-never-echoed";
     private static final int INSTANCES = 3;
-    private static final String LEASE_TTL = "1500ms";
+    private static final String LEASE_TTL = "2500ms";
 
     private final JsonMapper json = JsonMapper.createDefault();
     private int redisPort;
