@@ -14,6 +14,7 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 LOGS=$(mktemp -d)
+trap 'echo "failed; last log lines:" >&2; tail -n 5 "$LOGS"/*.log >&2' ERR
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$LOGS/redis.log" 2>&1 &
 PIDS+=($!)
