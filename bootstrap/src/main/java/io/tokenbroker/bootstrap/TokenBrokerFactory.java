@@ -34,8 +34,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Wires the use cases to their adapters. The core carries no framework annotations, so this is the one place that
- * says which adapter serves which port: the in-memory ones (the embedded default), unless a datasource is configured
- * and {@link PostgresAdapterFactory} provides the connections and the refresh log.
+ * says which adapter serves which port: the in-memory ones (the embedded default), except the connections and the
+ * refresh log when a datasource is configured ({@link PostgresAdapterFactory}) and the token store and the lock
+ * manager when Redis is configured ({@link RedisAdapterFactory}).
  */
 @Factory
 public class TokenBrokerFactory {
@@ -54,12 +55,17 @@ public class TokenBrokerFactory {
         return RandomGenerator.getDefault();
     }
 
+    // Without Redis configured (RedisAdapterFactory), one process: the embedded default.
     @Singleton
+    @Requires(missingProperty = "redis.uri")
+    @Requires(missingProperty = "redis.uris")
     TokenStore tokenStore(Clock clock) {
         return new InMemoryTokenStore(clock);
     }
 
     @Singleton
+    @Requires(missingProperty = "redis.uri")
+    @Requires(missingProperty = "redis.uris")
     LockManager lockManager(Connections connections) {
         // Seeded from the stored fences: with a durable vault, a restarted process must not start again at 1.
         return new InMemoryLockManager(connections::highestFence);

@@ -2,6 +2,8 @@ package io.tokenbroker.adapters.redis;
 
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -12,6 +14,8 @@ import java.util.regex.Pattern;
 public final class RedisKeys {
 
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+    private static final Pattern CHANNEL =
+            Pattern.compile("([A-Za-z0-9._-]{1,32}):\\{([A-Za-z0-9._-]+):([A-Za-z0-9._-]+)\\}:events");
 
     private final String prefix;
 
@@ -39,6 +43,24 @@ public final class RedisKeys {
     /** The pub/sub channel on which a refreshed or invalidated token is announced. */
     public String channel(ConnectionKey key) {
         return base(key) + ":events";
+    }
+
+    /** Matches the channel of every connection under this prefix: one pattern subscription per instance. */
+    public String channelPattern() {
+        return prefix + ":{*}:events";
+    }
+
+    /** The connection a channel belongs to; empty for a channel outside this layout. */
+    public Optional<ConnectionKey> connectionOf(String channel) {
+        Matcher matcher = CHANNEL.matcher(channel);
+        if (!matcher.matches() || !matcher.group(1).equals(prefix)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ConnectionKey.of(matcher.group(2), matcher.group(3)));
+        } catch (RuntimeException notAnId) {
+            return Optional.empty();
+        }
     }
 
     private String base(ConnectionKey key) {

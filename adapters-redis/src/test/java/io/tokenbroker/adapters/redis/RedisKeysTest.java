@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tokenbroker.domain.connection.ConnectionKey;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +26,15 @@ class RedisKeysTest {
     void connectionsOfDifferentTenantsNeverShareAKey() {
         assertEquals("tb:{a.b:c}:token", keys.token(ConnectionKey.of("a.b", "c")));
         assertEquals("tb:{a:b.c}:token", keys.token(ConnectionKey.of("a", "b.c")));
+    }
+
+    @Test
+    void aChannelNamesItsConnectionBack() {
+        assertEquals("tb:{*}:events", keys.channelPattern());
+        assertEquals(Optional.of(acmeCrm), keys.connectionOf(keys.channel(acmeCrm)));
+        assertEquals(Optional.empty(), keys.connectionOf("other:{acme:crm}:events"), "another prefix");
+        assertEquals(Optional.empty(), keys.connectionOf("tb:{acme:crm}:token"), "not a channel");
+        assertEquals(Optional.empty(), keys.connectionOf("tb:{acme}:events"), "no connection");
     }
 
     @ParameterizedTest

@@ -19,6 +19,8 @@ public final class InMemoryTokenStore implements TokenStore {
     }
 
     private final ConcurrentMap<ConnectionKey, Entry> entries = new ConcurrentHashMap<>();
+    /** The greatest fence that wrote each key; kept across deletes, one number per connection ever cached. */
+    private final ConcurrentMap<ConnectionKey, Long> fences = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public InMemoryTokenStore(Clock clock) {
@@ -39,11 +41,21 @@ public final class InMemoryTokenStore implements TokenStore {
     }
 
     @Override
-    public void put(ConnectionKey key, AccessToken token, Duration ttl) {
+    public boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("the ttl must be positive");
         }
-        entries.put(key, new Entry(token, clock.instant().plus(ttl)));
+        boolean[] stored = {false};
+        // The entry is written inside the fence's compute, so a check and its write are one step per key.
+        fences.compute(key, (k, highest) -> {
+            if (highest != null && fence < highest) {
+                return highest;
+            }
+            entries.put(key, new Entry(token, clock.instant().plus(ttl)));
+            stored[0] = true;
+            return fence;
+        });
+        return stored[0];
     }
 
     @Override

@@ -214,8 +214,11 @@ public final class GetAccessTokenService implements GetAccessToken {
         }
         AccessToken token = grant.accessToken();
         Duration ttl = policy.cacheTtl(token, clock.instant());
-        if (!ttl.isZero()) {
-            tokens.put(key, token, ttl);
+        if (!ttl.isZero() && !tokens.put(key, token, ttl, held.fence())) {
+            // Our lease expired during the upstream call and a newer holder has written: its token stays cached.
+            // Ours is valid too, so the callers who waited for it still get it.
+            LOG.log(Level.WARNING, "a newer lease cached a token for {0}; ours (fence {1}) was not cached", key,
+                    held.fence());
         }
         record(key, startedAt, attempt, Outcome.SUCCESS, OptionalInt.empty(), Optional.empty(), Optional.empty(),
                 held.fence());

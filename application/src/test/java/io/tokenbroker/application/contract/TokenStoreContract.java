@@ -33,6 +33,7 @@ public abstract class TokenStoreContract {
     protected static final ConnectionKey TENANT_B = ConnectionKey.of("b", "crm");
     protected static final Duration LIFETIME = Duration.ofHours(1);
     protected static final Duration TTL = Duration.ofMinutes(5);
+    protected static final long FENCE = 7;
 
     protected TestClock clock;
     private TokenStore store;
@@ -65,7 +66,7 @@ public abstract class TokenStoreContract {
     void findReturnsTheTokenPut() {
         AccessToken token = aToken("tok-put", clock, LIFETIME);
 
-        store.put(KEY, token, TTL);
+        store.put(KEY, token, TTL, FENCE);
 
         assertEquals(Optional.of(token), store.find(KEY));
     }
@@ -75,8 +76,8 @@ public abstract class TokenStoreContract {
         AccessToken older = aToken("tok-older", clock, LIFETIME);
         AccessToken newer = aToken("tok-newer", clock, LIFETIME);
 
-        store.put(KEY, older, TTL);
-        store.put(KEY, newer, TTL);
+        store.put(KEY, older, TTL, FENCE);
+        store.put(KEY, newer, TTL, FENCE);
 
         assertEquals(Optional.of(newer), store.find(KEY));
     }
@@ -85,7 +86,7 @@ public abstract class TokenStoreContract {
     void aTokenIsGoneOnceItsTtlHasPassed() {
         assumeTrue(followsInjectedClock(), "the store keeps its own time");
         AccessToken token = aToken("tok-ttl", clock, LIFETIME);
-        store.put(KEY, token, TTL);
+        store.put(KEY, token, TTL, FENCE);
 
         advance(clock, TTL.minusMillis(1));
         assertEquals(Optional.of(token), store.find(KEY), "still within its ttl");
@@ -97,7 +98,7 @@ public abstract class TokenStoreContract {
     @Test
     void deleteIfWithTheCachedTokensFingerprintRemovesIt() {
         AccessToken token = aToken("tok-current", clock, LIFETIME);
-        store.put(KEY, token, TTL);
+        store.put(KEY, token, TTL, FENCE);
 
         assertTrue(store.deleteIf(KEY, token.fingerprint()));
         assertEquals(Optional.empty(), store.find(KEY));
@@ -107,7 +108,7 @@ public abstract class TokenStoreContract {
     void deleteIfWithAnotherFingerprintKeepsTheCachedToken() {
         AccessToken stale = aToken("tok-stale", clock, LIFETIME);
         AccessToken fresh = aToken("tok-fresh", clock, LIFETIME);
-        store.put(KEY, fresh, TTL);
+        store.put(KEY, fresh, TTL, FENCE);
 
         assertFalse(store.deleteIf(KEY, stale.fingerprint()));
         assertEquals(Optional.of(fresh), store.find(KEY));
@@ -121,7 +122,7 @@ public abstract class TokenStoreContract {
 
     @Test
     void deleteRemovesTheCachedToken() {
-        store.put(KEY, aToken("tok-delete", clock, LIFETIME), TTL);
+        store.put(KEY, aToken("tok-delete", clock, LIFETIME), TTL, FENCE);
 
         store.delete(KEY);
 
@@ -139,10 +140,10 @@ public abstract class TokenStoreContract {
     void keysAreIndependent() {
         AccessToken a = aToken("tok-tenant-a", clock, LIFETIME);
         AccessToken b = aToken("tok-tenant-b", clock, LIFETIME);
-        store.put(TENANT_A, a, TTL);
+        store.put(TENANT_A, a, TTL, FENCE);
         assertEquals(Optional.empty(), store.find(TENANT_B), "a's token is not b's");
 
-        store.put(TENANT_B, b, TTL);
+        store.put(TENANT_B, b, TTL, FENCE);
         assertEquals(Optional.of(a), store.find(TENANT_A));
         assertEquals(Optional.of(b), store.find(TENANT_B));
 
@@ -153,11 +154,48 @@ public abstract class TokenStoreContract {
     }
 
     @Test
+    void putReportsThatItStored() {
+        assertTrue(store.put(KEY, aToken("tok-stored", clock, LIFETIME), TTL, FENCE));
+    }
+
+    @Test
+    void aWriterWithASmallerFenceThanAnEarlierOneIsRefused() {
+        AccessToken successors = aToken("tok-successor", clock, LIFETIME);
+        AccessToken late = aToken("tok-late", clock, LIFETIME);
+        store.put(KEY, successors, TTL, FENCE + 1);
+
+        assertFalse(store.put(KEY, late, TTL, FENCE));
+
+        assertEquals(Optional.of(successors), store.find(KEY));
+    }
+
+    @Test
+    void aDeleteDoesNotForgetTheGreatestFence() {
+        store.put(KEY, aToken("tok-successor", clock, LIFETIME), TTL, FENCE + 1);
+        store.delete(KEY);
+
+        assertFalse(store.put(KEY, aToken("tok-late", clock, LIFETIME), TTL, FENCE));
+
+        assertEquals(Optional.empty(), store.find(KEY));
+    }
+
+    @Test
+    void aGreaterFenceReplacesTheCachedToken() {
+        AccessToken older = aToken("tok-older", clock, LIFETIME);
+        AccessToken newer = aToken("tok-newer", clock, LIFETIME);
+        store.put(KEY, older, TTL, FENCE);
+
+        assertTrue(store.put(KEY, newer, TTL, FENCE + 1));
+
+        assertEquals(Optional.of(newer), store.find(KEY));
+    }
+
+    @Test
     void putRejectsAZeroOrNegativeTtlAndCachesNothing() {
         AccessToken token = aToken("tok-bad-ttl", clock, LIFETIME);
 
-        assertThrows(IllegalArgumentException.class, () -> store.put(KEY, token, Duration.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> store.put(KEY, token, Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> store.put(KEY, token, Duration.ZERO, FENCE));
+        assertThrows(IllegalArgumentException.class, () -> store.put(KEY, token, Duration.ofSeconds(-1), FENCE));
 
         assertEquals(Optional.empty(), store.find(KEY));
     }

@@ -43,7 +43,7 @@ class ConnectionServiceTest {
 
     private AccessToken cacheAToken() {
         AccessToken token = aToken(clock, Duration.ofHours(1));
-        tokens.put(KEY, token, Duration.ofMinutes(50));
+        tokens.put(KEY, token, Duration.ofMinutes(50), 1);
         return token;
     }
 

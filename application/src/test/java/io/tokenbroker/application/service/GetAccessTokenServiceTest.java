@@ -191,9 +191,9 @@ class GetAccessTokenServiceTest {
         List<Optional<Secret>> refreshTokenWhenCached = new CopyOnWriteArrayList<>();
         TokenStore observing = new ForwardingTokenStore(tokens) {
             @Override
-            public void put(ConnectionKey key, AccessToken token, Duration ttl) {
+            public boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence) {
                 refreshTokenWhenCached.add(connections.find(key).orElseThrow().refreshToken());
-                super.put(key, token, ttl);
+                return super.put(key, token, ttl, fence);
             }
         };
         GetAccessTokenService observed = service(observing, PATIENT);
@@ -317,7 +317,7 @@ class GetAccessTokenServiceTest {
         try {
             // Past its own cache lookup and queued for the lease: only the look under the lease can find it now.
             caller.awaitParkedInside(InMemoryLockManager.class, "acquire");
-            tokens.put(KEY, cachedElsewhere, Duration.ofMinutes(10));
+            tokens.put(KEY, cachedElsewhere, Duration.ofMinutes(10), elsewhere.fence());
         } finally {
             elsewhere.close();
         }
@@ -369,8 +369,8 @@ class GetAccessTokenServiceTest {
         }
 
         @Override
-        public void put(ConnectionKey key, AccessToken token, Duration ttl) {
-            delegate.put(key, token, ttl);
+        public boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence) {
+            return delegate.put(key, token, ttl, fence);
         }
 
         @Override

@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The shared cache of access tokens, one per connection. Safe for concurrent use; the last {@code put} wins.
+ * The shared cache of access tokens, one per connection. Safe for concurrent use; of two writers, the one with the
+ * greater fence wins, and of equal fences the last.
  */
 public interface TokenStore {
 
@@ -15,11 +16,16 @@ public interface TokenStore {
     Optional<AccessToken> find(ConnectionKey key);
 
     /**
-     * Caches {@code token} for {@code ttl}, replacing whatever was there.
+     * Caches {@code token} for {@code ttl}, replacing whatever was there, unless a writer with a greater fence has
+     * written this key before (deleting the token does not forget that fence). A store that shares its storage
+     * with the {@link LockManager} also refuses a writer once a lease with a greater fence has been granted. So a
+     * holder whose lease expired mid-refresh (a pause, a dead instance) cannot overwrite its successor's token.
      *
-     * @param ttl positive; the caller derives it from the refresh policy so the store never outlives the buffer
+     * @param ttl   positive; the caller derives it from the refresh policy so the store never outlives the buffer
+     * @param fence the fence of the lease under which the token was fetched
+     * @return false, and nothing cached, when the writer was superseded
      */
-    void put(ConnectionKey key, AccessToken token, Duration ttl);
+    boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence);
 
     /**
      * Removes the cached token only if it is the one with this fingerprint, atomically: a late report about an old

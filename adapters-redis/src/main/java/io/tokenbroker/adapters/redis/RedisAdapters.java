@@ -1,0 +1,151 @@
+package io.tokenbroker.adapters.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.TokenStore;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The Redis adapters of one instance over one command connection and one pub/sub connection. Bootstrap builds one
+ * from the client Micronaut configured from {@code redis.uri} (standalone or Sentinel) or {@code redis.uris}
+ * (Cluster); tests build one from their own client. Closing it closes the connections and stops the lease
+ * watchdog, not the client.
+ *
+ * <p>Commands are rejected at once while disconnected, instead of queued and run after the reconnect: a lease
+ * taken by a command whose caller gave up long ago would block every instance for a whole ttl.
+ */
+public final class RedisAdapters implements AutoCloseable {
+
+    /**
+     * @param keyPrefix      namespaces the keys, e.g. {@code tb}
+     * @param commandTimeout the longest any request waits for one Redis command before failing open
+     * @param nearCacheSize  tokens kept in process per instance; 0 turns the near cache off (every hit reads Redis,
+     *                       nothing is served while Redis is down)
+     * @param recheck        longest lease wait without a pub/sub event before trying again
+     */
+    public record Settings(String keyPrefix, Duration commandTimeout, long nearCacheSize, Duration recheck) {
+
+        public Settings {
+            Objects.requireNonNull(keyPrefix, "keyPrefix");
+            Objects.requireNonNull(commandTimeout, "commandTimeout");
+            Objects.requireNonNull(recheck, "recheck");
+            if (commandTimeout.isNegative() || commandTimeout.isZero()) {
+                throw new IllegalArgumentException("the Redis command timeout must be positive");
+            }
+            if (recheck.isNegative() || recheck.isZero()) {
+                throw new IllegalArgumentException("the lease recheck interval must be positive");
+            }
+            if (nearCacheSize < 0) {
+                throw new IllegalArgumentException("the near cache size must not be negative");
+            }
+        }
+    }
+
+    private final StatefulConnection<String, String> commands;
+    private final RedisEvents events;
+    private final RedisOutage outage = new RedisOutage();
+    private final RedisCalls calls;
+    private final RedisTokenStore redisTokens;
+    private final NearCachedTokenStore tokens;
+    private final RedisLockManager locks;
+
+    private RedisAdapters(StatefulConnection<String, String> commands,
+                          RedisClusterAsyncCommands<String, String> async,
+                          Supplier<StatefulRedisPubSubConnection<String, String>> pubSub,
+                          Settings settings, Clock clock, String instanceId) {
+        RedisKeys keys = new RedisKeys(settings.keyPrefix());
+        this.commands = commands;
+        try {
+            this.events = new RedisEvents(pubSub.get(), keys, settings.commandTimeout().multipliedBy(10));
+        } catch (RuntimeException failed) {
+            commands.close();
+            throw failed;
+        }
+        this.calls = new RedisCalls(async, settings.commandTimeout(), outage);
+        this.redisTokens = new RedisTokenStore(calls, keys, clock);
+        this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
+        this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck());
+    }
+
+    /** Connects; fails when Redis cannot be reached now (later outages are survived). */
+    public static RedisAdapters connect(RedisClient client, Settings settings, Clock clock, String instanceId) {
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        StatefulRedisConnection<String, String> commands = client.connect();
+        RedisAdapters adapters =
+                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId);
+        client.addListener(adapters.reconnectListener());
+        return adapters;
+    }
+
+    /**
+     * Connects to a Redis Cluster. Every key of a connection shares one hash tag, so each script runs on one
+     * slot; a classic PUBLISH reaches every node, so one pattern subscription hears every connection's events.
+     */
+    public static RedisAdapters connect(RedisClusterClient client, Settings settings, Clock clock,
+                                        String instanceId) {
+        client.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        StatefulRedisClusterConnection<String, String> commands = client.connect();
+        RedisAdapters adapters =
+                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId);
+        client.addListener(adapters.reconnectListener());
+        return adapters;
+    }
+
+    private RedisConnectionStateListener reconnectListener() {
+        return new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
+                calls.probeNow();
+            }
+        };
+    }
+
+    /** The near-cached, fail-open token store the service should use. */
+    public TokenStore tokenStore() {
+        return tokens;
+    }
+
+    /** The store without the near cache: what Redis holds. */
+    public TokenStore sharedTokenStore() {
+        return redisTokens;
+    }
+
+    public LockManager lockManager() {
+        return locks;
+    }
+
+    public RedisEvents events() {
+        return events;
+    }
+
+    public RedisOutage outage() {
+        return outage;
+    }
+
+    @Override
+    public void close() {
+        locks.close();
+        events.close();
+        commands.close();
+    }
+}

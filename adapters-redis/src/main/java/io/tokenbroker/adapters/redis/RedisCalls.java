@@ -1,0 +1,94 @@
+package io.tokenbroker.adapters.redis;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Every Redis command of the adapters goes through here, so that none waits longer than the command timeout and
+ * every failure is counted once in {@link RedisOutage}. The async API with a bounded {@code get} keeps the bound
+ * independent of how the client was configured; the cluster interface lets the same code run on a standalone,
+ * Sentinel or Cluster connection.
+ *
+ * <p>While Redis is down, one call per command timeout goes through as a probe and the others fail at once: a
+ * Redis that is connected but slow would otherwise cost every request a full timeout per command (a read, a lease,
+ * a write). A disconnected one costs nothing either way, Lettuce rejects at once; when Lettuce reconnects, the next
+ * call probes at once ({@link #probeNow}).
+ */
+final class RedisCalls {
+
+    private final RedisClusterAsyncCommands<String, String> commands;
+    private final Duration timeout;
+    private final RedisOutage outage;
+    private final AtomicLong nextProbeAt = new AtomicLong(System.nanoTime());
+
+    RedisCalls(RedisClusterAsyncCommands<String, String> commands, Duration timeout, RedisOutage outage) {
+        this.commands = Objects.requireNonNull(commands, "commands");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.outage = Objects.requireNonNull(outage, "outage");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the Redis command timeout must be positive");
+        }
+    }
+
+    <T> T call(String operation, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+        if (outage.isDown() && !mayProbe()) {
+            outage.skipped();
+            throw new RedisUnavailableException(operation + ", skipped until the next probe", null);
+        }
+        RedisFuture<T> future = null;
+        try {
+            future = command.apply(commands);
+            T result = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            outage.succeeded();
+            return result;
+        } catch (InterruptedException interrupted) {
+            // Not an outage: the caller is being stopped. Must not be mistaken for one and fail open.
+            Thread.currentThread().interrupt();
+            if (future != null) {
+                future.cancel(false);
+            }
+            throw new CancellationException("interrupted while waiting for Redis (" + operation + ")");
+        } catch (ExecutionException failed) {
+            holdOffProbes();
+            outage.failed(operation, failed.getCause());
+            throw new RedisUnavailableException(operation, failed.getCause());
+        } catch (TimeoutException | RuntimeException failed) {
+            if (future != null) {
+                // A late reply must not act on anything: the caller has already moved on.
+                future.cancel(false);
+            }
+            holdOffProbes();
+            outage.failed(operation, failed);
+            throw new RedisUnavailableException(operation, failed);
+        }
+    }
+
+    /** Lets the next call through as a probe; called when the connection is back. */
+    void probeNow() {
+        nextProbeAt.set(System.nanoTime());
+    }
+
+    private boolean mayProbe() {
+        long next = nextProbeAt.get();
+        long now = System.nanoTime();
+        return now - next >= 0 && nextProbeAt.compareAndSet(next, now + timeout.toNanos());
+    }
+
+    private void holdOffProbes() {
+        nextProbeAt.set(System.nanoTime() + timeout.toNanos());
+    }
+
+    /** Runs a Lua script; {@code keys} are declared so that Redis Cluster routes it to their slot. */
+    <T> T eval(String operation, String script, ScriptOutputType type, String[] keys, String... args) {
+        return call(operation, redis -> redis.eval(script, type, keys, args));
+    }
+}

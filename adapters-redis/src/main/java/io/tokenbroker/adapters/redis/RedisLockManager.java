@@ -1,0 +1,295 @@
+package io.tokenbroker.adapters.redis;
+
+import io.lettuce.core.ScriptOutputType;
+import io.tokenbroker.application.inmemory.InMemoryLockManager;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Leases shared by every instance: {@code SET NX PX} on the connection's lease key, value {@code owner|fence},
+ * released and extended by Lua scripts that act only if the value is still the caller's, so a holder whose lease
+ * expired can never release or extend its successor's.
+ *
+ * <h2>Fencing</h2>
+ * The acquire script issues the fence as {@code max(stored fence + 1, Redis TIME in microseconds)} and stores it.
+ * A plain {@code INCR} restarts at 1 when Redis restarts empty or fails over to a replica that missed the last
+ * write, and every later writer would look stale. The time term carries the order across such a loss: fences are
+ * issued at most one per grant, and grants are far rarer than one per microsecond, so a stored fence never runs
+ * more than a few microseconds ahead of the clock, and a Redis that comes back later starts above it. The
+ * assumption, written down here because it is the only one: the Redis server's clock does not jump back by more
+ * than the restart took. A double holds microseconds since 1970 exactly (below 2^53 until the year 2255); the
+ * script formats them with {@code %.0f} because Lua's {@code tostring} would round to 14 digits.
+ *
+ * <h2>Waiting</h2>
+ * One waiter per key per instance (an in-process fair lease taken first), so 100 callers on one instance put one
+ * client on Redis. The waiter sleeps on the connection's pub/sub channel and wakes when the lease is released or
+ * a token lands; if the message is lost, or the holder died and its lease simply expires, the wait is bounded by
+ * the lease's remaining time and {@code recheck}, then the waiter tries again. There is no polling interval.
+ *
+ * <h2>Holding</h2>
+ * A watchdog extends every held lease by its ttl every third of the ttl, so a slow upstream call does not outlive
+ * the lease; when the instance dies the extensions stop and the lease expires after one ttl.
+ *
+ * <h2>Redis down</h2>
+ * Fail-open: the in-process lease alone is granted, with a fence from the local clock in the same microsecond
+ * space ({@code max(last + 1, now)}), so the instance keeps refreshing for its own callers; instances may then
+ * refresh once each. The outage is logged once by {@link RedisOutage}.
+ */
+public final class RedisLockManager implements LockManager, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RedisLockManager.class.getName());
+
+    private static final String ACQUIRE = """
+            if redis.replicate_commands then redis.replicate_commands() end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local stored = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
+            local fence = stored + 1
+            if now > fence then fence = now end
+            local f = string.format('%.0f', fence)
+            local value = ARGV[1] .. '|' .. f
+            if not redis.call('SET', KEYS[1], value, 'NX', 'PX', ARGV[2]) then
+              return {0, redis.call('PTTL', KEYS[1])}
+            end
+            redis.call('SET', KEYS[2], f)
+            return {1, f}
+            """;
+
+    private static final String RELEASE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              redis.call('DEL', KEYS[1])
+              redis.call('PUBLISH', ARGV[2], ARGV[3])
+              return 1
+            end
+            return 0
+            """;
+
+    private static final String EXTEND = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return 0
+            """;
+
+    private final RedisCalls redis;
+    private final RedisKeys keys;
+    private final RedisEvents events;
+    private final Clock clock;
+    private final String instanceId;
+    private final Duration recheck;
+    private final InMemoryLockManager local = new InMemoryLockManager();
+    private final AtomicLong owners = new AtomicLong();
+    private final AtomicLong lastFallbackFence = new AtomicLong();
+    private final ScheduledExecutorService watchdog;
+
+    /**
+     * @param instanceId distinguishes this instance's leases from every other's; random per start
+     * @param recheck    longest wait without an event before the lease is tried again
+     */
+    RedisLockManager(RedisCalls redis, RedisKeys keys, RedisEvents events, Clock clock, String instanceId,
+                     Duration recheck) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+        this.recheck = Objects.requireNonNull(recheck, "recheck");
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tokenbroker-lease-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        Optional<Lease> localLease = local.acquire(key, ttl, maxWait);
+        if (localLease.isEmpty()) {
+            return Optional.empty();
+        }
+        Lease inProcess = localLease.get();
+        String owner = instanceId + ":" + owners.incrementAndGet();
+        try {
+            Optional<Lease> shared = acquireShared(key, ttl, owner, inProcess, deadline);
+            if (shared.isEmpty()) {
+                inProcess.close();
+            }
+            return shared;
+        } catch (RedisUnavailableException down) {
+            return Optional.of(new FallbackLease(inProcess, fallbackFence()));
+        } catch (CancellationException interrupted) {
+            // Interrupted while waiting, as the in-process lease answers it: no lease.
+            inProcess.close();
+            return Optional.empty();
+        } catch (RuntimeException | Error failure) {
+            inProcess.close();
+            throw failure;
+        }
+    }
+
+    private Optional<Lease> acquireShared(ConnectionKey key, Duration ttl, String owner, Lease inProcess,
+                                          long deadline) {
+        while (true) {
+            // Registered before the attempt: a release between the attempt and the wait still wakes us.
+            CompletableFuture<Void> wake = events.nextEvent(key);
+            try {
+                List<Object> reply = redis.eval("acquire lease", ACQUIRE, ScriptOutputType.MULTI,
+                        new String[] {keys.lease(key), keys.fence(key)}, owner, Long.toString(ttlMillis(ttl)));
+                if (((Long) reply.get(0)) == 1L) {
+                    long fence = Long.parseLong((String) reply.get(1));
+                    RedisLease lease = new RedisLease(key, fence, owner + "|" + fence, inProcess);
+                    try {
+                        lease.renewEvery(ttl);
+                    } catch (RejectedExecutionException closed) {
+                        lease.close();
+                        throw new IllegalStateException("the lock manager is closed", closed);
+                    }
+                    return Optional.of(lease);
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return Optional.empty();
+                }
+                long leaseLeft = TimeUnit.MILLISECONDS.toNanos(Math.max(1, (Long) reply.get(1)));
+                await(wake, Math.min(remaining, Math.min(leaseLeft, recheck.toNanos())));
+            } finally {
+                events.forget(key, wake);
+            }
+        }
+    }
+
+    private static void await(CompletableFuture<Void> wake, long nanos) {
+        try {
+            wake.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException quiet) {
+            // No event: the holder may have died, or the message was lost; the caller tries again.
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException(impossible);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for a lease");
+        }
+    }
+
+    private static long ttlMillis(Duration ttl) {
+        return Math.max(1, ttl.toMillis());
+    }
+
+    private long fallbackFence() {
+        Instant now = clock.instant();
+        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return lastFallbackFence.updateAndGet(last -> Math.max(last + 1, micros));
+    }
+
+    /** Stops extending leases, as a dead instance would; leases still held then expire after their ttl. */
+    @Override
+    public void close() {
+        watchdog.shutdownNow();
+    }
+
+    private final class RedisLease implements Lease {
+
+        private final ConnectionKey key;
+        private final long fence;
+        private final String value;
+        private final Lease inProcess;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+        private volatile ScheduledFuture<?> extension;
+
+        RedisLease(ConnectionKey key, long fence, String value, Lease inProcess) {
+            this.key = key;
+            this.fence = fence;
+            this.value = value;
+            this.inProcess = inProcess;
+        }
+
+        void renewEvery(Duration ttl) {
+            long period = Math.max(1, ttlMillis(ttl) / 3);
+            extension = watchdog.scheduleAtFixedRate(() -> extend(ttl), period, period, TimeUnit.MILLISECONDS);
+        }
+
+        private void extend(Duration ttl) {
+            try {
+                Long extended = redis.eval("extend lease", EXTEND, ScriptOutputType.INTEGER,
+                        new String[] {keys.lease(key)}, value, Long.toString(ttlMillis(ttl)));
+                if (extended == null || extended != 1L) {
+                    // Expired and maybe taken over: the fence makes our late writes refusable, nothing else to do.
+                    LOG.log(Level.WARNING, "the lease on {0} (fence {1}) was lost while held", key, fence);
+                    stopRenewing();
+                }
+            } catch (RuntimeException down) {
+                // Already counted by RedisOutage; the next tick tries again while the lease may still be alive.
+            }
+        }
+
+        private void stopRenewing() {
+            ScheduledFuture<?> renewing = extension;
+            if (renewing != null) {
+                renewing.cancel(false);
+            }
+        }
+
+        @Override
+        public ConnectionKey key() {
+            return key;
+        }
+
+        @Override
+        public long fence() {
+            return fence;
+        }
+
+        @Override
+        public void close() {
+            if (!open.compareAndSet(true, false)) {
+                return;
+            }
+            stopRenewing();
+            try {
+                redis.eval("release lease", RELEASE, ScriptOutputType.INTEGER, new String[] {keys.lease(key)},
+                        value, keys.channel(key), RedisEvents.released());
+            } catch (RedisUnavailableException down) {
+                // The lease expires by its ttl; waiters elsewhere wake at the latest then.
+            } finally {
+                inProcess.close();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "RedisLease[" + key + ", fence=" + fence + "]";
+        }
+    }
+
+    private record FallbackLease(Lease inProcess, long fence) implements Lease {
+
+        @Override
+        public ConnectionKey key() {
+            return inProcess.key();
+        }
+
+        @Override
+        public void close() {
+            inProcess.close();
+        }
+    }
+}

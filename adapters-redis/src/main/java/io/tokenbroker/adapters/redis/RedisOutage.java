@@ -1,0 +1,60 @@
+package io.tokenbroker.adapters.redis;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Tracks whether Redis is reachable so that an outage is logged once when it starts and once when it ends, not
+ * once per request: at a few thousand requests a second a per-request warning would drown the log.
+ *
+ * <p>TODO(issue 7): expose {@link #failedCalls()} and {@link #outages()} as Micrometer counters; Micrometer is not
+ * on the classpath yet.
+ */
+public final class RedisOutage {
+
+    private static final System.Logger LOG = System.getLogger(RedisOutage.class.getName());
+
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicLong failedCalls = new AtomicLong();
+    private final AtomicLong outages = new AtomicLong();
+    private final AtomicLong skippedCalls = new AtomicLong();
+
+    void failed(String operation, Throwable cause) {
+        failedCalls.incrementAndGet();
+        if (down.compareAndSet(false, true)) {
+            outages.incrementAndGet();
+            LOG.log(Level.WARNING, "Redis is unavailable (" + operation + ": " + cause
+                    + "); serving from the near cache and in-process leases until it is back");
+        }
+    }
+
+    void skipped() {
+        skippedCalls.incrementAndGet();
+    }
+
+    void succeeded() {
+        if (down.get() && down.compareAndSet(true, false)) {
+            LOG.log(Level.INFO, "Redis is reachable again after {0} failed calls", failedCalls.get());
+        }
+    }
+
+    public boolean isDown() {
+        return down.get();
+    }
+
+    /** Redis calls that failed or timed out since start. */
+    public long failedCalls() {
+        return failedCalls.get();
+    }
+
+    /** Calls not even tried because Redis was down and another call was probing it. */
+    public long skippedCalls() {
+        return skippedCalls.get();
+    }
+
+    /** Times Redis went from reachable to unreachable since start. */
+    public long outages() {
+        return outages.get();
+    }
+}

@@ -1,0 +1,56 @@
+package io.tokenbroker.bootstrap;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.tokenbroker.adapters.redis.RedisAdapters;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.bootstrap.config.RedisAdapterConfiguration;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * The token store and the lock manager on Redis, for several instances, when {@code redis.uri} (standalone or
+ * Sentinel; env {@code REDIS_URI}) or {@code redis.uris} (Cluster) is set; micronaut-redis-lettuce builds the
+ * client from it. Connected at startup ({@link Context}) so a wrong URI fails the start, not the first request.
+ */
+@Factory
+public class RedisAdapterFactory {
+
+    @Context
+    @Requires(property = "redis.uri")
+    @Requires(missingProperty = "redis.uris")
+    @Bean(preDestroy = "close")
+    RedisAdapters redisAdapters(RedisClient client, RedisAdapterConfiguration config, Clock clock) {
+        return RedisAdapters.connect(client, config.settings(), clock, instanceId());
+    }
+
+    @Context
+    @Requires(property = "redis.uris")
+    @Bean(preDestroy = "close")
+    RedisAdapters redisClusterAdapters(RedisClusterClient client, RedisAdapterConfiguration config, Clock clock) {
+        return RedisAdapters.connect(client, config.settings(), clock, instanceId());
+    }
+
+    @Singleton
+    @Requires(beans = RedisAdapters.class)
+    TokenStore redisTokenStore(RedisAdapters redis) {
+        return redis.tokenStore();
+    }
+
+    @Singleton
+    @Requires(beans = RedisAdapters.class)
+    LockManager redisLockManager(RedisAdapters redis) {
+        return redis.lockManager();
+    }
+
+    /** Tells this instance's leases from every other's; only needs to be unique, so a random UUID per start. */
+    private static String instanceId() {
+        return UUID.randomUUID().toString();
+    }
+}
