@@ -1,7 +1,12 @@
 package io.tokenbroker.adapters.http.inbound;
 
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import java.util.UUID;
@@ -17,6 +22,22 @@ public final class EdgeHeadersFilter {
 
     static final String REQUEST_ID = "X-Request-Id";
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    /**
+     * A body without a content type is refused rather than guessed at: a client that forgot the header may be
+     * sending something else entirely, and guessing JSON hides the bug.
+     */
+    @RequestFilter
+    @Nullable
+    public HttpResponse<?> requireContentType(HttpRequest<?> request) {
+        boolean hasBody = request.getContentLength() > 0
+                || request.getHeaders().contains(HttpHeaders.TRANSFER_ENCODING);
+        if (hasBody && request.getContentType().isEmpty()) {
+            return Problems.response(request, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                    "Unsupported Media Type", "Send the body as application/json, with a Content-Type header.");
+        }
+        return null;
+    }
 
     @ResponseFilter
     public void headers(HttpRequest<?> request, MutableHttpResponse<?> response) {

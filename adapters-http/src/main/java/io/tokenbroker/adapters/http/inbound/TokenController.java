@@ -7,6 +7,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -30,11 +31,33 @@ public class TokenController {
     private final GetAccessToken getAccessToken;
     private final InvalidateToken invalidateToken;
     private final Clock clock;
+    private final JsonMapper json;
 
-    public TokenController(GetAccessToken getAccessToken, InvalidateToken invalidateToken, Clock clock) {
+    public TokenController(GetAccessToken getAccessToken, InvalidateToken invalidateToken, Clock clock,
+                           JsonMapper json) {
         this.getAccessToken = getAccessToken;
         this.invalidateToken = invalidateToken;
         this.clock = clock;
+        this.json = json;
+    }
+
+    /** Only {@code access_token} (a string) is allowed; checked by hand, since the body is not bound. */
+    private Optional<String> rejectedToken(byte[] body) {
+        if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return Optional.empty();
+        }
+        java.util.Map<String, Object> fields;
+        try {
+            fields = json.readValue(body, io.micronaut.core.type.Argument.mapOf(String.class, Object.class));
+        } catch (java.io.IOException | RuntimeException malformed) {
+            fields = null;
+        }
+        Object token = fields == null ? null : fields.get("access_token");
+        if (fields == null || !java.util.Set.of("access_token").containsAll(fields.keySet())
+                || token != null && !(token instanceof String)) {
+            throw new InvalidRequestException("the body must be {\"access_token\": \"<the rejected token>\"} or empty");
+        }
+        return Optional.ofNullable((String) token);
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
@@ -47,12 +70,17 @@ public class TokenController {
                 .header("Pragma", "no-cache");
     }
 
+    /**
+     * The body is read here rather than bound: a body that is present but wrong (an unknown field, a number for the
+     * token) must be a 400, while binding a nullable body turns such a body into "no body", which would drop the
+     * cached token unconditionally.
+     */
     @Post(uri = "/invalidate", consumes = MediaType.APPLICATION_JSON)
     @Secured("token:read")
-    public HttpResponse<Void> invalidate(String tenant, String connection, @Body @Nullable InvalidateRequest body,
+    public HttpResponse<Void> invalidate(String tenant, String connection, @Body @Nullable byte[] body,
                                          Authentication caller) {
         ConnectionKey key = TenantAccess.require(caller, ConnectionKey.of(tenant, connection));
-        Optional<String> rejected = Optional.ofNullable(body).map(InvalidateRequest::accessToken);
+        Optional<String> rejected = rejectedToken(body);
         invalidateToken.invalidate(new InvalidateToken.Command(key, rejected));
         return HttpResponse.noContent();
     }
