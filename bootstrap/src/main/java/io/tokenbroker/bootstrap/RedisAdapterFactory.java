@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.RateLimits;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.bootstrap.config.RedisAdapterConfiguration;
 import jakarta.inject.Singleton;
@@ -41,6 +42,12 @@ public class RedisAdapterFactory {
     @Requires(beans = RedisAdapters.class)
     TokenStore redisTokenStore(RedisAdapters redis) {
         return redis.tokenStore();
+    }
+
+    @Singleton
+    @Requires(beans = RedisAdapters.class)
+    RateLimits redisRateLimits(RedisAdapters redis) {
+        return redis.rateLimits();
     }
 
     @Singleton

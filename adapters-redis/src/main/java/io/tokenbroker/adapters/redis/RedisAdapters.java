@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.RateLimits;
 import io.tokenbroker.application.port.out.TokenStore;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -62,6 +63,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisTokenStore redisTokens;
     private final NearCachedTokenStore tokens;
     private final RedisLockManager locks;
+    private final RedisRateLimits rateLimits;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
@@ -79,6 +81,7 @@ public final class RedisAdapters implements AutoCloseable {
         this.redisTokens = new RedisTokenStore(calls, keys, clock);
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
         this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck());
+        this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix());
     }
 
     /** Connects; fails when Redis cannot be reached now (later outages are survived). */
@@ -132,6 +135,11 @@ public final class RedisAdapters implements AutoCloseable {
 
     public LockManager lockManager() {
         return locks;
+    }
+
+    /** Rate-limit counters shared by every instance. */
+    public RateLimits rateLimits() {
+        return rateLimits;
     }
 
     public RedisEvents events() {

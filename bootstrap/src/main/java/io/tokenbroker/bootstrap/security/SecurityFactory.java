@@ -4,9 +4,13 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.http.inbound.security.BcryptSecretHasher;
 import io.tokenbroker.application.inmemory.InMemoryApiKeys;
+import io.tokenbroker.application.inmemory.InMemoryRateLimits;
 import io.tokenbroker.application.port.out.ApiKeys;
+import io.tokenbroker.application.port.out.RateLimits;
 import io.tokenbroker.application.port.out.SecretHasher;
 import io.tokenbroker.application.service.ApiKeyService;
+import io.tokenbroker.application.service.RateLimitService;
+import io.tokenbroker.bootstrap.config.RateLimitConfiguration;
 import io.tokenbroker.bootstrap.PostgresAdapterFactory;
 import io.tokenbroker.bootstrap.config.SecurityConfiguration;
 import jakarta.inject.Singleton;
@@ -22,6 +26,20 @@ public class SecurityFactory {
     @Requires(missingProperty = PostgresAdapterFactory.DATASOURCE_URL)
     ApiKeys apiKeys() {
         return new InMemoryApiKeys();
+    }
+
+    /** In memory unless Redis is configured; then every instance shares the counters ({@code RedisAdapterFactory}). */
+    @Singleton
+    @Requires(missingProperty = "redis.uri")
+    @Requires(missingProperty = "redis.uris")
+    RateLimits rateLimits(Clock clock) {
+        return new InMemoryRateLimits(clock);
+    }
+
+    @Singleton
+    RateLimitService rateLimitService(RateLimits limits, RateLimitConfiguration configuration) {
+        return new RateLimitService(limits, configuration.perKeyLimit(), configuration.overrides(),
+                configuration.perAddressLimit());
     }
 
     @Singleton
