@@ -12,7 +12,6 @@ import io.tokenbroker.domain.apikey.Scope;
 import io.tokenbroker.domain.connection.TenantId;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +48,7 @@ public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<
         if (presented.isEmpty()) {
             return Publishers.empty();
         }
-        String address = Optional.ofNullable(request.getRemoteAddress()).map(InetSocketAddress::getAddress)
-                .map(java.net.InetAddress::getHostAddress).orElse("unknown");
+        String address = ClientAddress.of(request);
         AuthenticateCaller.Command command = new AuthenticateCaller.Command(presented.get(), address);
         return Publishers.fromCompletableFuture(() -> CompletableFuture
                 .supplyAsync(() -> authenticateCaller.authenticate(command), blocking)

@@ -18,7 +18,6 @@ import io.tokenbroker.adapters.http.inbound.ProblemResponses;
 import io.tokenbroker.application.port.in.AdmitRequest;
 import io.tokenbroker.application.port.out.RateLimits.Admission;
 import io.tokenbroker.domain.apikey.ApiKeyId;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /**
@@ -48,8 +47,7 @@ public final class RateLimitFilter implements Ordered {
     public HttpResponse<?> admit(HttpRequest<?> request) {
         Optional<ApiKeyId> key = request.getUserPrincipal(Authentication.class).map(Authentication::getName)
                 .filter(ApiKeyId::isValid).map(ApiKeyId::new);
-        String address = Optional.ofNullable(request.getRemoteAddress()).map(InetSocketAddress::getAddress)
-                .map(java.net.InetAddress::getHostAddress).orElse("unknown");
+        String address = ClientAddress.of(request);
         Admission admission = admitRequest.admit(new AdmitRequest.Command(key, address));
         request.setAttribute(ADMISSION, admission);
         if (admission.allowed()) {
