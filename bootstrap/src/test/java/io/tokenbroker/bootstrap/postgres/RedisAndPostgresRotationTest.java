@@ -1,0 +1,147 @@
+package io.tokenbroker.bootstrap.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lettuce.core.RedisClient;
+import io.micronaut.context.ApplicationContext;
+import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.adapters.postgres.JdbcConnections;
+import io.tokenbroker.adapters.postgres.PostgresSchema;
+import io.tokenbroker.application.port.in.GetAccessToken;
+import io.tokenbroker.application.port.in.InvalidateToken;
+import io.tokenbroker.application.port.in.SaveConnection;
+import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/**
+ * The production shape: brokers sharing Redis (lease, cache) and PostgreSQL (vault), against an upstream whose
+ * refresh tokens work once. A lost rotation shows up as an {@code invalid_grant} on the next refresh.
+ */
+class RedisAndPostgresRotationTest {
+
+    private static final String ID = "shared-client";
+    private static final String SECRET = "shared-secret";
+
+    private RedisServer redis;
+    private int redisPort;
+    private SandboxUpstream upstream;
+    private final List<ApplicationContext> brokers = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        redisPort = freePort();
+        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").build();
+        redis.start();
+        upstream = SandboxUpstream.start(0, ID, SECRET, Duration.ofHours(1));
+        PostgresSchema.migrate(TestDatabase.shared().getPostgresDatabase());
+        TestDatabase.execute(TestDatabase.shared().getPostgresDatabase(), "DELETE FROM connections");
+        String ring = TestDatabase.randomRing("k1");
+        for (int i = 0; i < 2; i++) {
+            Map<String, Object> properties = new HashMap<>();
+            properties.put("datasources.default.url", TestDatabase.jdbcUrl(TestDatabase.shared()));
+            properties.put("datasources.default.username", "postgres");
+            properties.put("datasources.default.password", "postgres");
+            properties.put("tokenbroker.encryption.keys", ring);
+            properties.put("redis.uri", "redis://127.0.0.1:" + redisPort);
+            properties.put("tokenbroker.redis.command-timeout", "5s");
+            properties.put("tokenbroker.upstream.resilience.min-interval", "0s");
+            brokers.add(ApplicationContext.run(properties));
+        }
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        brokers.forEach(ApplicationContext::close);
+        upstream.close();
+        redis.stop();
+    }
+
+    private ConnectionKey register(String name) {
+        ConnectionKey key = ConnectionKey.of("acme", name);
+        brokers.get(0).getBean(SaveConnection.class).save(new SaveConnection.Command(
+                Brokers.connection(key, upstream, ID, SECRET, upstream.issueRefreshToken())));
+        return key;
+    }
+
+    private String get(int broker, ConnectionKey key) {
+        return brokers.get(broker).getBean(GetAccessToken.class).get(new GetAccessToken.Query(key)).value();
+    }
+
+    private void invalidate(int broker, ConnectionKey key) {
+        brokers.get(broker).getBean(InvalidateToken.class).invalidate(new InvalidateToken.Command(key, Optional.empty()));
+    }
+
+    @Test
+    void anEmptiedRedisDoesNotMakeTheNextRotationLookStale() {
+        ConnectionKey key = register("flushed");
+        JdbcConnections vault = (JdbcConnections) brokers.get(0).getBean(Connections.class);
+        get(0, key);
+        long before = vault.highestFence(key);
+
+        RedisClient client = brokers.get(0).getBean(RedisClient.class);
+        try (var connection = client.connect()) {
+            connection.sync().flushall();
+        }
+        invalidate(0, key);
+        get(0, key);
+        invalidate(1, key);
+        get(1, key);
+
+        assertTrue(vault.highestFence(key) > before, "the rotation after the flush was written");
+        assertEquals(3, upstream.tokenRequests(), "every refresh used the newest refresh token");
+    }
+
+    @Test
+    void concurrentCallersOnTwoBrokersNeverLoseARotation() throws Exception {
+        ConnectionKey key = register("busy");
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        int rounds = 150;
+        try {
+            for (int round = 0; round < rounds; round++) {
+                invalidate(round % 2, key);
+                List<Future<String>> calls = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    int broker = i % 2;
+                    calls.add(callers.submit(() -> get(broker, key)));
+                }
+                for (Future<String> call : calls) {
+                    call.get(30, TimeUnit.SECONDS); // an invalid_grant would surface here as a failure
+                }
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        long requests = upstream.tokenRequests();
+        assertTrue(requests >= 2 && requests <= rounds + 1, "at most one refresh per round: " + requests);
+        invalidate(0, key);
+        get(0, key);
+        assertEquals(requests + 1, upstream.tokenRequests(), "the stored refresh token is the newest");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        }
+    }
+}
