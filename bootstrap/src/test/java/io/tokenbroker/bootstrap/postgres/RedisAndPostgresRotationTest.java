@@ -114,7 +114,7 @@ class RedisAndPostgresRotationTest {
     void concurrentCallersOnTwoBrokersNeverLoseARotation() throws Exception {
         ConnectionKey key = register("busy");
         ExecutorService callers = Executors.newFixedThreadPool(8);
-        int rounds = 150;
+        int rounds = 60;
         try {
             for (int round = 0; round < rounds; round++) {
                 invalidate(round % 2, key);
