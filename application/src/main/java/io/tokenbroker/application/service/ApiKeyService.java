@@ -76,11 +76,9 @@ public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
         }
         PresentedApiKey key = presented.get();
         String fingerprint = hasher.fingerprint(key.secret());
-        Verified cached = verified.get(fingerprint);
-        if (cached != null && cached.id().equals(key.id()) && now.isBefore(cached.until())
-                && cached.expiresAt().map(now::isBefore).orElse(true)) {
-            pendingUse.merge(key.id(), now, (a, b) -> a.isAfter(b) ? a : b);
-            return Optional.of(cached.caller());
+        Optional<Caller> cached = cached(key, fingerprint, now);
+        if (cached.isPresent()) {
+            return cached;
         }
         // Throttles apply after the cache: failures from a shared address (a NAT, a load balancer) or wrong secrets
         // sent for a key's id must not lock out callers whose keys are already verified.
@@ -104,6 +102,22 @@ public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
                 now.plus(settings.verifiedCacheTtl())));
         pendingUse.merge(found.id(), now, (a, b) -> a.isAfter(b) ? a : b);
         return Optional.of(caller);
+    }
+
+    @Override
+    public Optional<Caller> alreadyVerified(AuthenticateCaller.Command command) {
+        return PresentedApiKey.parse(command.presentedKey())
+                .flatMap(key -> cached(key, hasher.fingerprint(key.secret()), clock.instant()));
+    }
+
+    private Optional<Caller> cached(PresentedApiKey key, String fingerprint, Instant now) {
+        Verified cached = verified.get(fingerprint);
+        if (cached != null && cached.id().equals(key.id()) && now.isBefore(cached.until())
+                && cached.expiresAt().map(now::isBefore).orElse(true)) {
+            pendingUse.merge(key.id(), now, (a, b) -> a.isAfter(b) ? a : b);
+            return Optional.of(cached.caller());
+        }
+        return Optional.empty();
     }
 
     private void refuseIfThrottled(String counter, Instant now) {

@@ -145,7 +145,12 @@ public final class GetAccessTokenService implements GetAccessToken {
                     markIfGrantIsGone(connection, failure);
                     throw failure;
                 }
-                circuit.onFailure();
+                if (failure.status().orElse(0) == 429) {
+                    // Throttling proves the upstream is alive; its Retry-After paces us, the circuit need not.
+                    circuit.onSuccess();
+                } else {
+                    circuit.onFailure();
+                }
                 Optional<Duration> wait = resilience.retry().delayBeforeRetry(attempt,
                         ((UpstreamException.Unavailable) failure).retryAfter(),
                         Duration.between(firstStarted, clock.instant()));

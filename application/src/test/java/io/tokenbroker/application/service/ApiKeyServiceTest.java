@@ -74,6 +74,20 @@ class ApiKeyServiceTest {
     }
 
     @Test
+    void alreadyVerifiedAnswersFromTheCacheOnlyAndNeverHashes() {
+        ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
+        AuthenticateCaller.Command command = new AuthenticateCaller.Command(issued.plaintext(), "10.0.0.1");
+
+        assertTrue(service.alreadyVerified(command).isEmpty(), "not verified yet");
+        service.authenticate(command).orElseThrow();
+        int before = hasher.verifications();
+        assertEquals(issued.key().id(), service.alreadyVerified(command).orElseThrow().keyId());
+        assertTrue(service.alreadyVerified(new AuthenticateCaller.Command(wrongSecretFor(issued.plaintext()),
+                "10.0.0.1")).isEmpty());
+        assertEquals(before, hasher.verifications());
+    }
+
+    @Test
     void theCacheExpiresAndTheKeyIsVerifiedAgain() {
         ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
         authenticate(issued.plaintext());

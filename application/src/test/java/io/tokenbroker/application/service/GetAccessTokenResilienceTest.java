@@ -127,6 +127,17 @@ class GetAccessTokenResilienceTest {
     }
 
     @Test
+    void throttlingDoesNotOpenTheCircuit() {
+        issuer.failNext(9, unavailable(429, Optional.of(Duration.ofMillis(100))));
+        for (int i = 0; i < 3; i++) {
+            assertThrows(UpstreamException.Unavailable.class, this::get);
+            clock.advance(Duration.ofSeconds(2));
+        }
+
+        assertEquals(CircuitBreaker.State.CLOSED, service.circuitState(KEY));
+    }
+
+    @Test
     void rejectionsAreNeverRetried() {
         issuer.failNext(1, new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant")));
 

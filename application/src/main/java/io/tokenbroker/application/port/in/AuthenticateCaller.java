@@ -17,6 +17,12 @@ public interface AuthenticateCaller {
     Optional<Caller> authenticate(Command command);
 
     /**
+     * The caller, if this exact key was verified recently: a map lookup that never hashes and never blocks, so an
+     * event loop may call it and offload only the rest to {@link #authenticate}.
+     */
+    Optional<Caller> alreadyVerified(Command command);
+
+    /**
      * @param presentedKey  the raw header value; never logged
      * @param clientAddress the caller's address, for failure throttling
      */

@@ -22,8 +22,8 @@ import org.reactivestreams.Publisher;
 /**
  * Reads an API key from {@code X-API-Key} or {@code Authorization: Bearer} and hands micronaut-security the caller
  * it belongs to: the key id as name, its scopes as roles (so {@code @Secured("token:read")} works), its tenants as
- * attributes. Verification runs on the blocking executor: a first sight of a key costs one bcrypt, which must not
- * stall the event loop.
+ * attributes. A key verified moments ago is answered on the event loop; anything else runs on the blocking executor,
+ * since a first sight of a key costs one bcrypt, which must not stall the event loop.
  */
 @Singleton
 public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
@@ -50,6 +50,11 @@ public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<
         }
         String address = ClientAddress.of(request);
         AuthenticateCaller.Command command = new AuthenticateCaller.Command(presented.get(), address);
+        Optional<Caller> known = authenticateCaller.alreadyVerified(command);
+        if (known.isPresent()) {
+            // The common case stays on the event loop: no thread hop for a key verified moments ago.
+            return Publishers.just(authentication(known.get()));
+        }
         return Publishers.fromCompletableFuture(() -> CompletableFuture
                 .supplyAsync(() -> authenticateCaller.authenticate(command), blocking)
                 .thenCompose(caller -> caller.map(ApiKeyAuthenticationFetcher::authentication)
