@@ -21,13 +21,19 @@ SMOKE=false
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 
-# Every process this script starts is recorded here and stopped on exit, failure or Ctrl-C: TERM, then KILL.
+# Every process this script starts is recorded (PID and kernel start time, so a recycled PID is never hit) in
+# $WORK/pids, also from subshells, and stopped on exit, failure or Ctrl-C: TERM, then KILL after 5 s.
+started_at() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+ours() { [[ -n ${2:-} && $(started_at "$1") == "$2" ]]; }
 cleanup() {
-  local status=$? pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+  local status=$? pid start entries=()
+  trap - EXIT INT TERM
+  [[ -f $WORK/pids ]] && mapfile -t entries <"$WORK/pids"
+  for entry in "${entries[@]}"; do pid=${entry%:*} start=${entry#*:}; ours "$pid" "$start" && kill -TERM "$pid" 2>/dev/null; done
+  for entry in "${entries[@]}"; do
+    pid=${entry%:*} start=${entry#*:}
+    for _ in $(seq 50); do ours "$pid" "$start" || break; sleep 0.1; done
+    ours "$pid" "$start" && kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || true
   done
   if [[ $status -ne 0 ]]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
@@ -37,7 +43,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-track() { PIDS+=("$1"); }
+track() { PIDS+=("$1"); echo "$1:$(started_at "$1")" >>"$WORK/pids"; }
 stop_pid() {
   local pid=$1 signal=${2:-TERM}
   kill -"$signal" "$pid" 2>/dev/null || true
@@ -69,7 +75,12 @@ ensure_jar() {
     log "building the jar (mvn package)"
     (cd "$ROOT" && mvn -B -q -DskipTests package) || die "build failed"
   fi
+  # Compiled once: `java Load.java` would compile on every call and skew the timing of what follows.
+  mkdir -p "$WORK/classes" && javac -d "$WORK/classes" "$BENCH_DIR/Load.java" || die "Load.java did not compile"
 }
+
+# load COMMAND ARGS…: the small Java load client (bench/Load.java); LOAD_OPTS adds JVM options
+load() { java ${LOAD_OPTS:-} -cp "$WORK/classes" Load "$@"; }
 
 free_port() {
   local port
@@ -109,7 +120,7 @@ upstream_stat() { curl -s --max-time 5 "http://127.0.0.1:$1/stats" | jq -r ".$2"
 # Sets <NAME>_PORT, <NAME>_PID and <NAME>_READY_MS (launch to first HTTP answer).
 start_broker() {
   local name=$1 port pid started; shift
-  port=$(free_port)
+  port=${BROKER_PORT:-$(free_port)}
   started=$(now_ms)
   # shellcheck disable=SC2086
   env TOKENBROKER_PORT="$port" MICRONAUT_SERVER_HOST=127.0.0.1 TOKENBROKER_BENCH_ENABLED=true \
@@ -131,9 +142,9 @@ bcurl() { curl -s ${API_KEY:+-H "X-API-Key: $API_KEY"} "$@"; }
 
 # register BASE TENANT COUNT TOKEN_URL [MINT_URL]: connections c1..cN (Load.java)
 register() {
-  java "$BENCH_DIR/Load.java" register "$1" "$2" "$3" "$4" 32 "${5:-}"
+  load register "$1" "$2" "$3" "$4" 32 "${5:-}"
 }
-warm() { java "$BENCH_DIR/Load.java" warm "$1" "$2" "$3" 32; }
+warm() { load warm "$1" "$2" "$3" 32; }
 
 # wrk_json URL SECONDS THREADS CONNECTIONS [VAR=value …]: one wrk run after a short warm-up; prints its JSON.
 wrk_json() {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tokenbroker benchmark: the broker against this machine's ceilings and against what users do today, in one run.
 #   bench/run.sh           full run (~6 min on 2 cores), writes bench/results/<date>.json and .md
-#   bench/run.sh --smoke   every step for a second or two (~2 min), results in a temporary directory; exit ≠ 0
-#                          when a step fails
+#   bench/run.sh --smoke   every step of run.sh and faults.sh for a second or a few (~3.5 min), results in a
+#                          temporary directory; exit ≠ 0 when a step fails or a measured step saw failed requests
 # Loopback only; installs wrk, nginx, redis-server, redis-tools, hyperfine, jq, curl when missing (Debian packages).
 # Environment: BENCH_JAR (default bootstrap/target/tokenbroker.jar), BENCH_JAVA_OPTS (default -Xmx1g),
 # BENCH_API_KEY (a caller key in the broker's documented format: measures API-key authentication on),
@@ -178,10 +178,10 @@ row alternative "a token from the upstream on every request (sandbox, no added d
   "the most favourable case for the alternative: the sandbox answers in microseconds, a real provider in 50–300 ms and with rate limits"
 
 # --- 7. cost of a miss (before the stampede: it also measures one upstream call) ------------------------------------
-direct=$(java "$BENCH_DIR/Load.java" direct "$S1_URL" "$BASIC" $DIRECT)
+direct=$(load direct "$S1_URL" "$BASIC" $DIRECT)
 row "cost of a miss" "upstream alone (${DELAY_MS} ms sandbox delay), sequential" measured "$direct"
 register "$B1" miss $MISSES "$S1_URL" >/dev/null
-miss=$(java "$BENCH_DIR/Load.java" misses "$B1" miss $MISSES)
+miss=$(load misses "$B1" miss $MISSES)
 added=$(jq -cn --argjson d "$direct" --argjson m "$miss" \
   '$m + {added_p50_ms: (($m.p50_ms - $d.p50_ms) * 100 | round / 100)}')
 row "cost of a miss" "broker miss (cold connection), sequential" measured "$added" \
@@ -193,7 +193,7 @@ stampede() { # TENANT CALLERS LABEL BASE…
   local tenant=$1 callers=$2 label=$3 before after result base; shift 3
   for base in "$@"; do register "$base" "$tenant" 1 "$S1_URL" >/dev/null; done
   before=$(upstream_calls "$S1_PORT")
-  result=$(java -Xss256k "$BENCH_DIR/Load.java" stampede "$(IFS=,; echo "$*")" \
+  result=$(LOAD_OPTS=-Xss256k load stampede "$(IFS=,; echo "$*")" \
     "/v1/tenants/$tenant/connections/c1/token" "$callers")
   after=$(upstream_calls "$S1_PORT")
   result=$(jq -c --argjson calls $((after - before)) --argjson up "$UPSTREAM_MS" \
@@ -216,7 +216,7 @@ EXPIRY_SECONDS=$((SECONDS_PER_RUN < 6 ? 6 : SECONDS_PER_RUN))
 for label in "1 instance" "3 instances, in-memory caches"; do
   bases=$B1; [[ $label == 3* ]] && bases=$B1,$B2,$B3
   before=$(upstream_calls "$S2_PORT")
-  result=$(java "$BENCH_DIR/Load.java" drive "$bases" /v1/tenants/expiry/connections/c1/token 64 $EXPIRY_SECONDS)
+  result=$(load drive "$bases" /v1/tenants/expiry/connections/c1/token 64 $EXPIRY_SECONDS)
   after=$(upstream_calls "$S2_PORT")
   result=$(jq -c --argjson calls $((after - before)) --argjson s $EXPIRY_SECONDS \
     '{requests: .total, failed, max_ms: .max_latency_ms, upstream_calls: $calls,
@@ -266,6 +266,11 @@ jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "$COMMAND" --arg
 "$BENCH_DIR/report.sh" "$RESULT_DIR/$STAMP.json" >"$RESULT_DIR/$STAMP.md"
 log "results: $RESULT_DIR/$STAMP.json and .md (${ELAPSED} s)"
 cat "$RESULT_DIR/$STAMP.md"
+if $SMOKE; then
+  # the fault drills too, so that a smoke run covers the whole harness
+  "$BENCH_DIR/faults.sh" --smoke >"$WORK/faults-smoke.md" || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
+  cat "$WORK/faults-smoke.md"
+fi
 failed_rows=$(jq '[.rows[] | select(.status == "measured" and ((.errors // 0) > 0 or (.failed // 0) > 0 or (.failures // 0) > 0))] | length' "$RESULT_DIR/$STAMP.json")
 if [[ $failed_rows -gt 0 ]]; then
   log "$failed_rows measured step(s) saw failed requests"
