@@ -15,7 +15,7 @@ jq -r '
   "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
   (.rows[] |
     if .status != "measured" then
-      "| \(.step) | \(.variant) | not yet | | | | | | | \(.note) |"
+      "| \(.step) | \(.variant) | \(.status) | | | | | | | \(.note) |"
     else
       ([ (if .upstream_calls != null then "upstream calls \(.upstream_calls)" else empty end),
          (if .distinct_tokens != null then "distinct tokens \(.distinct_tokens)" else empty end),

@@ -204,8 +204,16 @@ for n in "${STAMPEDES[@]}"; do
   stampede "cold$n-a" "$n" "1 instance (ceiling: 1 upstream call)" "$B1"
   stampede "cold$n-b" "$n" "3 instances, in-memory caches (ceiling with a shared store: 1; without: 3)" "$B1" "$B2" "$B3"
 done
-if [[ $REDIS_ADAPTERS == no ]]; then
-  row stampede "cold key and at expiry, 3 instances over one Redis" "not yet" "" "needs the Redis adapters (issue 4)"
+if [[ $REDIS_ADAPTERS == yes ]]; then
+  start_broker R1 MICRONAUT_SECURITY_ENABLED=false REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
+  start_broker R2 MICRONAUT_SECURITY_ENABLED=false REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
+  start_broker R3 MICRONAUT_SECURITY_ENABLED=false REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
+  for n in "${STAMPEDES[@]}"; do
+    stampede "cold$n-r" "$n" "3 instances over one Redis (ceiling: 1 upstream call)" \
+      "http://127.0.0.1:$R1_PORT" "http://127.0.0.1:$R2_PORT" "http://127.0.0.1:$R3_PORT"
+  done
+else
+  row stampede "cold key, 3 instances over one Redis" "not yet" "" "needs the Redis adapters (issue 4)"
 fi
 
 # At expiry under load: 4 s tokens (served 2 s, the buffer halves for short tokens) under continuous load.
@@ -213,8 +221,14 @@ start_sandbox S2 4 "$DELAY_MS"
 S2_URL=http://127.0.0.1:$S2_PORT/oauth/token
 for base in "$B1" "$B2" "$B3"; do register "$base" expiry 1 "$S2_URL" >/dev/null; done
 EXPIRY_SECONDS=$((SECONDS_PER_RUN < 6 ? 6 : SECONDS_PER_RUN))
-for label in "1 instance" "3 instances, in-memory caches"; do
-  bases=$B1; [[ $label == 3* ]] && bases=$B1,$B2,$B3
+EXPIRY_LABELS=("1 instance" "3 instances, in-memory caches")
+if [[ $REDIS_ADAPTERS == yes ]]; then
+  EXPIRY_LABELS+=("3 instances over one Redis")
+  for p in "$R1_PORT" "$R2_PORT" "$R3_PORT"; do register "http://127.0.0.1:$p" expiry 1 "$S2_URL" >/dev/null; done
+fi
+for label in "${EXPIRY_LABELS[@]}"; do
+  bases=$B1; [[ $label == "3 instances, in"* ]] && bases=$B1,$B2,$B3
+  [[ $label == *Redis ]] && bases=http://127.0.0.1:$R1_PORT,http://127.0.0.1:$R2_PORT,http://127.0.0.1:$R3_PORT
   before=$(upstream_calls "$S2_PORT")
   result=$(load drive "$bases" /v1/tenants/expiry/connections/c1/token 64 $EXPIRY_SECONDS)
   after=$(upstream_calls "$S2_PORT")
@@ -222,9 +236,10 @@ for label in "1 instance" "3 instances, in-memory caches"; do
     '{requests: .total, failed, max_ms: .max_latency_ms, upstream_calls: $calls,
       token_lifetimes_in_window: ($s / 2 | floor)}' <<<"$result")
   row stampede "64 callers in a loop across expiries of 4 s tokens, $label" measured "$result" \
-    "a token is served for 2 s of its 4 s; the floor is one upstream call per 2 s per cache"
+    "a token is served for 2 s of its 4 s; the floor is one upstream call per 2 s per cache (per shared store)"
 done
 stop_pid "$B2_PID"; stop_pid "$B3_PID"
+if [[ $REDIS_ADAPTERS == yes ]]; then stop_pid "$R1_PID"; stop_pid "$R2_PID"; stop_pid "$R3_PID"; fi
 
 # --- 6. scale: working sets of 1, 1,000, 100,000 connections, random keys, a fresh broker each -----------------------
 for n in "${SCALES[@]}"; do
@@ -242,11 +257,14 @@ done
 
 # Start-up to the first served token: launch the jar, register a connection, get its token (hyperfine, fresh JVMs).
 if hyperfine --version >/dev/null 2>&1; then
-  hyperfine -N --runs $STARTUP_RUNS --export-json "$WORK/startup.json" \
-    "bash $BENCH_DIR/startup.sh $JAR $S0_URL" >/dev/null 2>&1 || die "start-up measurement failed"
-  m=$(jq -c '.results[0] | {runs: (.times | length), mean_ms: (.mean * 1000 | round), min_ms: (.min * 1000 | round),
-    max_ms: (.max * 1000 | round)}' "$WORK/startup.json")
-  row "start-up" "launch to first served token (hyperfine)" measured "$m" "JVM $JAVA_OPTS_BENCH, embedded default"
+  if hyperfine -N --runs $STARTUP_RUNS --export-json "$WORK/startup.json" \
+      "bash $BENCH_DIR/startup.sh $JAR $S0_URL" >"$WORK/hyperfine.log" 2>&1; then
+    m=$(jq -c '.results[0] | {runs: (.times | length), mean_ms: (.mean * 1000 | round),
+      min_ms: (.min * 1000 | round), max_ms: (.max * 1000 | round)}' "$WORK/startup.json")
+    row "start-up" "launch to first served token (hyperfine)" measured "$m" "JVM $JAVA_OPTS_BENCH, embedded default"
+  else
+    row "start-up" "launch to first served token (hyperfine)" failed "" "$(tail -3 "$WORK/hyperfine.log" | tr '\n' ' ')"
+  fi
 fi
 
 # --- results ---------------------------------------------------------------------------------------------------------
@@ -271,7 +289,7 @@ if $SMOKE; then
   "$BENCH_DIR/faults.sh" --smoke >"$WORK/faults-smoke.md" || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
   cat "$WORK/faults-smoke.md"
 fi
-failed_rows=$(jq '[.rows[] | select(.status == "measured" and ((.errors // 0) > 0 or (.failed // 0) > 0 or (.failures // 0) > 0))] | length' "$RESULT_DIR/$STAMP.json")
+failed_rows=$(jq '[.rows[] | select(.status == "failed" or .status == "measured" and ((.errors // 0) > 0 or (.failed // 0) > 0 or (.failures // 0) > 0))] | length' "$RESULT_DIR/$STAMP.json")
 if [[ $failed_rows -gt 0 ]]; then
   log "$failed_rows measured step(s) saw failed requests"
   $SMOKE && exit 1

@@ -16,4 +16,4 @@ until curl -sf -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$body
   (( $(date +%s) < deadline )) && kill -0 $pid 2>/dev/null || { echo "broker did not start" >&2; exit 1; }
   sleep 0.02
 done
-curl -sf -o /dev/null "$base/token"
+curl -sf -o /dev/null --retry 3 --retry-all-errors "$base/token"
