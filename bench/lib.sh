@@ -114,7 +114,7 @@ start_sandbox() {
 }
 
 upstream_calls() { curl -s --max-time 5 "http://127.0.0.1:$1/stats" | jq -r .token_requests; }
-upstream_stat() { curl -s --max-time 5 "http://127.0.0.1:$1/stats" | jq -r ".$2"; }
+upstream_stat() { curl -s --max-time 5 "http://127.0.0.1:$1/stats" | jq -r ".$2 // 0"; }
 
 # start_broker NAME [VAR=value …]: one broker from the fat jar on a free loopback port, bench endpoint on.
 # Sets <NAME>_PORT, <NAME>_PID and <NAME>_READY_MS (launch to first HTTP answer).
