@@ -1,5 +1,6 @@
 package io.tokenbroker.adapters.http.inbound;
 
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -11,7 +12,6 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.authentication.Authentication;
 import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
@@ -38,8 +38,8 @@ public class ConnectionController {
     @Put(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Secured("connections:write")
     public HttpResponse<ConnectionView> put(String tenant, String connection, @Body ConnectionRequest body,
-                                            Authentication caller) {
-        Connection saved = body.toConnection(TenantAccess.require(caller, ConnectionKey.of(tenant, connection)));
+                                            HttpRequest<?> request) {
+        Connection saved = body.toConnection(TenantAccess.require(request, ConnectionKey.of(tenant, connection)));
         boolean created = saveConnection.save(new SaveConnection.Command(saved));
         return HttpResponse.<ConnectionView>status(created ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(ConnectionView.of(new FindConnection.Found(saved, java.util.Optional.empty())));
@@ -48,15 +48,15 @@ public class ConnectionController {
     /** Reading a connection needs no write scope: a token reader may see where its tokens come from. */
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured({"connections:write", "token:read", "logs:read"})
-    public ConnectionView get(String tenant, String connection, Authentication caller) {
-        ConnectionKey key = TenantAccess.require(caller, ConnectionKey.of(tenant, connection));
+    public ConnectionView get(String tenant, String connection, HttpRequest<?> request) {
+        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
         return ConnectionView.of(findConnection.find(new FindConnection.Query(key)));
     }
 
     @Delete
     @Secured("connections:write")
-    public HttpResponse<Void> delete(String tenant, String connection, Authentication caller) {
-        ConnectionKey key = TenantAccess.require(caller, ConnectionKey.of(tenant, connection));
+    public HttpResponse<Void> delete(String tenant, String connection, HttpRequest<?> request) {
+        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
         removeConnection.remove(new RemoveConnection.Command(key));
         return HttpResponse.noContent();
     }

@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.http.inbound;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -11,7 +12,6 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.authentication.Authentication;
 import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
@@ -62,8 +62,8 @@ public class TokenController {
 
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured("token:read")
-    public HttpResponse<TokenResponse> token(String tenant, String connection, Authentication caller) {
-        ConnectionKey key = TenantAccess.require(caller, ConnectionKey.of(tenant, connection));
+    public HttpResponse<TokenResponse> token(String tenant, String connection, HttpRequest<?> request) {
+        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
         AccessToken token = getAccessToken.get(new GetAccessToken.Query(key));
         return HttpResponse.ok(TokenResponse.of(token, clock.instant()))
                 .header("Cache-Control", "no-store")
@@ -78,8 +78,8 @@ public class TokenController {
     @Post(uri = "/invalidate", consumes = MediaType.APPLICATION_JSON)
     @Secured("token:read")
     public HttpResponse<Void> invalidate(String tenant, String connection, @Body @Nullable byte[] body,
-                                         Authentication caller) {
-        ConnectionKey key = TenantAccess.require(caller, ConnectionKey.of(tenant, connection));
+                                         HttpRequest<?> request) {
+        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
         Optional<String> rejected = rejectedToken(body);
         invalidateToken.invalidate(new InvalidateToken.Command(key, rejected));
         return HttpResponse.noContent();

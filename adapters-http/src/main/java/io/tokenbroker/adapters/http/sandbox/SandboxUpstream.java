@@ -14,11 +14,15 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real OAuth2 token endpoint for newcomers, tests and benchmarks, on loopback only: client credentials and
@@ -27,6 +31,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * dialects the broker supports: QPay v2 ({@code /v2/auth/token} answering {@code expires_in} as an epoch,
  * {@code /v2/auth/refresh} answering it as a duration, as QPay does) and an internal auth service
  * ({@code GET /auth/token} with {@code X-Tenant-ID}, answering {@code {"token": …}}).
+ *
+ * <p>For benchmarks and fault drills it has a few admin endpoints, as reachable as the rest (loopback only):
+ * {@code POST /fault {"status":503,"seconds":10,"retry_after":2}} makes every token endpoint answer that status
+ * (with {@code Retry-After} when given) for that long, {@code {"status":0}} ends it early;
+ * {@code POST /delay {"millis":100}} sets the response delay; {@code POST /refresh-tokens} mints a refresh token
+ * as if a user had authorised the client. {@code /stats} also counts fault answers and refused refresh tokens
+ * ({@code invalid_grant}): a rotated refresh token a client lost shows up there.
  */
 public final class SandboxUpstream implements AutoCloseable {
 
@@ -39,6 +50,12 @@ public final class SandboxUpstream implements AutoCloseable {
     public static final String AUTH_SERVICE_PATH = "/auth/token";
     /** Where the request count is read. */
     public static final String STATS_PATH = "/stats";
+    /** Admin: switch a fault on or off. */
+    public static final String FAULT_PATH = "/fault";
+    /** Admin: set the response delay. */
+    public static final String DELAY_PATH = "/delay";
+    /** Admin: mint a live refresh token. */
+    public static final String REFRESH_TOKENS_PATH = "/refresh-tokens";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -49,7 +66,10 @@ public final class SandboxUpstream implements AutoCloseable {
     private final AtomicLong issued = new AtomicLong();
     private final Set<String> liveRefreshTokens = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
+    private final AtomicLong faultResponses = new AtomicLong();
+    private final AtomicLong refreshRejected = new AtomicLong();
     private volatile Duration responseDelay = Duration.ZERO;
+    private volatile Fault fault = Fault.NONE;
 
     private SandboxUpstream(int port, String clientId, String clientSecret, Duration tokenLifetime) throws IOException {
         // Without it the JDK server delays small responses by ~40 ms (Nagle + delayed ACK); read once per JVM.
@@ -69,6 +89,9 @@ public final class SandboxUpstream implements AutoCloseable {
         server.createContext(QPAY_TOKEN_PATH, this::qpayToken);
         server.createContext(QPAY_REFRESH_PATH, this::qpayRefresh);
         server.createContext(AUTH_SERVICE_PATH, this::authService);
+        server.createContext(FAULT_PATH, this::fault);
+        server.createContext(DELAY_PATH, this::delaySwitch);
+        server.createContext(REFRESH_TOKENS_PATH, this::refreshTokens);
         server.start();
     }
 
@@ -112,6 +135,15 @@ public final class SandboxUpstream implements AutoCloseable {
         this.responseDelay = delay;
     }
 
+    /**
+     * For {@code duration}, every token endpoint answers {@code status} (with {@code Retry-After: retryAfter} when
+     * it is present) instead of a token; a status of 0 ends a running fault.
+     */
+    public void fault(int status, Duration duration, Optional<Duration> retryAfter) {
+        this.fault = status == 0 ? Fault.NONE
+                : new Fault(status, System.nanoTime() + duration.toNanos(), retryAfter);
+    }
+
     /** Registers a refresh token the sandbox will accept once, as if a user had authorised the client. */
     public String issueRefreshToken() {
         String refreshToken = "sbx_rt_" + randomPart();
@@ -129,6 +161,9 @@ public final class SandboxUpstream implements AutoCloseable {
         try (exchange) {
             tokenRequests.incrementAndGet();
             delay();
+            if (answeredWithFault(exchange)) {
+                return;
+            }
             if (!"POST".equals(exchange.getRequestMethod())) {
                 send(exchange, 405, "{\"error\":\"invalid_request\"}");
                 return;
@@ -150,6 +185,7 @@ public final class SandboxUpstream implements AutoCloseable {
             if ("refresh_token".equals(grantType)) {
                 // Rotation: each refresh token works once, as with Intuit; the answer carries its successor.
                 if (!liveRefreshTokens.remove(form.getOrDefault("refresh_token", ""))) {
+                    refreshRejected.incrementAndGet();
                     send(exchange, 400, "{\"error\":\"invalid_grant\"}");
                     return;
                 }
@@ -176,6 +212,9 @@ public final class SandboxUpstream implements AutoCloseable {
         try (exchange) {
             tokenRequests.incrementAndGet();
             delay();
+            if (answeredWithFault(exchange)) {
+                return;
+            }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             String expected = "Basic " + Base64.getEncoder().encodeToString(
                     (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
@@ -196,9 +235,13 @@ public final class SandboxUpstream implements AutoCloseable {
         try (exchange) {
             tokenRequests.incrementAndGet();
             delay();
+            if (answeredWithFault(exchange)) {
+                return;
+            }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             if (!"POST".equals(exchange.getRequestMethod()) || authorization == null
                     || !authorization.startsWith("Bearer ") || !liveRefreshTokens.remove(authorization.substring(7))) {
+                refreshRejected.incrementAndGet();
                 send(exchange, 401, "{\"error\":\"invalid_token\"}");
                 return;
             }
@@ -213,6 +256,9 @@ public final class SandboxUpstream implements AutoCloseable {
         try (exchange) {
             tokenRequests.incrementAndGet();
             delay();
+            if (answeredWithFault(exchange)) {
+                return;
+            }
             String tenant = exchange.getRequestHeaders().getFirst("X-Tenant-ID");
             if (!"GET".equals(exchange.getRequestMethod()) || tenant == null || tenant.isBlank()) {
                 send(exchange, 400, "{\"error\":\"invalid_request\"}");
@@ -224,8 +270,76 @@ public final class SandboxUpstream implements AutoCloseable {
 
     private void stats(HttpExchange exchange) throws IOException {
         try (exchange) {
-            send(exchange, 200, "{\"token_requests\":" + tokenRequests.get() + "}");
+            send(exchange, 200, "{\"token_requests\":" + tokenRequests.get() + ",\"fault_responses\":"
+                    + faultResponses.get() + ",\"refresh_rejected\":" + refreshRejected.get() + "}");
         }
+    }
+
+    private void fault(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                send(exchange, 405, "{\"error\":\"invalid_request\"}");
+                return;
+            }
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            OptionalLong status = number(body, "status");
+            OptionalLong seconds = number(body, "seconds");
+            OptionalLong retryAfter = number(body, "retry_after");
+            if (status.isEmpty() || status.getAsLong() != 0 && (status.getAsLong() < 400 || status.getAsLong() > 599
+                    || seconds.isEmpty())) {
+                send(exchange, 400, "{\"error\":\"expected {status: 0 or 400-599, seconds, retry_after?}\"}");
+                return;
+            }
+            fault((int) status.getAsLong(), Duration.ofSeconds(seconds.orElse(0)),
+                    retryAfter.isPresent() ? Optional.of(Duration.ofSeconds(retryAfter.getAsLong())) : Optional.empty());
+            send(exchange, 200, "{\"status\":" + status.getAsLong() + ",\"seconds\":" + seconds.orElse(0) + "}");
+        }
+    }
+
+    private void delaySwitch(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            OptionalLong millis = number(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                    "millis");
+            if (!"POST".equals(exchange.getRequestMethod()) || millis.isEmpty()) {
+                send(exchange, 400, "{\"error\":\"expected POST {millis}\"}");
+                return;
+            }
+            setResponseDelay(Duration.ofMillis(millis.getAsLong()));
+            send(exchange, 200, "{\"millis\":" + millis.getAsLong() + "}");
+        }
+    }
+
+    private void refreshTokens(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                send(exchange, 405, "{\"error\":\"invalid_request\"}");
+                return;
+            }
+            send(exchange, 201, "{\"refresh_token\":\"" + issueRefreshToken() + "\"}");
+        }
+    }
+
+    private boolean answeredWithFault(HttpExchange exchange) throws IOException {
+        Fault current = fault;
+        if (current == Fault.NONE || System.nanoTime() - current.untilNanos() >= 0) {
+            return false;
+        }
+        faultResponses.incrementAndGet();
+        current.retryAfter().ifPresent(wait ->
+                exchange.getResponseHeaders().add("Retry-After", Long.toString(wait.toSeconds())));
+        send(exchange, current.status(), current.status() == 429 ? "{\"error\":\"slow_down\"}"
+                : "{\"error\":\"temporarily_unavailable\"}");
+        return true;
+    }
+
+    /** A flat JSON object's non-negative integer member; the admin bodies are that simple. */
+    private static OptionalLong number(String json, String name) {
+        Matcher matcher = Pattern.compile("\"" + name + "\"\\s*:\\s*(\\d{1,9})\\b").matcher(json);
+        return matcher.find() ? OptionalLong.of(Long.parseLong(matcher.group(1))) : OptionalLong.empty();
+    }
+
+    private record Fault(int status, long untilNanos, Optional<Duration> retryAfter) {
+        static final Fault NONE = new Fault(0, 0, Optional.empty());
     }
 
     private void delay() {
