@@ -3,6 +3,7 @@ package io.tokenbroker.application.service;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
+import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
@@ -44,7 +45,7 @@ import java.util.concurrent.ConcurrentMap;
  * minimum interval. Every attempt is one audit row. Failures are never cached: the next request past the backoff
  * window tries again.
  */
-public final class GetAccessTokenService implements GetAccessToken {
+public final class GetAccessTokenService implements GetAccessToken, RefreshConnection {
 
     private static final System.Logger LOG = System.getLogger(GetAccessTokenService.class.getName());
 
@@ -61,6 +62,9 @@ public final class GetAccessTokenService implements GetAccessToken {
     private final Reauthorisations reauthorisations;
     private final ConnectionEvents events;
     private final SingleFlight<ConnectionKey, AccessToken> singleFlight = new SingleFlight<>();
+    // Forced refreshes get their own flight: joining a request's flight could hand back the token that request
+    // found cached under the lease, which is exactly what a forced refresh must not return.
+    private final SingleFlight<ConnectionKey, AccessToken> forcedFlight = new SingleFlight<>();
     private final ConcurrentMap<ConnectionKey, CircuitBreaker> circuits = new ConcurrentHashMap<>();
     private final ConcurrentMap<ConnectionKey, Instant> lastUpstreamCall = new ConcurrentHashMap<>();
 
@@ -89,14 +93,21 @@ public final class GetAccessTokenService implements GetAccessToken {
         if (cached.isPresent()) {
             return cached.get();
         }
-        return singleFlight.run(key, () -> refreshUnderLease(key));
+        return singleFlight.run(key, () -> refreshUnderLease(key, Trigger.REQUEST));
+    }
+
+    @Override
+    public AccessToken refresh(RefreshConnection.Command command) {
+        Trigger trigger = command.reason() == Reason.PROACTIVE ? Trigger.PROACTIVE : Trigger.MANUAL;
+        return forcedFlight.run(command.key(), () -> refreshUnderLease(command.key(), trigger));
     }
 
     private Optional<AccessToken> servable(ConnectionKey key) {
         return tokens.find(key).filter(token -> policy.isServable(token, clock.instant()));
     }
 
-    private AccessToken refreshUnderLease(ConnectionKey key) {
+    /** A request takes a token another holder cached meanwhile; a forced refresh calls the upstream regardless. */
+    private AccessToken refreshUnderLease(ConnectionKey key, Trigger trigger) {
         if (connections.find(key).isEmpty()) {
             throw new ConnectionNotFoundException(key);
         }
@@ -106,9 +117,11 @@ public final class GetAccessTokenService implements GetAccessToken {
                     Optional.of(Duration.ofSeconds(1)));
         }
         try (Lease held = acquired.get()) {
-            Optional<AccessToken> refreshedMeanwhile = servable(key);
-            if (refreshedMeanwhile.isPresent()) {
-                return refreshedMeanwhile.get();
+            if (trigger == Trigger.REQUEST) {
+                Optional<AccessToken> refreshedMeanwhile = servable(key);
+                if (refreshedMeanwhile.isPresent()) {
+                    return refreshedMeanwhile.get();
+                }
             }
             Optional<Reauthorisations.Needed> needed = reauthorisations.find(key);
             if (needed.isPresent()) {
@@ -116,11 +129,11 @@ public final class GetAccessTokenService implements GetAccessToken {
             }
             // Read under the lease: the previous holder may have rotated the refresh token.
             Connection connection = connections.find(key).orElseThrow(() -> new ConnectionNotFoundException(key));
-            return refresh(connection, held);
+            return refresh(connection, held, trigger);
         }
     }
 
-    private AccessToken refresh(Connection connection, Lease held) {
+    private AccessToken refresh(Connection connection, Lease held, Trigger trigger) {
         ConnectionKey key = connection.key();
         CircuitBreaker circuit = circuits.computeIfAbsent(key, k -> new CircuitBreaker(clock,
                 resilience.circuitFailureThreshold(), resilience.circuitOpenDuration()));
@@ -137,7 +150,7 @@ public final class GetAccessTokenService implements GetAccessToken {
             try {
                 grant = issuer.issue(connection);
             } catch (UpstreamException failure) {
-                record(key, startedAt, attempt, Outcome.FAILURE, failure.status(), failure.errorCode(),
+                record(key, trigger, startedAt, attempt, Outcome.FAILURE, failure.status(), failure.errorCode(),
                         Optional.ofNullable(failure.getMessage()), held.fence());
                 if (!failure.retryable()) {
                     // A refusal proves the upstream is up; only outages count against the circuit.
@@ -157,7 +170,7 @@ public final class GetAccessTokenService implements GetAccessToken {
                 continue;
             }
             circuit.onSuccess();
-            return store(connection, grant, startedAt, attempt, held);
+            return store(connection, grant, startedAt, attempt, held, trigger);
         }
     }
 
@@ -201,7 +214,8 @@ public final class GetAccessTokenService implements GetAccessToken {
         }
     }
 
-    private AccessToken store(Connection connection, TokenGrant grant, Instant startedAt, int attempt, Lease held) {
+    private AccessToken store(Connection connection, TokenGrant grant, Instant startedAt, int attempt, Lease held,
+                              Trigger trigger) {
         ConnectionKey key = connection.key();
         if (grant.refreshToken().isPresent() && !grant.refreshToken().equals(connection.refreshToken())) {
             boolean saved = connections.saveRotation(key, grant.refreshToken().get(),
@@ -220,8 +234,8 @@ public final class GetAccessTokenService implements GetAccessToken {
             LOG.log(Level.WARNING, "a newer lease cached a token for {0}; ours (fence {1}) was not cached", key,
                     held.fence());
         }
-        record(key, startedAt, attempt, Outcome.SUCCESS, OptionalInt.empty(), Optional.empty(), Optional.empty(),
-                held.fence());
+        record(key, trigger, startedAt, attempt, Outcome.SUCCESS, OptionalInt.empty(), Optional.empty(),
+                Optional.empty(), held.fence());
         return token;
     }
 
@@ -231,10 +245,10 @@ public final class GetAccessTokenService implements GetAccessToken {
         return circuit == null ? CircuitBreaker.State.CLOSED : circuit.state();
     }
 
-    private void record(ConnectionKey key, Instant startedAt, int attempt, Outcome outcome, OptionalInt status,
-                        Optional<String> errorCode, Optional<String> message, long fence) {
+    private void record(ConnectionKey key, Trigger trigger, Instant startedAt, int attempt, Outcome outcome,
+                        OptionalInt status, Optional<String> errorCode, Optional<String> message, long fence) {
         try {
-            refreshLog.record(new RefreshAttempt(key, Trigger.REQUEST, outcome, startedAt, clock.instant(), attempt,
+            refreshLog.record(new RefreshAttempt(key, trigger, outcome, startedAt, clock.instant(), attempt,
                     status, errorCode, message, fence));
         } catch (RuntimeException auditFailure) {
             // The audit trail must not turn a served token into an error; the failure is visible in the log.

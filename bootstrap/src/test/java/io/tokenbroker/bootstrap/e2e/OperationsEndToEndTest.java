@@ -1,0 +1,117 @@
+package io.tokenbroker.bootstrap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micronaut.context.annotation.Property;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.domain.audit.RefreshAttempt;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The operations surface over real HTTP, on the embedded default, against a real sandbox upstream. */
+@MicronautTest
+@Property(name = "tokenbroker.upstream.resilience.min-interval", value = "0s")
+class OperationsEndToEndTest {
+
+    private static final String CLIENT_ID = "ops-client";
+    private static final String CLIENT_SECRET = "ops-secret-never-echoed";
+
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    JsonMapper json;
+    @Inject
+    RefreshLog refreshLog;
+
+    private BrokerClient admin;
+    private SandboxUpstream upstream;
+
+    @BeforeEach
+    void start() throws IOException {
+        admin = new BrokerClient(server.getURI());
+        upstream = SandboxUpstream.start(0, CLIENT_ID, CLIENT_SECRET, Duration.ofSeconds(600));
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.close();
+    }
+
+    @Test
+    void aManualRefreshIssuesANewTokenAnswersItsExpiryAndWritesAManualLogRow() {
+        register("ops", "manual");
+        String before = token("ops", "manual");
+
+        HttpResponse<String> refreshed = admin.post("/v1/tenants/ops/connections/manual/refresh", null);
+
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        Map<String, Object> body = body(refreshed);
+        assertFalse(refreshed.body().contains("access_token"), "the refresh answer carries no token");
+        Instant expiresAt = Instant.parse((String) body.get("expires_at"));
+        assertTrue(expiresAt.isAfter(Instant.now()), refreshed.body());
+        assertTrue(((Number) body.get("expires_in")).longValue() > 0);
+        assertNotEquals(before, token("ops", "manual"), "callers get the renewed token");
+        assertEquals(2, upstream.tokenRequests());
+        List<RefreshAttempt> rows = refreshLog.recent(ConnectionKey.of("ops", "manual"), 10);
+        assertEquals(List.of(RefreshAttempt.Trigger.MANUAL, RefreshAttempt.Trigger.REQUEST),
+                rows.stream().map(RefreshAttempt::trigger).toList());
+    }
+
+    @Test
+    void aManualRefreshNeedsTheRefreshScopeAndTheTenant() {
+        register("ops", "guarded");
+        String reader = issueKey("[\"token:read\"]", "[\"ops\"]");
+        String otherTenant = issueKey("[\"token:refresh\"]", "[\"elsewhere\"]");
+
+        assertEquals(403, admin.as(reader).post("/v1/tenants/ops/connections/guarded/refresh", null).statusCode());
+        assertEquals(404, admin.as(otherTenant).post("/v1/tenants/ops/connections/guarded/refresh", null)
+                .statusCode());
+        assertEquals(404, admin.post("/v1/tenants/ops/connections/nothing/refresh", null).statusCode());
+        assertEquals(0, upstream.tokenRequests());
+    }
+
+    private String issueKey(String scopes, String tenants) {
+        HttpResponse<String> created = admin.post("/v1/api-keys",
+                "{\"name\":\"ops\",\"scopes\":" + scopes + ",\"tenants\":" + tenants + "}");
+        assertEquals(201, created.statusCode(), created.body());
+        return (String) body(created).get("key");
+    }
+
+    private void register(String tenant, String connection) {
+        HttpResponse<String> response = admin.put("/v1/tenants/" + tenant + "/connections/" + connection,
+                "{\"provider\":\"oauth2\",\"token_url\":\"" + upstream.tokenUrl() + "\",\"client_id\":\"" + CLIENT_ID
+                        + "\",\"client_secret\":\"" + CLIENT_SECRET + "\"}");
+        assertTrue(response.statusCode() == 201 || response.statusCode() == 200, response.body());
+    }
+
+    private String token(String tenant, String connection) {
+        HttpResponse<String> response = admin.get("/v1/tenants/" + tenant + "/connections/" + connection + "/token");
+        assertEquals(200, response.statusCode(), response.body());
+        return (String) body(response).get("access_token");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> body(HttpResponse<String> response) {
+        try {
+            return json.readValue(response.body(), Map.class);
+        } catch (IOException notJson) {
+            throw new AssertionError("not JSON: " + response.body(), notJson);
+        }
+    }
+}
