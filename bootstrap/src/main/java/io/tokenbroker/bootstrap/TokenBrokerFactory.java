@@ -19,6 +19,7 @@ import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.service.ConnectionService;
+import io.tokenbroker.application.service.ConnectionStatusService;
 import io.tokenbroker.application.service.GetAccessTokenService;
 import io.tokenbroker.application.service.InvalidateTokenService;
 import io.tokenbroker.bootstrap.config.LeaseConfiguration;
@@ -125,5 +126,13 @@ public class TokenBrokerFactory {
     ConnectionService connectionService(Connections connections, TokenStore tokens,
                                         Reauthorisations reauthorisations, ConnectionEvents events, Clock clock) {
         return new ConnectionService(connections, tokens, reauthorisations, events, clock);
+    }
+
+    @Singleton
+    ConnectionStatusService connectionStatus(Connections connections, TokenStore tokens, RefreshLog refreshLog,
+                                             Reauthorisations reauthorisations, GetAccessTokenService circuits,
+                                             RefreshConfiguration refresh, Clock clock) {
+        return new ConnectionStatusService(connections, tokens, refreshLog, reauthorisations, circuits,
+                refresh.policy(), clock);
     }
 }

@@ -45,7 +45,7 @@ import java.util.concurrent.ConcurrentMap;
  * minimum interval. Every attempt is one audit row. Failures are never cached: the next request past the backoff
  * window tries again.
  */
-public final class GetAccessTokenService implements GetAccessToken, RefreshConnection {
+public final class GetAccessTokenService implements GetAccessToken, RefreshConnection, CircuitStates {
 
     private static final System.Logger LOG = System.getLogger(GetAccessTokenService.class.getName());
 
@@ -240,6 +240,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     }
 
     /** The circuit state of a connection's upstream, for status and metrics. */
+    @Override
     public CircuitBreaker.State circuitState(ConnectionKey key) {
         CircuitBreaker circuit = circuits.get(key);
         return circuit == null ? CircuitBreaker.State.CLOSED : circuit.state();

@@ -86,6 +86,76 @@ class OperationsEndToEndTest {
         assertEquals(0, upstream.tokenRequests());
     }
 
+    @Test
+    void statusShowsAHealthyConnectionWithItsExpiryAndLastRefresh() {
+        register("ops", "fine");
+        token("ops", "fine");
+        String reader = issueKey("[\"logs:read\"]", "[\"ops\"]");
+
+        HttpResponse<String> response = admin.as(reader).get("/v1/tenants/ops/connections/fine/status");
+
+        assertEquals(200, response.statusCode(), response.body());
+        Map<String, Object> status = body(response);
+        assertEquals("healthy", status.get("health"));
+        assertTrue(Instant.parse((String) status.get("expires_at")).isAfter(Instant.now()));
+        long secondsLeft = ((Number) status.get("seconds_until_expiry")).longValue();
+        assertTrue(secondsLeft > 500 && secondsLeft <= 600, response.body());
+        assertEquals(false, status.get("needs_refresh"));
+        assertEquals("closed", status.get("circuit_state"));
+        assertEquals(0, ((Number) status.get("consecutive_failures")).intValue());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> last = (Map<String, Object>) status.get("last_refresh");
+        assertEquals("success", last.get("outcome"));
+        assertEquals("request", last.get("trigger"));
+        assertTrue(status.containsKey("refresh_token_expires_at"));
+        assertFalse(response.body().contains(CLIENT_SECRET));
+        assertEquals(1, upstream.tokenRequests(), "reading status calls no upstream");
+    }
+
+    @Test
+    void aConnectionWhoseUpstreamRefusesItIsFailingAndAnUnknownOneIsA404() {
+        admin.put("/v1/tenants/ops/connections/refused", "{\"provider\":\"oauth2\",\"token_url\":\""
+                + upstream.tokenUrl() + "\",\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\"wrong\"}");
+        assertEquals(502, admin.get("/v1/tenants/ops/connections/refused/token").statusCode());
+
+        Map<String, Object> status = body(admin.get("/v1/tenants/ops/connections/refused/status"));
+
+        assertEquals("failing", status.get("health"));
+        assertEquals(1, ((Number) status.get("consecutive_failures")).intValue());
+        assertEquals(true, status.get("needs_refresh"));
+        assertEquals(null, status.get("expires_at"));
+        assertEquals(404, admin.get("/v1/tenants/ops/connections/nothing/status").statusCode());
+    }
+
+    @Test
+    void theStatusListShowsOnlyTheCallersTenantsPageByPageWithASummaryOfAll() {
+        register("list-a", "one");
+        register("list-a", "two");
+        register("list-a", "three");
+        register("list-b", "hidden");
+        token("list-a", "one");
+        BrokerClient scoped = admin.as(issueKey("[\"token:read\"]", "[\"list-a\"]"));
+
+        Map<String, Object> first = body(scoped.get("/v1/status?limit=2"));
+        String cursor = (String) first.get("next_cursor");
+        Map<String, Object> second = body(scoped.get("/v1/status?limit=2&cursor=" + cursor));
+
+        assertEquals(List.of("one", "three"), names(first));
+        assertEquals(List.of("two"), names(second));
+        assertEquals(null, second.get("next_cursor"));
+        assertEquals(Map.of("total", 3, "healthy", 1, "expiring", 0, "expired", 2, "failing", 0, "needs_reauth", 0),
+                first.get("summary"));
+        assertEquals(first.get("summary"), second.get("summary"));
+        assertEquals(400, scoped.get("/v1/status?limit=0").statusCode());
+        assertEquals(400, scoped.get("/v1/status?cursor=%25%25").statusCode());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> names(Map<String, Object> page) {
+        return ((List<Map<String, Object>>) page.get("connections")).stream()
+                .map(connection -> connection.get("connection")).toList();
+    }
+
     private String issueKey(String scopes, String tenants) {
         HttpResponse<String> created = admin.post("/v1/api-keys",
                 "{\"name\":\"ops\",\"scopes\":" + scopes + ",\"tenants\":" + tenants + "}");

@@ -3,7 +3,11 @@ package io.tokenbroker.adapters.http.inbound.security;
 import io.micronaut.security.authentication.Authentication;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.TenantId;
 import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,5 +30,15 @@ public final class TenantAccess {
             throw new ConnectionNotFoundException(key);
         }
         return key;
+    }
+
+    /** The tenants a caller may see: empty when its key is for every tenant. */
+    public static Optional<Set<TenantId>> visibleTenants(Authentication caller) {
+        Object tenants = caller.getAttributes().get(ApiKeyAuthenticationFetcher.TENANTS);
+        if (tenants instanceof Collection<?> allowed) {
+            return Optional.of(allowed.stream().map(Object::toString).map(TenantId::of)
+                    .collect(Collectors.toUnmodifiableSet()));
+        }
+        return Optional.empty();
     }
 }
