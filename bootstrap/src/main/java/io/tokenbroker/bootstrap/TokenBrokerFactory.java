@@ -22,6 +22,7 @@ import io.tokenbroker.application.service.ConnectionService;
 import io.tokenbroker.application.service.ConnectionStatusService;
 import io.tokenbroker.application.service.GetAccessTokenService;
 import io.tokenbroker.application.service.InvalidateTokenService;
+import io.tokenbroker.application.service.RefreshHistoryService;
 import io.tokenbroker.bootstrap.config.LeaseConfiguration;
 import io.tokenbroker.bootstrap.config.RefreshConfiguration;
 import io.tokenbroker.bootstrap.config.ResilienceConfiguration;
@@ -134,5 +135,10 @@ public class TokenBrokerFactory {
                                              RefreshConfiguration refresh, Clock clock) {
         return new ConnectionStatusService(connections, tokens, refreshLog, reauthorisations, circuits,
                 refresh.policy(), clock);
+    }
+
+    @Singleton
+    RefreshHistoryService refreshHistory(RefreshLog refreshLog) {
+        return new RefreshHistoryService(refreshLog);
     }
 }

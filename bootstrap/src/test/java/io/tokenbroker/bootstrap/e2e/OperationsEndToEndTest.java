@@ -150,6 +150,62 @@ class OperationsEndToEndTest {
         assertEquals(400, scoped.get("/v1/status?cursor=%25%25").statusCode());
     }
 
+    @Test
+    void theRefreshLogPagesNewestFirstWithTotalsAndItsCsvParsesBackToTheSameRows() {
+        String wrongSecret = "{\"provider\":\"oauth2\",\"token_url\":\"" + upstream.tokenUrl()
+                + "\",\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\"wrong\"}";
+        admin.put("/v1/tenants/ops/connections/audited", wrongSecret);
+        assertEquals(502, admin.get("/v1/tenants/ops/connections/audited/token").statusCode());
+        register("ops", "audited");
+        token("ops", "audited");
+        assertEquals(200, admin.post("/v1/tenants/ops/connections/audited/refresh", null).statusCode());
+        BrokerClient auditor = admin.as(issueKey("[\"logs:read\"]", "[\"ops\"]"));
+        String path = "/v1/tenants/ops/connections/audited/refresh-log";
+
+        Map<String, Object> first = body(auditor.get(path + "?limit=2"));
+        Map<String, Object> second = body(auditor.get(path + "?limit=2&cursor=" + first.get("next_cursor")));
+
+        assertEquals(List.of("manual", "request"), column(first, "trigger"));
+        assertEquals(List.of("request"), column(second, "trigger"));
+        assertEquals(List.of("failure"), column(second, "outcome"));
+        assertEquals(null, second.get("next_cursor"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> totals = (Map<String, Object>) first.get("totals");
+        assertEquals(3, ((Number) totals.get("attempts")).intValue());
+        assertEquals(2, ((Number) totals.get("successes")).intValue());
+        assertEquals(1, ((Number) totals.get("failures")).intValue());
+
+        HttpResponse<String> csv = auditor.get(path + "?limit=10", "text/csv");
+        assertEquals(200, csv.statusCode(), csv.body());
+        assertTrue(csv.headers().firstValue("Content-Type").orElseThrow().startsWith("text/csv"));
+        List<List<String>> table = Csv.parse(csv.body());
+        List<String> header = table.get(0);
+        List<Map<String, String>> csvRows = table.subList(1, table.size()).stream().map(cells -> {
+            Map<String, String> row = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                row.put(header.get(i), cells.get(i));
+            }
+            return row;
+        }).toList();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> jsonRows = (List<Map<String, Object>>) body(auditor.get(path + "?limit=10"))
+                .get("attempts");
+        List<Map<String, String>> expected = jsonRows.stream().map(row -> {
+            Map<String, String> asText = new java.util.LinkedHashMap<>();
+            header.forEach(column -> asText.put(column, row.get(column) == null ? "" : row.get(column).toString()));
+            return asText;
+        }).toList();
+        assertEquals(3, csvRows.size());
+        assertEquals(expected, csvRows);
+        assertFalse(csv.body().contains(CLIENT_SECRET));
+        assertEquals(403, admin.as(issueKey("[\"token:read\"]", "[\"ops\"]")).get(path).statusCode());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> column(Map<String, Object> page, String name) {
+        return ((List<Map<String, Object>>) page.get("attempts")).stream().map(row -> row.get(name)).toList();
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Object> names(Map<String, Object> page) {
         return ((List<Map<String, Object>>) page.get("connections")).stream()
