@@ -13,6 +13,7 @@ import io.tokenbroker.application.port.out.Pause;
 import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenIssuer;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.domain.audit.RefreshAttempt;
@@ -61,6 +62,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     private final Pause pause;
     private final Reauthorisations reauthorisations;
     private final ConnectionEvents events;
+    private final TokenRequestOutcomes outcomes;
     private final SingleFlight<ConnectionKey, AccessToken> singleFlight = new SingleFlight<>();
     // Forced refreshes get their own flight: joining a request's flight could hand back the token that request
     // found cached under the lease, which is exactly what a forced refresh must not return.
@@ -72,6 +74,14 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                                  RefreshLog refreshLog, Clock clock, RefreshPolicy policy, LeaseSettings lease,
                                  ResilienceSettings resilience, Pause pause, Reauthorisations reauthorisations,
                                  ConnectionEvents events) {
+        this(tokens, connections, issuer, locks, refreshLog, clock, policy, lease, resilience, pause, reauthorisations,
+                events, TokenRequestOutcomes.ignore());
+    }
+
+    public GetAccessTokenService(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
+                                 RefreshLog refreshLog, Clock clock, RefreshPolicy policy, LeaseSettings lease,
+                                 ResilienceSettings resilience, Pause pause, Reauthorisations reauthorisations,
+                                 ConnectionEvents events, TokenRequestOutcomes outcomes) {
         this.tokens = tokens;
         this.connections = connections;
         this.issuer = issuer;
@@ -84,6 +94,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         this.pause = pause;
         this.reauthorisations = reauthorisations;
         this.events = events;
+        this.outcomes = outcomes;
     }
 
     @Override
@@ -91,9 +102,17 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         ConnectionKey key = query.key();
         Optional<AccessToken> cached = servable(key);
         if (cached.isPresent()) {
+            outcomes.record(TokenRequestOutcomes.Outcome.CACHE_HIT);
             return cached.get();
         }
-        return singleFlight.run(key, () -> refreshUnderLease(key, Trigger.REQUEST));
+        try {
+            AccessToken token = singleFlight.run(key, () -> refreshUnderLease(key, Trigger.REQUEST));
+            outcomes.record(TokenRequestOutcomes.Outcome.MISS);
+            return token;
+        } catch (RuntimeException failed) {
+            outcomes.record(TokenRequestOutcomes.Outcome.ERROR);
+            throw failed;
+        }
     }
 
     @Override
@@ -237,6 +256,18 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         record(key, trigger, startedAt, attempt, Outcome.SUCCESS, OptionalInt.empty(), Optional.empty(),
                 Optional.empty(), held.fence());
         return token;
+    }
+
+    /** The connections whose circuit is not closed right now, for metrics; usually none or a few. */
+    public java.util.Map<ConnectionKey, CircuitBreaker.State> circuitsNotClosed() {
+        java.util.Map<ConnectionKey, CircuitBreaker.State> notClosed = new java.util.HashMap<>();
+        circuits.forEach((key, circuit) -> {
+            CircuitBreaker.State state = circuit.state();
+            if (state != CircuitBreaker.State.CLOSED) {
+                notClosed.put(key, state);
+            }
+        });
+        return notClosed;
     }
 
     /** The circuit state of a connection's upstream, for status and metrics. */
