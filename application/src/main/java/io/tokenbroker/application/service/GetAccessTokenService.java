@@ -125,7 +125,10 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         return tokens.find(key).filter(token -> policy.isServable(token, clock.instant()));
     }
 
-    /** A request takes a token another holder cached meanwhile; a forced refresh calls the upstream regardless. */
+    /**
+     * A request takes a token another holder cached meanwhile; a proactive refresh one that is not due yet; a manual
+     * refresh calls the upstream regardless.
+     */
     private AccessToken refreshUnderLease(ConnectionKey key, Trigger trigger) {
         if (connections.find(key).isEmpty()) {
             throw new ConnectionNotFoundException(key);
@@ -140,6 +143,13 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                 Optional<AccessToken> refreshedMeanwhile = servable(key);
                 if (refreshedMeanwhile.isPresent()) {
                     return refreshedMeanwhile.get();
+                }
+            } else if (trigger == Trigger.PROACTIVE) {
+                // Another instance's schedule may have renewed it a moment ago: ahead of need, once is enough.
+                Optional<AccessToken> notDueYet = tokens.find(key)
+                        .filter(token -> !policy.isDueForRefresh(token, clock.instant()));
+                if (notDueYet.isPresent()) {
+                    return notDueYet.get();
                 }
             }
             Optional<Reauthorisations.Needed> needed = reauthorisations.find(key);

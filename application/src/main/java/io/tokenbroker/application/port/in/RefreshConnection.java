@@ -33,6 +33,10 @@ public interface RefreshConnection {
         }
     }
 
-    /** Why the refresh is forced; each becomes a different trigger in the refresh log. */
+    /**
+     * Why the refresh is asked for; each becomes a different trigger in the refresh log. MANUAL always calls the
+     * upstream; PROACTIVE does not when the cached token is not due for refresh-ahead yet (another instance just
+     * renewed it).
+     */
     enum Reason { MANUAL, PROACTIVE }
 }
