@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ProactiveRefreshService implements GetAccessToken, RefreshConnection {
 
     private static final System.Logger LOG = System.getLogger(ProactiveRefreshService.class.getName());
+    private static final Duration DEMAND_RESOLUTION = Duration.ofMinutes(1);
 
     /** Scheduler settings. */
     public record Settings(Duration idleAfter, int concurrency, Backoff backoff) {
@@ -74,7 +75,12 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
     @Override
     public AccessToken get(Query query) {
         AccessToken token = tokens.get(query);
-        lastAsked.put(query.key(), clock.instant());
+        // Cache hits must stay read-only: demand is kept to the minute, so most requests write nothing.
+        Instant now = clock.instant();
+        Instant asked = lastAsked.get(query.key());
+        if (asked == null || Duration.between(asked, now).compareTo(DEMAND_RESOLUTION) >= 0) {
+            lastAsked.put(query.key(), now);
+        }
         scheduleAhead(query.key(), token);
         return token;
     }
@@ -86,9 +92,12 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
         return token;
     }
 
+    // Keyed on the token's refresh-ahead point: the same token seen again (a cache hit, or the old token served
+    // while a failed proactive refresh backs off) leaves the schedule alone; only a new token reschedules.
     private void scheduleAhead(ConnectionKey key, AccessToken token) {
         Instant ahead = policy.refreshAheadAt(token);
-        if (!ahead.equals(scheduledFor.put(key, ahead))) {
+        if (!ahead.equals(scheduledFor.get(key))) {
+            scheduledFor.put(key, ahead);
             schedule.schedule(new RefreshSchedule.Entry(key, ahead, 0));
         }
     }
@@ -140,8 +149,7 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
         } catch (RuntimeException failed) {
             int failures = entry.failures() + 1;
             Instant retryAt = clock.instant().plus(settings.backoff().delayBefore(failures));
-            // The schedule must not lose the key: a request may still cache a fresh token and reschedule it.
-            scheduledFor.remove(key);
+            // scheduledFor keeps the old token's point, so requests still served that token do not undo the backoff.
             schedule.schedule(new RefreshSchedule.Entry(key, retryAt, failures));
             LOG.log(Level.WARNING, "proactive refresh of {0} failed ({1} in a row), next try at {2}: {3}", key,
                     failures, retryAt, failed.getClass().getSimpleName());

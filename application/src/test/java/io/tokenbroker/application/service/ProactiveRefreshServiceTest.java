@@ -139,7 +139,8 @@ class ProactiveRefreshServiceTest {
         Instant failedAt = clock.instant();
 
         clock.set(failedAt.plus(backoff.ceiling(1)).minusMillis(1));
-        assertEquals(0, service.runDue(), "not before the backoff");
+        assertEquals(first, get(KEY), "callers are still served the old token meanwhile");
+        assertEquals(0, service.runDue(), "not before the backoff, however many callers were served");
         clock.set(failedAt.plus(backoff.ceiling(1)));
         assertEquals(1, service.runDue());
         drain();
