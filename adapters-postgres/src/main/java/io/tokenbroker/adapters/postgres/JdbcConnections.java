@@ -383,6 +383,28 @@ public final class JdbcConnections implements Connections {
         return new StorageUnavailableException(doing + " failed (SQLState " + failure.getSQLState() + ")", failure);
     }
 
+    @Override
+    public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
+        flushPendingQuietly();
+        try (var db = dataSource.getConnection(); PreparedStatement select = db.prepareStatement(
+                "SELECT refresh_token_expires_at, fence FROM connections WHERE tenant = ? AND name = ?")) {
+            select.setString(1, key.tenant().value());
+            select.setString(2, key.connection().value());
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                Pending notYetWritten = pending.get(key);
+                if (notYetWritten != null && notYetWritten.fence() > row.getLong(2)) {
+                    return notYetWritten.expiresAt();
+                }
+                return Optional.ofNullable(row.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+            }
+        } catch (SQLException failure) {
+            throw unavailable("reading the refresh-token expiry of " + key, failure);
+        }
+    }
+
     // COLLATE "C": the page boundary must compare exactly as Connections.LISTING_ORDER (code points) does, whatever
     // the database's default collation.
     private static final String LIST = """

@@ -63,6 +63,11 @@ public final class InMemoryConnections implements Connections {
     }
 
     @Override
+    public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
+        return Optional.ofNullable(stored.get(key)).flatMap(Stored::refreshTokenExpiresAt);
+    }
+
+    @Override
     public List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");

@@ -118,6 +118,7 @@ public final class ConnectionStatusService implements ReadConnectionStatus, List
             return left.isNegative() ? Duration.ZERO : left;
         });
         return new ConnectionStatus(key, health, expiresAt, untilExpiry, due, circuit,
-                recent.isEmpty() ? Optional.empty() : Optional.of(recent.get(0)), failures);
+                recent.isEmpty() ? Optional.empty() : Optional.of(recent.get(0)), failures,
+                connections.refreshTokenExpiresAt(key));
     }
 }

@@ -226,4 +226,18 @@ public abstract class ConnectionsContract {
 
         assertEquals(List.of(), connections.list(Optional.empty(), Optional.empty(), 10));
     }
+
+    @Test
+    void theRefreshTokenExpiryIsTheLastRotationsAndASaveForgetsIt() {
+        Instant expiry = Instant.parse("2030-06-01T00:00:00Z");
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-0").build());
+        assertEquals(Optional.empty(), connections.refreshTokenExpiresAt(KEY), "a saved token has no known expiry");
+
+        connections.saveRotation(KEY, Secret.of("rt-1"), Optional.of(expiry), 1);
+        assertEquals(Optional.of(expiry), connections.refreshTokenExpiresAt(KEY));
+
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-new").build());
+        assertEquals(Optional.empty(), connections.refreshTokenExpiresAt(KEY));
+        assertEquals(Optional.empty(), connections.refreshTokenExpiresAt(UNKNOWN));
+    }
 }

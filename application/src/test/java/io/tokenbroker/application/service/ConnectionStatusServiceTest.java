@@ -77,6 +77,7 @@ class ConnectionStatusServiceTest {
         assertEquals(CircuitBreaker.State.CLOSED, fresh.circuit());
         assertEquals(RefreshAttempt.Outcome.SUCCESS, fresh.lastRefresh().orElseThrow().outcome());
         assertEquals(0, fresh.consecutiveFailures());
+        assertEquals(Optional.empty(), fresh.refreshTokenExpiresAt(), "client credentials: no refresh token");
 
         clock.set(RefreshPolicy.defaults().refreshAheadAt(token));
         ConnectionStatus expiring = statusOf(KEY);

@@ -19,8 +19,6 @@ public record StatusView(
         @JsonProperty("circuit_state") String circuitState,
         @JsonProperty("last_refresh") LastRefresh lastRefresh,
         @JsonProperty("consecutive_failures") int consecutiveFailures,
-        // Not tracked per connection yet: the vault keeps it, but no port reads it back. Present so clients can
-        // rely on the field.
         @JsonProperty("refresh_token_expires_at") String refreshTokenExpiresAt) {
 
     @Serdeable
@@ -36,7 +34,7 @@ public record StatusView(
                 status.lastRefresh().map(attempt -> new LastRefresh(attempt.completedAt().toString(),
                         word(attempt.outcome()), word(attempt.trigger()), attempt.errorCode().orElse(null)))
                         .orElse(null),
-                status.consecutiveFailures(), null);
+                status.consecutiveFailures(), status.refreshTokenExpiresAt().map(Object::toString).orElse(null));
     }
 
     static String word(Enum<?> value) {

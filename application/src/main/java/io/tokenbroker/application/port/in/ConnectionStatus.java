@@ -16,10 +16,12 @@ import java.util.Optional;
  * @param needsRefresh        true once the cached token is past its refresh-ahead point or none is servable
  * @param lastRefresh         the newest refresh attempt in the log, if any
  * @param consecutiveFailures failed attempts since the last success (newest first, counted up to a bound)
+ * @param refreshTokenExpiresAt when the stored refresh token expires, if the provider said
  */
 public record ConnectionStatus(ConnectionKey key, Health health, Optional<Instant> expiresAt,
                                Optional<Duration> untilExpiry, boolean needsRefresh, CircuitBreaker.State circuit,
-                               Optional<RefreshAttempt> lastRefresh, int consecutiveFailures) {
+                               Optional<RefreshAttempt> lastRefresh, int consecutiveFailures,
+                               Optional<Instant> refreshTokenExpiresAt) {
 
     /**
      * Worst first: a connection awaiting re-authorisation cannot heal by itself; a failing one may; an expired one
@@ -35,6 +37,7 @@ public record ConnectionStatus(ConnectionKey key, Health health, Optional<Instan
         Objects.requireNonNull(untilExpiry, "untilExpiry");
         Objects.requireNonNull(circuit, "circuit");
         Objects.requireNonNull(lastRefresh, "lastRefresh");
+        Objects.requireNonNull(refreshTokenExpiresAt, "refreshTokenExpiresAt");
         if (consecutiveFailures < 0) {
             throw new IllegalArgumentException("consecutiveFailures must not be negative");
         }

@@ -44,6 +44,13 @@ public interface Connections {
      */
     long highestFence(ConnectionKey key);
 
+    /**
+     * When the stored refresh token expires, as the provider said with its last rotation; empty when it did not say,
+     * when the connection was saved since (a saved refresh token comes without an expiry), or for an unknown
+     * connection. A rotation held while storage is down counts.
+     */
+    Optional<Instant> refreshTokenExpiresAt(ConnectionKey key);
+
     /** The order {@link #list} walks in: by tenant, then by connection name, as plain (code point) strings. */
     Comparator<ConnectionKey> LISTING_ORDER = Comparator.<ConnectionKey, String>comparing(key -> key.tenant().value())
             .thenComparing(key -> key.connection().value());
