@@ -2,6 +2,7 @@ package io.tokenbroker.bootstrap;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
@@ -17,15 +18,20 @@ import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenIssuer;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.service.ConnectionService;
+import io.tokenbroker.application.service.ConnectionStatusService;
 import io.tokenbroker.application.service.GetAccessTokenService;
 import io.tokenbroker.application.service.InvalidateTokenService;
+import io.tokenbroker.application.service.RefreshHistoryService;
 import io.tokenbroker.bootstrap.config.LeaseConfiguration;
 import io.tokenbroker.bootstrap.config.RefreshConfiguration;
 import io.tokenbroker.bootstrap.config.ResilienceConfiguration;
 import io.tokenbroker.bootstrap.config.TokenConfiguration;
 import io.tokenbroker.bootstrap.config.UpstreamConfiguration;
+import io.tokenbroker.bootstrap.metrics.MeteredLockManager;
+import io.tokenbroker.bootstrap.metrics.MeteredTokenIssuer;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -110,10 +116,12 @@ public class TokenBrokerFactory {
                                          LockManager locks, RefreshLog refreshLog, Clock clock,
                                          RefreshConfiguration refresh, LeaseConfiguration lease,
                                          ResilienceConfiguration resilience, RandomGenerator random,
-                                         Reauthorisations reauthorisations, ConnectionEvents events) {
-        return new GetAccessTokenService(tokens, connections, issuer, locks, refreshLog, clock, refresh.policy(),
+                                         Reauthorisations reauthorisations, ConnectionEvents events,
+                                         TokenRequestOutcomes outcomes, MeterRegistry registry) {
+        return new GetAccessTokenService(tokens, connections, new MeteredTokenIssuer(issuer, registry),
+                new MeteredLockManager(locks, registry), refreshLog, clock, refresh.policy(),
                 lease.settings(), resilience.settings(random), wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()),
-                reauthorisations, events);
+                reauthorisations, events, outcomes);
     }
 
     @Singleton
@@ -125,5 +133,18 @@ public class TokenBrokerFactory {
     ConnectionService connectionService(Connections connections, TokenStore tokens,
                                         Reauthorisations reauthorisations, ConnectionEvents events, Clock clock) {
         return new ConnectionService(connections, tokens, reauthorisations, events, clock);
+    }
+
+    @Singleton
+    ConnectionStatusService connectionStatus(Connections connections, TokenStore tokens, RefreshLog refreshLog,
+                                             Reauthorisations reauthorisations, GetAccessTokenService circuits,
+                                             RefreshConfiguration refresh, Clock clock) {
+        return new ConnectionStatusService(connections, tokens, refreshLog, reauthorisations, circuits,
+                refresh.policy(), clock);
+    }
+
+    @Singleton
+    RefreshHistoryService refreshHistory(RefreshLog refreshLog) {
+        return new RefreshHistoryService(refreshLog);
     }
 }

@@ -6,6 +6,7 @@ import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
+import io.tokenbroker.domain.connection.TenantId;
 import java.lang.System.Logger.Level;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,9 +16,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -377,5 +381,61 @@ public final class JdbcConnections implements Connections {
     private static StorageUnavailableException unavailable(String doing, SQLException failure) {
         // SQLState and the driver's message name the server and the statement, never bound values.
         return new StorageUnavailableException(doing + " failed (SQLState " + failure.getSQLState() + ")", failure);
+    }
+
+    @Override
+    public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
+        flushPendingQuietly();
+        try (var db = dataSource.getConnection(); PreparedStatement select = db.prepareStatement(
+                "SELECT refresh_token_expires_at, fence FROM connections WHERE tenant = ? AND name = ?")) {
+            select.setString(1, key.tenant().value());
+            select.setString(2, key.connection().value());
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                Pending notYetWritten = pending.get(key);
+                if (notYetWritten != null && notYetWritten.fence() > row.getLong(2)) {
+                    return notYetWritten.expiresAt();
+                }
+                return Optional.ofNullable(row.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+            }
+        } catch (SQLException failure) {
+            throw unavailable("reading the refresh-token expiry of " + key, failure);
+        }
+    }
+
+    // COLLATE "C": the page boundary must compare exactly as Connections.LISTING_ORDER (code points) does, whatever
+    // the database's default collation.
+    private static final String LIST = """
+            SELECT tenant, name FROM connections
+             WHERE (?::boolean OR tenant = ANY (?))
+               AND (?::boolean OR (tenant COLLATE "C", name COLLATE "C") > (? COLLATE "C", ? COLLATE "C"))
+             ORDER BY tenant COLLATE "C", name COLLATE "C"
+             LIMIT ?""";
+
+    @Override
+    public List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        try (var db = dataSource.getConnection(); PreparedStatement select = db.prepareStatement(LIST)) {
+            select.setBoolean(1, tenants.isEmpty());
+            select.setArray(2, db.createArrayOf("text",
+                    tenants.orElse(Set.of()).stream().map(TenantId::value).toArray()));
+            select.setBoolean(3, after.isEmpty());
+            select.setString(4, after.map(key -> key.tenant().value()).orElse(""));
+            select.setString(5, after.map(key -> key.connection().value()).orElse(""));
+            select.setInt(6, limit);
+            List<ConnectionKey> keys = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(ConnectionKey.of(rows.getString(1), rows.getString(2)));
+                }
+            }
+            return keys;
+        } catch (SQLException failure) {
+            throw unavailable("listing connections", failure);
+        }
     }
 }

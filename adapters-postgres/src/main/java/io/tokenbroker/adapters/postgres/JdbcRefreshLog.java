@@ -126,6 +126,11 @@ public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
         }
     }
 
+    /** Attempts waiting in the queue for the writer right now: a growing depth means the database is slow or down. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
     /** Attempts not written, since start: refused because the queue was full, or rejected by the database. */
     public long droppedAttempts() {
         return dropped.get();

@@ -115,7 +115,11 @@ class NearCacheAcrossInstancesTest {
     void aNewTokenStoredOnOneInstanceReplacesTheOthersNearCachedOne() throws Exception {
         AccessToken older = aToken("tok-older", clock, Duration.ofHours(1));
         AccessToken newer = aToken("tok-newer", clock, Duration.ofHours(1));
+        // The first store's own event must have reached B before we wait for the second one's: otherwise a late
+        // first event could release the wait below while B still holds the older token.
+        CountDownLatch first = nextEventOnB(Type.STORED);
         a.tokenStore().put(KEY, older, TTL, 1);
+        await(first);
         assertEquals(Optional.of(older), b.tokenStore().find(KEY));
         CountDownLatch stored = nextEventOnB(Type.STORED);
 

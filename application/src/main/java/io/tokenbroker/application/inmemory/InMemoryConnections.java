@@ -4,7 +4,10 @@ import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
+import io.tokenbroker.domain.connection.TenantId;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -57,5 +60,23 @@ public final class InMemoryConnections implements Connections {
     public long highestFence(ConnectionKey key) {
         Stored current = stored.get(key);
         return current == null ? 0 : current.fence();
+    }
+
+    @Override
+    public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
+        return Optional.ofNullable(stored.get(key)).flatMap(Stored::refreshTokenExpiresAt);
+    }
+
+    @Override
+    public List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        return stored.keySet().stream()
+                .filter(key -> tenants.map(allowed -> allowed.contains(key.tenant())).orElse(true))
+                .filter(key -> after.map(start -> LISTING_ORDER.compare(key, start) > 0).orElse(true))
+                .sorted(LISTING_ORDER)
+                .limit(limit)
+                .toList();
     }
 }

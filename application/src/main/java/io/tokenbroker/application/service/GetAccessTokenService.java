@@ -3,6 +3,7 @@ package io.tokenbroker.application.service;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
+import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
@@ -12,6 +13,7 @@ import io.tokenbroker.application.port.out.Pause;
 import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenIssuer;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.domain.audit.RefreshAttempt;
@@ -44,7 +46,7 @@ import java.util.concurrent.ConcurrentMap;
  * minimum interval. Every attempt is one audit row. Failures are never cached: the next request past the backoff
  * window tries again.
  */
-public final class GetAccessTokenService implements GetAccessToken {
+public final class GetAccessTokenService implements GetAccessToken, RefreshConnection, CircuitStates {
 
     private static final System.Logger LOG = System.getLogger(GetAccessTokenService.class.getName());
 
@@ -60,7 +62,11 @@ public final class GetAccessTokenService implements GetAccessToken {
     private final Pause pause;
     private final Reauthorisations reauthorisations;
     private final ConnectionEvents events;
+    private final TokenRequestOutcomes outcomes;
     private final SingleFlight<ConnectionKey, AccessToken> singleFlight = new SingleFlight<>();
+    // Forced refreshes get their own flight: joining a request's flight could hand back the token that request
+    // found cached under the lease, which is exactly what a forced refresh must not return.
+    private final SingleFlight<ConnectionKey, AccessToken> forcedFlight = new SingleFlight<>();
     private final ConcurrentMap<ConnectionKey, CircuitBreaker> circuits = new ConcurrentHashMap<>();
     private final ConcurrentMap<ConnectionKey, Instant> lastUpstreamCall = new ConcurrentHashMap<>();
 
@@ -68,6 +74,14 @@ public final class GetAccessTokenService implements GetAccessToken {
                                  RefreshLog refreshLog, Clock clock, RefreshPolicy policy, LeaseSettings lease,
                                  ResilienceSettings resilience, Pause pause, Reauthorisations reauthorisations,
                                  ConnectionEvents events) {
+        this(tokens, connections, issuer, locks, refreshLog, clock, policy, lease, resilience, pause, reauthorisations,
+                events, TokenRequestOutcomes.ignore());
+    }
+
+    public GetAccessTokenService(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
+                                 RefreshLog refreshLog, Clock clock, RefreshPolicy policy, LeaseSettings lease,
+                                 ResilienceSettings resilience, Pause pause, Reauthorisations reauthorisations,
+                                 ConnectionEvents events, TokenRequestOutcomes outcomes) {
         this.tokens = tokens;
         this.connections = connections;
         this.issuer = issuer;
@@ -80,6 +94,7 @@ public final class GetAccessTokenService implements GetAccessToken {
         this.pause = pause;
         this.reauthorisations = reauthorisations;
         this.events = events;
+        this.outcomes = outcomes;
     }
 
     @Override
@@ -87,16 +102,34 @@ public final class GetAccessTokenService implements GetAccessToken {
         ConnectionKey key = query.key();
         Optional<AccessToken> cached = servable(key);
         if (cached.isPresent()) {
+            outcomes.record(TokenRequestOutcomes.Outcome.CACHE_HIT);
             return cached.get();
         }
-        return singleFlight.run(key, () -> refreshUnderLease(key));
+        try {
+            AccessToken token = singleFlight.run(key, () -> refreshUnderLease(key, Trigger.REQUEST));
+            outcomes.record(TokenRequestOutcomes.Outcome.MISS);
+            return token;
+        } catch (RuntimeException failed) {
+            outcomes.record(TokenRequestOutcomes.Outcome.ERROR);
+            throw failed;
+        }
+    }
+
+    @Override
+    public AccessToken refresh(RefreshConnection.Command command) {
+        Trigger trigger = command.reason() == Reason.PROACTIVE ? Trigger.PROACTIVE : Trigger.MANUAL;
+        return forcedFlight.run(command.key(), () -> refreshUnderLease(command.key(), trigger));
     }
 
     private Optional<AccessToken> servable(ConnectionKey key) {
         return tokens.find(key).filter(token -> policy.isServable(token, clock.instant()));
     }
 
-    private AccessToken refreshUnderLease(ConnectionKey key) {
+    /**
+     * A request takes a token another holder cached meanwhile; a proactive refresh one that is not due yet; a manual
+     * refresh calls the upstream regardless.
+     */
+    private AccessToken refreshUnderLease(ConnectionKey key, Trigger trigger) {
         if (connections.find(key).isEmpty()) {
             throw new ConnectionNotFoundException(key);
         }
@@ -106,9 +139,18 @@ public final class GetAccessTokenService implements GetAccessToken {
                     Optional.of(Duration.ofSeconds(1)));
         }
         try (Lease held = acquired.get()) {
-            Optional<AccessToken> refreshedMeanwhile = servable(key);
-            if (refreshedMeanwhile.isPresent()) {
-                return refreshedMeanwhile.get();
+            if (trigger == Trigger.REQUEST) {
+                Optional<AccessToken> refreshedMeanwhile = servable(key);
+                if (refreshedMeanwhile.isPresent()) {
+                    return refreshedMeanwhile.get();
+                }
+            } else if (trigger == Trigger.PROACTIVE) {
+                // Another instance's schedule may have renewed it a moment ago: ahead of need, once is enough.
+                Optional<AccessToken> notDueYet = tokens.find(key)
+                        .filter(token -> !policy.isDueForRefresh(token, clock.instant()));
+                if (notDueYet.isPresent()) {
+                    return notDueYet.get();
+                }
             }
             Optional<Reauthorisations.Needed> needed = reauthorisations.find(key);
             if (needed.isPresent()) {
@@ -116,11 +158,11 @@ public final class GetAccessTokenService implements GetAccessToken {
             }
             // Read under the lease: the previous holder may have rotated the refresh token.
             Connection connection = connections.find(key).orElseThrow(() -> new ConnectionNotFoundException(key));
-            return refresh(connection, held);
+            return refresh(connection, held, trigger);
         }
     }
 
-    private AccessToken refresh(Connection connection, Lease held) {
+    private AccessToken refresh(Connection connection, Lease held, Trigger trigger) {
         ConnectionKey key = connection.key();
         CircuitBreaker circuit = circuits.computeIfAbsent(key, k -> new CircuitBreaker(clock,
                 resilience.circuitFailureThreshold(), resilience.circuitOpenDuration()));
@@ -137,7 +179,7 @@ public final class GetAccessTokenService implements GetAccessToken {
             try {
                 grant = issuer.issue(connection);
             } catch (UpstreamException failure) {
-                record(key, startedAt, attempt, Outcome.FAILURE, failure.status(), failure.errorCode(),
+                record(key, trigger, startedAt, attempt, Outcome.FAILURE, failure.status(), failure.errorCode(),
                         Optional.ofNullable(failure.getMessage()), held.fence());
                 if (!failure.retryable()) {
                     // A refusal proves the upstream is up; only outages count against the circuit.
@@ -162,7 +204,7 @@ public final class GetAccessTokenService implements GetAccessToken {
                 continue;
             }
             circuit.onSuccess();
-            return store(connection, grant, startedAt, attempt, held);
+            return store(connection, grant, startedAt, attempt, held, trigger);
         }
     }
 
@@ -206,7 +248,8 @@ public final class GetAccessTokenService implements GetAccessToken {
         }
     }
 
-    private AccessToken store(Connection connection, TokenGrant grant, Instant startedAt, int attempt, Lease held) {
+    private AccessToken store(Connection connection, TokenGrant grant, Instant startedAt, int attempt, Lease held,
+                              Trigger trigger) {
         ConnectionKey key = connection.key();
         if (grant.refreshToken().isPresent() && !grant.refreshToken().equals(connection.refreshToken())) {
             boolean saved = connections.saveRotation(key, grant.refreshToken().get(),
@@ -225,21 +268,34 @@ public final class GetAccessTokenService implements GetAccessToken {
             LOG.log(Level.WARNING, "a newer lease cached a token for {0}; ours (fence {1}) was not cached", key,
                     held.fence());
         }
-        record(key, startedAt, attempt, Outcome.SUCCESS, OptionalInt.empty(), Optional.empty(), Optional.empty(),
-                held.fence());
+        record(key, trigger, startedAt, attempt, Outcome.SUCCESS, OptionalInt.empty(), Optional.empty(),
+                Optional.empty(), held.fence());
         return token;
     }
 
+    /** The connections whose circuit is not closed right now, for metrics; usually none or a few. */
+    public java.util.Map<ConnectionKey, CircuitBreaker.State> circuitsNotClosed() {
+        java.util.Map<ConnectionKey, CircuitBreaker.State> notClosed = new java.util.HashMap<>();
+        circuits.forEach((key, circuit) -> {
+            CircuitBreaker.State state = circuit.state();
+            if (state != CircuitBreaker.State.CLOSED) {
+                notClosed.put(key, state);
+            }
+        });
+        return notClosed;
+    }
+
     /** The circuit state of a connection's upstream, for status and metrics. */
+    @Override
     public CircuitBreaker.State circuitState(ConnectionKey key) {
         CircuitBreaker circuit = circuits.get(key);
         return circuit == null ? CircuitBreaker.State.CLOSED : circuit.state();
     }
 
-    private void record(ConnectionKey key, Instant startedAt, int attempt, Outcome outcome, OptionalInt status,
-                        Optional<String> errorCode, Optional<String> message, long fence) {
+    private void record(ConnectionKey key, Trigger trigger, Instant startedAt, int attempt, Outcome outcome,
+                        OptionalInt status, Optional<String> errorCode, Optional<String> message, long fence) {
         try {
-            refreshLog.record(new RefreshAttempt(key, Trigger.REQUEST, outcome, startedAt, clock.instant(), attempt,
+            refreshLog.record(new RefreshAttempt(key, trigger, outcome, startedAt, clock.instant(), attempt,
                     status, errorCode, message, fence));
         } catch (RuntimeException auditFailure) {
             // The audit trail must not turn a served token into an error; the failure is visible in the log.

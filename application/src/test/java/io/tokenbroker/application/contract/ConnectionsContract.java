@@ -10,7 +10,10 @@ import io.tokenbroker.domain.connection.ClientAuthMethod;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
+import io.tokenbroker.domain.connection.TenantId;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -182,5 +185,59 @@ public abstract class ConnectionsContract {
         String rotated = "rotated 🔄 " + "y".repeat(300);
         connections.saveRotation(KEY, Secret.of(rotated), NO_EXPIRY, 1);
         assertEquals(rotated, refreshTokenOf(KEY).orElseThrow().reveal());
+    }
+
+    @Test
+    void listWalksEveryConnectionInTenantThenNameOrderPageByPage() {
+        for (String tenant : List.of("beta", "acme")) {
+            for (String name : List.of("zeta", "crm", "b-2", "b")) {
+                connections.save(aConnection().withKey(ConnectionKey.of(tenant, name)).build());
+            }
+        }
+
+        List<ConnectionKey> first = connections.list(Optional.empty(), Optional.empty(), 3);
+        List<ConnectionKey> second = connections.list(Optional.empty(), Optional.of(first.get(2)), 3);
+        List<ConnectionKey> third = connections.list(Optional.empty(), Optional.of(second.get(2)), 3);
+
+        assertEquals(List.of(ConnectionKey.of("acme", "b"), ConnectionKey.of("acme", "b-2"),
+                ConnectionKey.of("acme", "crm")), first);
+        assertEquals(List.of(ConnectionKey.of("acme", "zeta"), ConnectionKey.of("beta", "b"),
+                ConnectionKey.of("beta", "b-2")), second);
+        assertEquals(List.of(ConnectionKey.of("beta", "crm"), ConnectionKey.of("beta", "zeta")), third);
+        assertEquals(List.of(), connections.list(Optional.empty(), Optional.of(third.get(1)), 3));
+    }
+
+    @Test
+    void listShowsOnlyTheGivenTenants() {
+        connections.save(aConnection().withKey(ConnectionKey.of("acme", "crm")).build());
+        connections.save(aConnection().withKey(ConnectionKey.of("beta", "crm")).build());
+        connections.save(aConnection().withKey(ConnectionKey.of("gamma", "crm")).build());
+
+        assertEquals(List.of(ConnectionKey.of("acme", "crm"), ConnectionKey.of("gamma", "crm")),
+                connections.list(Optional.of(Set.of(TenantId.of("gamma"), TenantId.of("acme"))), Optional.empty(),
+                        10));
+        assertEquals(List.of(), connections.list(Optional.of(Set.of()), Optional.empty(), 10));
+    }
+
+    @Test
+    void listLeavesRemovedConnectionsOut() {
+        connections.save(aConnection().withKey(KEY).build());
+        connections.remove(KEY);
+
+        assertEquals(List.of(), connections.list(Optional.empty(), Optional.empty(), 10));
+    }
+
+    @Test
+    void theRefreshTokenExpiryIsTheLastRotationsAndASaveForgetsIt() {
+        Instant expiry = Instant.parse("2030-06-01T00:00:00Z");
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-0").build());
+        assertEquals(Optional.empty(), connections.refreshTokenExpiresAt(KEY), "a saved token has no known expiry");
+
+        connections.saveRotation(KEY, Secret.of("rt-1"), Optional.of(expiry), 1);
+        assertEquals(Optional.of(expiry), connections.refreshTokenExpiresAt(KEY));
+
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-new").build());
+        assertEquals(Optional.empty(), connections.refreshTokenExpiresAt(KEY));
+        assertEquals(Optional.empty(), connections.refreshTokenExpiresAt(UNKNOWN));
     }
 }

@@ -44,6 +44,10 @@ final class BrokerClient {
         return send(request(path).GET().build());
     }
 
+    HttpResponse<String> get(String path, String accept) {
+        return send(request(path).header("Accept", accept).GET().build());
+    }
+
     CompletableFuture<HttpResponse<String>> getAsync(String path) {
         return http.sendAsync(request(path).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

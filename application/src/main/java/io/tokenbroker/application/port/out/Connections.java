@@ -3,8 +3,12 @@ package io.tokenbroker.application.port.out;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
+import io.tokenbroker.domain.connection.TenantId;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Every tenant's connections, with their secrets. Safe for concurrent use. */
 public interface Connections {
@@ -39,4 +43,25 @@ public interface Connections {
      * next fence is higher and the next rotation is not refused.
      */
     long highestFence(ConnectionKey key);
+
+    /**
+     * When the stored refresh token expires, as the provider said with its last rotation; empty when it did not say,
+     * when the connection was saved since (a saved refresh token comes without an expiry), or for an unknown
+     * connection. A rotation held while storage is down counts.
+     */
+    Optional<Instant> refreshTokenExpiresAt(ConnectionKey key);
+
+    /** The order {@link #list} walks in: by tenant, then by connection name, as plain (code point) strings. */
+    Comparator<ConnectionKey> LISTING_ORDER = Comparator.<ConnectionKey, String>comparing(key -> key.tenant().value())
+            .thenComparing(key -> key.connection().value());
+
+    /**
+     * One page of connection keys in {@link #LISTING_ORDER}, without reading or decrypting secrets: the keys strictly
+     * after {@code after} (from the start when empty), at most {@code limit}. Connections saved or removed between
+     * pages show up or drop out without shifting the others.
+     *
+     * @param tenants only these tenants' connections; empty for every tenant
+     * @param limit   at least 1
+     */
+    List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after, int limit);
 }

@@ -4,8 +4,11 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.TenantId;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,5 +42,19 @@ public final class TenantAccess {
             throw new ConnectionNotFoundException(key);
         }
         return key;
+    }
+
+    /** The tenants a caller may see: empty when its key is for every tenant (or security is switched off). */
+    public static Optional<Set<TenantId>> visibleTenants(HttpRequest<?> request) {
+        Optional<Authentication> caller = request.getUserPrincipal(Authentication.class);
+        if (caller.isEmpty()) {
+            return Optional.empty();
+        }
+        Object tenants = caller.get().getAttributes().get(ApiKeyAuthenticationFetcher.TENANTS);
+        if (tenants instanceof Collection<?> allowed) {
+            return Optional.of(allowed.stream().map(Object::toString).map(TenantId::of)
+                    .collect(Collectors.toUnmodifiableSet()));
+        }
+        return Optional.empty();
     }
 }

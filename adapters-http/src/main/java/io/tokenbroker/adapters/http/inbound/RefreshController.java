@@ -1,0 +1,46 @@
+package io.tokenbroker.adapters.http.inbound;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
+import io.tokenbroker.application.port.in.RefreshConnection;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.token.AccessToken;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * An operator forces a connection's token to be renewed now. The answer carries the new expiry, not the token: the
+ * refresh scope is an operator's, and handing out tokens stays with {@code token:read}.
+ */
+@Controller("/v1/tenants/{tenant}/connections/{connection}/refresh")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class RefreshController {
+
+    private final RefreshConnection refreshConnection;
+    private final Clock clock;
+
+    public RefreshController(RefreshConnection refreshConnection, Clock clock) {
+        this.refreshConnection = refreshConnection;
+        this.clock = clock;
+    }
+
+    @Post(produces = MediaType.APPLICATION_JSON)
+    @Secured("token:refresh")
+    public HttpResponse<Refreshed> refresh(String tenant, String connection, HttpRequest<?> request) {
+        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
+        AccessToken token = refreshConnection.refresh(RefreshConnection.Command.manual(key));
+        Instant now = clock.instant();
+        return HttpResponse.ok(new Refreshed(key.tenant().value(), key.connection().value(),
+                token.expiresAt().toString(), Math.max(0, Duration.between(now, token.expiresAt()).toSeconds()),
+                now.toString()))
+                .header("Cache-Control", "no-store");
+    }
+}

@@ -1,0 +1,60 @@
+package io.tokenbroker.adapters.http.inbound;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
+import io.tokenbroker.application.port.in.ConnectionStatus;
+import io.tokenbroker.application.port.in.ListConnectionStatus;
+import io.tokenbroker.application.port.in.ReadConnectionStatus;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Operators' view of token health. Readable with {@code logs:read} (operators, auditors) or {@code token:read} (a
+ * backend checking its own connections); either way only the tenants the key is scoped to.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class StatusController {
+
+    private static final int DEFAULT_LIMIT = 100;
+
+    private final ReadConnectionStatus readStatus;
+    private final ListConnectionStatus listStatus;
+
+    public StatusController(ReadConnectionStatus readStatus, ListConnectionStatus listStatus) {
+        this.readStatus = readStatus;
+        this.listStatus = listStatus;
+    }
+
+    @Get(uri = "/v1/tenants/{tenant}/connections/{connection}/status", produces = MediaType.APPLICATION_JSON)
+    @Secured({"logs:read", "token:read"})
+    public StatusView status(String tenant, String connection, HttpRequest<?> request) {
+        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
+        return StatusView.of(readStatus.status(new ReadConnectionStatus.Query(key)));
+    }
+
+    @Get(uri = "/v1/status", produces = MediaType.APPLICATION_JSON)
+    @Secured({"logs:read", "token:read"})
+    public StatusPageView all(@Nullable @QueryValue Integer limit, @Nullable @QueryValue String cursor,
+                              HttpRequest<?> request) {
+        ListConnectionStatus.Page page = listStatus.list(new ListConnectionStatus.Query(
+                TenantAccess.visibleTenants(request), Cursors.toKey(cursor),
+                Cursors.limit(limit, DEFAULT_LIMIT, ListConnectionStatus.Query.MAX_LIMIT)));
+        Map<String, Long> summary = new LinkedHashMap<>();
+        summary.put("total", page.summary().total());
+        for (ConnectionStatus.Health health : ConnectionStatus.Health.values()) {
+            summary.put(StatusView.word(health), page.summary().byHealth().get(health));
+        }
+        return new StatusPageView(summary, page.connections().stream().map(StatusView::of).toList(),
+                page.next().map(Cursors::ofKey).orElse(null));
+    }
+}

@@ -1,0 +1,37 @@
+package io.tokenbroker.bootstrap.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Times how long callers wait for a connection's lease, by whether they got it. */
+public final class MeteredLockManager implements LockManager {
+
+    static final String WAIT = "tokenbroker.lease.wait";
+
+    private final LockManager locks;
+    private final Timer acquired;
+    private final Timer notAcquired;
+
+    public MeteredLockManager(LockManager locks, MeterRegistry registry) {
+        this.locks = locks;
+        this.acquired = timer(registry, "true");
+        this.notAcquired = timer(registry, "false");
+    }
+
+    private static Timer timer(MeterRegistry registry, String acquired) {
+        return Timer.builder(WAIT).description("Time spent waiting for a refresh lease")
+                .tag("acquired", acquired).publishPercentileHistogram().register(registry);
+    }
+
+    @Override
+    public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait) {
+        long started = System.nanoTime();
+        Optional<Lease> lease = locks.acquire(key, ttl, maxWait);
+        (lease.isPresent() ? acquired : notAcquired).record(Duration.ofNanos(System.nanoTime() - started));
+        return lease;
+    }
+}

@@ -1,0 +1,56 @@
+package io.tokenbroker.bootstrap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/**
+ * Readiness leaves Redis out on purpose: the broker serves without it (fail-open), so an instance must stay in the
+ * load balancer while Redis is down. Proven against a real Redis that is stopped under a running broker.
+ */
+class RedisReadinessTest {
+
+    @Test
+    void readinessStaysUpAndTokensAreServedWhileRedisIsDown() throws IOException {
+        int redisPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            redisPort = free.getLocalPort();
+        }
+        RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no").build();
+        redis.start();
+        try (SandboxUpstream upstream = SandboxUpstream.start(0, "ready-client", "ready-secret",
+                Duration.ofSeconds(600))) {
+            EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
+                    "micronaut.server.port", -1,
+                    "redis.uri", "redis://127.0.0.1:" + redisPort));
+            try {
+                BrokerClient admin = new BrokerClient(server.getURI());
+                BrokerClient probe = admin.as(null);
+                admin.put("/v1/tenants/acme/connections/ready", "{\"provider\":\"oauth2\",\"token_url\":\""
+                        + upstream.tokenUrl() + "\",\"client_id\":\"ready-client\",\"client_secret\":\"ready-secret\"}");
+                assertEquals(200, probe.get("/health/readiness").statusCode());
+
+                redis.stop();
+
+                assertEquals(200, admin.get("/v1/tenants/acme/connections/ready/token").statusCode(),
+                        "served without Redis");
+                assertEquals(200, probe.get("/health/readiness").statusCode(), "still ready");
+                assertEquals(200, probe.get("/health/liveness").statusCode());
+            } finally {
+                // The context first: stopping Redis under live connections only makes Lettuce log reconnects.
+                server.close();
+            }
+        } finally {
+            redis.stop();
+        }
+    }
+}
