@@ -1,6 +1,7 @@
 package io.tokenbroker.bootstrap.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -45,6 +46,9 @@ class RedisReadinessTest {
                         "served without Redis");
                 assertEquals(200, probe.get("/health/readiness").statusCode(), "still ready");
                 assertEquals(200, probe.get("/health/liveness").statusCode());
+                String metrics = probe.get("/prometheus").body();
+                assertTrue(metrics.contains("tokenbroker_redis_down 1.0"), "the outage is visible as a metric");
+                assertTrue(metrics.contains("tokenbroker_redis_outages_total 1.0"), "counted once");
             } finally {
                 // The context first: stopping Redis under live connections only makes Lettuce log reconnects.
                 server.close();
