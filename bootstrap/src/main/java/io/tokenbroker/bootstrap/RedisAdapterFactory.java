@@ -7,7 +7,10 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.redis.RedisAdapters;
+import io.tokenbroker.application.port.in.AuthenticateCaller;
+import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.domain.apikey.ApiKeyId;
 import io.tokenbroker.application.port.out.RateLimits;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.bootstrap.config.RedisAdapterConfiguration;
@@ -42,6 +45,28 @@ public class RedisAdapterFactory {
     @Requires(beans = RedisAdapters.class)
     TokenStore redisTokenStore(RedisAdapters redis) {
         return redis.tokenStore();
+    }
+
+    @Singleton
+    @Requires(beans = RedisAdapters.class)
+    KeyRevocations redisKeyRevocations(RedisAdapters redis) {
+        return redis.keyRevocations();
+    }
+
+    /** Marker that revocations announced by other instances reach this one's verified-key cache. */
+    public record RevocationsHeard() {
+    }
+
+    @Context
+    @Singleton
+    @Requires(beans = RedisAdapters.class)
+    RevocationsHeard listenForRevocations(RedisAdapters redis, AuthenticateCaller authenticateCaller) {
+        redis.events().addKeyRevocationListener(id -> {
+            if (ApiKeyId.isValid(id)) {
+                authenticateCaller.forget(new ApiKeyId(id));
+            }
+        });
+        return new RevocationsHeard();
     }
 
     @Singleton

@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.RateLimits;
 import io.tokenbroker.application.port.out.TokenStore;
@@ -64,6 +65,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final NearCachedTokenStore tokens;
     private final RedisLockManager locks;
     private final RedisRateLimits rateLimits;
+    private final RedisKeyRevocations keyRevocations;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
@@ -82,6 +84,7 @@ public final class RedisAdapters implements AutoCloseable {
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
         this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck());
         this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix());
+        this.keyRevocations = new RedisKeyRevocations(calls, keys);
     }
 
     /** Connects; fails when Redis cannot be reached now (later outages are survived). */
@@ -135,6 +138,11 @@ public final class RedisAdapters implements AutoCloseable {
 
     public LockManager lockManager() {
         return locks;
+    }
+
+    /** Announces API key revocations to every instance (they listen through {@link #events()}). */
+    public KeyRevocations keyRevocations() {
+        return keyRevocations;
     }
 
     /** Rate-limit counters shared by every instance. */

@@ -47,6 +47,7 @@ public final class RedisEvents implements AutoCloseable {
     private final RedisKeys keys;
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> resubscribeListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private final ConcurrentMap<ConnectionKey, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
 
@@ -60,6 +61,13 @@ public final class RedisEvents implements AutoCloseable {
             }
 
             @Override
+            public void message(String channel, String message) {
+                if (channel.equals(keys.keyRevocationChannel())) {
+                    revocationListeners.forEach(listener -> listener.accept(message));
+                }
+            }
+
+            @Override
             public void psubscribed(String pattern, long count) {
                 // Lettuce subscribes again after every reconnect: messages sent meanwhile are lost.
                 if (!subscribedOnce.compareAndSet(false, true)) {
@@ -69,6 +77,7 @@ public final class RedisEvents implements AutoCloseable {
         });
         try {
             connection.async().psubscribe(keys.channelPattern()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            connection.async().subscribe(keys.keyRevocationChannel()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (Exception failed) {
             if (failed instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -81,6 +90,11 @@ public final class RedisEvents implements AutoCloseable {
     /** Called on Lettuce's event loop for every event: must be quick and must not block. */
     public void addListener(Consumer<Event> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Called with the id of every API key another instance revoked or rotated; on Lettuce's event loop: be quick. */
+    public void addKeyRevocationListener(Consumer<String> listener) {
+        revocationListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**

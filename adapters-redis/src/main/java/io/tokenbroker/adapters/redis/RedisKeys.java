@@ -45,6 +45,11 @@ public final class RedisKeys {
         return base(key) + ":events";
     }
 
+    /** Where API key revocations are announced to every instance (not tied to a connection, so no hash tag). */
+    public String keyRevocationChannel() {
+        return prefix + ":apikeys:revoked";
+    }
+
     /** Matches the channel of every connection under this prefix: one pattern subscription per instance. */
     public String channelPattern() {
         return prefix + ":{*}:events";

@@ -4,6 +4,7 @@ import io.tokenbroker.application.port.in.AuthenticateCaller;
 import io.tokenbroker.application.port.in.Caller;
 import io.tokenbroker.application.port.in.ManageApiKeys;
 import io.tokenbroker.application.port.out.ApiKeys;
+import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.SecretHasher;
 import io.tokenbroker.domain.apikey.ApiKey;
 import io.tokenbroker.domain.apikey.ApiKeyId;
@@ -50,12 +51,19 @@ public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
     private final Clock clock;
     private final SecureRandom random;
     private final ApiKeySettings settings;
+    private final KeyRevocations revocations;
     private final String dummyHash;
     private final ConcurrentMap<String, Verified> verified = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Window> failures = new ConcurrentHashMap<>();
     private final ConcurrentMap<ApiKeyId, Instant> pendingUse = new ConcurrentHashMap<>();
 
     public ApiKeyService(ApiKeys keys, SecretHasher hasher, Clock clock, SecureRandom random, ApiKeySettings settings) {
+        this(keys, hasher, clock, random, settings, KeyRevocations.NONE);
+    }
+
+    public ApiKeyService(ApiKeys keys, SecretHasher hasher, Clock clock, SecureRandom random, ApiKeySettings settings,
+                         KeyRevocations revocations) {
+        this.revocations = revocations;
         this.keys = keys;
         this.hasher = hasher;
         this.clock = clock;
@@ -102,6 +110,11 @@ public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
                 now.plus(settings.verifiedCacheTtl())));
         pendingUse.merge(found.id(), now, (a, b) -> a.isAfter(b) ? a : b);
         return Optional.of(caller);
+    }
+
+    @Override
+    public void forget(ApiKeyId id) {
+        verified.values().removeIf(entry -> entry.id().equals(id));
     }
 
     @Override
@@ -188,7 +201,8 @@ public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
         if (key.revokedAt().isEmpty()) {
             keys.save(key.revoked(clock.instant()));
         }
-        verified.values().removeIf(entry -> entry.id().equals(id));
+        forget(id);
+        revocations.announce(id);
         LOG.log(Level.INFO, "revoked API key {0}", id);
     }
 
@@ -199,7 +213,8 @@ public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
         Issued successor = issue(new Issue(old.name(), old.scopes(), old.tenants(), old.expiresAt()));
         Instant graceEnd = clock.instant().plus(grace);
         keys.save(old.expiringAt(graceEnd));
-        verified.values().removeIf(entry -> entry.id().equals(id));
+        forget(id);
+        revocations.announce(id);
         LOG.log(Level.INFO, "rotated API key {0} to {1}; the old key works until {2}", id, successor.key().id(),
                 graceEnd);
         return successor;

@@ -120,6 +120,35 @@ class ApiKeyServiceTest {
     }
 
     @Test
+    void revocationsAndRotationsAreAnnouncedToOtherInstances() {
+        java.util.List<io.tokenbroker.domain.apikey.ApiKeyId> announced = new java.util.ArrayList<>();
+        ApiKeyService announcing = new ApiKeyService(keys, hasher, clock, new SecureRandom(),
+                ApiKeySettings.defaults(), announced::add);
+        ManageApiKeys.Issued revoked = announcing.issue(new ManageApiKeys.Issue("a", Set.of(Scope.TOKEN_READ),
+                TenantScope.allTenants(), Optional.empty()));
+        ManageApiKeys.Issued rotated = announcing.issue(new ManageApiKeys.Issue("b", Set.of(Scope.TOKEN_READ),
+                TenantScope.allTenants(), Optional.empty()));
+
+        announcing.revoke(revoked.key().id());
+        announcing.rotate(rotated.key().id(), Duration.ofMinutes(5));
+
+        assertEquals(java.util.List.of(revoked.key().id(), rotated.key().id()), announced);
+    }
+
+    @Test
+    void forgettingAKeyMakesTheNextCallVerifyItAgainAgainstTheStore() {
+        ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
+        authenticate(issued.plaintext()).orElseThrow();
+        int before = hasher.verifications();
+
+        service.forget(issued.key().id());
+
+        assertTrue(service.alreadyVerified(new AuthenticateCaller.Command(issued.plaintext(), "10.0.0.1")).isEmpty());
+        assertTrue(authenticate(issued.plaintext()).isPresent());
+        assertEquals(before + 1, hasher.verifications());
+    }
+
+    @Test
     void aRotatedKeyWorksBesideItsSuccessorDuringTheGracePeriodOnly() {
         ManageApiKeys.Issued old = issue(Scope.TOKEN_READ, Scope.LOGS_READ);
         authenticate(old.plaintext()).orElseThrow();

@@ -6,6 +6,7 @@ import io.tokenbroker.adapters.http.inbound.security.BcryptSecretHasher;
 import io.tokenbroker.application.inmemory.InMemoryApiKeys;
 import io.tokenbroker.application.inmemory.InMemoryRateLimits;
 import io.tokenbroker.application.port.out.ApiKeys;
+import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.RateLimits;
 import io.tokenbroker.application.port.out.SecretHasher;
 import io.tokenbroker.application.service.ApiKeyService;
@@ -47,8 +48,17 @@ public class SecurityFactory {
         return new BcryptSecretHasher(security.bcryptCost(), new SecureRandom());
     }
 
+    /** One instance: nobody else to tell. With Redis, {@code RedisAdapterFactory} announces revocations. */
     @Singleton
-    ApiKeyService apiKeyService(ApiKeys keys, SecretHasher hasher, Clock clock, SecurityConfiguration security) {
-        return new ApiKeyService(keys, hasher, clock, new SecureRandom(), security.settings());
+    @Requires(missingProperty = "redis.uri")
+    @Requires(missingProperty = "redis.uris")
+    KeyRevocations keyRevocations() {
+        return KeyRevocations.NONE;
+    }
+
+    @Singleton
+    ApiKeyService apiKeyService(ApiKeys keys, SecretHasher hasher, Clock clock, SecurityConfiguration security,
+                                KeyRevocations revocations) {
+        return new ApiKeyService(keys, hasher, clock, new SecureRandom(), security.settings(), revocations);
     }
 }

@@ -8,10 +8,16 @@ import io.micronaut.context.ApplicationContext;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
 import io.tokenbroker.adapters.postgres.PostgresSchema;
+import io.tokenbroker.adapters.redis.RedisAdapters;
+import io.tokenbroker.application.port.in.AuthenticateCaller;
 import io.tokenbroker.application.port.in.GetAccessToken;
+import io.tokenbroker.application.port.in.ManageApiKeys;
 import io.tokenbroker.application.port.in.InvalidateToken;
 import io.tokenbroker.application.port.in.SaveConnection;
 import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.service.ApiKeyService;
+import io.tokenbroker.domain.apikey.Scope;
+import io.tokenbroker.domain.apikey.TenantScope;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +28,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,8 +40,9 @@ import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 /**
- * The production shape: brokers sharing Redis (lease, cache) and PostgreSQL (vault), against an upstream whose
- * refresh tokens work once. A lost rotation shows up as an {@code invalid_grant} on the next refresh.
+ * The production shape: brokers sharing Redis (lease, cache, announcements) and PostgreSQL (vault, API keys), against
+ * an upstream whose refresh tokens work once. A lost rotation shows up as an {@code invalid_grant} on the next
+ * refresh.
  */
 class RedisAndPostgresRotationTest {
 
@@ -135,6 +144,24 @@ class RedisAndPostgresRotationTest {
         invalidate(0, key);
         get(0, key);
         assertEquals(requests + 1, upstream.tokenRequests(), "the stored refresh token is the newest");
+    }
+
+    @Test
+    void aKeyRevokedOnOneBrokerIsRefusedByTheOtherAtOnce() throws Exception {
+        ApiKeyService revoking = brokers.get(0).getBean(ApiKeyService.class);
+        ApiKeyService other = brokers.get(1).getBean(ApiKeyService.class);
+        ManageApiKeys.Issued issued = revoking.issue(new ManageApiKeys.Issue("shared", Set.of(Scope.TOKEN_READ),
+                TenantScope.allTenants(), Optional.empty()));
+        AuthenticateCaller.Command presented = new AuthenticateCaller.Command(issued.plaintext(), "10.9.8.7");
+        assertTrue(other.authenticate(presented).isPresent(), "verified and cached on the other broker");
+        CountDownLatch heard = new CountDownLatch(1);
+        brokers.get(1).getBean(RedisAdapters.class).events().addKeyRevocationListener(id -> heard.countDown());
+
+        revoking.revoke(issued.key().id());
+
+        assertTrue(heard.await(30, TimeUnit.SECONDS), "the revocation reached the other broker");
+        assertTrue(other.alreadyVerified(presented).isEmpty(), "its cache no longer trusts the key");
+        assertTrue(other.authenticate(presented).isEmpty());
     }
 
     private static int freePort() {

@@ -22,6 +22,9 @@ public interface AuthenticateCaller {
      */
     Optional<Caller> alreadyVerified(Command command);
 
+    /** Stops trusting a verified key at once: another instance revoked or rotated it. */
+    void forget(io.tokenbroker.domain.apikey.ApiKeyId id);
+
     /**
      * @param presentedKey  the raw header value; never logged
      * @param clientAddress the caller's address, for failure throttling
