@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.port.in.AuthenticateCaller;
+import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.domain.apikey.ApiKeyId;
@@ -67,6 +68,12 @@ public class RedisAdapterFactory {
             }
         });
         return new RevocationsHeard();
+    }
+
+    @Singleton
+    @Requires(beans = RedisAdapters.class)
+    IdempotencyRecords redisIdempotencyRecords(RedisAdapters redis) {
+        return redis.idempotencyRecords();
     }
 
     @Singleton

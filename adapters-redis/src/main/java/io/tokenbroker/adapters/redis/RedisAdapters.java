@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.RateLimits;
@@ -66,6 +67,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisLockManager locks;
     private final RedisRateLimits rateLimits;
     private final RedisKeyRevocations keyRevocations;
+    private final RedisIdempotencyRecords idempotencyRecords;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
@@ -85,6 +87,7 @@ public final class RedisAdapters implements AutoCloseable {
         this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck());
         this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix());
         this.keyRevocations = new RedisKeyRevocations(calls, keys);
+        this.idempotencyRecords = new RedisIdempotencyRecords(calls, settings.keyPrefix());
     }
 
     /** Connects; fails when Redis cannot be reached now (later outages are survived). */
@@ -143,6 +146,11 @@ public final class RedisAdapters implements AutoCloseable {
     /** Announces API key revocations to every instance (they listen through {@link #events()}). */
     public KeyRevocations keyRevocations() {
         return keyRevocations;
+    }
+
+    /** Idempotency records shared by every instance. */
+    public IdempotencyRecords idempotencyRecords() {
+        return idempotencyRecords;
     }
 
     /** Rate-limit counters shared by every instance. */

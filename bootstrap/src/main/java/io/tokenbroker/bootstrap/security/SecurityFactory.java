@@ -4,8 +4,10 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.http.inbound.security.BcryptSecretHasher;
 import io.tokenbroker.application.inmemory.InMemoryApiKeys;
+import io.tokenbroker.application.inmemory.InMemoryIdempotencyRecords;
 import io.tokenbroker.application.inmemory.InMemoryRateLimits;
 import io.tokenbroker.application.port.out.ApiKeys;
+import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.RateLimits;
 import io.tokenbroker.application.port.out.SecretHasher;
@@ -35,6 +37,14 @@ public class SecurityFactory {
     @Requires(missingProperty = "redis.uris")
     RateLimits rateLimits(Clock clock) {
         return new InMemoryRateLimits(clock);
+    }
+
+    /** In memory unless Redis is configured; then every instance shares the records ({@code RedisAdapterFactory}). */
+    @Singleton
+    @Requires(missingProperty = "redis.uri")
+    @Requires(missingProperty = "redis.uris")
+    IdempotencyRecords idempotencyRecords(Clock clock) {
+        return new InMemoryIdempotencyRecords(clock);
     }
 
     @Singleton

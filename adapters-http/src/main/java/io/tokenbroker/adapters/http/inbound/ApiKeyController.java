@@ -40,9 +40,12 @@ public class ApiKeyController {
     static final Duration DEFAULT_GRACE = Duration.ofHours(24);
 
     private final ManageApiKeys manageApiKeys;
+    private final Idempotency idempotency;
 
-    public ApiKeyController(ManageApiKeys manageApiKeys) {
+    /** Creating and rotating are not idempotent-replayable: their answer carries a key that is shown once. */
+    public ApiKeyController(ManageApiKeys manageApiKeys, Idempotency idempotency) {
         this.manageApiKeys = manageApiKeys;
+        this.idempotency = idempotency;
     }
 
     /** @param tenants tenant ids, or {@code ["*"]} for every tenant */
@@ -101,9 +104,11 @@ public class ApiKeyController {
     }
 
     @Delete("/{id}")
-    public HttpResponse<Void> revoke(String id) {
-        manageApiKeys.revoke(keyId(id));
-        return HttpResponse.noContent();
+    public HttpResponse<?> revoke(String id, io.micronaut.http.HttpRequest<?> request) {
+        return idempotency.once(request, null, () -> {
+            manageApiKeys.revoke(keyId(id));
+            return HttpResponse.noContent();
+        });
     }
 
     @Post(uri = "/{id}/rotate", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)

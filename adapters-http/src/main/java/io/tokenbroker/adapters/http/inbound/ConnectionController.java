@@ -27,22 +27,26 @@ public class ConnectionController {
     private final SaveConnection saveConnection;
     private final FindConnection findConnection;
     private final RemoveConnection removeConnection;
+    private final Idempotency idempotency;
 
     public ConnectionController(SaveConnection saveConnection, FindConnection findConnection,
-                                RemoveConnection removeConnection) {
+                                RemoveConnection removeConnection, Idempotency idempotency) {
         this.saveConnection = saveConnection;
         this.findConnection = findConnection;
         this.removeConnection = removeConnection;
+        this.idempotency = idempotency;
     }
 
     @Put(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Secured("connections:write")
-    public HttpResponse<ConnectionView> put(String tenant, String connection, @Body ConnectionRequest body,
-                                            HttpRequest<?> request) {
+    public HttpResponse<?> put(String tenant, String connection, @Body ConnectionRequest body,
+                               HttpRequest<?> request) {
         Connection saved = body.toConnection(TenantAccess.require(request, ConnectionKey.of(tenant, connection)));
-        boolean created = saveConnection.save(new SaveConnection.Command(saved));
-        return HttpResponse.<ConnectionView>status(created ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(ConnectionView.of(new FindConnection.Found(saved, java.util.Optional.empty())));
+        return idempotency.once(request, body, () -> {
+            boolean created = saveConnection.save(new SaveConnection.Command(saved));
+            return HttpResponse.<ConnectionView>status(created ? HttpStatus.CREATED : HttpStatus.OK)
+                    .body(ConnectionView.of(new FindConnection.Found(saved, java.util.Optional.empty())));
+        });
     }
 
     /** Reading a connection needs no write scope: a token reader may see where its tokens come from. */
@@ -55,9 +59,11 @@ public class ConnectionController {
 
     @Delete
     @Secured("connections:write")
-    public HttpResponse<Void> delete(String tenant, String connection, HttpRequest<?> request) {
+    public HttpResponse<?> delete(String tenant, String connection, HttpRequest<?> request) {
         ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
-        removeConnection.remove(new RemoveConnection.Command(key));
-        return HttpResponse.noContent();
+        return idempotency.once(request, null, () -> {
+            removeConnection.remove(new RemoveConnection.Command(key));
+            return HttpResponse.noContent();
+        });
     }
 }

@@ -26,21 +26,25 @@ public class RefreshController {
 
     private final RefreshConnection refreshConnection;
     private final Clock clock;
+    private final Idempotency idempotency;
 
-    public RefreshController(RefreshConnection refreshConnection, Clock clock) {
+    public RefreshController(RefreshConnection refreshConnection, Clock clock, Idempotency idempotency) {
         this.refreshConnection = refreshConnection;
         this.clock = clock;
+        this.idempotency = idempotency;
     }
 
     @Post(produces = MediaType.APPLICATION_JSON)
     @Secured("token:refresh")
-    public HttpResponse<Refreshed> refresh(String tenant, String connection, HttpRequest<?> request) {
+    public HttpResponse<?> refresh(String tenant, String connection, HttpRequest<?> request) {
         ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
-        AccessToken token = refreshConnection.refresh(RefreshConnection.Command.manual(key));
-        Instant now = clock.instant();
-        return HttpResponse.ok(new Refreshed(key.tenant().value(), key.connection().value(),
-                token.expiresAt().toString(), Math.max(0, Duration.between(now, token.expiresAt()).toSeconds()),
-                now.toString()))
-                .header("Cache-Control", "no-store");
+        return idempotency.once(request, null, () -> {
+            AccessToken token = refreshConnection.refresh(RefreshConnection.Command.manual(key));
+            Instant now = clock.instant();
+            return HttpResponse.ok(new Refreshed(key.tenant().value(), key.connection().value(),
+                    token.expiresAt().toString(), Math.max(0, Duration.between(now, token.expiresAt()).toSeconds()),
+                    now.toString()))
+                    .header("Cache-Control", "no-store");
+        });
     }
 }

@@ -32,13 +32,15 @@ public class TokenController {
     private final InvalidateToken invalidateToken;
     private final Clock clock;
     private final JsonMapper json;
+    private final Idempotency idempotency;
 
     public TokenController(GetAccessToken getAccessToken, InvalidateToken invalidateToken, Clock clock,
-                           JsonMapper json) {
+                           JsonMapper json, Idempotency idempotency) {
         this.getAccessToken = getAccessToken;
         this.invalidateToken = invalidateToken;
         this.clock = clock;
         this.json = json;
+        this.idempotency = idempotency;
     }
 
     /** Only {@code access_token} (a string) is allowed; checked by hand, since the body is not bound. */
@@ -77,11 +79,13 @@ public class TokenController {
      */
     @Post(uri = "/invalidate", consumes = MediaType.APPLICATION_JSON)
     @Secured("token:read")
-    public HttpResponse<Void> invalidate(String tenant, String connection, @Body @Nullable byte[] body,
-                                         HttpRequest<?> request) {
+    public HttpResponse<?> invalidate(String tenant, String connection, @Body @Nullable byte[] body,
+                                      HttpRequest<?> request) {
         ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
         Optional<String> rejected = rejectedToken(body);
-        invalidateToken.invalidate(new InvalidateToken.Command(key, rejected));
-        return HttpResponse.noContent();
+        return idempotency.once(request, body, () -> {
+            invalidateToken.invalidate(new InvalidateToken.Command(key, rejected));
+            return HttpResponse.noContent();
+        });
     }
 }
