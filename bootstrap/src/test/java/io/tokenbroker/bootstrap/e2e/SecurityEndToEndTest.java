@@ -109,6 +109,20 @@ class SecurityEndToEndTest {
     }
 
     @Test
+    void theRequestIdIsEchoedAndCarriedByTheLogLinesOfTheRequest() throws Exception {
+        String globexReader = issue(List.of("token:read"), List.of("globex"));
+        HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(server.getURI().resolve(TOKEN)).header("X-API-Key", globexReader)
+                .header("X-Request-Id", "trace-abc-123").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(404, response.statusCode());
+        assertEquals("trace-abc-123", response.headers().firstValue("X-Request-Id").orElseThrow());
+        assertEquals(java.util.Optional.of("trace-abc-123"),
+                io.tokenbroker.bootstrap.logging.LeakDetectingAppender.requestIdOfLastEventContaining(
+                        "outside its scope"), "the warning about the other tenant names the request");
+    }
+
+    @Test
     void keysAreListedWithoutSecretsRevokedAtOnceAndRotatedWithGrace() {
         String reader = issue(List.of("token:read"), List.of("*"));
         String id = reader.substring(4, 20);

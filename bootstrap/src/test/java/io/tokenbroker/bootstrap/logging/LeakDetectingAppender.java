@@ -19,9 +19,15 @@ public final class LeakDetectingAppender extends AppenderBase<ILoggingEvent> {
             + "|e2e-secret-never-echoed|provider-secret|wired-secret|TestAdminKeyTestAdminKey"); // test secrets
 
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+    private static final List<ILoggingEvent> RECENT = new CopyOnWriteArrayList<>();
 
     @Override
     protected void append(ILoggingEvent event) {
+        event.prepareForDeferredProcessing();
+        RECENT.add(event);
+        if (RECENT.size() > 2_000) {
+            RECENT.subList(0, 1_000).clear();
+        }
         StringBuilder text = new StringBuilder(event.getFormattedMessage() == null ? "" : event.getFormattedMessage());
         for (IThrowableProxy thrown = event.getThrowableProxy(); thrown != null; thrown = thrown.getCause()) {
             text.append('\n').append(thrown.getMessage());
@@ -29,6 +35,17 @@ public final class LeakDetectingAppender extends AppenderBase<ILoggingEvent> {
         if (SECRET.matcher(text).find()) {
             LEAKS.add(event.getLevel() + " " + event.getLoggerName());
         }
+    }
+
+    /** The request id (MDC {@code requestId}) of the newest logged event whose message contains {@code text}. */
+    public static java.util.Optional<String> requestIdOfLastEventContaining(String text) {
+        for (int i = RECENT.size() - 1; i >= 0; i--) {
+            ILoggingEvent event = RECENT.get(i);
+            if (event.getFormattedMessage() != null && event.getFormattedMessage().contains(text)) {
+                return java.util.Optional.ofNullable(event.getMDCPropertyMap().get("requestId"));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Where secret-shaped text was logged so far (level and logger, never the text itself); clears the record. */

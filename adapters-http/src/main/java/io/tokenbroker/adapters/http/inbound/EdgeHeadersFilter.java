@@ -1,6 +1,8 @@
 package io.tokenbroker.adapters.http.inbound;
 
+import io.micronaut.context.propagation.slf4j.MdcPropagationContext;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.propagation.MutablePropagatedContext;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -10,6 +12,7 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import java.util.UUID;
+import org.slf4j.MDC;
 import java.util.regex.Pattern;
 
 /**
@@ -21,12 +24,25 @@ import java.util.regex.Pattern;
 public final class EdgeHeadersFilter {
 
     static final String REQUEST_ID = "X-Request-Id";
+    static final String MDC_KEY = "requestId";
+    private static final String REQUEST_ID_ATTRIBUTE = EdgeHeadersFilter.class.getName() + ".requestId";
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     /**
      * A body without a content type is refused rather than guessed at: a client that forgot the header may be
      * sending something else entirely, and guessing JSON hides the bug.
      */
+    /** The id every log line of this request carries (MDC key {@code requestId}) and the answer echoes. */
+    @RequestFilter
+    public void requestId(HttpRequest<?> request, MutablePropagatedContext context) {
+        String given = request.getHeaders().get(REQUEST_ID);
+        String id = given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        request.setAttribute(REQUEST_ID_ATTRIBUTE, id);
+        try (MDC.MDCCloseable ignored = MDC.putCloseable(MDC_KEY, id)) {
+            context.add(new MdcPropagationContext());
+        }
+    }
+
     @RequestFilter
     @Nullable
     public HttpResponse<?> requireContentType(HttpRequest<?> request) {
@@ -41,9 +57,8 @@ public final class EdgeHeadersFilter {
 
     @ResponseFilter
     public void headers(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        String given = request.getHeaders().get(REQUEST_ID);
-        response.header(REQUEST_ID, given != null && SANE_ID.matcher(given).matches() ? given
-                : UUID.randomUUID().toString());
+        response.header(REQUEST_ID, request.getAttribute(REQUEST_ID_ATTRIBUTE, String.class)
+                .orElseGet(() -> UUID.randomUUID().toString()));
         response.header("X-Content-Type-Options", "nosniff");
         response.header("X-Frame-Options", "DENY");
         response.header("Referrer-Policy", "no-referrer");
