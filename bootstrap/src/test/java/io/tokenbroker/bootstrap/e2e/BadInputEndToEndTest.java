@@ -78,6 +78,11 @@ class BadInputEndToEndTest {
                 Arguments.of("POST", "/v1/api-keys", "application/json", "{\"name\":\"x\",\"scopes\":[\"admin\"],\"tenants\":[\"*\"],\"expires_at\":99999999999999999999}"),
                 Arguments.of("POST", "/v1/api-keys/abcdefghij012345/rotate", "application/json", "{\"grace_seconds\":1e40}"),
                 Arguments.of("POST", "/v1/api-keys/abcdefghij012345/rotate", "application/json", "{\"grace_seconds\":-5}"),
+                // Bean Validation: sizes and required fields
+                Arguments.of("PUT", CONNECTION, "application/json", VALID.replace("\"c\"", "\"" + "c".repeat(600) + "\"")),
+                Arguments.of("PUT", CONNECTION, "application/json", VALID.replace("{", "{\"scopes\":[\"\"],")),
+                Arguments.of("POST", "/v1/api-keys", "application/json", "{\"name\":\"" + "n".repeat(101) + "\",\"scopes\":[\"admin\"],\"tenants\":[\"*\"]}"),
+                Arguments.of("POST", "/v1/api-keys", "application/json", "{\"name\":\"x\",\"scopes\":[],\"tenants\":[\"*\"]}"),
                 // oversize body
                 Arguments.of("PUT", CONNECTION, "application/json", big),
                 // media type

@@ -16,6 +16,12 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import io.tokenbroker.application.port.in.ManageApiKeys;
 import io.tokenbroker.domain.apikey.ApiKey;
 import io.tokenbroker.domain.apikey.ApiKeyId;
@@ -51,14 +57,17 @@ public class ApiKeyController {
     /** @param tenants tenant ids, or {@code ["*"]} for every tenant */
     @Serdeable
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record CreateRequest(@Nullable String name, @Nullable List<String> scopes, @Nullable List<String> tenants,
-                                @JsonProperty("expires_at") @Nullable String expiresAt) {
+    public record CreateRequest(@NotBlank @Size(max = 100) @Nullable String name,
+                                @NotEmpty @Size(max = 5) @Nullable List<@NotBlank @Size(max = 32) String> scopes,
+                                @NotEmpty @Size(max = 1000) @Nullable List<@NotBlank @Size(max = 64) String> tenants,
+                                @JsonProperty("expires_at") @Size(max = 64) @Nullable String expiresAt) {
     }
 
     /** @param graceSeconds how long the old key keeps working (default 24 h) */
     @Serdeable
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record RotateRequest(@JsonProperty("grace_seconds") @Nullable Long graceSeconds) {
+    public record RotateRequest(
+            @JsonProperty("grace_seconds") @PositiveOrZero @Max(2_592_000) @Nullable Long graceSeconds) {
     }
 
     @Serdeable
@@ -86,7 +95,7 @@ public class ApiKeyController {
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<KeyView> create(@Body CreateRequest body) {
+    public HttpResponse<KeyView> create(@Valid @Body CreateRequest body) {
         ManageApiKeys.Issue issue = issueOf(body);
         ManageApiKeys.Issued issued;
         try {
@@ -112,7 +121,7 @@ public class ApiKeyController {
     }
 
     @Post(uri = "/{id}/rotate", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<KeyView> rotate(String id, @Body @Nullable RotateRequest body) {
+    public HttpResponse<KeyView> rotate(String id, @Valid @Body @Nullable RotateRequest body) {
         Duration grace = Optional.ofNullable(body).map(RotateRequest::graceSeconds).map(Duration::ofSeconds)
                 .orElse(DEFAULT_GRACE);
         if (grace.isNegative() || grace.compareTo(Duration.ofDays(30)) > 0) {

@@ -12,6 +12,7 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import jakarta.validation.Valid;
 import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
@@ -39,7 +40,7 @@ public class ConnectionController {
 
     @Put(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Secured("connections:write")
-    public HttpResponse<?> put(String tenant, String connection, @Body ConnectionRequest body,
+    public HttpResponse<?> put(String tenant, String connection, @Valid @Body ConnectionRequest body,
                                HttpRequest<?> request) {
         Connection saved = body.toConnection(TenantAccess.require(request, ConnectionKey.of(tenant, connection)));
         return idempotency.once(request, body, () -> {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import io.tokenbroker.domain.connection.ClientAuthMethod;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
@@ -25,22 +27,22 @@ import java.util.stream.Collectors;
 @Serdeable
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ConnectionRequest(
-        @Nullable String provider,
-        @JsonProperty("token_url") @Nullable String tokenUrl,
-        @JsonProperty("client_id") @Nullable String clientId,
-        @JsonProperty("client_secret") @Nullable String clientSecret,
-        @Nullable List<String> scopes,
-        @JsonProperty("auth_method") @Nullable String authMethod,
-        @JsonProperty("refresh_token") @Nullable String refreshToken,
-        @JsonProperty("base_url") @Nullable String baseUrl,
-        @JsonProperty("realm_id") @Nullable String realmId,
-        @Nullable String region,
-        @Nullable String environment,
-        @Nullable String url,
-        @JsonProperty("tenant_header") @Nullable String tenantHeader,
-        @Nullable String audience,
-        @Nullable String resource,
-        @JsonProperty("extra_params") @Nullable Map<String, String> extraParams) {
+        @NotBlank @Size(max = 32) @Nullable String provider,
+        @JsonProperty("token_url") @Size(max = 2048) @Nullable String tokenUrl,
+        @JsonProperty("client_id") @Size(max = 512) @Nullable String clientId,
+        @JsonProperty("client_secret") @Size(max = 4096) @Nullable String clientSecret,
+        @Size(max = 100) @Nullable List<@NotBlank @Size(max = 512) String> scopes,
+        @JsonProperty("auth_method") @Size(max = 32) @Nullable String authMethod,
+        @JsonProperty("refresh_token") @Size(max = 8192) @Nullable String refreshToken,
+        @JsonProperty("base_url") @Size(max = 2048) @Nullable String baseUrl,
+        @JsonProperty("realm_id") @Size(max = 512) @Nullable String realmId,
+        @Size(max = 253) @Nullable String region,
+        @Size(max = 32) @Nullable String environment,
+        @Size(max = 2048) @Nullable String url,
+        @JsonProperty("tenant_header") @Size(max = 128) @Nullable String tenantHeader,
+        @Size(max = 512) @Nullable String audience,
+        @Size(max = 512) @Nullable String resource,
+        @JsonProperty("extra_params") @Size(max = 32) @Nullable Map<String, String> extraParams) {
 
     private static final String PROVIDERS = Arrays.stream(ProviderType.values()).map(ProviderType::wireName)
             .collect(Collectors.joining(", "));

@@ -14,6 +14,7 @@ import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.domain.connection.InvalidIdentifierException;
 import jakarta.inject.Singleton;
+import jakarta.validation.ConstraintViolationException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,13 @@ public final class ProblemExceptionHandler implements ExceptionHandler<RuntimeEx
         if (exception instanceof InvalidIdentifierException invalid) {
             return Problems.response(request, HttpStatus.BAD_REQUEST, "invalid-identifier", "Invalid identifier",
                     invalid.getMessage());
+        }
+        if (exception instanceof ConstraintViolationException violations) {
+            // Bean Validation's messages name the rule ("size must be between 0 and 512"), never the value.
+            String detail = violations.getConstraintViolations().stream()
+                    .map(violation -> lastNode(violation.getPropertyPath()) + ": " + violation.getMessage())
+                    .sorted().collect(java.util.stream.Collectors.joining("; "));
+            return Problems.response(request, HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail);
         }
         if (exception instanceof InvalidRequestException invalid) {
             return Problems.response(request, HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
@@ -79,5 +87,15 @@ public final class ProblemExceptionHandler implements ExceptionHandler<RuntimeEx
         LOG.error("unhandled failure on {} {}", request.getMethodName(), request.getPath(), exception);
         return Problems.response(request, HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "The broker failed unexpectedly; the failure is in its log.");
+    }
+
+    private static String lastNode(jakarta.validation.Path path) {
+        String name = "";
+        for (jakarta.validation.Path.Node node : path) {
+            if (node.getName() != null) {
+                name = node.getName();
+            }
+        }
+        return name;
     }
 }
