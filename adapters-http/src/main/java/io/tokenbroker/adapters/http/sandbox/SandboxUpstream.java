@@ -159,9 +159,7 @@ public final class SandboxUpstream implements AutoCloseable {
 
     private void token(HttpExchange exchange) throws IOException {
         try (exchange) {
-            tokenRequests.incrementAndGet();
-            delay();
-            if (answeredWithFault(exchange)) {
+            if (!proceed(exchange)) {
                 return;
             }
             if (!"POST".equals(exchange.getRequestMethod())) {
@@ -210,9 +208,7 @@ public final class SandboxUpstream implements AutoCloseable {
 
     private void qpayToken(HttpExchange exchange) throws IOException {
         try (exchange) {
-            tokenRequests.incrementAndGet();
-            delay();
-            if (answeredWithFault(exchange)) {
+            if (!proceed(exchange)) {
                 return;
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -233,9 +229,7 @@ public final class SandboxUpstream implements AutoCloseable {
 
     private void qpayRefresh(HttpExchange exchange) throws IOException {
         try (exchange) {
-            tokenRequests.incrementAndGet();
-            delay();
-            if (answeredWithFault(exchange)) {
+            if (!proceed(exchange)) {
                 return;
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -254,9 +248,7 @@ public final class SandboxUpstream implements AutoCloseable {
 
     private void authService(HttpExchange exchange) throws IOException {
         try (exchange) {
-            tokenRequests.incrementAndGet();
-            delay();
-            if (answeredWithFault(exchange)) {
+            if (!proceed(exchange)) {
                 return;
             }
             String tenant = exchange.getRequestHeaders().getFirst("X-Tenant-ID");
@@ -340,6 +332,13 @@ public final class SandboxUpstream implements AutoCloseable {
 
     private record Fault(int status, long untilNanos, Optional<Duration> retryAfter) {
         static final Fault NONE = new Fault(0, 0, Optional.empty());
+    }
+
+    /** What every token path does first: count the request, take as long as a real provider, or answer a fault. */
+    private boolean proceed(HttpExchange exchange) throws IOException {
+        tokenRequests.incrementAndGet();
+        delay();
+        return !answeredWithFault(exchange);
     }
 
     private void delay() {
