@@ -6,6 +6,10 @@
 # Loopback only; same tools and environment variables as bench/run.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# The drills measure resilience, not authentication: their brokers run with caller security off (run.sh measures
+# API keys separately).
+start_drill_broker() { start_broker "$@" MICRONAUT_SECURITY_ENABLED=false; }
+
 [[ ${1:-} == --smoke ]] && SMOKE=true
 COMMAND="bench/faults.sh${1:+ $1}"
 if $SMOKE; then BEFORE=2; FAULT=3; AFTER=8; KILL_AFTER=14; else BEFORE=5; FAULT=10; AFTER=40; KILL_AFTER=25; fi
@@ -50,7 +54,7 @@ drill() {
   row "$name" "$variant" measured "$result" "$note"
 }
 
-start_broker B1
+start_drill_broker B1
 B1=http://127.0.0.1:$B1_PORT
 
 # --- upstream answers 503 for FAULT s ---------------------------------------------------------------------------------
@@ -69,12 +73,12 @@ drill "upstream 429" "429 + Retry-After: 2 for ${FAULT} s under load, 1 instance
 # In-memory instances share nothing: each holds its own connection with its own rotating refresh token. Killing one
 # loses that token with the process (counted as lost); the restarted instance serves again once the connection is
 # registered anew with a fresh grant. A shared store (PostgreSQL) is what makes this 0: see the shared-store drill below.
-start_broker B2; start_broker B3
+start_drill_broker B2; start_drill_broker B3
 B2=http://127.0.0.1:$B2_PORT; B3=http://127.0.0.1:$B3_PORT
 for base in "$B1" "$B2" "$B3"; do register "$base" rot 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null; done
 restart_b2() {
   kill -KILL "$B2_PID"
-  BROKER_PORT=$B2_PORT start_broker B2
+  BROKER_PORT=$B2_PORT start_drill_broker B2
   register "$B2" rot 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
 }
 at kill $BEFORE restart_b2
@@ -93,7 +97,7 @@ start_redis() {
   die "redis did not start"
 }
 start_redis
-start_broker BR REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
+start_drill_broker BR REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
 BR=http://127.0.0.1:$BR_PORT
 register "$BR" fredis 1 "$SF_URL" >/dev/null
 bcurl -o /dev/null "$BR/v1/tenants/fredis/connections/c1/token"
@@ -143,7 +147,7 @@ if [[ $(jar_has org/postgresql/Driver.class) == yes ]]; then
   PG_ENV=(DATASOURCES_DEFAULT_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/tokenbroker"
           DATASOURCES_DEFAULT_USERNAME=tokenbroker DATASOURCES_DEFAULT_PASSWORD=unused
           TOKENBROKER_ENCRYPTION_KEYS="k1:$(head -c 32 /dev/urandom | base64)")
-  start_broker BP "${PG_ENV[@]}"
+  start_drill_broker BP "${PG_ENV[@]}"
   BP=http://127.0.0.1:$BP_PORT
   register "$BP" fpg 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
   tables=$(psql -h 127.0.0.1 -p "$PG_PORT" -U tokenbroker -d tokenbroker -Atc \
@@ -166,9 +170,9 @@ if [[ $PG_ADAPTERS == yes ]]; then
   # kill -9 with the shared store: three instances, one connection, one rotating refresh token between them.
   SHARED_ENV=("${PG_ENV[@]}")
   [[ -n ${REDIS_ADAPTERS_URI:-} ]] && SHARED_ENV+=(REDIS_URI="$REDIS_ADAPTERS_URI")
-  start_broker K1 "${SHARED_ENV[@]}"; start_broker K2 "${SHARED_ENV[@]}"; start_broker K3 "${SHARED_ENV[@]}"
+  start_drill_broker K1 "${SHARED_ENV[@]}"; start_drill_broker K2 "${SHARED_ENV[@]}"; start_drill_broker K3 "${SHARED_ENV[@]}"
   register "http://127.0.0.1:$K1_PORT" shared 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
-  restart_k2() { kill -KILL "$K2_PID"; BROKER_PORT=$K2_PORT start_broker K2 "${SHARED_ENV[@]}"; }
+  restart_k2() { kill -KILL "$K2_PID"; BROKER_PORT=$K2_PORT start_drill_broker K2 "${SHARED_ENV[@]}"; }
   at killshared $BEFORE restart_k2
   LOST=-1 drill "kill -9" "1 of 3 instances killed during rotating refreshes, shared store (PostgreSQL${REDIS_ADAPTERS_URI:+ + Redis})" \
     "http://127.0.0.1:$K1_PORT,http://127.0.0.1:$K2_PORT,http://127.0.0.1:$K3_PORT" \

@@ -3,35 +3,19 @@ package io.tokenbroker.adapters.redis;
 import io.tokenbroker.application.contract.RateLimitsContract;
 import io.tokenbroker.application.port.out.RateLimits;
 import java.time.Clock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 
 /** Shared rate-limit counters against a real Redis. */
 class RedisRateLimitsTest extends RateLimitsContract {
 
-    private static EmbeddedRedis redis;
+    @RegisterExtension
+    static final RedisPerClass REDIS = new RedisPerClass();
     private RedisFixture fixture;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @AfterEach
-    void closeAdapters() throws Exception {
-        fixture.close();
-    }
 
     @Override
     protected RateLimits newRateLimits() {
-        fixture = new RedisFixture(redis);
+        fixture = REDIS.freshFixture();
         return fixture.adapters(Clock.systemUTC(), "test").rateLimits();
     }
 

@@ -3,9 +3,7 @@ package io.tokenbroker.adapters.redis;
 import io.tokenbroker.application.contract.TokenStoreContract;
 import io.tokenbroker.application.port.out.TokenStore;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shared store alone, against a real Redis. It follows the injected clock: every entry carries its
@@ -14,28 +12,13 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class RedisTokenStoreTest extends TokenStoreContract {
 
-    private static EmbeddedRedis redis;
+    @RegisterExtension
+    static final RedisPerClass REDIS = new RedisPerClass();
     private RedisFixture fixture;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @AfterEach
-    void closeAdapters() throws Exception {
-        fixture.close();
-    }
 
     @Override
     protected TokenStore newStore(Clock clock) {
-        fixture = new RedisFixture(redis);
-        fixture.flushAll();
+        fixture = REDIS.freshFixture();
         return fixture.adapters(clock, "test").sharedTokenStore();
     }
 }
