@@ -2,9 +2,11 @@ package io.tokenbroker.bootstrap;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
+import io.tokenbroker.adapters.http.webhook.WebhookConnectionEvents;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
 import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
@@ -32,8 +34,13 @@ import io.tokenbroker.bootstrap.config.TokenConfiguration;
 import io.tokenbroker.bootstrap.config.UpstreamConfiguration;
 import io.tokenbroker.bootstrap.metrics.MeteredLockManager;
 import io.tokenbroker.bootstrap.metrics.MeteredTokenIssuer;
+import io.tokenbroker.domain.resilience.Backoff;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -84,8 +91,22 @@ public class TokenBrokerFactory {
     }
 
     @Singleton
-    ConnectionEvents connectionEvents() {
-        return new InMemoryConnectionEvents(IN_MEMORY_LOG_CAPACITY);
+    ConnectionEvents connectionEvents(@Value("${tokenbroker.webhooks.url:}") String webhookUrl,
+                                      @Value("${tokenbroker.webhooks.secret:}") String webhookSecret, Clock clock,
+                                      RandomGenerator random) {
+        InMemoryConnectionEvents recent = new InMemoryConnectionEvents(IN_MEMORY_LOG_CAPACITY);
+        if (webhookUrl.isBlank()) {
+            return recent;
+        }
+        // One daemon thread: deliveries are rare (a connection needing consent), retries are spaced by backoff.
+        ScheduledExecutorService deliveries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "webhook-deliveries");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return new WebhookConnectionEvents(recent, URI.create(webhookUrl), webhookSecret,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), clock,
+                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), 8, deliveries);
     }
 
     @Singleton
