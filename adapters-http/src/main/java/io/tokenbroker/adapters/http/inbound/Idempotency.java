@@ -86,13 +86,10 @@ public final class Idempotency {
                     Optional.of(Duration.ofSeconds(1)));
         }
         StoredResponse stored = existing.response().get();
-        MutableHttpResponse<?> replay = HttpResponse.status(HttpStatus.valueOf(stored.status()))
+        MutableHttpResponse<String> replay = HttpResponse.<String>status(HttpStatus.valueOf(stored.status()))
                 .header("Idempotent-Replayed", "true");
-        if (!stored.body().isEmpty()) {
-            replay = HttpResponse.status(HttpStatus.valueOf(stored.status())).header("Idempotent-Replayed", "true")
-                    .contentType(MediaType.APPLICATION_JSON_TYPE).body(stored.body());
-        }
-        return replay;
+        return stored.body().isEmpty() ? replay
+                : replay.contentType(MediaType.APPLICATION_JSON_TYPE).body(stored.body());
     }
 
     private String serialise(Object body) {

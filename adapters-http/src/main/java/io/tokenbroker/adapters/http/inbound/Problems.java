@@ -7,15 +7,18 @@ import io.micronaut.http.MutableHttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Builds problem+json responses; the one place that knows their shape and headers. */
-final class Problems {
+/**
+ * Builds problem+json responses; the one place that knows their shape and headers (the edge filters in
+ * {@code security} use it too).
+ */
+public final class Problems {
 
     static final String MEDIA_TYPE = "application/problem+json";
 
     private Problems() {
     }
 
-    static MutableHttpResponse<Problem> response(HttpRequest<?> request, HttpStatus status, String slug, String title,
+    public static MutableHttpResponse<Problem> response(HttpRequest<?> request, HttpStatus status, String slug, String title,
                                                  String detail) {
         Problem problem = new Problem(Problem.type(slug), title, status.getCode(), detail, request.getPath());
         return HttpResponse.<Problem>status(status)
@@ -24,7 +27,7 @@ final class Problems {
                 .body(problem);
     }
 
-    static MutableHttpResponse<Problem> withRetryAfter(MutableHttpResponse<Problem> response,
+    public static MutableHttpResponse<Problem> withRetryAfter(MutableHttpResponse<Problem> response,
                                                        Optional<Duration> retryAfter) {
         retryAfter.ifPresent(wait -> response.header("Retry-After",
                 Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));

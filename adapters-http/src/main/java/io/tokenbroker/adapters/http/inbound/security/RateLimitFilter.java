@@ -14,7 +14,7 @@ import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.authentication.Authentication;
-import io.tokenbroker.adapters.http.inbound.ProblemResponses;
+import io.tokenbroker.adapters.http.inbound.Problems;
 import io.tokenbroker.application.port.in.AdmitRequest;
 import io.tokenbroker.application.port.out.RateLimits.Admission;
 import io.tokenbroker.domain.apikey.ApiKeyId;
@@ -53,11 +53,10 @@ public final class RateLimitFilter implements Ordered {
         if (admission.allowed()) {
             return null;
         }
-        MutableHttpResponse<?> refused = ProblemResponses.problem(request, HttpStatus.TOO_MANY_REQUESTS,
-                "rate-limited", "Too many requests",
-                "This API key or address sent more requests than its limit allows; retry after the window resets.");
-        long seconds = Math.max(1, (admission.resetAfter().toMillis() + 999) / 1000);
-        refused.header("Retry-After", Long.toString(seconds));
+        MutableHttpResponse<?> refused = Problems.withRetryAfter(Problems.response(request,
+                HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests",
+                "This API key or address sent more requests than its limit allows; retry after the window resets."),
+                Optional.of(admission.resetAfter()));
         headers(refused, admission);
         return refused;
     }
