@@ -15,7 +15,19 @@ public record ConnectionEvent(ConnectionKey key, Type type, Instant at, String d
         /** The provider refused the refresh token; the tenant must authorise again. */
         NEEDS_REAUTHORIZATION,
         /** The connection was saved with new credentials after needing re-authorisation. */
-        REAUTHORIZED
+        REAUTHORIZED,
+        /** A new access token was issued by the upstream and stored (any trigger). */
+        TOKEN_REFRESHED,
+        /** A refresh ended without a token (after its retries); the cached token, if any, is still served. */
+        REFRESH_FAILED,
+        /** The token of a connection in use is inside its hard buffer and could not be renewed yet. */
+        NEAR_EXPIRY,
+        /** The token of a connection in use expired before it could be renewed: callers now get errors. */
+        TOKEN_EXPIRED,
+        /** The connection's upstream kept failing: calls to it stop for the open period. */
+        CIRCUIT_OPENED,
+        /** A probe succeeded after the circuit was open: calls to the upstream resume. */
+        CIRCUIT_CLOSED
     }
 
     public ConnectionEvent {
