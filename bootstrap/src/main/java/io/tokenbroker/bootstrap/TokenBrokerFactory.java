@@ -139,10 +139,11 @@ public class TokenBrokerFactory {
                                          ResilienceConfiguration resilience, RandomGenerator random,
                                          Reauthorisations reauthorisations, ConnectionEvents events,
                                          TokenRequestOutcomes outcomes, MeterRegistry registry) {
-        return new GetAccessTokenService(tokens, connections, new MeteredTokenIssuer(issuer, registry),
-                new MeteredLockManager(locks, registry), refreshLog, clock, refresh.policy(),
-                lease.settings(), resilience.settings(random), wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()),
-                reauthorisations, events, outcomes);
+        return new GetAccessTokenService(
+                new GetAccessTokenService.Ports(tokens, connections, new MeteredTokenIssuer(issuer, registry),
+                        new MeteredLockManager(locks, registry), refreshLog, reauthorisations, events, outcomes),
+                new GetAccessTokenService.Settings(refresh.policy(), lease.settings(), resilience.settings(random)),
+                clock, wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()));
     }
 
     @Singleton

@@ -9,7 +9,11 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 
-/** Keeps the newest events in a bounded buffer and writes each to the log, where operators' alerting reads it. */
+/**
+ * Keeps the newest events in a bounded buffer and writes each to the log, where operators' alerting reads it: what
+ * needs someone's attention at WARNING, normal traffic (a refreshed token, a recovery) at INFO. The log line carries
+ * ids, the type, the expiry and the sanitised detail only.
+ */
 public final class InMemoryConnectionEvents implements ConnectionEvents {
 
     private static final System.Logger LOG = System.getLogger(InMemoryConnectionEvents.class.getName());
@@ -26,13 +30,26 @@ public final class InMemoryConnectionEvents implements ConnectionEvents {
 
     @Override
     public void publish(ConnectionEvent event) {
-        LOG.log(Level.WARNING, "connection event {0} for {1}: {2}", event.type(), event.key(), event.detail());
+        if (event.expiresAt().isPresent()) {
+            LOG.log(level(event.type()), "connection event {0} for {1}: {2}, expires at {3}", event.type(),
+                    event.key(), event.detail(), event.expiresAt().get());
+        } else {
+            LOG.log(level(event.type()), "connection event {0} for {1}: {2}", event.type(), event.key(),
+                    event.detail());
+        }
         synchronized (events) {
             events.addFirst(event);
             while (events.size() > capacity) {
                 events.removeLast();
             }
         }
+    }
+
+    private static Level level(ConnectionEvent.Type type) {
+        return switch (type) {
+            case TOKEN_REFRESHED, CIRCUIT_CLOSED, REAUTHORIZED -> Level.INFO;
+            case REFRESH_FAILED, CIRCUIT_OPENED, NEEDS_REAUTHORIZATION, NEAR_EXPIRY, TOKEN_EXPIRED -> Level.WARNING;
+        };
     }
 
     @Override

@@ -30,10 +30,13 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Pattern;
 
 /**
  * Cache hit: return. Otherwise one refresh per connection in this process (single flight), under the connection's
@@ -45,10 +48,46 @@ import java.util.concurrent.ConcurrentMap;
  * keeps failing and lets one probe through after its open period; refreshes of one connection are spaced by a
  * minimum interval. Every attempt is one audit row. Failures are never cached: the next request past the backoff
  * window tries again.
+ *
+ * <p>Events: TOKEN_REFRESHED for each new token (detail: the trigger), REFRESH_FAILED once per refresh that ended
+ * without one (detail: the error code), CIRCUIT_OPENED and CIRCUIT_CLOSED on the circuit's real
+ * transitions, NEEDS_REAUTHORIZATION when the provider refused the refresh token. Publishing never fails a request.
  */
 public final class GetAccessTokenService implements GetAccessToken, RefreshConnection, CircuitStates {
 
     private static final System.Logger LOG = System.getLogger(GetAccessTokenService.class.getName());
+
+    /**
+     * What the service talks to.
+     *
+     * @param events   told about refreshes, failures and circuit transitions; must not block (the port's contract)
+     * @param outcomes told how each token request ended, for metrics
+     */
+    public record Ports(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
+                        RefreshLog refreshLog, Reauthorisations reauthorisations, ConnectionEvents events,
+                        TokenRequestOutcomes outcomes) {
+        public Ports {
+            Objects.requireNonNull(tokens, "tokens");
+            Objects.requireNonNull(connections, "connections");
+            Objects.requireNonNull(issuer, "issuer");
+            Objects.requireNonNull(locks, "locks");
+            Objects.requireNonNull(refreshLog, "refreshLog");
+            Objects.requireNonNull(reauthorisations, "reauthorisations");
+            Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(outcomes, "outcomes");
+        }
+    }
+
+    /** How tokens are cached, leased and fetched. */
+    public record Settings(RefreshPolicy policy, LeaseSettings lease, ResilienceSettings resilience) {
+        public Settings {
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(lease, "lease");
+            Objects.requireNonNull(resilience, "resilience");
+        }
+    }
+
+    private static final Pattern SAFE_CODE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final TokenStore tokens;
     private final Connections connections;
@@ -70,40 +109,38 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     private final ConcurrentMap<ConnectionKey, CircuitBreaker> circuits = new ConcurrentHashMap<>();
     private final ConcurrentMap<ConnectionKey, Instant> lastUpstreamCall = new ConcurrentHashMap<>();
 
-    public GetAccessTokenService(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
-                                 RefreshLog refreshLog, Clock clock, RefreshPolicy policy, LeaseSettings lease,
-                                 ResilienceSettings resilience, Pause pause, Reauthorisations reauthorisations,
-                                 ConnectionEvents events) {
-        this(tokens, connections, issuer, locks, refreshLog, clock, policy, lease, resilience, pause, reauthorisations,
-                events, TokenRequestOutcomes.ignore());
+    public GetAccessTokenService(Ports ports, Settings settings, Clock clock, Pause pause) {
+        this.tokens = ports.tokens();
+        this.connections = ports.connections();
+        this.issuer = ports.issuer();
+        this.locks = ports.locks();
+        this.refreshLog = ports.refreshLog();
+        this.reauthorisations = ports.reauthorisations();
+        this.events = ports.events();
+        this.outcomes = ports.outcomes();
+        this.policy = settings.policy();
+        this.lease = settings.lease();
+        this.resilience = settings.resilience();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.pause = Objects.requireNonNull(pause, "pause");
     }
 
-    public GetAccessTokenService(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
-                                 RefreshLog refreshLog, Clock clock, RefreshPolicy policy, LeaseSettings lease,
-                                 ResilienceSettings resilience, Pause pause, Reauthorisations reauthorisations,
-                                 ConnectionEvents events, TokenRequestOutcomes outcomes) {
-        this.tokens = tokens;
-        this.connections = connections;
-        this.issuer = issuer;
-        this.locks = locks;
-        this.refreshLog = refreshLog;
-        this.clock = clock;
-        this.policy = policy;
-        this.lease = lease;
-        this.resilience = resilience;
-        this.pause = pause;
-        this.reauthorisations = reauthorisations;
-        this.events = events;
-        this.outcomes = outcomes;
-    }
-
+    /**
+     * Counted once: a token due for refresh is stale whichever cache held it, since that is what shows refresh-ahead
+     * falling behind; otherwise a hit is a near-cache or a store hit by where it was read.
+     */
     @Override
     public AccessToken get(Query query) {
         ConnectionKey key = query.key();
-        Optional<AccessToken> cached = servable(key);
+        Instant now = clock.instant();
+        Optional<TokenStore.Found> cached = tokens.lookup(key)
+                .filter(found -> policy.isServable(found.token(), now));
         if (cached.isPresent()) {
-            outcomes.record(TokenRequestOutcomes.Outcome.CACHE_HIT);
-            return cached.get();
+            AccessToken token = cached.get().token();
+            outcomes.record(policy.isDueForRefresh(token, now) ? TokenRequestOutcomes.Outcome.STALE_SERVED
+                    : cached.get().source() == TokenStore.Source.NEAR_CACHE
+                    ? TokenRequestOutcomes.Outcome.NEAR_CACHE_HIT : TokenRequestOutcomes.Outcome.CACHE_HIT);
+            return token;
         }
         try {
             AccessToken token = singleFlight.run(key, () -> refreshUnderLease(key, Trigger.REQUEST));
@@ -168,8 +205,14 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                 resilience.circuitFailureThreshold(), resilience.circuitOpenDuration()));
         keepMinimumInterval(key);
         Instant firstStarted = clock.instant();
+        UpstreamException lastFailure = null;
         for (int attempt = 1; ; attempt++) {
             if (!circuit.tryAcquirePermission()) {
+                // Refused before any call: not a failed refresh (CIRCUIT_OPENED said it), unless this one had
+                // already failed and was waiting to retry when another caller's failure opened the circuit.
+                if (lastFailure != null) {
+                    refreshFailed(key, lastFailure);
+                }
                 throw new TokenUnavailableException("the circuit of " + key + " is open after repeated upstream "
                         + "failures", circuit.retryAfter().or(() -> Optional.of(resilience.circuitOpenDuration())));
             }
@@ -179,32 +222,81 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             try {
                 grant = issuer.issue(connection);
             } catch (UpstreamException failure) {
+                lastFailure = failure;
                 record(key, trigger, startedAt, attempt, Outcome.FAILURE, failure.status(), failure.errorCode(),
                         Optional.ofNullable(failure.getMessage()), held.fence());
-                if (!failure.retryable()) {
-                    // A refusal proves the upstream is up; only outages count against the circuit.
-                    circuit.onSuccess();
-                    markIfGrantIsGone(connection, failure);
-                    throw failure;
-                }
-                if (failure.status().orElse(0) == 429) {
-                    // Throttling proves the upstream is alive; its Retry-After paces us, the circuit need not.
-                    circuit.onSuccess();
-                } else {
-                    circuit.onFailure();
-                }
-                Optional<Duration> wait = resilience.retry().delayBeforeRetry(attempt,
-                        ((UpstreamException.Unavailable) failure).retryAfter(),
-                        Duration.between(firstStarted, clock.instant()));
+                // A refusal proves the upstream is up, and throttling that it is alive (its Retry-After paces us):
+                // only outages count against the circuit.
+                boolean outage = failure.retryable() && failure.status().orElse(0) != 429;
+                CircuitBreaker.Transition moved = outage ? circuit.onFailure() : circuit.onSuccess();
+                Optional<Duration> wait = failure.retryable()
+                        ? resilience.retry().delayBeforeRetry(attempt,
+                                ((UpstreamException.Unavailable) failure).retryAfter(),
+                                Duration.between(firstStarted, clock.instant()))
+                        : Optional.empty();
                 // The call that opened the circuit reports its own failure; the circuit's refusal is for later callers.
                 if (wait.isEmpty() || circuit.state() == CircuitBreaker.State.OPEN) {
+                    refreshFailed(key, failure);
+                    announce(key, moved);
+                    if (!failure.retryable()) {
+                        markIfGrantIsGone(connection, failure);
+                    }
                     throw failure;
                 }
-                pauseOrGiveUp(wait.get(), failure);
+                announce(key, moved);
+                try {
+                    pause.pause(wait.get());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    refreshFailed(key, failure);
+                    throw failure;
+                }
                 continue;
             }
-            circuit.onSuccess();
-            return store(connection, grant, startedAt, attempt, held, trigger);
+            announce(key, circuit.onSuccess());
+            AccessToken token = store(connection, grant, startedAt, attempt, held, trigger);
+            publish(key, ConnectionEvent.Type.TOKEN_REFRESHED, trigger.name().toLowerCase(Locale.ROOT),
+                    Optional.of(token.expiresAt()));
+            return token;
+        }
+    }
+
+    /** Once per refresh that ended without a token, after its retries: never per attempt. */
+    private void refreshFailed(ConnectionKey key, UpstreamException failure) {
+        publish(key, ConnectionEvent.Type.REFRESH_FAILED, failureCode(failure), Optional.empty());
+    }
+
+    /**
+     * The upstream's OAuth error code or our own ({@code timeout}, {@code http_503}), when it is a plain code; the
+     * status class otherwise. Never the upstream's text: it could echo a credential.
+     */
+    static String failureCode(UpstreamException failure) {
+        Optional<String> code = failure.errorCode().filter(candidate -> SAFE_CODE.matcher(candidate).matches());
+        if (code.isPresent()) {
+            return code.get();
+        }
+        return failure.status().isPresent() ? "http_" + failure.status().getAsInt() / 100 + "xx"
+                : failure.retryable() ? "unavailable" : "rejected";
+    }
+
+    private void announce(ConnectionKey key, CircuitBreaker.Transition moved) {
+        switch (moved) {
+            case OPENED -> publish(key, ConnectionEvent.Type.CIRCUIT_OPENED, "calls stop for "
+                    + resilience.circuitOpenDuration().toSeconds() + " s after "
+                    + resilience.circuitFailureThreshold() + " consecutive failures", Optional.empty());
+            case CLOSED -> publish(key, ConnectionEvent.Type.CIRCUIT_CLOSED, "the upstream answered again",
+                    Optional.empty());
+            case NONE -> { }
+        }
+    }
+
+    /** The port must not fail its caller; this guards the request path against one that does anyway. */
+    private void publish(ConnectionKey key, ConnectionEvent.Type type, String detail, Optional<Instant> expiresAt) {
+        try {
+            events.publish(new ConnectionEvent(key, type, clock.instant(), detail, expiresAt));
+        } catch (RuntimeException publisherBroke) {
+            LOG.log(Level.ERROR, "could not publish a {0} event for {1} ({2})", type, key,
+                    publisherBroke.getClass().getSimpleName());
         }
     }
 
@@ -215,10 +307,9 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      */
     private void markIfGrantIsGone(Connection connection, UpstreamException failure) {
         if (connection.refreshToken().isPresent() && failure.errorCode().filter("invalid_grant"::equals).isPresent()) {
-            Instant now = clock.instant();
-            reauthorisations.mark(new Reauthorisations.Needed(connection.key(), now, "invalid_grant"));
-            events.publish(new ConnectionEvent(connection.key(), ConnectionEvent.Type.NEEDS_REAUTHORIZATION, now,
-                    "the provider refused the refresh token (invalid_grant)"));
+            reauthorisations.mark(new Reauthorisations.Needed(connection.key(), clock.instant(), "invalid_grant"));
+            publish(connection.key(), ConnectionEvent.Type.NEEDS_REAUTHORIZATION,
+                    "the provider refused the refresh token (invalid_grant)", Optional.empty());
         }
     }
 
@@ -236,15 +327,6 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                 throw new TokenUnavailableException("interrupted while spacing refreshes of " + key,
                         Optional.of(Duration.ofSeconds(1)));
             }
-        }
-    }
-
-    private void pauseOrGiveUp(Duration wait, UpstreamException failure) {
-        try {
-            pause.pause(wait);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw failure;
         }
     }
 

@@ -72,6 +72,20 @@ public abstract class TokenStoreContract {
     }
 
     @Test
+    void lookupAnswersWhatFindAnswersAndSaysWhereItWasRead() {
+        assertEquals(Optional.empty(), store.lookup(KEY));
+        AccessToken token = aToken("tok-looked-up", clock, LIFETIME);
+        store.put(KEY, token, TTL, FENCE);
+
+        Optional<TokenStore.Found> found = store.lookup(KEY);
+
+        assertEquals(Optional.of(token), found.map(TokenStore.Found::token));
+        assertTrue(found.isPresent());
+        store.delete(KEY);
+        assertEquals(Optional.empty(), store.lookup(KEY));
+    }
+
+    @Test
     void putReplacesTheCachedToken() {
         AccessToken older = aToken("tok-older", clock, LIFETIME);
         AccessToken newer = aToken("tok-newer", clock, LIFETIME);

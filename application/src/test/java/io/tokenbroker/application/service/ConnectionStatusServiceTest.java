@@ -23,6 +23,7 @@ import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.TenantId;
@@ -48,10 +49,12 @@ class ConnectionStatusServiceTest {
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, LIFETIME);
     private final InMemoryRefreshLog refreshLog = new InMemoryRefreshLog(100);
     private final InMemoryReauthorisations reauthorisations = new InMemoryReauthorisations();
-    private final GetAccessTokenService tokenService = new GetAccessTokenService(tokens, connections, issuer,
-            new InMemoryLockManager(), refreshLog, clock, RefreshPolicy.defaults(),
-            new LeaseSettings(Duration.ofSeconds(30), Caller.HANG_GUARD), ResilienceTestData.noRetries(),
-            new VirtualPause(clock), reauthorisations, new InMemoryConnectionEvents(10));
+    private final GetAccessTokenService tokenService = new GetAccessTokenService(new GetAccessTokenService.Ports(
+            tokens, connections, issuer, new InMemoryLockManager(), refreshLog, reauthorisations,
+            new InMemoryConnectionEvents(10), TokenRequestOutcomes.ignore()),
+            new GetAccessTokenService.Settings(RefreshPolicy.defaults(),
+                    new LeaseSettings(Duration.ofSeconds(30), Caller.HANG_GUARD), ResilienceTestData.noRetries()),
+            clock, new VirtualPause(clock));
     private final ConnectionStatusService status = new ConnectionStatusService(connections, tokens, refreshLog,
             reauthorisations, tokenService, RefreshPolicy.defaults(), clock);
 

@@ -22,6 +22,7 @@ import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
@@ -66,11 +67,12 @@ class GetAccessTokenResilienceTest {
     private final VirtualPause pause = new VirtualPause(clock);
     private final InMemoryReauthorisations reauthorisations = new InMemoryReauthorisations();
     private final InMemoryConnectionEvents events = new InMemoryConnectionEvents(10);
-    private final GetAccessTokenService service = new GetAccessTokenService(tokens, connections, issuer,
-            new InMemoryLockManager(), refreshLog, clock, RefreshPolicy.defaults(), LeaseSettings.defaults(),
-            new ResilienceSettings(new RetryPolicy(3, Duration.ofSeconds(10),
-                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), CEILING)), 5, OPEN, Duration.ofSeconds(1)),
-            pause, reauthorisations, events);
+    private final GetAccessTokenService service = new GetAccessTokenService(new GetAccessTokenService.Ports(tokens,
+            connections, issuer, new InMemoryLockManager(), refreshLog, reauthorisations, events,
+            TokenRequestOutcomes.ignore()), new GetAccessTokenService.Settings(RefreshPolicy.defaults(),
+            LeaseSettings.defaults(), new ResilienceSettings(new RetryPolicy(3, Duration.ofSeconds(10),
+                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), CEILING)), 5, OPEN, Duration.ofSeconds(1))),
+            clock, pause);
     private final InvalidateTokenService invalidate = new InvalidateTokenService(tokens, connections);
     private final ConnectionService connectionService = new ConnectionService(connections, tokens, reauthorisations,
             events, clock);

@@ -19,6 +19,7 @@ import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.application.testing.ResilienceTestData;
@@ -59,9 +60,10 @@ class GetAccessTokenServiceTest {
     private final GetAccessTokenService service = service(tokens, PATIENT);
 
     private GetAccessTokenService service(TokenStore store, LeaseSettings lease) {
-        return new GetAccessTokenService(store, connections, issuer, recordingLocks, refreshLog, clock,
-                RefreshPolicy.defaults(), lease, ResilienceTestData.noRetries(), new VirtualPause(clock),
-                new InMemoryReauthorisations(), new InMemoryConnectionEvents(10));
+        return new GetAccessTokenService(new GetAccessTokenService.Ports(store, connections, issuer, recordingLocks,
+                refreshLog, new InMemoryReauthorisations(), new InMemoryConnectionEvents(10), TokenRequestOutcomes.ignore()),
+                new GetAccessTokenService.Settings(RefreshPolicy.defaults(), lease, ResilienceTestData.noRetries()),
+                clock, new VirtualPause(clock));
     }
 
     private AccessToken get() {

@@ -17,6 +17,7 @@ import io.tokenbroker.application.port.in.InvalidateToken;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
@@ -34,10 +35,11 @@ class InvalidateTokenServiceTest {
     private final InMemoryTokenStore tokens = new InMemoryTokenStore(clock);
     private final InMemoryConnections connections = new InMemoryConnections();
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofHours(1));
-    private final GetAccessTokenService getService = new GetAccessTokenService(tokens, connections, issuer,
-            new InMemoryLockManager(), new InMemoryRefreshLog(100), clock, RefreshPolicy.defaults(),
-            LeaseSettings.defaults(), ResilienceTestData.noRetries(), new VirtualPause(clock),
-                new InMemoryReauthorisations(), new InMemoryConnectionEvents(10));
+    private final GetAccessTokenService getService = new GetAccessTokenService(new GetAccessTokenService.Ports(tokens,
+            connections, issuer, new InMemoryLockManager(), new InMemoryRefreshLog(100), new InMemoryReauthorisations(),
+            new InMemoryConnectionEvents(10), TokenRequestOutcomes.ignore()),
+            new GetAccessTokenService.Settings(RefreshPolicy.defaults(), LeaseSettings.defaults(),
+                    ResilienceTestData.noRetries()), clock, new VirtualPause(clock));
     private final InvalidateTokenService service = new InvalidateTokenService(tokens, connections);
 
     @BeforeEach

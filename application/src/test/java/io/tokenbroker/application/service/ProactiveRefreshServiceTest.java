@@ -18,6 +18,7 @@ import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
 import io.tokenbroker.domain.connection.ConnectionKey;
@@ -49,10 +50,11 @@ class ProactiveRefreshServiceTest {
     private final InMemoryRefreshLog refreshLog = new InMemoryRefreshLog(100);
     private final InMemoryRefreshSchedule schedule = new InMemoryRefreshSchedule();
     private final List<Runnable> queued = new ArrayList<>();
-    private final GetAccessTokenService core = new GetAccessTokenService(tokens, connections, issuer,
-            new InMemoryLockManager(), refreshLog, clock, POLICY,
-            new LeaseSettings(Duration.ofSeconds(30), Caller.HANG_GUARD), ResilienceTestData.noRetries(),
-            new VirtualPause(clock), new InMemoryReauthorisations(), new InMemoryConnectionEvents(10));
+    private final GetAccessTokenService core = new GetAccessTokenService(new GetAccessTokenService.Ports(tokens,
+            connections, issuer, new InMemoryLockManager(), refreshLog, new InMemoryReauthorisations(),
+            new InMemoryConnectionEvents(10), TokenRequestOutcomes.ignore()), new GetAccessTokenService.Settings(POLICY,
+            new LeaseSettings(Duration.ofSeconds(30), Caller.HANG_GUARD), ResilienceTestData.noRetries()), clock,
+            new VirtualPause(clock));
     // Backoff with a fixed draw: the ceiling, so the retry time is known.
     private final Backoff backoff = new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5), new RandomGenerator() {
         @Override

@@ -20,6 +20,7 @@ import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
 import io.tokenbroker.domain.connection.ConnectionKey;
@@ -43,9 +44,11 @@ class RefreshConnectionTest {
     private final InMemoryLockManager locks = new InMemoryLockManager();
     private final InMemoryRefreshLog refreshLog = new InMemoryRefreshLog(100);
     private final InMemoryReauthorisations reauthorisations = new InMemoryReauthorisations();
-    private final GetAccessTokenService service = new GetAccessTokenService(tokens, connections, issuer, locks,
-            refreshLog, clock, RefreshPolicy.defaults(), new LeaseSettings(Duration.ofSeconds(30), Caller.HANG_GUARD),
-            ResilienceTestData.noRetries(), new VirtualPause(clock), reauthorisations, new InMemoryConnectionEvents(10));
+    private final GetAccessTokenService service = new GetAccessTokenService(new GetAccessTokenService.Ports(tokens,
+            connections, issuer, locks, refreshLog, reauthorisations, new InMemoryConnectionEvents(10),
+            TokenRequestOutcomes.ignore()), new GetAccessTokenService.Settings(RefreshPolicy.defaults(),
+            new LeaseSettings(Duration.ofSeconds(30), Caller.HANG_GUARD), ResilienceTestData.noRetries()), clock,
+            new VirtualPause(clock));
 
     @Test
     void aManualRefreshReplacesAGoodCachedTokenAndIsLoggedAsManual() {

@@ -26,6 +26,7 @@ import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.service.GetAccessTokenService;
 import io.tokenbroker.application.service.LeaseSettings;
 import io.tokenbroker.application.service.ResilienceSettings;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.resilience.RetryPolicy;
 import io.tokenbroker.domain.token.ExpiryRules;
@@ -73,9 +74,10 @@ final class Brokers {
         ResilienceSettings once = new ResilienceSettings(new RetryPolicy(1, Duration.ZERO,
                 new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), RandomGenerator.getDefault())),
                 Integer.MAX_VALUE, Duration.ofSeconds(30), Duration.ZERO);
-        return new GetAccessTokenService(tokens, connections, issuer, locks, new InMemoryRefreshLog(100), CLOCK,
-                RefreshPolicy.defaults(), LeaseSettings.defaults(), once,
-                wait -> java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait.toNanos()),
-                new InMemoryReauthorisations(), new InMemoryConnectionEvents(100));
+        return new GetAccessTokenService(new GetAccessTokenService.Ports(tokens, connections, issuer, locks,
+                new InMemoryRefreshLog(100), new InMemoryReauthorisations(), new InMemoryConnectionEvents(100),
+                TokenRequestOutcomes.ignore()),
+                new GetAccessTokenService.Settings(RefreshPolicy.defaults(), LeaseSettings.defaults(), once), CLOCK,
+                wait -> java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait.toNanos()));
     }
 }

@@ -2,13 +2,15 @@ package io.tokenbroker.domain.connection;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Something an operator should hear about a connection without polling its status.
  *
- * @param detail a short, sanitised explanation: an OAuth error code, never a token or provider text
+ * @param detail    a short, sanitised explanation: a trigger, an OAuth error code, never a token or provider text
+ * @param expiresAt when the token the event is about expires (a refreshed or expiring token); empty otherwise
  */
-public record ConnectionEvent(ConnectionKey key, Type type, Instant at, String detail) {
+public record ConnectionEvent(ConnectionKey key, Type type, Instant at, String detail, Optional<Instant> expiresAt) {
 
     /** What happened. */
     public enum Type {
@@ -35,5 +37,11 @@ public record ConnectionEvent(ConnectionKey key, Type type, Instant at, String d
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+
+    /** An event about the connection rather than one token. */
+    public ConnectionEvent(ConnectionKey key, Type type, Instant at, String detail) {
+        this(key, type, at, detail, Optional.empty());
     }
 }

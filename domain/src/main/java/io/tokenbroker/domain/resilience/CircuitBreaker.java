@@ -12,11 +12,25 @@ import java.util.Optional;
  * becomes half-open and lets exactly one trial call through: its success closes the circuit, its failure opens
  * it again for another full period. A trial that never reports back is replaced by a new one after another open
  * period. Thread-safe.
+ *
+ * <p>{@link #onSuccess} and {@link #onFailure} say whether the outcome moved the circuit between closed and not
+ * closed, so a caller can announce each opening and each recovery exactly once. Open and half-open are one side of
+ * that line: half-open is only the clock passing, and a failed trial re-opens a circuit that never closed.
  */
 public final class CircuitBreaker {
 
     /** The three states. */
     public enum State { CLOSED, OPEN, HALF_OPEN }
+
+    /** What one reported outcome did to the circuit. */
+    public enum Transition {
+        /** It stayed on its side: closed and still closed, or not closed and still not closed. */
+        NONE,
+        /** It was closed and is open now. */
+        OPENED,
+        /** It was open or half-open and is closed now. */
+        CLOSED
+    }
 
     private final Clock clock;
     private final int failureThreshold;
@@ -66,18 +80,24 @@ public final class CircuitBreaker {
         };
     }
 
-    public synchronized void onSuccess() {
+    /** A call succeeded (or proved the upstream alive): closes the circuit. */
+    public synchronized Transition onSuccess() {
+        boolean wasClosed = openedAt == null;
         consecutiveFailures = 0;
         openedAt = null;
         trialStartedAt = null;
+        return wasClosed ? Transition.NONE : Transition.CLOSED;
     }
 
-    public synchronized void onFailure() {
+    /** A call failed: opens the circuit at the threshold, or again when it was the half-open trial. */
+    public synchronized Transition onFailure() {
+        boolean wasClosed = openedAt == null;
         consecutiveFailures++;
         if (state() == State.HALF_OPEN || consecutiveFailures >= failureThreshold) {
             openedAt = clock.instant();
         }
         trialStartedAt = null;
+        return wasClosed && openedAt != null ? Transition.OPENED : Transition.NONE;
     }
 
     public synchronized int consecutiveFailures() {

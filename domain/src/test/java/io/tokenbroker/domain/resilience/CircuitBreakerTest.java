@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.domain.resilience.CircuitBreaker.State;
+import io.tokenbroker.domain.resilience.CircuitBreaker.Transition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -252,6 +253,72 @@ class CircuitBreakerTest {
             assertFalse(breaker.tryAcquirePermission());
             breaker.onSuccess();
             assertEquals(State.CLOSED, breaker.state());
+        }
+    }
+
+    @Nested
+    @DisplayName("transitions")
+    class Transitions {
+
+        @Test
+        @DisplayName("only the failure that reaches the threshold reports OPENED")
+        void openedOnceAtTheThreshold() {
+            for (int i = 1; i < THRESHOLD; i++) {
+                assertTrue(breaker.tryAcquirePermission());
+                assertEquals(Transition.NONE, breaker.onFailure(), "failure " + i);
+            }
+            assertTrue(breaker.tryAcquirePermission());
+            assertEquals(Transition.OPENED, breaker.onFailure());
+        }
+
+        @Test
+        @DisplayName("a failure reported while open (a call let through before it opened) opens nothing new")
+        void lateFailureWhileOpen() {
+            open();
+            assertEquals(Transition.NONE, breaker.onFailure());
+            assertEquals(State.OPEN, breaker.state());
+        }
+
+        @Test
+        @DisplayName("a failed trial re-opens a circuit that never closed: no second OPENED")
+        void failedTrialIsNoNewOpening() {
+            open();
+            clock.advance(OPEN);
+            assertTrue(breaker.tryAcquirePermission());
+            assertEquals(Transition.NONE, breaker.onFailure());
+            assertEquals(State.OPEN, breaker.state());
+        }
+
+        @Test
+        @DisplayName("a successful trial reports CLOSED once; successes while closed report nothing")
+        void closedOnceByTheTrial() {
+            assertEquals(Transition.NONE, breaker.onSuccess());
+            open();
+            clock.advance(OPEN);
+            assertTrue(breaker.tryAcquirePermission());
+            assertEquals(Transition.CLOSED, breaker.onSuccess());
+            assertEquals(Transition.NONE, breaker.onSuccess());
+        }
+
+        @Test
+        @DisplayName("a success reported while open (a refusal proving the upstream up) closes it and says so")
+        void successWhileOpenCloses() {
+            open();
+            assertEquals(Transition.CLOSED, breaker.onSuccess());
+            assertEquals(State.CLOSED, breaker.state());
+        }
+
+        @Test
+        @DisplayName("a flapping upstream alternates OPENED and CLOSED, one of each per real flip")
+        void flappingAlternates() {
+            for (int round = 0; round < 3; round++) {
+                fail(THRESHOLD - 1);
+                assertTrue(breaker.tryAcquirePermission());
+                assertEquals(Transition.OPENED, breaker.onFailure(), "round " + round);
+                clock.advance(OPEN);
+                assertTrue(breaker.tryAcquirePermission());
+                assertEquals(Transition.CLOSED, breaker.onSuccess(), "round " + round);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.AccessToken.Fingerprint;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,6 +15,30 @@ public interface TokenStore {
 
     /** The cached token, or empty when none is cached or its time to live has passed. */
     Optional<AccessToken> find(ConnectionKey key);
+
+    /** Where a found token was read. */
+    enum Source {
+        /** The instance's own near cache in front of the store: no network round trip. */
+        NEAR_CACHE,
+        /** The store itself (the shared one, or the embedded in-memory store). */
+        STORE
+    }
+
+    /** A cached token and where it was read. */
+    record Found(AccessToken token, Source source) {
+        public Found {
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /**
+     * {@link #find}, saying where the token was read, so a request can be counted as a near-cache hit. Same
+     * answer as {@code find}; a store without a near cache in front of it answers {@link Source#STORE}.
+     */
+    default Optional<Found> lookup(ConnectionKey key) {
+        return find(key).map(token -> new Found(token, Source.STORE));
+    }
 
     /**
      * Caches {@code token} for {@code ttl}, replacing whatever was there, unless a writer with a greater fence has
