@@ -57,9 +57,15 @@ public final class NearCachedTokenStore implements TokenStore {
 
     @Override
     public Optional<AccessToken> find(ConnectionKey key) {
+        return lookup(key).map(Found::token);
+    }
+
+    /** A hit here is {@link TokenStore.Source#NEAR_CACHE}; whatever had to be read from Redis is {@code STORE}. */
+    @Override
+    public Optional<Found> lookup(ConnectionKey key) {
         Stored hit = enabled ? near.getIfPresent(key) : null;
         if (hit != null && clock.instant().isBefore(hit.serveUntil())) {
-            return Optional.of(hit.token());
+            return Optional.of(new Found(hit.token(), Source.NEAR_CACHE));
         }
         long before = generation.get();
         Optional<Stored> stored;
@@ -72,7 +78,7 @@ public final class NearCachedTokenStore implements TokenStore {
             stored.ifPresent(found -> near.asMap().compute(key, (k, current) ->
                     generation.get() == before ? found : current));
         }
-        return stored.map(Stored::token);
+        return stored.map(found -> new Found(found.token(), Source.STORE));
     }
 
     @Override

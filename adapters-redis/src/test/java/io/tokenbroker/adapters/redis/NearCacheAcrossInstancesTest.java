@@ -84,6 +84,19 @@ class NearCacheAcrossInstancesTest {
     }
 
     @Test
+    void lookupSaysWhetherAHitLeftTheProcess() {
+        AccessToken token = aToken("tok-where", clock, Duration.ofHours(1));
+        a.tokenStore().put(KEY, token, TTL, 1);
+
+        assertEquals(Optional.of(new TokenStore.Found(token, TokenStore.Source.NEAR_CACHE)), a.tokenStore().lookup(KEY),
+                "the writer kept it in process");
+        assertEquals(Optional.of(new TokenStore.Found(token, TokenStore.Source.STORE)), b.tokenStore().lookup(KEY),
+                "the other instance's first read goes to Redis");
+        assertEquals(Optional.of(new TokenStore.Found(token, TokenStore.Source.NEAR_CACHE)), b.tokenStore().lookup(KEY),
+                "and keeps it for the next");
+    }
+
+    @Test
     void anInvalidationOnOneInstanceEvictsTheOthersNearCache() throws Exception {
         AccessToken token = aToken("tok-shared", clock, Duration.ofHours(1));
         a.tokenStore().put(KEY, token, TTL, 1);
