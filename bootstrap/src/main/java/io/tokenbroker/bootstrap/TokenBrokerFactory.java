@@ -2,13 +2,10 @@ package io.tokenbroker.bootstrap;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
-import io.tokenbroker.adapters.http.webhook.WebhookConnectionEvents;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
-import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
@@ -34,13 +31,8 @@ import io.tokenbroker.bootstrap.config.TokenConfiguration;
 import io.tokenbroker.bootstrap.config.UpstreamConfiguration;
 import io.tokenbroker.bootstrap.metrics.MeteredLockManager;
 import io.tokenbroker.bootstrap.metrics.MeteredTokenIssuer;
-import io.tokenbroker.domain.resilience.Backoff;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
-import java.time.Duration;
-import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -49,7 +41,8 @@ import java.util.random.RandomGenerator;
  * Wires the use cases to their adapters. The core carries no framework annotations, so this is the one place that
  * says which adapter serves which port: the in-memory ones (the embedded default), except the connections and the
  * refresh log when a datasource is configured ({@link PostgresAdapterFactory}) and the token store and the lock
- * manager when Redis is configured ({@link RedisAdapterFactory}).
+ * manager when Redis is configured ({@link RedisAdapterFactory}). Connection events and their webhooks:
+ * {@link ConnectionEventsFactory}.
  */
 @Factory
 public class TokenBrokerFactory {
@@ -88,25 +81,6 @@ public class TokenBrokerFactory {
     @Requires(missingProperty = PostgresAdapterFactory.DATASOURCE_URL)
     Connections connections() {
         return new InMemoryConnections();
-    }
-
-    @Singleton
-    ConnectionEvents connectionEvents(@Value("${tokenbroker.webhooks.url:}") String webhookUrl,
-                                      @Value("${tokenbroker.webhooks.secret:}") String webhookSecret, Clock clock,
-                                      RandomGenerator random) {
-        InMemoryConnectionEvents recent = new InMemoryConnectionEvents(IN_MEMORY_LOG_CAPACITY);
-        if (webhookUrl.isBlank()) {
-            return recent;
-        }
-        // One daemon thread: deliveries are rare (a connection needing consent), retries are spaced by backoff.
-        ScheduledExecutorService deliveries = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "webhook-deliveries");
-            thread.setDaemon(true);
-            return thread;
-        });
-        return new WebhookConnectionEvents(recent, URI.create(webhookUrl), webhookSecret,
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), clock,
-                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), random), 8, deliveries);
     }
 
     @Singleton

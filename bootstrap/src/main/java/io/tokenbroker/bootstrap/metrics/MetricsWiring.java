@@ -68,6 +68,8 @@ public class MetricsWiring {
             // do not depend on the deployment.
             Gauge.builder(QUEUE_DEPTH, () -> 0).description("Refresh-log rows waiting to be written")
                     .register(registry);
+            Gauge.builder(DROPPED, () -> 0).description("Refresh-log rows given up on since start")
+                    .register(registry);
         }
         return new Gauges();
     }

@@ -1,0 +1,68 @@
+package io.tokenbroker.bootstrap.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tokenbroker.adapters.http.webhook.WebhookConnectionEvents;
+import io.tokenbroker.application.port.out.ConnectionEvents;
+import io.tokenbroker.domain.connection.ConnectionEvent;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Counts connection events by type (labels: the type only, never a tenant or connection) and, when webhooks are
+ * configured, exposes their deliveries; without webhooks those read 0, so alerts and dashboards do not depend on the
+ * deployment. Every meter is registered up front so a type that never happened still shows 0.
+ */
+public final class MeteredConnectionEvents implements ConnectionEvents {
+
+    static final String EVENTS = "tokenbroker.connection.events";
+    static final String DELIVERIES = "tokenbroker.webhook.deliveries";
+    static final String PENDING = "tokenbroker.webhook.pending";
+
+    private final ConnectionEvents events;
+    private final Map<ConnectionEvent.Type, Counter> counters = new EnumMap<>(ConnectionEvent.Type.class);
+    // Micrometer holds a function meter's object weakly: this field keeps it (or the stand-in for none) alive.
+    private final Object deliveries;
+
+    public MeteredConnectionEvents(ConnectionEvents events, Optional<WebhookConnectionEvents> webhooks,
+                                   MeterRegistry registry) {
+        this.events = events;
+        for (ConnectionEvent.Type type : ConnectionEvent.Type.values()) {
+            counters.put(type, Counter.builder(EVENTS).description("Connection events published, by type")
+                    .tag("type", type.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
+        this.deliveries = webhooks.<Object>map(present -> present).orElseGet(Object::new);
+        deliveries(registry, "delivered", WebhookConnectionEvents::delivered);
+        deliveries(registry, "retried", WebhookConnectionEvents::retried);
+        deliveries(registry, "given_up", WebhookConnectionEvents::givenUp);
+        deliveries(registry, "dropped", WebhookConnectionEvents::dropped);
+        Gauge.builder(PENDING, deliveries, source -> source instanceof WebhookConnectionEvents present
+                        ? present.pending() : 0)
+                .description("Webhook events waiting, in flight or between retries").register(registry);
+    }
+
+    private void deliveries(MeterRegistry registry, String outcome, ToDoubleFunction<WebhookConnectionEvents> count) {
+        FunctionCounter.builder(DELIVERIES, deliveries, source -> source instanceof WebhookConnectionEvents webhooks
+                        ? count.applyAsDouble(webhooks) : 0)
+                .description("Webhook delivery attempts and events by outcome: delivered, retried (an attempt that "
+                        + "failed and is tried again), given_up (after the last attempt), dropped (backlog full)")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    @Override
+    public void publish(ConnectionEvent event) {
+        counters.get(event.type()).increment();
+        events.publish(event);
+    }
+
+    @Override
+    public List<ConnectionEvent> recent(int limit) {
+        return events.recent(limit);
+    }
+}
