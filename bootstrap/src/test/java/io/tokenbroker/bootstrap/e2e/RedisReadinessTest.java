@@ -39,6 +39,8 @@ class RedisReadinessTest {
                 admin.put("/v1/tenants/acme/connections/ready", "{\"provider\":\"oauth2\",\"token_url\":\""
                         + upstream.tokenUrl() + "\",\"client_id\":\"ready-client\",\"client_secret\":\"ready-secret\"}");
                 assertEquals(200, probe.get("/health/readiness").statusCode());
+                assertEquals(200, admin.get("/v1/tenants/acme/connections/ready/token").statusCode());
+                assertEquals(200, admin.get("/v1/tenants/acme/connections/ready/token").statusCode());
 
                 redis.stop();
 
@@ -49,6 +51,11 @@ class RedisReadinessTest {
                 String metrics = probe.get("/prometheus").body();
                 assertTrue(metrics.contains("tokenbroker_redis_down 1.0"), "the outage is visible as a metric");
                 assertTrue(metrics.contains("tokenbroker_redis_outages_total 1.0"), "counted once");
+                // One outcome per request: the first fetched, the others never left the process (near cache).
+                assertTrue(metrics.contains("tokenbroker_token_requests_total{outcome=\"miss\"} 1.0"), metrics);
+                assertTrue(metrics.contains("tokenbroker_token_requests_total{outcome=\"near_cache_hit\"} 2.0"),
+                        metrics);
+                assertTrue(metrics.contains("tokenbroker_token_requests_total{outcome=\"cache_hit\"} 0.0"), metrics);
             } finally {
                 // The context first: stopping Redis under live connections only makes Lettuce log reconnects.
                 server.close();
