@@ -77,7 +77,6 @@ public final class WebhookConnectionEvents implements ConnectionEvents {
     private final JsonMapper json;
     private final HttpClient http;
     private final Clock clock;
-    private final RandomGenerator random;
     private final Settings settings;
     private final ScheduledExecutorService deliveries;
     private final AtomicInteger pending = new AtomicInteger();
@@ -86,10 +85,13 @@ public final class WebhookConnectionEvents implements ConnectionEvents {
     private final AtomicLong givenUp = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean overflowing = new AtomicBoolean();
+    // Event ids: this instance's random half, then a sequence; unique without sharing a generator across threads.
+    private final String instanceId;
+    private final AtomicLong sequence = new AtomicLong();
 
     /**
      * @param recent     keeps and logs every event, whether or not it has a receiver
-     * @param random     draws event ids (they need to be unique, not secret)
+     * @param random     draws this instance's half of every event id (ids need to be unique, not secret)
      * @param deliveries runs attempts and schedules retries; its threads are the only ones that wait for receivers
      */
     public WebhookConnectionEvents(ConnectionEvents recent, WebhookTargets targets, JsonMapper json, HttpClient http,
@@ -100,7 +102,7 @@ public final class WebhookConnectionEvents implements ConnectionEvents {
         this.json = Objects.requireNonNull(json, "json");
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.random = Objects.requireNonNull(random, "random");
+        this.instanceId = HexFormat.of().toHexDigits(Objects.requireNonNull(random, "random").nextLong());
         this.settings = Objects.requireNonNull(settings, "settings");
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
     }
@@ -232,7 +234,7 @@ public final class WebhookConnectionEvents implements ConnectionEvents {
     }
 
     private String eventId() {
-        return HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong());
+        return instanceId + HexFormat.of().toHexDigits(sequence.incrementAndGet());
     }
 
     private enum Outcome { DELIVERED, FAILED, STOPPING }

@@ -240,6 +240,7 @@ class WebhookConnectionEventsTest {
         assertEquals("request", refreshed.get("detail"));
         assertEquals(expiresAt.toString(), refreshed.get("expires_at"));
         assertTrue(((String) refreshed.get("id")).matches("[0-9a-f]{32}"), "id: " + refreshed.get("id"));
+        assertFalse(refreshed.get("id").equals(bodies.get(1).get("id")), "each event its own id");
         assertEquals(java.util.Set.of("id", "type", "tenant", "connection", "at", "detail", "expires_at"),
                 refreshed.keySet());
         Map<String, Object> closed = bodies.get(1);
