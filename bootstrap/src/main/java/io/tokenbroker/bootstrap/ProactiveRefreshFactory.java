@@ -74,8 +74,11 @@ public class ProactiveRefreshFactory {
 
     @Singleton
     ProactiveRefreshOutcomes proactiveRefreshOutcomes(MeterRegistry registry) {
+        // A few buckets an alert can name ("lag above 30 s"), not Micrometer's seventy-odd default ones.
         Timer lag = Timer.builder(LAG).description("How late due refresh-ahead entries were claimed")
-                .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+                .serviceLevelObjectives(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30),
+                        Duration.ofMinutes(1), Duration.ofMinutes(5))
+                .register(registry);
         Map<ProactiveRefreshOutcomes.Outcome, Counter> counters = new EnumMap<>(ProactiveRefreshOutcomes.Outcome.class);
         for (ProactiveRefreshOutcomes.Outcome outcome : ProactiveRefreshOutcomes.Outcome.values()) {
             counters.put(outcome, Counter.builder(REFRESHES).description("Claimed refresh-ahead entries by outcome")
