@@ -291,8 +291,11 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
                 job = next();
             }
         } catch (RuntimeException unexpected) {
-            // Whatever was claimed and not completed comes back when its claim runs out.
-            LOG.log(Level.ERROR, "a proactive refresh worker stopped", unexpected);
+            // Whatever was claimed and not completed comes back when its claim runs out. An interrupted worker is
+            // the executor shutting down, not a failure worth an error line.
+            if (!Thread.currentThread().isInterrupted()) {
+                LOG.log(Level.ERROR, "a proactive refresh worker stopped", unexpected);
+            }
         } finally {
             inFlight.decrementAndGet();
         }
