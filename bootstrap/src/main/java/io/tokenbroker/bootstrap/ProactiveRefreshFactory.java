@@ -1,13 +1,19 @@
 package io.tokenbroker.bootstrap;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.application.inmemory.InMemoryRefreshSchedule;
+import io.tokenbroker.application.port.out.ConnectionEvents;
+import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes;
 import io.tokenbroker.application.port.out.RefreshSchedule;
+import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.service.GetAccessTokenService;
 import io.tokenbroker.application.service.ProactiveRefreshService;
 import io.tokenbroker.bootstrap.config.RefreshConfiguration;
@@ -15,6 +21,10 @@ import io.tokenbroker.bootstrap.config.SchedulerConfiguration;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,17 +32,29 @@ import java.util.random.RandomGenerator;
 
 /**
  * Refresh-ahead, on unless {@code tokenbroker.scheduler.enabled=false}. The {@link ProactiveRefreshService} is the
- * primary {@code GetAccessToken} and {@code RefreshConnection}: it sees every token handed out and schedules it. The
- * schedule is per process (in memory); several instances each keep their own, and the lease plus the not-yet-due
- * check under it keep them from refreshing one connection twice.
+ * primary {@code GetAccessToken} and {@code RefreshConnection}: it sees every token handed out, offers it to the
+ * {@link RefreshSchedule} and records demand there; {@link ProactiveRefreshTicker} makes it claim due work.
+ *
+ * <p>With Redis configured the schedule is {@link RedisAdapterFactory}'s: one sorted set shared by every instance,
+ * claimed atomically, so one connection is refreshed by one instance, and demand is shared so the claimer knows
+ * whether anybody served the connection lately. Without Redis it is this process's {@link InMemoryRefreshSchedule}.
+ * Either way the lease plus the not-yet-due check under it keep a connection from being refreshed twice even when
+ * a claim outlives its deadline.
+ *
+ * <p>Metrics: {@code tokenbroker.scheduler.lag} (timer, how late due entries were claimed),
+ * {@code tokenbroker.scheduler.refreshes} by {@code outcome}, and the {@code scheduled} and {@code in_flight} gauges.
  */
 @Factory
 @Requires(property = "tokenbroker.scheduler.enabled", notEquals = "false")
 public class ProactiveRefreshFactory {
 
     static final String EXECUTOR = "proactive-refresh";
+    static final String LAG = "tokenbroker.scheduler.lag";
+    static final String REFRESHES = "tokenbroker.scheduler.refreshes";
 
     @Singleton
+    @Requires(missingProperty = "redis.uri")
+    @Requires(missingProperty = "redis.uris")
     RefreshSchedule refreshSchedule() {
         return new InMemoryRefreshSchedule();
     }
@@ -51,17 +73,44 @@ public class ProactiveRefreshFactory {
     }
 
     @Singleton
+    ProactiveRefreshOutcomes proactiveRefreshOutcomes(MeterRegistry registry) {
+        // A few buckets an alert can name ("lag above 30 s"), not Micrometer's seventy-odd default ones.
+        Timer lag = Timer.builder(LAG).description("How late due refresh-ahead entries were claimed")
+                .serviceLevelObjectives(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30),
+                        Duration.ofMinutes(1), Duration.ofMinutes(5))
+                .register(registry);
+        Map<ProactiveRefreshOutcomes.Outcome, Counter> counters = new EnumMap<>(ProactiveRefreshOutcomes.Outcome.class);
+        for (ProactiveRefreshOutcomes.Outcome outcome : ProactiveRefreshOutcomes.Outcome.values()) {
+            counters.put(outcome, Counter.builder(REFRESHES).description("Claimed refresh-ahead entries by outcome")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
+        return new ProactiveRefreshOutcomes() {
+            @Override
+            public void claimed(Duration late) {
+                lag.record(late);
+            }
+
+            @Override
+            public void finished(Outcome outcome) {
+                counters.get(outcome).increment();
+            }
+        };
+    }
+
+    @Singleton
     @Primary
     ProactiveRefreshService proactiveRefresh(GetAccessTokenService tokens, RefreshSchedule schedule,
-                                             RefreshConfiguration refresh, Clock clock,
-                                             SchedulerConfiguration scheduler, RandomGenerator random,
+                                             TokenStore cache, Connections connections, ConnectionEvents events,
+                                             ProactiveRefreshOutcomes outcomes, RefreshConfiguration refresh,
+                                             Clock clock, SchedulerConfiguration scheduler, RandomGenerator random,
                                              @Named(EXECUTOR) ExecutorService executor, MeterRegistry registry) {
-        ProactiveRefreshService service = new ProactiveRefreshService(tokens, tokens, schedule, refresh.policy(),
-                clock, scheduler.settings(random), executor);
+        ProactiveRefreshService service = new ProactiveRefreshService(tokens, tokens, schedule, cache, connections,
+                events, outcomes, refresh.policy(), clock, scheduler.settings(random), executor);
         Gauge.builder("tokenbroker.scheduler.scheduled", schedule::size)
-                .description("Connections waiting for their refresh-ahead point").register(registry);
+                .description("Connections on the refresh-ahead schedule, queued or claimed (shared with Redis)")
+                .register(registry);
         Gauge.builder("tokenbroker.scheduler.in_flight", service::inFlight)
-                .description("Proactive refreshes running now").register(registry);
+                .description("Proactive refreshes running now in this instance").register(registry);
         return service;
     }
 }

@@ -13,6 +13,7 @@ import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.domain.apikey.ApiKeyId;
 import io.tokenbroker.application.port.out.RateLimits;
+import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.bootstrap.config.RedisAdapterConfiguration;
 import jakarta.inject.Singleton;
@@ -20,9 +21,10 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * The token store and the lock manager on Redis, for several instances, when {@code redis.uri} (standalone or
- * Sentinel; env {@code REDIS_URI}) or {@code redis.uris} (Cluster) is set; micronaut-redis-lettuce builds the
- * client from it. Connected at startup ({@link Context}) so a wrong URI fails the start, not the first request.
+ * The token store, the lock manager, the refresh-ahead schedule, rate limits and idempotency records on Redis, for
+ * several instances, when {@code redis.uri} (standalone or Sentinel; env {@code REDIS_URI}) or {@code redis.uris}
+ * (Cluster) is set; micronaut-redis-lettuce builds the client from it. Connected at startup ({@link Context}) so a
+ * wrong URI fails the start, not the first request.
  */
 @Factory
 public class RedisAdapterFactory {
@@ -86,6 +88,13 @@ public class RedisAdapterFactory {
     @Requires(beans = RedisAdapters.class)
     LockManager redisLockManager(RedisAdapters redis) {
         return redis.lockManager();
+    }
+
+    /** One refresh-ahead schedule for every instance (see {@link ProactiveRefreshFactory}). */
+    @Singleton
+    @Requires(beans = RedisAdapters.class)
+    RefreshSchedule redisRefreshSchedule(RedisAdapters redis) {
+        return redis.refreshSchedule();
     }
 
     /** Tells this instance's leases from every other's; only needs to be unique, so a random UUID per start. */

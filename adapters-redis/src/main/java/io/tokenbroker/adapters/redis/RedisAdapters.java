@@ -15,6 +15,7 @@ import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.RateLimits;
+import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.port.out.TokenStore;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -68,6 +69,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisRateLimits rateLimits;
     private final RedisKeyRevocations keyRevocations;
     private final RedisIdempotencyRecords idempotencyRecords;
+    private final RedisRefreshSchedule refreshSchedule;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
@@ -88,6 +90,7 @@ public final class RedisAdapters implements AutoCloseable {
         this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix());
         this.keyRevocations = new RedisKeyRevocations(calls, keys);
         this.idempotencyRecords = new RedisIdempotencyRecords(calls, settings.keyPrefix());
+        this.refreshSchedule = new RedisRefreshSchedule(calls, keys);
     }
 
     /** Connects; fails when Redis cannot be reached now (later outages are survived). */
@@ -151,6 +154,11 @@ public final class RedisAdapters implements AutoCloseable {
     /** Idempotency records shared by every instance. */
     public IdempotencyRecords idempotencyRecords() {
         return idempotencyRecords;
+    }
+
+    /** The refresh-ahead schedule and demand shared by every instance. */
+    public RefreshSchedule refreshSchedule() {
+        return refreshSchedule;
     }
 
     /** Rate-limit counters shared by every instance. */

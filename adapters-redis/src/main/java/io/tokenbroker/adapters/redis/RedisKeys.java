@@ -17,6 +17,8 @@ public final class RedisKeys {
     private static final Pattern CHANNEL =
             Pattern.compile("([A-Za-z0-9._-]{1,32}):\\{([A-Za-z0-9._-]+):([A-Za-z0-9._-]+)\\}:events");
 
+    private static final Pattern MEMBER = Pattern.compile("([A-Za-z0-9._-]+):([A-Za-z0-9._-]+)");
+
     private final String prefix;
 
     /** @param prefix namespaces the broker's keys in a shared Redis, e.g. {@code tb} */
@@ -43,6 +45,44 @@ public final class RedisKeys {
     /** The pub/sub channel on which a refreshed or invalidated token is announced. */
     public String channel(ConnectionKey key) {
         return base(key) + ":events";
+    }
+
+    /**
+     * The refresh schedule's keys share one hash tag, {@code {schedule}}: the claim script reads and moves entries
+     * across all four, which Redis Cluster allows only within one slot. Connections are members, not keys.
+     */
+    public String scheduleQueued() {
+        return prefix + ":{schedule}:queued";
+    }
+
+    public String scheduleClaimed() {
+        return prefix + ":{schedule}:claimed";
+    }
+
+    public String scheduleEntries() {
+        return prefix + ":{schedule}:entries";
+    }
+
+    public String scheduleDemand() {
+        return prefix + ":{schedule}:demand";
+    }
+
+    /** A connection as a member of the schedule's sets and hashes: {@code tenant:connection}. */
+    public String scheduleMember(ConnectionKey key) {
+        return key.tenant().value() + ":" + key.connection().value();
+    }
+
+    /** The connection a schedule member names; empty for anything else. */
+    public Optional<ConnectionKey> connectionOfScheduleMember(String member) {
+        Matcher matcher = MEMBER.matcher(member);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ConnectionKey.of(matcher.group(1), matcher.group(2)));
+        } catch (RuntimeException notAnId) {
+            return Optional.empty();
+        }
     }
 
     /** Where API key revocations are announced to every instance (not tied to a connection, so no hash tag). */

@@ -10,6 +10,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.tokenbroker.adapters.redis.RedisEvents.Type;
 import io.tokenbroker.application.port.out.LockManager.Lease;
+import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
@@ -118,5 +119,25 @@ class RedisClusterSmokeTest {
                 assertTrue(next.fence() > fence);
             }
         }
+    }
+
+    @Test
+    void theScheduleScriptsRunOnTheirOneSlot() {
+        TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
+        RedisAdapters a = instance("schedule-a", clock);
+        RedisAdapters b = instance("schedule-b", clock);
+        Instant now = clock.instant();
+        ConnectionKey key = ConnectionKey.of("acme", "scheduled");
+        RefreshSchedule.Entry entry = new RefreshSchedule.Entry(key, now, 0, now.minusSeconds(60),
+                now.plusSeconds(60), RefreshSchedule.Warned.NOTHING);
+
+        assertTrue(a.refreshSchedule().offer(entry));
+        a.refreshSchedule().recordDemand(key, now);
+
+        assertEquals(List.of(new RefreshSchedule.Claim(entry, Optional.of(now))),
+                b.refreshSchedule().claimDue(now, 10, now.plusSeconds(30)));
+        assertEquals(1, a.refreshSchedule().size());
+        a.refreshSchedule().remove(key);
+        assertEquals(0, b.refreshSchedule().size());
     }
 }

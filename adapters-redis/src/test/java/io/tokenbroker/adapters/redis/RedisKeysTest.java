@@ -37,6 +37,18 @@ class RedisKeysTest {
         assertEquals(Optional.empty(), keys.connectionOf("tb:{acme}:events"), "no connection");
     }
 
+    @Test
+    void theScheduleKeysShareOneHashTagAndItsMembersNameTheirConnectionBack() {
+        assertEquals("tb:{schedule}:queued", keys.scheduleQueued());
+        assertEquals("tb:{schedule}:claimed", keys.scheduleClaimed());
+        assertEquals("tb:{schedule}:entries", keys.scheduleEntries());
+        assertEquals("tb:{schedule}:demand", keys.scheduleDemand());
+        assertEquals("acme:crm", keys.scheduleMember(acmeCrm));
+        assertEquals(Optional.of(acmeCrm), keys.connectionOfScheduleMember("acme:crm"));
+        assertEquals(Optional.empty(), keys.connectionOfScheduleMember("acme"));
+        assertEquals(Optional.empty(), keys.connectionOfScheduleMember("acme:crm:x"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "tb:x", "{tb}", "with space", "123456789012345678901234567890123"})
     void aPrefixThatCouldBreakTheLayoutIsRefused(String prefix) {

@@ -4,7 +4,16 @@ import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.RefreshConnection;
+import io.tokenbroker.application.port.out.ConnectionEvents;
+import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes;
+import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes.Outcome;
 import io.tokenbroker.application.port.out.RefreshSchedule;
+import io.tokenbroker.application.port.out.RefreshSchedule.Claim;
+import io.tokenbroker.application.port.out.RefreshSchedule.Entry;
+import io.tokenbroker.application.port.out.RefreshSchedule.Warned;
+import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.token.AccessToken;
@@ -13,8 +22,10 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -23,144 +34,372 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Renews tokens at their refresh-ahead point so that callers in steady state never wait for an upstream. It sits in
- * front of the token service: every token it hands out (to a request or a forced refresh) is scheduled at
- * {@link RefreshPolicy#refreshAheadAt}; {@link #runDue} takes what is due, soonest first, and refreshes it with at
- * most {@code concurrency} refreshes in flight. A failed refresh is tried again after full-jitter backoff; a
- * connection nobody asked for within {@code idleAfter} is dropped from the schedule (its next request schedules it
- * again), so abandoned connections do not cost upstream calls forever.
+ * front of the token service: every token it hands out (to a request or a forced refresh) is offered to the
+ * {@link RefreshSchedule} at {@link RefreshPolicy#refreshAheadAt}, and requests record demand there. With a shared
+ * schedule every instance does this into the same store, and {@link #runDue} on any instance claims what is due,
+ * soonest first; a claim is exclusive, so one connection is refreshed by one instance.
+ *
+ * <p>At most {@code concurrency} refreshes run at once per instance, on the executor; a worker that finishes takes
+ * the next due entry itself, so a backlog drains at the upstream's pace rather than a few entries per tick. A failed
+ * refresh is tried again after full-jitter backoff; when it fails while the token is already inside its hard buffer
+ * or expired, NEAR_EXPIRY or TOKEN_EXPIRED is published, once per token.
+ *
+ * <p>Connections nobody (on any instance) asked for within {@code idleAfter} are not refreshed ahead. If their refresh
+ * token has a known expiry they are parked until shortly before it and refreshed then, so a rolling refresh token
+ * does not die of disuse; otherwise they are dropped, and their next request schedules them again.
  *
  * <p>Proactive refreshes go through {@link RefreshConnection} with reason PROACTIVE, which under the lease skips the
- * upstream when another holder (instance) has already renewed the token: several schedules never double-refresh.
- * Demand is tracked per process.
+ * upstream when another holder has already renewed the token: an entry claimed twice (a claim that outlived its
+ * deadline) still costs one upstream call.
  */
 public final class ProactiveRefreshService implements GetAccessToken, RefreshConnection {
 
     private static final System.Logger LOG = System.getLogger(ProactiveRefreshService.class.getName());
     private static final Duration DEMAND_RESOLUTION = Duration.ofMinutes(1);
+    /** Whatever a provider or a backoff draw says, an entry put back is never due again before this has passed. */
+    private static final Duration MIN_DELAY = Duration.ofSeconds(1);
+    /** The share of a refresh token's remaining life kept in hand when an idle connection is kept alive. */
+    private static final int KEEP_ALIVE_PARTS = 10;
 
-    /** Scheduler settings. */
-    public record Settings(Duration idleAfter, int concurrency, Backoff backoff) {
+    /**
+     * Scheduler settings.
+     *
+     * @param idleAfter       connections nobody asked for this long are not refreshed ahead
+     * @param concurrency     proactive refreshes in flight at most, in this instance
+     * @param backoff         delays between failed proactive refreshes of one token
+     * @param claimFor        how long a claim lasts before another instance may take the entry over: longer than
+     *                        one refresh can take (lease wait, retries, upstream timeouts)
+     * @param keepAliveMargin the most time before a refresh token's expiry at which an idle connection is refreshed
+     *                        (otherwise a tenth of the refresh token's life since the last refresh)
+     */
+    public record Settings(Duration idleAfter, int concurrency, Backoff backoff, Duration claimFor,
+                           Duration keepAliveMargin) {
         public Settings {
             Objects.requireNonNull(idleAfter, "idleAfter");
             Objects.requireNonNull(backoff, "backoff");
+            Objects.requireNonNull(claimFor, "claimFor");
+            Objects.requireNonNull(keepAliveMargin, "keepAliveMargin");
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1");
             }
+            if (claimFor.isNegative() || claimFor.isZero()) {
+                throw new IllegalArgumentException("a claim must last a positive time");
+            }
+            if (keepAliveMargin.isNegative() || keepAliveMargin.isZero()) {
+                throw new IllegalArgumentException("the keep-alive margin must be positive");
+            }
         }
+    }
+
+    /** What this instance last told the schedule about a connection, so cache hits need not tell it again. */
+    private record Told(Instant aheadAt, Optional<Instant> demandAt) {
+    }
+
+    /** A claimed entry to refresh; {@code keepAlive} when the connection is idle and only its refresh token matters. */
+    private record Job(Entry entry, boolean keepAlive) {
     }
 
     private final GetAccessToken tokens;
     private final RefreshConnection refresher;
     private final RefreshSchedule schedule;
+    private final TokenStore cache;
+    private final Connections connections;
+    private final ConnectionEvents events;
+    private final ProactiveRefreshOutcomes outcomes;
     private final RefreshPolicy policy;
     private final Clock clock;
     private final Settings settings;
     private final Executor executor;
-    private final ConcurrentMap<ConnectionKey, Instant> lastAsked = new ConcurrentHashMap<>();
-    // What each connection is scheduled for, so a cache hit does not touch the schedule again.
-    private final ConcurrentMap<ConnectionKey, Instant> scheduledFor = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ConnectionKey, Told> told = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile Instant lastRun;
+    private volatile Optional<Duration> lastLag = Optional.empty();
 
+    /**
+     * @param tokens     the token service being decorated
+     * @param refresher  the same service's forced refresh
+     * @param cache      read to see whether another holder renewed a token whose refresh failed here
+     * @param connections read for the refresh token's expiry of idle connections
+     */
     public ProactiveRefreshService(GetAccessToken tokens, RefreshConnection refresher, RefreshSchedule schedule,
-                                   RefreshPolicy policy, Clock clock, Settings settings, Executor executor) {
-        this.tokens = tokens;
-        this.refresher = refresher;
-        this.schedule = schedule;
-        this.policy = policy;
-        this.clock = clock;
-        this.settings = settings;
-        this.executor = executor;
+                                   TokenStore cache, Connections connections, ConnectionEvents events,
+                                   ProactiveRefreshOutcomes outcomes, RefreshPolicy policy, Clock clock,
+                                   Settings settings, Executor executor) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.refresher = Objects.requireNonNull(refresher, "refresher");
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.connections = Objects.requireNonNull(connections, "connections");
+        this.events = Objects.requireNonNull(events, "events");
+        this.outcomes = Objects.requireNonNull(outcomes, "outcomes");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.lastRun = clock.instant();
     }
 
     @Override
     public AccessToken get(Query query) {
         AccessToken token = tokens.get(query);
-        // Cache hits must stay read-only: demand is kept to the minute, so most requests write nothing.
-        Instant now = clock.instant();
-        Instant asked = lastAsked.get(query.key());
-        if (asked == null || Duration.between(asked, now).compareTo(DEMAND_RESOLUTION) >= 0) {
-            lastAsked.put(query.key(), now);
-        }
-        scheduleAhead(query.key(), token);
+        tell(query.key(), token, true);
         return token;
     }
 
     @Override
     public AccessToken refresh(Command command) {
         AccessToken token = refresher.refresh(command);
-        scheduleAhead(command.key(), token);
+        tell(command.key(), token, false);
         return token;
     }
 
-    // Keyed on the token's refresh-ahead point: the same token seen again (a cache hit, or the old token served
-    // while a failed proactive refresh backs off) leaves the schedule alone; only a new token reschedules.
-    private void scheduleAhead(ConnectionKey key, AccessToken token) {
+    /**
+     * Cache hits must stay nearly write-free: the schedule hears of a connection only when this instance sees a
+     * token it has not offered yet, or (for requests) once a minute, which records demand and offers the token again
+     * so an entry lost with the store or dropped as idle comes back.
+     */
+    private void tell(ConnectionKey key, AccessToken token, boolean demand) {
+        Instant now = clock.instant();
         Instant ahead = policy.refreshAheadAt(token);
-        if (!ahead.equals(scheduledFor.get(key))) {
-            scheduledFor.put(key, ahead);
-            schedule.schedule(new RefreshSchedule.Entry(key, ahead, 0));
+        Told last = told.get(key);
+        boolean newToken = last == null || !last.aheadAt().equals(ahead);
+        Optional<Instant> lastDemand = last == null ? Optional.empty() : last.demandAt();
+        boolean recordDemand = demand && lastDemand
+                .map(at -> Duration.between(at, now).compareTo(DEMAND_RESOLUTION) >= 0).orElse(true);
+        if (!newToken && !recordDemand) {
+            return;
+        }
+        told.put(key, new Told(ahead, recordDemand ? Optional.of(now) : lastDemand));
+        try {
+            if (recordDemand) {
+                schedule.recordDemand(key, now);
+            }
+            schedule.offer(Entry.forToken(key, token, ahead));
+        } catch (RuntimeException failed) {
+            // The token is served regardless: a schedule that misses a beat costs a caller one wait, at worst.
+            LOG.log(Level.WARNING, "could not schedule the refresh of {0} ahead: {1}", key,
+                    failed.getClass().getSimpleName());
         }
     }
 
     /**
-     * Starts the refreshes that are due, as many as free slots allow, and returns how many it started. Never blocks
-     * on a refresh: they run on the executor. Call it on a timer.
+     * Claims due entries, as many as free slots allow, and starts their refreshes on the executor; returns how many
+     * it started. Idle connections are parked or dropped on the calling thread, without a slot. Never waits for a
+     * refresh. Call it on a timer.
      */
     public int runDue() {
         Instant now = clock.instant();
+        lastRun = now;
         int free = settings.concurrency() - inFlight.get();
         if (free <= 0) {
             return 0;
         }
         int started = 0;
-        for (RefreshSchedule.Entry entry : schedule.claimDue(now, free)) {
-            Instant asked = lastAsked.get(entry.key());
-            if (asked == null || Duration.between(asked, now).compareTo(settings.idleAfter()) > 0) {
-                forget(entry.key());
+        for (Claim claim : schedule.claimDue(now, free, now.plus(settings.claimFor()))) {
+            Optional<Job> job = triage(claim, now);
+            if (job.isEmpty()) {
                 continue;
             }
             inFlight.incrementAndGet();
             try {
-                executor.execute(() -> refreshOne(entry));
+                executor.execute(() -> work(job.get()));
                 started++;
             } catch (RejectedExecutionException shuttingDown) {
                 inFlight.decrementAndGet();
-                schedule.schedule(entry);
+                // Handed back as it was: another instance (or this one after a restart) takes it.
+                schedule.schedule(claim.entry());
             }
         }
         return started;
     }
 
-    /** Refreshes in flight right now. */
+    /** Refreshes in flight in this instance right now. */
     public int inFlight() {
         return inFlight.get();
     }
 
-    private void refreshOne(RefreshSchedule.Entry entry) {
-        ConnectionKey key = entry.key();
+    /** When {@link #runDue} was last called (the start of this service before the first call). */
+    public Instant lastRun() {
+        return lastRun;
+    }
+
+    /** How late the last claimed entry was taken; empty before the first claim. */
+    public Optional<Duration> lastLag() {
+        return lastLag;
+    }
+
+    /** Decides what a claim needs: a refresh (returned), or nothing but parking or dropping it (done here). */
+    private Optional<Job> triage(Claim claim, Instant now) {
+        Entry entry = claim.entry();
+        Duration lag = entry.due().isBefore(now) ? Duration.between(entry.due(), now) : Duration.ZERO;
+        lastLag = Optional.of(lag);
+        outcomes.claimed(lag);
+        boolean inDemand = claim.lastAsked().filter(at -> !at.plus(settings.idleAfter()).isBefore(now)).isPresent();
+        if (inDemand) {
+            return Optional.of(new Job(entry, false));
+        }
+        Optional<Instant> refreshTokenExpiry;
         try {
-            AccessToken token = refresher.refresh(new Command(key, Reason.PROACTIVE));
-            Instant ahead = policy.refreshAheadAt(token);
-            scheduledFor.put(key, ahead);
-            schedule.schedule(new RefreshSchedule.Entry(key, ahead, 0));
-        } catch (ConnectionNotFoundException | ReauthorisationNeededException cannotHeal) {
-            // Removed, or waiting for a tenant: retrying would only spend upstream calls.
-            forget(key);
-        } catch (RuntimeException failed) {
-            int failures = entry.failures() + 1;
-            Instant retryAt = clock.instant().plus(settings.backoff().delayBefore(failures));
-            // scheduledFor keeps the old token's point, so requests still served that token do not undo the backoff.
-            schedule.schedule(new RefreshSchedule.Entry(key, retryAt, failures));
-            LOG.log(Level.WARNING, "proactive refresh of {0} failed ({1} in a row), next try at {2}: {3}", key,
-                    failures, retryAt, failed.getClass().getSimpleName());
+            refreshTokenExpiry = connections.refreshTokenExpiresAt(entry.key());
+        } catch (RuntimeException unavailable) {
+            // The vault is down: look again later rather than drop a refresh token that may need keeping alive.
+            schedule.schedule(entry.at(now.plus(settings.claimFor())));
+            LOG.log(Level.WARNING, "could not read the refresh token expiry of idle {0}: {1}", entry.key(),
+                    unavailable.getClass().getSimpleName());
+            return Optional.empty();
+        }
+        if (refreshTokenExpiry.isEmpty()) {
+            forget(entry.key());
+            outcomes.finished(Outcome.IDLE);
+            return Optional.empty();
+        }
+        Instant keepAliveAt = keepAliveAt(refreshTokenExpiry.get(), entry);
+        if (!keepAliveAt.isAfter(now)) {
+            return Optional.of(new Job(entry, true));
+        }
+        // Parked without its failures: if demand comes back, a request's offer of this token may move it forward.
+        schedule.schedule(new Entry(entry.key(), keepAliveAt, 0, entry.tokenIssuedAt(), entry.tokenExpiresAt(),
+                entry.warned()));
+        outcomes.finished(Outcome.IDLE);
+        return Optional.empty();
+    }
+
+    /**
+     * A tenth of the refresh token's life since the token of this entry was issued (the last refresh), at most the
+     * configured margin, before it expires. Measured from the last refresh rather than from now, so a parked entry
+     * claimed at this instant finds it reached instead of a new, smaller tenth.
+     */
+    private Instant keepAliveAt(Instant refreshTokenExpiry, Entry entry) {
+        Duration life = Duration.between(entry.tokenIssuedAt(), refreshTokenExpiry);
+        if (life.isNegative()) {
+            return refreshTokenExpiry;
+        }
+        Duration tenth = life.dividedBy(KEEP_ALIVE_PARTS);
+        Duration margin = tenth.compareTo(settings.keepAliveMargin()) < 0 ? tenth : settings.keepAliveMargin();
+        return refreshTokenExpiry.minus(margin);
+    }
+
+    /** Runs a job, then keeps taking due entries while there are any, holding one slot throughout. */
+    private void work(Job first) {
+        try {
+            Optional<Job> job = Optional.of(first);
+            while (job.isPresent()) {
+                refresh(job.get());
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                job = next();
+            }
+        } catch (RuntimeException unexpected) {
+            // Whatever was claimed and not completed comes back when its claim runs out. An interrupted worker is
+            // the executor shutting down, not a failure worth an error line.
+            if (!Thread.currentThread().isInterrupted()) {
+                LOG.log(Level.ERROR, "a proactive refresh worker stopped", unexpected);
+            }
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
+    private Optional<Job> next() {
+        while (true) {
+            Instant now = clock.instant();
+            List<Claim> claims = schedule.claimDue(now, 1, now.plus(settings.claimFor()));
+            if (claims.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<Job> job = triage(claims.get(0), now);
+            if (job.isPresent()) {
+                return job;
+            }
+        }
+    }
+
+    private void refresh(Job job) {
+        ConnectionKey key = job.entry().key();
+        try {
+            AccessToken token = refresher.refresh(new Command(key, Reason.PROACTIVE));
+            Instant now = clock.instant();
+            Instant ahead = policy.refreshAheadAt(token);
+            Instant next = ahead.isAfter(now) ? ahead : now.plus(MIN_DELAY);
+            // Told, so this instance's next request with the new token writes nothing.
+            told.compute(key, (k, last) -> new Told(ahead, last == null ? Optional.empty() : last.demandAt()));
+            schedule.schedule(Entry.forToken(key, token, next));
+            outcomes.finished(job.keepAlive() ? Outcome.KEPT_ALIVE : Outcome.REFRESHED);
+        } catch (ConnectionNotFoundException | ReauthorisationNeededException cannotHeal) {
+            // Removed, or waiting for a tenant: retrying would only spend upstream calls.
+            forget(key);
+            outcomes.finished(Outcome.GONE);
+        } catch (RuntimeException failed) {
+            backOff(job, failed);
+            outcomes.finished(Outcome.FAILED);
+        }
+    }
+
+    private void backOff(Job job, RuntimeException failed) {
+        Entry entry = job.entry();
+        Instant now = clock.instant();
+        Optional<AccessToken> cached = cached(entry.key());
+        Duration delay = backoffDelay(entry.failures() + 1);
+        // Compared as the entry keeps it, to the millisecond: the same token must not look newer than itself.
+        Optional<AccessToken> renewed = cached.filter(token -> token.issuedAt().truncatedTo(ChronoUnit.MILLIS)
+                .isAfter(entry.tokenIssuedAt()));
+        if (renewed.isPresent()) {
+            // Another holder renewed it while this refresh failed (e.g. waiting for its lease): follow that token.
+            Instant ahead = policy.refreshAheadAt(renewed.get());
+            Instant retry = now.plus(delay);
+            schedule.schedule(Entry.forToken(entry.key(), renewed.get(), ahead.isAfter(retry) ? ahead : retry));
+            return;
+        }
+        Warned warned = job.keepAlive() || cached.isPresent() ? entry.warned() : warnIfExpiring(entry, now);
+        Instant retryAt = now.plus(delay);
+        schedule.schedule(entry.retry(retryAt, warned));
+        LOG.log(Level.WARNING, "proactive refresh of {0} failed ({1} in a row), next try at {2}: {3}", entry.key(),
+                entry.failures() + 1, retryAt, failed.getClass().getSimpleName());
+    }
+
+    private Duration backoffDelay(int failures) {
+        Duration drawn = settings.backoff().delayBefore(failures);
+        return drawn.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : drawn;
+    }
+
+    /** No servable token is cached: the one the entry is about is inside its hard buffer, or past its expiry. */
+    private Warned warnIfExpiring(Entry entry, Instant now) {
+        if (!now.isBefore(entry.tokenExpiresAt())) {
+            if (entry.warned() != Warned.EXPIRED) {
+                publish(entry.key(), ConnectionEvent.Type.TOKEN_EXPIRED, now, "the token expired at "
+                        + entry.tokenExpiresAt() + " and " + (entry.failures() + 1)
+                        + " proactive refreshes in a row failed");
+                return Warned.EXPIRED;
+            }
+        } else if (!now.isBefore(policy.serveUntil(entry.tokenIssuedAt(), entry.tokenExpiresAt()))
+                && entry.warned() == Warned.NOTHING) {
+            publish(entry.key(), ConnectionEvent.Type.NEAR_EXPIRY, now, "the token expires at "
+                    + entry.tokenExpiresAt() + ", is inside its hard buffer and " + (entry.failures() + 1)
+                    + " proactive refreshes in a row failed");
+            return Warned.NEAR_EXPIRY;
+        }
+        return entry.warned();
+    }
+
+    private void publish(ConnectionKey key, ConnectionEvent.Type type, Instant at, String detail) {
+        try {
+            events.publish(new ConnectionEvent(key, type, at, detail));
+        } catch (RuntimeException failed) {
+            LOG.log(Level.WARNING, "could not publish {0} for {1}: {2}", type, key, failed.getClass().getSimpleName());
+        }
+    }
+
+    private Optional<AccessToken> cached(ConnectionKey key) {
+        try {
+            return cache.find(key);
+        } catch (RuntimeException unavailable) {
+            return Optional.empty();
+        }
+    }
+
     private void forget(ConnectionKey key) {
-        lastAsked.remove(key);
-        scheduledFor.remove(key);
+        told.remove(key);
         schedule.remove(key);
     }
 }

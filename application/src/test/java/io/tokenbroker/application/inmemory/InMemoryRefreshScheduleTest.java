@@ -5,8 +5,17 @@ import io.tokenbroker.application.port.out.RefreshSchedule;
 
 class InMemoryRefreshScheduleTest extends RefreshScheduleContract {
 
+    private InMemoryRefreshSchedule schedule;
+
     @Override
     protected RefreshSchedule newSchedule() {
-        return new InMemoryRefreshSchedule();
+        schedule = new InMemoryRefreshSchedule();
+        return schedule;
+    }
+
+    /** One process has one schedule: a second "instance" is the same object. */
+    @Override
+    protected RefreshSchedule sameStorage() {
+        return schedule;
     }
 }

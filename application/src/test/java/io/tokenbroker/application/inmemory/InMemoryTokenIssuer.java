@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>{@link #acceptOnly}: any other client id or secret is rejected like a real endpoint does (401,
  *       {@code invalid_client});</li>
- *   <li>{@link #rotateRefreshTokens}: a connection holding a refresh token gets a new one, {@code "rt-n"};</li>
+ *   <li>{@link #rotateRefreshTokens}: a connection holding a refresh token gets a new one, {@code "rt-n"}, with an
+ *       expiry when given one;</li>
  *   <li>{@link #failNext}: the next calls throw the given exception instead of issuing;</li>
  *   <li>{@link #hold}: calls block inside {@code issue} until the test releases the returned {@link Gate}, so a
  *       test can observe what other callers do while a refresh is in flight, without sleeping.</li>
@@ -47,6 +48,7 @@ public final class InMemoryTokenIssuer implements TokenIssuer {
     private final AtomicReference<Gate> gate = new AtomicReference<>();
     private volatile Optional<Credentials> accepted = Optional.empty();
     private volatile boolean rotateRefreshTokens;
+    private volatile Optional<Duration> refreshTokenLifetime = Optional.empty();
 
     private record Credentials(String clientId, Secret clientSecret) {
     }
@@ -69,6 +71,15 @@ public final class InMemoryTokenIssuer implements TokenIssuer {
     public InMemoryTokenIssuer rotateRefreshTokens() {
         this.rotateRefreshTokens = true;
         return this;
+    }
+
+    /**
+     * Hands out a new refresh token {@code "rt-n"} with every grant for a connection that holds one, saying it
+     * expires {@code lifetime} after the grant (a rolling refresh token, as QuickBooks issues).
+     */
+    public InMemoryTokenIssuer rotateRefreshTokens(Duration lifetime) {
+        this.refreshTokenLifetime = Optional.of(lifetime);
+        return rotateRefreshTokens();
     }
 
     /** The next call throws {@code failure}. */
@@ -133,7 +144,8 @@ public final class InMemoryTokenIssuer implements TokenIssuer {
         Optional<Secret> refreshToken = rotateRefreshTokens && connection.refreshToken().isPresent()
                 ? Optional.of(Secret.of("rt-" + n))
                 : Optional.empty();
-        return new TokenGrant(token, refreshToken, Optional.empty());
+        Optional<Instant> refreshTokenExpiresAt = refreshToken.flatMap(rotated -> refreshTokenLifetime.map(now::plus));
+        return new TokenGrant(token, refreshToken, refreshTokenExpiresAt);
     }
 
     /** Holds callers inside {@code issue} until released. */

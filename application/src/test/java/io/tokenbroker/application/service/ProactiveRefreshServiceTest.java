@@ -3,6 +3,7 @@ package io.tokenbroker.application.service;
 import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
@@ -14,6 +15,9 @@ import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.RefreshConnection;
+import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes;
+import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes.Outcome;
+import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
@@ -21,6 +25,7 @@ import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
+import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.token.AccessToken;
@@ -28,35 +33,43 @@ import io.tokenbroker.domain.token.RefreshPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
  * Refresh-ahead on a frozen clock: refreshes run on a queue the test drains, so "in flight" is whatever the test has
- * not run yet, and nothing depends on timing.
+ * not run yet, and nothing depends on timing. A second service over the same schedule, cache and connections stands
+ * for a second instance.
  */
 class ProactiveRefreshServiceTest {
 
     private static final ConnectionKey KEY = ConnectionKey.of("acme", "crm");
     private static final RefreshPolicy POLICY = RefreshPolicy.defaults();
+    private static final Duration CLAIM_FOR = Duration.ofMinutes(1);
 
     private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
     private final InMemoryTokenStore tokens = new InMemoryTokenStore(clock);
     private final InMemoryConnections connections = new InMemoryConnections();
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofHours(1));
     private final InMemoryRefreshLog refreshLog = new InMemoryRefreshLog(100);
-    private final InMemoryRefreshSchedule schedule = new InMemoryRefreshSchedule();
+    private final InMemoryConnectionEvents events = new InMemoryConnectionEvents(100);
+    private final CountingSchedule schedule = new CountingSchedule(new InMemoryRefreshSchedule());
+    private final RecordedOutcomes outcomes = new RecordedOutcomes();
     private final List<Runnable> queued = new ArrayList<>();
     private final GetAccessTokenService core = new GetAccessTokenService(new GetAccessTokenService.Ports(tokens,
             connections, issuer, new InMemoryLockManager(), refreshLog, new InMemoryReauthorisations(),
-            new InMemoryConnectionEvents(10), TokenRequestOutcomes.ignore()), new GetAccessTokenService.Settings(POLICY,
+            events, TokenRequestOutcomes.ignore()), new GetAccessTokenService.Settings(POLICY,
             new LeaseSettings(Duration.ofSeconds(30), Caller.HANG_GUARD), ResilienceTestData.noRetries()), clock,
             new VirtualPause(clock));
     // Backoff with a fixed draw: the ceiling, so the retry time is known.
-    private final Backoff backoff = new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(5), new RandomGenerator() {
+    private final Backoff backoff = new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(30), new RandomGenerator() {
         @Override
         public long nextLong() {
             return Long.MAX_VALUE;
@@ -67,21 +80,34 @@ class ProactiveRefreshServiceTest {
             return bound - 1;
         }
     });
-    private final ProactiveRefreshService service = new ProactiveRefreshService(core, core, schedule, POLICY, clock,
-            new ProactiveRefreshService.Settings(Duration.ofHours(24), 2, backoff), queued::add);
+    private final ProactiveRefreshService.Settings settings =
+            new ProactiveRefreshService.Settings(Duration.ofHours(24), 2, backoff, CLAIM_FOR, Duration.ofDays(1));
+    private final ProactiveRefreshService service = instance(queued::add);
+
+    private ProactiveRefreshService instance(Executor executor) {
+        return new ProactiveRefreshService(core, core, schedule, tokens, connections, events, outcomes, POLICY,
+                clock, settings, executor);
+    }
 
     private AccessToken get(ConnectionKey key) {
         return service.get(new GetAccessToken.Query(key));
     }
 
     private void drain() {
-        List<Runnable> now = new ArrayList<>(queued);
-        queued.clear();
-        now.forEach(Runnable::run);
+        while (!queued.isEmpty()) {
+            List<Runnable> now = new ArrayList<>(queued);
+            queued.clear();
+            now.forEach(Runnable::run);
+        }
     }
 
     private List<Trigger> triggers(ConnectionKey key) {
         return refreshLog.recent(key, 100).stream().map(RefreshAttempt::trigger).toList();
+    }
+
+    private static UpstreamException unavailable() {
+        return new UpstreamException.Unavailable("the token endpoint answered 503", OptionalInt.of(503),
+                Optional.empty(), Optional.empty(), null);
     }
 
     @Test
@@ -92,7 +118,7 @@ class ProactiveRefreshServiceTest {
         clock.set(POLICY.refreshAheadAt(first).minusMillis(1));
         assertEquals(0, service.runDue(), "not due a millisecond early");
 
-        clock.set(POLICY.refreshAheadAt(first));
+        clock.set(POLICY.refreshAheadAt(first).plusSeconds(3));
         assertEquals(1, service.runDue());
         drain();
 
@@ -101,10 +127,13 @@ class ProactiveRefreshServiceTest {
         assertEquals(2, issuer.calls(), "the caller did not wait for an upstream: the token was renewed ahead");
         assertEquals(List.of(Trigger.PROACTIVE, Trigger.REQUEST), triggers(KEY));
         assertEquals(1, schedule.size(), "the renewed token is scheduled in turn");
+        assertEquals(List.of(Duration.ofSeconds(3)), outcomes.lags, "claimed three seconds after it was due");
+        assertEquals(Optional.of(Duration.ofSeconds(3)), service.lastLag());
+        assertEquals(List.of(Outcome.REFRESHED), outcomes.outcomes);
     }
 
     @Test
-    void dueWorkIsTakenSoonestFirstWithBoundedConcurrency() {
+    void atMostConcurrencyRefreshesRunAndAWorkerThatFinishesTakesTheNextDueEntrySoonestFirst() {
         List<ConnectionKey> keys = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             ConnectionKey key = ConnectionKey.of("acme", "c" + i);
@@ -114,16 +143,19 @@ class ProactiveRefreshServiceTest {
             clock.advance(Duration.ofSeconds(1));
         }
         clock.advance(Duration.ofHours(1));
+        int callsBefore = issuer.calls();
 
         assertEquals(2, service.runDue(), "two slots");
+        assertEquals(2, service.inFlight());
         assertEquals(0, service.runDue(), "no free slot while both run");
-        drain();
-        assertEquals(2, service.runDue());
-        drain();
-        assertEquals(1, service.runDue());
         drain();
 
         assertEquals(0, service.inFlight());
+        // The first worker refreshes c0 and then, as it finishes each, the soonest still due: c2, c3, c4. The
+        // second worker runs c1 when the test gets to it, and finds nothing left.
+        List<ConnectionKey> order = issuer.seen().subList(callsBefore, issuer.calls()).stream()
+                .map(connection -> connection.key()).toList();
+        assertEquals(List.of(keys.get(0), keys.get(2), keys.get(3), keys.get(4), keys.get(1)), order);
         for (ConnectionKey key : keys) {
             assertEquals(Trigger.PROACTIVE, triggers(key).get(0), key.toString());
         }
@@ -133,14 +165,14 @@ class ProactiveRefreshServiceTest {
     void aFailedRefreshIsRetriedAfterBackoff() {
         connections.save(aConnection().withKey(KEY).build());
         AccessToken first = get(KEY);
-        issuer.failNext(new UpstreamException.Unavailable("the token endpoint answered 503", OptionalInt.of(503),
-                Optional.empty(), Optional.empty(), null));
+        issuer.failNext(unavailable());
         clock.set(POLICY.refreshAheadAt(first));
         service.runDue();
         drain();
         Instant failedAt = clock.instant();
 
         clock.set(failedAt.plus(backoff.ceiling(1)).minusMillis(1));
+        // Also the first request in a minute: it records demand and offers the same token again.
         assertEquals(first, get(KEY), "callers are still served the old token meanwhile");
         assertEquals(0, service.runDue(), "not before the backoff, however many callers were served");
         clock.set(failedAt.plus(backoff.ceiling(1)));
@@ -149,10 +181,61 @@ class ProactiveRefreshServiceTest {
 
         assertEquals(List.of(Trigger.PROACTIVE, Trigger.PROACTIVE, Trigger.REQUEST), triggers(KEY));
         assertEquals(RefreshAttempt.Outcome.SUCCESS, refreshLog.recent(KEY, 1).get(0).outcome());
+        assertEquals(List.of(Outcome.FAILED, Outcome.REFRESHED), outcomes.outcomes);
     }
 
     @Test
-    void aConnectionNobodyAskedForInADayIsNotRefreshedUntilSomeoneAsksAgain() {
+    void cacheHitsRecordDemandAtMostOnceAMinuteAndOfferEachTokenOnce() {
+        connections.save(aConnection().withKey(KEY).build());
+
+        for (int i = 0; i < 100; i++) {
+            get(KEY);
+            clock.advance(Duration.ofMillis(500));
+        }
+
+        assertEquals(1, issuer.calls());
+        assertEquals(1, schedule.demands.get(), "50 seconds of hits, one demand write");
+        assertEquals(1, schedule.offers.get());
+        clock.advance(Duration.ofSeconds(10));
+        get(KEY);
+        assertEquals(2, schedule.demands.get(), "a minute later, one more");
+        assertEquals(2, schedule.offers.get(), "with the token offered again, in case the schedule lost it");
+    }
+
+    @Test
+    void demandIsSharedSoTheInstanceThatClaimsRefreshesAConnectionOnlyAnotherInstanceServes() {
+        List<Runnable> otherQueue = new ArrayList<>();
+        ProactiveRefreshService other = instance(otherQueue::add);
+        connections.save(aConnection().withKey(KEY).build());
+        AccessToken first = get(KEY);
+
+        clock.set(POLICY.refreshAheadAt(first));
+        assertEquals(1, other.runDue(), "in demand: this instance was asked, the other claims");
+        otherQueue.forEach(Runnable::run);
+
+        assertEquals(2, issuer.calls());
+        assertEquals(List.of(Trigger.PROACTIVE, Trigger.REQUEST), triggers(KEY));
+    }
+
+    @Test
+    void aClaimAbandonedByADeadInstanceIsTakenOverOnceItRunsOut() {
+        ProactiveRefreshService survivor = instance(Runnable::run);
+        connections.save(aConnection().withKey(KEY).build());
+        AccessToken first = get(KEY);
+        clock.set(POLICY.refreshAheadAt(first));
+        assertEquals(1, service.runDue());
+        queued.clear(); // the instance dies with its refresh never run
+
+        assertEquals(0, survivor.runDue(), "claimed by the dead instance");
+        clock.advance(CLAIM_FOR);
+        assertEquals(1, survivor.runDue());
+
+        assertEquals(2, issuer.calls());
+        assertNotEquals(first, get(KEY));
+    }
+
+    @Test
+    void aConnectionNobodyAskedForInADayWithoutARefreshTokenExpiryIsDroppedUntilSomeoneAsksAgain() {
         connections.save(aConnection().withKey(KEY).build());
         get(KEY);
         clock.advance(Duration.ofHours(25));
@@ -160,9 +243,71 @@ class ProactiveRefreshServiceTest {
         assertEquals(0, service.runDue());
         assertEquals(0, schedule.size(), "dropped, not kept for ever");
         assertEquals(1, issuer.calls());
+        assertEquals(List.of(Outcome.IDLE), outcomes.outcomes);
 
         get(KEY);
         assertEquals(1, schedule.size(), "asking again schedules it again");
+    }
+
+    @Test
+    void anIdleConnectionsRollingRefreshTokenIsRenewedOnceBeforeItExpiresAndNotBefore() {
+        issuer.rotateRefreshTokens(Duration.ofDays(100));
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-initial").build());
+        Instant start = clock.instant();
+        get(KEY);
+        Instant refreshTokenExpiry = connections.refreshTokenExpiresAt(KEY).orElseThrow();
+        assertEquals(start.plus(Duration.ofDays(100)), refreshTokenExpiry);
+
+        clock.advance(Duration.ofHours(25));
+        assertEquals(0, service.runDue(), "idle: not refreshed ahead");
+        assertEquals(1, schedule.size(), "but parked, not dropped");
+        Instant keepAliveAt = refreshTokenExpiry.minus(Duration.ofDays(1)); // a tenth of 100 days, capped at 1 day
+        clock.set(keepAliveAt.minusMillis(1));
+        assertEquals(0, service.runDue());
+        assertEquals(1, issuer.calls());
+
+        clock.set(keepAliveAt);
+        assertEquals(1, service.runDue());
+        drain();
+
+        assertEquals(2, issuer.calls(), "one refresh, with the refresh token");
+        assertEquals(Optional.of(keepAliveAt.plus(Duration.ofDays(100))), connections.refreshTokenExpiresAt(KEY),
+                "rolled forward");
+        clock.advance(Duration.ofHours(1));
+        assertEquals(0, service.runDue(), "the new token is not refreshed ahead either: still idle");
+        assertEquals(2, issuer.calls());
+        assertEquals(List.of(Outcome.IDLE, Outcome.KEPT_ALIVE, Outcome.IDLE), outcomes.outcomes);
+    }
+
+    @Test
+    void aFailingProactiveRefreshWarnsOnceNearExpiryAndOnceOnExpiryPerToken() {
+        connections.save(aConnection().withKey(KEY).build());
+        AccessToken first = get(KEY);
+        issuer.failNext(1_000, unavailable());
+        clock.set(POLICY.refreshAheadAt(first));
+
+        Instant end = first.expiresAt().plus(Duration.ofMinutes(3));
+        while (clock.instant().isBefore(end)) {
+            service.runDue();
+            drain();
+            clock.advance(Duration.ofSeconds(5));
+        }
+
+        // Oldest first, and only the scheduler's: the token service may publish events of its own.
+        List<ConnectionEvent> published = new ArrayList<>(events.recent(100).stream()
+                .filter(event -> event.type() == ConnectionEvent.Type.NEAR_EXPIRY
+                        || event.type() == ConnectionEvent.Type.TOKEN_EXPIRED).toList());
+        Collections.reverse(published);
+        assertEquals(List.of(ConnectionEvent.Type.NEAR_EXPIRY, ConnectionEvent.Type.TOKEN_EXPIRED),
+                published.stream().map(ConnectionEvent::type).toList(), "once each, however many retries");
+        Instant serveUntil = POLICY.serveUntil(first);
+        Instant nearAt = published.get(0).at();
+        assertTrue(!nearAt.isBefore(serveUntil) && nearAt.isBefore(serveUntil.plus(backoff.ceiling(3))),
+                "at the first retry inside the hard buffer: " + nearAt);
+        Instant expiredAt = published.get(1).at();
+        assertTrue(!expiredAt.isBefore(first.expiresAt())
+                && expiredAt.isBefore(first.expiresAt().plus(backoff.ceiling(3))), "at the first retry after expiry");
+        assertTrue(outcomes.outcomes.size() > 10, "it kept trying: " + outcomes.outcomes.size());
     }
 
     @Test
@@ -176,5 +321,90 @@ class ProactiveRefreshServiceTest {
         drain();
 
         assertEquals(2, issuer.calls(), "the manual refresh only; the proactive one found a token not yet due");
+    }
+
+    @Test
+    void aRemovedConnectionLeavesTheSchedule() {
+        connections.save(aConnection().withKey(KEY).build());
+        AccessToken first = get(KEY);
+        connections.remove(KEY);
+        clock.set(POLICY.refreshAheadAt(first));
+
+        service.runDue();
+        drain();
+
+        assertEquals(0, schedule.size());
+        assertEquals(List.of(Outcome.GONE), outcomes.outcomes);
+    }
+
+    @Test
+    void runDueNotesWhenItLastRan() {
+        Instant created = clock.instant();
+        assertEquals(created, service.lastRun(), "its start counts until the first run");
+        clock.advance(Duration.ofSeconds(7));
+
+        service.runDue();
+
+        assertEquals(created.plusSeconds(7), service.lastRun());
+    }
+
+    /** Counts the writes the request path makes: cache hits must stay nearly write-free. */
+    private static final class CountingSchedule implements RefreshSchedule {
+
+        private final RefreshSchedule delegate;
+        final AtomicInteger demands = new AtomicInteger();
+        final AtomicInteger offers = new AtomicInteger();
+
+        CountingSchedule(RefreshSchedule delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void schedule(Entry entry) {
+            delegate.schedule(entry);
+        }
+
+        @Override
+        public boolean offer(Entry entry) {
+            offers.incrementAndGet();
+            return delegate.offer(entry);
+        }
+
+        @Override
+        public List<Claim> claimDue(Instant now, int max, Instant claimedUntil) {
+            return delegate.claimDue(now, max, claimedUntil);
+        }
+
+        @Override
+        public void recordDemand(ConnectionKey key, Instant at) {
+            demands.incrementAndGet();
+            delegate.recordDemand(key, at);
+        }
+
+        @Override
+        public void remove(ConnectionKey key) {
+            delegate.remove(key);
+        }
+
+        @Override
+        public int size() {
+            return delegate.size();
+        }
+    }
+
+    private static final class RecordedOutcomes implements ProactiveRefreshOutcomes {
+
+        final List<Duration> lags = new CopyOnWriteArrayList<>();
+        final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void claimed(Duration lag) {
+            lags.add(lag);
+        }
+
+        @Override
+        public void finished(Outcome outcome) {
+            outcomes.add(outcome);
+        }
     }
 }

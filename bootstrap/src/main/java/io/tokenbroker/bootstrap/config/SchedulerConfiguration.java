@@ -10,12 +10,17 @@ import java.util.random.RandomGenerator;
 /**
  * {@code tokenbroker.scheduler.*}: refresh-ahead.
  *
- * @param enabled     renew tokens at their refresh-ahead point in the background
- * @param tick        how often due work is looked for (also {@code tokenbroker.scheduler.tick} in {@code @Scheduled})
- * @param idleAfter   connections nobody asked for this long are not refreshed ahead
- * @param concurrency proactive refreshes in flight at most, per instance
- * @param backoffBase first retry delay after a failed proactive refresh (full jitter, doubling)
- * @param backoffCap  longest retry delay
+ * @param enabled         renew tokens at their refresh-ahead point in the background
+ * @param tick            how often due work is looked for (also {@code tokenbroker.scheduler.tick} in
+ *                        {@code @Scheduled})
+ * @param idleAfter       connections nobody asked any instance for this long are not refreshed ahead
+ * @param concurrency     proactive refreshes in flight at most, per instance
+ * @param backoffBase     first retry delay after a failed proactive refresh (full jitter, doubling)
+ * @param backoffCap      longest retry delay
+ * @param claimTimeout    how long an instance holds a claimed entry before another may take it over (the claimer
+ *                        died or stalled); longer than one refresh can take, lease wait and retries included
+ * @param keepAliveMargin the most time before its refresh token expires at which an idle connection is refreshed
+ *                        to keep the refresh token alive (a tenth of its life since the last refresh if shorter)
  */
 @ConfigurationProperties("tokenbroker.scheduler")
 public record SchedulerConfiguration(
@@ -24,9 +29,21 @@ public record SchedulerConfiguration(
         @Bindable(defaultValue = "24h") Duration idleAfter,
         @Bindable(defaultValue = "4") int concurrency,
         @Bindable(defaultValue = "5s") Duration backoffBase,
-        @Bindable(defaultValue = "5m") Duration backoffCap) {
+        @Bindable(defaultValue = "5m") Duration backoffCap,
+        @Bindable(defaultValue = "2m") Duration claimTimeout,
+        @Bindable(defaultValue = "1d") Duration keepAliveMargin) {
+
+    /** Ticks missed in a row before the scheduler's health turns DOWN (never less than a minute). */
+    private static final int STALE_TICKS = 10;
 
     public ProactiveRefreshService.Settings settings(RandomGenerator random) {
-        return new ProactiveRefreshService.Settings(idleAfter, concurrency, new Backoff(backoffBase, backoffCap, random));
+        return new ProactiveRefreshService.Settings(idleAfter, concurrency, new Backoff(backoffBase, backoffCap, random),
+                claimTimeout, keepAliveMargin);
+    }
+
+    /** How long without a tick before the scheduler counts as stuck. */
+    public Duration staleAfter() {
+        Duration ticks = tick.multipliedBy(STALE_TICKS);
+        return ticks.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : ticks;
     }
 }

@@ -1,6 +1,7 @@
 package io.tokenbroker.bootstrap.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,8 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.application.inmemory.InMemoryRefreshSchedule;
+import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.service.ProactiveRefreshService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -51,6 +54,8 @@ class ProactiveRefreshEndToEndTest {
     ProactiveRefreshService scheduler;
     @Inject
     JsonMapper json;
+    @Inject
+    RefreshSchedule schedule;
 
     private BrokerClient admin;
     private SandboxUpstream upstream;
@@ -86,7 +91,23 @@ class ProactiveRefreshEndToEndTest {
         List<Map<String, Object>> rows = (List<Map<String, Object>>) log.get("attempts");
         assertEquals("proactive", rows.get(0).get("trigger"));
         assertEquals("healthy", body(admin.get("/v1/tenants/ahead/connections/crm/status")).get("health"));
-        assertTrue(admin.get("/prometheus").body().contains("tokenbroker_scheduler_scheduled 1.0"));
+        String metrics = admin.get("/prometheus").body();
+        for (String expected : List.of("tokenbroker_scheduler_scheduled 1.0",
+                "tokenbroker_scheduler_in_flight 0.0",
+                "tokenbroker_scheduler_refreshes_total{outcome=\"refreshed\"} 1.0",
+                "tokenbroker_scheduler_refreshes_total{outcome=\"failed\"} 0.0",
+                // Claimed just under a second after its refresh-ahead point (kept to the millisecond, rounded up).
+                "tokenbroker_scheduler_lag_seconds_count 1\n",
+                "tokenbroker_scheduler_lag_seconds_sum 0.99",
+                "tokenbroker_scheduler_lag_seconds_bucket{le=\"1.0\"} 1")) {
+            assertTrue(metrics.contains(expected), "missing " + expected + " in "
+                    + metrics.lines().filter(line -> line.startsWith("tokenbroker_scheduler")).toList());
+        }
+    }
+
+    @Test
+    void withoutRedisTheScheduleIsThisProcesssOwn() {
+        assertInstanceOf(InMemoryRefreshSchedule.class, schedule);
     }
 
     private String token() {

@@ -35,13 +35,28 @@ public record RefreshPolicy(Duration hardBuffer, double refreshAheadRatio) {
 
     /** The buffer applied to this token: the hard buffer, or half its lifetime if that is shorter. */
     public Duration bufferFor(AccessToken token) {
-        Duration half = token.lifetime().dividedBy(2);
+        return bufferFor(token.lifetime());
+    }
+
+    private Duration bufferFor(Duration lifetime) {
+        Duration half = lifetime.dividedBy(2);
         return hardBuffer.compareTo(half) <= 0 ? hardBuffer : half;
     }
 
     /** The first instant at which the token must no longer be served. */
     public Instant serveUntil(AccessToken token) {
-        return token.expiresAt().minus(bufferFor(token));
+        return serveUntil(token.issuedAt(), token.expiresAt());
+    }
+
+    /**
+     * {@link #serveUntil(AccessToken)} for a token known only by its instants, as a schedule keeps it: the value
+     * is not needed to know when it stops being served.
+     */
+    public Instant serveUntil(Instant issuedAt, Instant expiresAt) {
+        if (!expiresAt.isAfter(issuedAt)) {
+            throw new IllegalArgumentException("a token must expire after it was issued");
+        }
+        return expiresAt.minus(bufferFor(Duration.between(issuedAt, expiresAt)));
     }
 
     /** True while {@code now} lies strictly before {@link #serveUntil}: at exactly the buffer it is not served. */

@@ -107,6 +107,14 @@ class RefreshPolicyTest {
         }
 
         @Test
+        @DisplayName("the same serve-until from the instants alone, as a schedule keeps them")
+        void fromInstants() {
+            assertEquals(ISSUED.plusSeconds(50), DEFAULTS.serveUntil(ISSUED, ISSUED.plusSeconds(100)));
+            assertEquals(HOUR_SERVE_UNTIL, DEFAULTS.serveUntil(HOUR.issuedAt(), HOUR.expiresAt()));
+            assertThrows(IllegalArgumentException.class, () -> DEFAULTS.serveUntil(ISSUED, ISSUED));
+        }
+
+        @Test
         @DisplayName("are servable in their first half")
         void servableInFirstHalf() {
             assertTrue(DEFAULTS.isServable(hundredSeconds, ISSUED));

@@ -1,0 +1,216 @@
+package io.tokenbroker.adapters.redis;
+
+import io.lettuce.core.ScriptOutputType;
+import io.tokenbroker.application.port.out.RefreshSchedule;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The refresh-ahead schedule shared by every instance, in four keys under one hash tag (one Cluster slot, so each
+ * script may touch them all): a sorted set of queued connections by due time, a sorted set of claimed connections
+ * by claim deadline, a hash of the entries themselves and a hash of the last demand per connection. Members are
+ * {@code tenant:connection}; instants are epoch milliseconds.
+ *
+ * <p>Every operation is one Lua script, so claiming a batch (deadlines that ran out put back, due entries moved to
+ * the claimed set, their demand read) is atomic and one round trip. When Redis is down nothing is written, nothing
+ * is claimed and the size is 0: the scheduler idles, requests go on, and whatever was claimed comes back when its
+ * deadline passes.
+ */
+final class RedisRefreshSchedule implements RefreshSchedule {
+
+    private static final System.Logger LOG = System.getLogger(RedisRefreshSchedule.class.getName());
+
+    // KEYS: queued, claimed, entries. ARGV: member, due, entry.
+    private static final String SCHEDULE = """
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+            return 1
+            """;
+
+    // KEYS: queued, claimed, entries. ARGV: member, due, entry, token issued. The rule of RefreshSchedule#offer.
+    private static final String OFFER = """
+            if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
+            if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+              local current = redis.call('HGET', KEYS[3], ARGV[1])
+              if current then
+                local due, failures, issued = string.match(current, '^(-?%d+) (%d+) (-?%d+)')
+                due = tonumber(due); failures = tonumber(failures); issued = tonumber(issued)
+                local offered = tonumber(ARGV[4])
+                if issued > offered then return 0 end
+                if issued == offered and (due <= tonumber(ARGV[2]) or failures > 0) then return 0 end
+              end
+            end
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+            return 1
+            """;
+
+    // KEYS: queued, claimed, entries, demand. ARGV: now, max, claimed until.
+    // Returns member, entry, demand ('' when none) for each claimed connection, soonest first.
+    private static final String CLAIM = """
+            local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 1000)
+            for _, member in ipairs(expired) do
+              redis.call('ZREM', KEYS[2], member)
+              local entry = redis.call('HGET', KEYS[3], member)
+              if entry then
+                redis.call('ZADD', KEYS[1], string.match(entry, '^(-?%d+)'), member)
+              end
+            end
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+            local claimed = {}
+            for _, member in ipairs(due) do
+              redis.call('ZREM', KEYS[1], member)
+              redis.call('ZADD', KEYS[2], ARGV[3], member)
+              claimed[#claimed + 1] = member
+              claimed[#claimed + 1] = redis.call('HGET', KEYS[3], member) or ''
+              claimed[#claimed + 1] = redis.call('HGET', KEYS[4], member) or ''
+            end
+            return claimed
+            """;
+
+    // KEYS: demand. ARGV: member, at.
+    private static final String DEMAND = """
+            local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '')
+            if current == nil or tonumber(ARGV[2]) > current then
+              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            end
+            return 1
+            """;
+
+    // KEYS: queued, claimed, entries, demand. ARGV: member.
+    private static final String REMOVE = """
+            redis.call('ZREM', KEYS[1], ARGV[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('HDEL', KEYS[3], ARGV[1])
+            redis.call('HDEL', KEYS[4], ARGV[1])
+            return 1
+            """;
+
+    private static final String SIZE = "return redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2])";
+
+    private final RedisCalls redis;
+    private final RedisKeys keys;
+
+    RedisRefreshSchedule(RedisCalls redis, RedisKeys keys) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    @Override
+    public void schedule(Entry entry) {
+        try {
+            redis.eval("schedule refresh", SCHEDULE, ScriptOutputType.INTEGER, scheduleKeys(),
+                    keys.scheduleMember(entry.key()), millis(entry.due()), encode(entry));
+        } catch (RedisUnavailableException down) {
+            // Lost: a claim this completed runs out and is taken again; a new token is offered again by requests.
+        }
+    }
+
+    @Override
+    public boolean offer(Entry entry) {
+        try {
+            Long put = redis.eval("offer refresh", OFFER, ScriptOutputType.INTEGER, scheduleKeys(),
+                    keys.scheduleMember(entry.key()), millis(entry.due()), encode(entry),
+                    millis(entry.tokenIssuedAt()));
+            return put != null && put == 1L;
+        } catch (RedisUnavailableException down) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<Claim> claimDue(Instant now, int max, Instant claimedUntil) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1");
+        }
+        if (!claimedUntil.isAfter(now)) {
+            throw new IllegalArgumentException("a claim must last beyond now");
+        }
+        List<Object> reply;
+        try {
+            reply = redis.eval("claim due refreshes", CLAIM, ScriptOutputType.MULTI, claimKeys(),
+                    Long.toString(now.toEpochMilli()), Integer.toString(max),
+                    Long.toString(claimedUntil.toEpochMilli()));
+        } catch (RedisUnavailableException down) {
+            return List.of();
+        }
+        List<Claim> claims = new ArrayList<>(reply.size() / 3);
+        for (int i = 0; i + 2 < reply.size(); i += 3) {
+            String member = (String) reply.get(i);
+            String entry = (String) reply.get(i + 1);
+            String demand = (String) reply.get(i + 2);
+            Optional<ConnectionKey> key = keys.connectionOfScheduleMember(member);
+            if (key.isEmpty() || entry.isEmpty()) {
+                // Not written by this adapter. Left claimed, so it is not handed out again at once; without an entry
+                // the claim script drops it when the claim runs out.
+                LOG.log(Level.WARNING, "ignored a malformed refresh schedule entry");
+                continue;
+            }
+            claims.add(new Claim(decode(key.get(), entry), demand.isEmpty()
+                    ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(demand)))));
+        }
+        return claims;
+    }
+
+    @Override
+    public void recordDemand(ConnectionKey key, Instant at) {
+        try {
+            redis.eval("record demand", DEMAND, ScriptOutputType.INTEGER, new String[] {keys.scheduleDemand()},
+                    keys.scheduleMember(key), millis(at));
+        } catch (RedisUnavailableException down) {
+            // Demand is recorded again within a minute of the next request.
+        }
+    }
+
+    @Override
+    public void remove(ConnectionKey key) {
+        try {
+            redis.eval("remove refresh", REMOVE, ScriptOutputType.INTEGER, claimKeys(), keys.scheduleMember(key));
+        } catch (RedisUnavailableException down) {
+            // Claimed again later and dropped then.
+        }
+    }
+
+    @Override
+    public int size() {
+        try {
+            Long size = redis.eval("count refreshes", SIZE, ScriptOutputType.INTEGER,
+                    new String[] {keys.scheduleQueued(), keys.scheduleClaimed()});
+            return size == null ? 0 : Math.toIntExact(size);
+        } catch (RedisUnavailableException down) {
+            return 0;
+        }
+    }
+
+    private String[] scheduleKeys() {
+        return new String[] {keys.scheduleQueued(), keys.scheduleClaimed(), keys.scheduleEntries()};
+    }
+
+    private String[] claimKeys() {
+        return new String[] {keys.scheduleQueued(), keys.scheduleClaimed(), keys.scheduleEntries(),
+                keys.scheduleDemand()};
+    }
+
+    private static String millis(Instant instant) {
+        return Long.toString(instant.toEpochMilli());
+    }
+
+    /** {@code due failures issued expires warned}: due first, where the claim script reads it. */
+    static String encode(Entry entry) {
+        return entry.due().toEpochMilli() + " " + entry.failures() + " " + entry.tokenIssuedAt().toEpochMilli() + " "
+                + entry.tokenExpiresAt().toEpochMilli() + " " + entry.warned().name();
+    }
+
+    static Entry decode(ConnectionKey key, String encoded) {
+        String[] fields = encoded.split(" ");
+        return new Entry(key, Instant.ofEpochMilli(Long.parseLong(fields[0])), Integer.parseInt(fields[1]),
+                Instant.ofEpochMilli(Long.parseLong(fields[2])), Instant.ofEpochMilli(Long.parseLong(fields[3])),
+                Warned.valueOf(fields[4]));
+    }
+}

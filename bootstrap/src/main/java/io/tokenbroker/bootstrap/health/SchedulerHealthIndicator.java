@@ -1,0 +1,65 @@
+package io.tokenbroker.bootstrap.health;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import io.micronaut.management.health.indicator.annotation.Liveness;
+import io.tokenbroker.application.port.out.RefreshSchedule;
+import io.tokenbroker.application.service.ProactiveRefreshService;
+import io.tokenbroker.bootstrap.config.SchedulerConfiguration;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The refresh-ahead scheduler as a liveness indicator: DOWN only when its ticker has not run for
+ * {@link SchedulerConfiguration#staleAfter()} (a stuck timer thread, which a restart fixes). Never in readiness: a
+ * scheduler that stopped makes callers wait for upstreams at expiry, it does not make requests fail, and readiness
+ * fails only on what would. Micronaut puts a {@link Liveness} indicator in {@code /health} and
+ * {@code /health/liveness}, and leaves it out of {@code /health/readiness}.
+ *
+ * <p>Details (for authenticated callers): entries on the schedule (shared when Redis is configured), refreshes in
+ * flight in this instance, the last tick and how late the last claimed entry was taken.
+ */
+@Singleton
+@Liveness
+@Requires(property = "tokenbroker.scheduler.enabled", notEquals = "false")
+public class SchedulerHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
+
+    static final String NAME = "scheduler";
+
+    private final ProactiveRefreshService scheduler;
+    private final RefreshSchedule schedule;
+    private final Clock clock;
+    private final Duration staleAfter;
+
+    public SchedulerHealthIndicator(ProactiveRefreshService scheduler, RefreshSchedule schedule, Clock clock,
+                                    SchedulerConfiguration configuration) {
+        this.scheduler = scheduler;
+        this.schedule = schedule;
+        this.clock = clock;
+        this.staleAfter = configuration.staleAfter();
+    }
+
+    @Override
+    protected Map<String, Object> getHealthInformation() {
+        Instant lastTick = scheduler.lastRun();
+        boolean stuck = Duration.between(lastTick, clock.instant()).compareTo(staleAfter) > 0;
+        healthStatus = stuck ? HealthStatus.DOWN : HealthStatus.UP;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("scheduled", schedule.size());
+        details.put("in_flight", scheduler.inFlight());
+        details.put("last_tick", lastTick.toString());
+        scheduler.lastLag().ifPresent(lag -> details.put("last_lag_ms", lag.toMillis()));
+        details.put("stale_after", staleAfter.toString());
+        return details;
+    }
+
+    @Override
+    protected String getName() {
+        return NAME;
+    }
+}
