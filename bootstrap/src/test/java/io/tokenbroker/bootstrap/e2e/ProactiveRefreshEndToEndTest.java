@@ -77,8 +77,8 @@ class ProactiveRefreshEndToEndTest {
                 + upstream.tokenUrl() + "\",\"client_id\":\"ahead-client\",\"client_secret\":\"ahead-secret\"}");
         String first = token();
 
-        CLOCK.advance(Duration.ofSeconds(479));
-        assertEquals(0, scheduler.runDue(), "before 0.8 of the 600 s lifetime nothing is due");
+        CLOCK.advance(Duration.ofSeconds(431));
+        assertEquals(0, scheduler.runDue(), "before 0.8 of the 540 s servable window (600 s less the 60 s buffer) nothing is due");
         CLOCK.advance(Duration.ofSeconds(2));
         assertEquals(1, scheduler.runDue());
 

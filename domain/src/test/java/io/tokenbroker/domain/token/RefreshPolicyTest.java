@@ -168,29 +168,37 @@ class RefreshPolicyTest {
     class RefreshAhead {
 
         @Test
-        @DisplayName("is at 80 % of the lifetime by default")
+        @DisplayName("is at 80 % of the servable window by default: 0.8 x 3540 s for an hour")
         void eightyPercent() {
-            assertEquals(ISSUED.plusSeconds(2880), DEFAULTS.refreshAheadAt(HOUR));
+            assertEquals(ISSUED.plusSeconds(2832), DEFAULTS.refreshAheadAt(HOUR));
         }
 
         @Test
         @DisplayName("follows a configured ratio")
         void configuredRatio() {
-            assertEquals(ISSUED.plusSeconds(1800), new RefreshPolicy(Duration.ofSeconds(60), 0.5).refreshAheadAt(HOUR));
+            assertEquals(ISSUED.plusSeconds(1770), new RefreshPolicy(Duration.ofSeconds(60), 0.5).refreshAheadAt(HOUR));
         }
 
         @Test
-        @DisplayName("is clamped to serveUntil when the ratio would land inside the buffer")
-        void clampedToServeUntil() {
+        @DisplayName("is serveUntil itself with a ratio of 1")
+        void ratioOneIsServeUntil() {
             RefreshPolicy late = new RefreshPolicy(Duration.ofSeconds(60), 1.0);
             assertEquals(HOUR_SERVE_UNTIL, late.refreshAheadAt(HOUR));
         }
 
         @Test
-        @DisplayName("is clamped for short tokens: 80 % of 100 s lies past the 50 s serve window")
-        void clampedForShortTokens() {
+        @DisplayName("leaves short tokens time to be renewed: 80 % of the 50 s serve window of a 100 s token")
+        void shortTokensAreRenewedBeforeTheyStopBeingServed() {
             AccessToken hundredSeconds = token(Duration.ofSeconds(100));
-            assertEquals(ISSUED.plusSeconds(50), DEFAULTS.refreshAheadAt(hundredSeconds));
+            assertEquals(ISSUED.plusSeconds(40), DEFAULTS.refreshAheadAt(hundredSeconds));
+        }
+
+        @ParameterizedTest(name = "lifetime {0} s")
+        @ValueSource(longs = {2, 10, 30, 60, 120, 299, 300, 301, 3600, 86_400})
+        @DisplayName("with the defaults, lies strictly before serveUntil whatever the lifetime")
+        void strictlyBeforeServeUntil(long seconds) {
+            AccessToken t = token(Duration.ofSeconds(seconds));
+            assertTrue(DEFAULTS.refreshAheadAt(t).isBefore(DEFAULTS.serveUntil(t)));
         }
 
         @ParameterizedTest(name = "lifetime {0} s, ratio {1}")
