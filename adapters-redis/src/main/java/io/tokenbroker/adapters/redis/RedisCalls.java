@@ -83,8 +83,15 @@ final class RedisCalls {
         return now - next >= 0 && nextProbeAt.compareAndSet(next, now + timeout.toNanos());
     }
 
+    /**
+     * Only a connected Redis that failed or was slow holds the next probe off: a closed connection rejects at once,
+     * for free, and the reconnect listener fires when the channel is up, a moment before Lettuce accepts commands.
+     * Holding off after such a rejection would leave Redis unused for a whole command timeout after it came back.
+     */
     private void holdOffProbes() {
-        nextProbeAt.set(System.nanoTime() + timeout.toNanos());
+        if (commands.isOpen()) {
+            nextProbeAt.set(System.nanoTime() + timeout.toNanos());
+        }
     }
 
     /** Runs a Lua script; {@code keys} are declared so that Redis Cluster routes it to their slot. */
