@@ -84,14 +84,15 @@ final class RedisCalls {
     }
 
     /**
-     * Only a connected Redis that failed or was slow holds the next probe off: a closed connection rejects at once,
-     * for free, and the reconnect listener fires when the channel is up, a moment before Lettuce accepts commands.
-     * Holding off after such a rejection would leave Redis unused for a whole command timeout after it came back.
+     * Only a connected Redis that failed or was slow holds the next probe off. A closed connection rejects at once,
+     * for free, so after such a rejection the next call may probe again at once: the reconnect listener fires when
+     * the channel is up, a moment before Lettuce accepts commands, and a probe rejected in that moment must not
+     * leave Redis unused for a whole command timeout after it came back. ({@link #mayProbe} has already pushed the
+     * next probe a timeout ahead when this call was the probe.)
      */
     private void holdOffProbes() {
-        if (commands.isOpen()) {
-            nextProbeAt.set(System.nanoTime() + timeout.toNanos());
-        }
+        long now = System.nanoTime();
+        nextProbeAt.set(commands.isOpen() ? now + timeout.toNanos() : now);
     }
 
     /** Runs a Lua script; {@code keys} are declared so that Redis Cluster routes it to their slot. */
