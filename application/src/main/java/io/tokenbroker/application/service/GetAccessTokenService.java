@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
  * window tries again.
  *
  * <p>Events: TOKEN_REFRESHED for each new token (detail: the trigger), REFRESH_FAILED once per refresh that ended
- * without one (detail: the error code), CIRCUIT_OPENED and CIRCUIT_CLOSED on the circuit's real
+ * without one (detail: the error code, or {@code not_stored} when the upstream's answer could not be stored), CIRCUIT_OPENED and CIRCUIT_CLOSED on the circuit's real
  * transitions, NEEDS_REAUTHORIZATION when the provider refused the refresh token. Publishing never fails a request.
  */
 public final class GetAccessTokenService implements GetAccessToken, RefreshConnection, CircuitStates {
@@ -88,6 +88,8 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     }
 
     private static final Pattern SAFE_CODE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** REFRESH_FAILED's detail when the upstream issued a token that could not be stored. */
+    static final String NOT_STORED = "not_stored";
 
     private final TokenStore tokens;
     private final Connections connections;
@@ -254,7 +256,15 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                 continue;
             }
             announce(key, circuit.onSuccess());
-            AccessToken token = store(connection, grant, startedAt, attempt, held, trigger);
+            AccessToken token;
+            try {
+                token = store(connection, grant, startedAt, attempt, held, trigger);
+            } catch (RuntimeException notStored) {
+                // The upstream answered but the refresh is lost to the caller (e.g. the rotated refresh token could
+                // not be saved): still a refresh that ended without a token, so it must not pass unannounced.
+                publish(key, ConnectionEvent.Type.REFRESH_FAILED, NOT_STORED, Optional.empty());
+                throw notStored;
+            }
             publish(key, ConnectionEvent.Type.TOKEN_REFRESHED, trigger.name().toLowerCase(Locale.ROOT),
                     Optional.of(token.expiresAt()));
             return token;
@@ -290,14 +300,8 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         }
     }
 
-    /** The port must not fail its caller; this guards the request path against one that does anyway. */
     private void publish(ConnectionKey key, ConnectionEvent.Type type, String detail, Optional<Instant> expiresAt) {
-        try {
-            events.publish(new ConnectionEvent(key, type, clock.instant(), detail, expiresAt));
-        } catch (RuntimeException publisherBroke) {
-            LOG.log(Level.ERROR, "could not publish a {0} event for {1} ({2})", type, key,
-                    publisherBroke.getClass().getSimpleName());
-        }
+        EventPublishing.publish(events, new ConnectionEvent(key, type, clock.instant(), detail, expiresAt));
     }
 
     /**

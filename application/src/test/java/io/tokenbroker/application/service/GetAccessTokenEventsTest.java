@@ -17,15 +17,20 @@ import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.ConnectionEvents;
+import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes.Outcome;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.port.out.UpstreamException;
+import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
+import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionEvent.Type;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
+import io.tokenbroker.domain.connection.TenantId;
 import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.resilience.RetryPolicy;
 import io.tokenbroker.domain.token.AccessToken;
@@ -37,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.BeforeEach;
@@ -190,6 +196,62 @@ class GetAccessTokenEventsTest {
                 Type.REFRESH_FAILED, Type.CIRCUIT_CLOSED, Type.TOKEN_REFRESHED), types(),
                 "no event for the refusal while open, no second opening for the failed probe");
         assertEquals(4, issuer.calls());
+    }
+
+    @Test
+    void aTokenTheUpstreamIssuedButThatCouldNotBeStoredIsAFailedRefresh() {
+        issuer.rotateRefreshTokens();
+        Connections vaultRefusesRotations = new Connections() {
+            @Override
+            public Optional<Connection> find(ConnectionKey key) {
+                return connections.find(key);
+            }
+
+            @Override
+            public boolean save(Connection connection) {
+                return connections.save(connection);
+            }
+
+            @Override
+            public boolean remove(ConnectionKey key) {
+                return connections.remove(key);
+            }
+
+            @Override
+            public boolean saveRotation(ConnectionKey key, Secret refreshToken, Optional<Instant> expiresAt,
+                                        long fence) {
+                throw new IllegalStateException("the vault is read-only");
+            }
+
+            @Override
+            public long highestFence(ConnectionKey key) {
+                return connections.highestFence(key);
+            }
+
+            @Override
+            public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
+                return connections.refreshTokenExpiresAt(key);
+            }
+
+            @Override
+            public List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after,
+                                            int limit) {
+                return connections.list(tenants, after, limit);
+            }
+        };
+        GetAccessTokenService service = new GetAccessTokenService(new GetAccessTokenService.Ports(tokens,
+                vaultRefusesRotations, issuer, new InMemoryLockManager(), new InMemoryRefreshLog(100),
+                new InMemoryReauthorisations(), events, outcomes::add),
+                new GetAccessTokenService.Settings(RefreshPolicy.defaults(), LeaseSettings.defaults(),
+                        ResilienceTestData.noRetries()), clock, new VirtualPause(clock));
+
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> get(service),
+                "rethrown: the caller must not get a token whose rotated refresh token is lost");
+
+        assertEquals("the vault is read-only", thrown.getMessage());
+        assertEquals(List.of(Type.REFRESH_FAILED), types());
+        assertEquals("not_stored", published().get(0).detail());
+        assertEquals(Optional.empty(), tokens.find(KEY), "nothing cached either");
     }
 
     @Test
