@@ -26,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -39,8 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * schedule every instance does this into the same store, and {@link #runDue} on any instance claims what is due,
  * soonest first; a claim is exclusive, so one connection is refreshed by one instance.
  *
- * <p>At most {@code concurrency} refreshes run at once per instance, on the executor; a worker that finishes takes
- * the next due entry itself, so a backlog drains at the upstream's pace rather than a few entries per tick. A failed
+ * <p>At most {@code concurrency} claimed entries are worked on at once per instance, on the executor; a worker that
+ * finishes takes the next due entry itself, so a backlog drains at the upstream's pace rather than a few entries per
+ * tick. The ticker's thread only claims: whatever may touch the database (reading an idle connection's refresh
+ * token expiry) runs on a worker, so a database outage slows refreshes but never stops the ticks. A failed
  * refresh is tried again after full-jitter backoff; when it fails while the token is already inside its hard buffer
  * or expired, NEAR_EXPIRY or TOKEN_EXPIRED is published, once per token.
  *
@@ -56,6 +59,12 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
 
     private static final System.Logger LOG = System.getLogger(ProactiveRefreshService.class.getName());
     private static final Duration DEMAND_RESOLUTION = Duration.ofMinutes(1);
+    /**
+     * The shortest {@code idleAfter}: demand is recorded at most once a {@link #DEMAND_RESOLUTION} per connection and
+     * instance, and compared on another instance's clock a tick or more later (and is lost while the schedule's store
+     * is down), so a shorter window makes connections in constant use look idle.
+     */
+    public static final Duration MIN_IDLE_AFTER = DEMAND_RESOLUTION.multipliedBy(5);
     /** Whatever a provider or a backoff draw says, an entry put back is never due again before this has passed. */
     private static final Duration MIN_DELAY = Duration.ofSeconds(1);
     /** The share of a refresh token's remaining life kept in hand when an idle connection is kept alive. */
@@ -64,7 +73,8 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
     /**
      * Scheduler settings.
      *
-     * @param idleAfter       connections nobody asked for this long are not refreshed ahead
+     * @param idleAfter       connections nobody asked for this long are not refreshed ahead; at least
+     *                        {@link #MIN_IDLE_AFTER}
      * @param concurrency     proactive refreshes in flight at most, in this instance
      * @param backoff         delays between failed proactive refreshes of one token
      * @param claimFor        how long a claim lasts before another instance may take the entry over: longer than
@@ -79,6 +89,11 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
             Objects.requireNonNull(backoff, "backoff");
             Objects.requireNonNull(claimFor, "claimFor");
             Objects.requireNonNull(keepAliveMargin, "keepAliveMargin");
+            if (idleAfter.compareTo(MIN_IDLE_AFTER) < 0) {
+                throw new IllegalArgumentException("idleAfter is " + idleAfter + " but must be at least "
+                        + MIN_IDLE_AFTER + ": demand is recorded about once a minute per connection, so a shorter "
+                        + "window would make connections in constant use look idle");
+            }
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1");
             }
@@ -93,6 +108,10 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
 
     /** What this instance last told the schedule about a connection, so cache hits need not tell it again. */
     private record Told(Instant aheadAt, Optional<Instant> demandAt) {
+    }
+
+    /** A claim and when it was made, which its lag is measured against. */
+    private record Claimed(Claim claim, Instant at) {
     }
 
     /** A claimed entry to refresh; {@code keepAlive} when the connection is idle and only its refresh token matters. */
@@ -183,33 +202,31 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
     }
 
     /**
-     * Claims due entries, as many as free slots allow, and starts their refreshes on the executor; returns how many
-     * it started. Idle connections are parked or dropped on the calling thread, without a slot. Never waits for a
-     * refresh. Call it on a timer.
+     * Claims due entries, as many as free slots allow, and hands each to a worker on the executor; returns how many
+     * it handed over. The worker decides what a claim needs (a refresh, or parking or dropping an idle connection,
+     * which may read the database), so this only waits for the schedule's store. Call it on a timer.
      */
     public int runDue() {
         Instant now = clock.instant();
         lastRun = now;
-        int free = settings.concurrency() - inFlight.get();
-        if (free <= 0) {
-            return 0;
-        }
         int started = 0;
-        for (Claim claim : schedule.claimDue(now, free, now.plus(settings.claimFor()))) {
-            Optional<Job> job = triage(claim, now);
-            if (job.isEmpty()) {
-                continue;
-            }
-            inFlight.incrementAndGet();
-            try {
-                executor.execute(() -> work(job.get()));
-                started++;
-            } catch (RejectedExecutionException shuttingDown) {
-                inFlight.decrementAndGet();
-                // Handed back as it was: another instance (or this one after a restart) takes it.
-                schedule.schedule(claim.entry());
+        int free = settings.concurrency() - inFlight.get();
+        if (free > 0) {
+            for (Claim claim : schedule.claimDue(now, free, now.plus(settings.claimFor()))) {
+                inFlight.incrementAndGet();
+                try {
+                    Claimed claimed = new Claimed(claim, now);
+                    executor.execute(() -> work(claimed));
+                    started++;
+                } catch (RejectedExecutionException shuttingDown) {
+                    inFlight.decrementAndGet();
+                    // Handed back as it was: another instance (or this one after a restart) takes it.
+                    schedule.schedule(claim.entry());
+                }
             }
         }
+        // Again at the end: a claim that waited a command timeout for the store is still a live ticker.
+        lastRun = clock.instant();
         return started;
     }
 
@@ -218,7 +235,10 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
         return inFlight.get();
     }
 
-    /** When {@link #runDue} was last called (the start of this service before the first call). */
+    /**
+     * When {@link #runDue} last started or finished (the start of this service before the first call): a liveness
+     * heartbeat of whatever calls it.
+     */
     public Instant lastRun() {
         return lastRun;
     }
@@ -228,7 +248,10 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
         return lastLag;
     }
 
-    /** Decides what a claim needs: a refresh (returned), or nothing but parking or dropping it (done here). */
+    /**
+     * Decides what a claim needs: a refresh (returned), or nothing but parking or dropping it (done here). Runs on a
+     * worker: for an idle connection it reads the database.
+     */
     private Optional<Job> triage(Claim claim, Instant now) {
         Entry entry = claim.entry();
         Duration lag = entry.due().isBefore(now) ? Duration.between(entry.due(), now) : Duration.ZERO;
@@ -279,16 +302,19 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
         return refreshTokenExpiry.minus(margin);
     }
 
-    /** Runs a job, then keeps taking due entries while there are any, holding one slot throughout. */
-    private void work(Job first) {
+    /** Works on a claim, then keeps taking due entries while there are any, holding one slot throughout. */
+    private void work(Claimed first) {
         try {
-            Optional<Job> job = Optional.of(first);
-            while (job.isPresent()) {
-                refresh(job.get());
+            Optional<Claimed> claimed = Optional.of(first);
+            while (claimed.isPresent()) {
+                Optional<Job> job = triage(claimed.get().claim(), claimed.get().at());
+                if (job.isPresent()) {
+                    refresh(job.get());
+                }
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                job = next();
+                claimed = next();
             }
         } catch (RuntimeException unexpected) {
             // Whatever was claimed and not completed comes back when its claim runs out. An interrupted worker is
@@ -301,18 +327,10 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
         }
     }
 
-    private Optional<Job> next() {
-        while (true) {
-            Instant now = clock.instant();
-            List<Claim> claims = schedule.claimDue(now, 1, now.plus(settings.claimFor()));
-            if (claims.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<Job> job = triage(claims.get(0), now);
-            if (job.isPresent()) {
-                return job;
-            }
-        }
+    private Optional<Claimed> next() {
+        Instant now = clock.instant();
+        List<Claim> claims = schedule.claimDue(now, 1, now.plus(settings.claimFor()));
+        return claims.isEmpty() ? Optional.empty() : Optional.of(new Claimed(claims.get(0), now));
     }
 
     private void refresh(Job job) {
@@ -331,8 +349,26 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
             forget(key);
             outcomes.finished(Outcome.GONE);
         } catch (RuntimeException failed) {
+            if (Thread.currentThread().isInterrupted() || failed instanceof CancellationException) {
+                handBack(job.entry());
+                return;
+            }
             backOff(job, failed);
             outcomes.finished(Outcome.FAILED);
+        }
+    }
+
+    /**
+     * The worker is being stopped (the executor shuts down): the refresh did not fail, so no failure is counted and
+     * no expiry is announced; the entry goes back as it was, for another instance to take at once. The interrupt is
+     * set aside for that one write, which would otherwise be refused, and then restored.
+     */
+    private void handBack(Entry entry) {
+        Thread.interrupted();
+        try {
+            schedule.schedule(entry);
+        } finally {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -367,14 +403,14 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
     private Warned warnIfExpiring(Entry entry, Instant now) {
         if (!now.isBefore(entry.tokenExpiresAt())) {
             if (entry.warned() != Warned.EXPIRED) {
-                publish(entry.key(), ConnectionEvent.Type.TOKEN_EXPIRED, now, "the token expired at "
+                publish(entry, ConnectionEvent.Type.TOKEN_EXPIRED, now, "the token expired at "
                         + entry.tokenExpiresAt() + " and " + (entry.failures() + 1)
                         + " proactive refreshes in a row failed");
                 return Warned.EXPIRED;
             }
         } else if (!now.isBefore(policy.serveUntil(entry.tokenIssuedAt(), entry.tokenExpiresAt()))
                 && entry.warned() == Warned.NOTHING) {
-            publish(entry.key(), ConnectionEvent.Type.NEAR_EXPIRY, now, "the token expires at "
+            publish(entry, ConnectionEvent.Type.NEAR_EXPIRY, now, "the token expires at "
                     + entry.tokenExpiresAt() + ", is inside its hard buffer and " + (entry.failures() + 1)
                     + " proactive refreshes in a row failed");
             return Warned.NEAR_EXPIRY;
@@ -382,12 +418,10 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
         return entry.warned();
     }
 
-    private void publish(ConnectionKey key, ConnectionEvent.Type type, Instant at, String detail) {
-        try {
-            events.publish(new ConnectionEvent(key, type, at, detail));
-        } catch (RuntimeException failed) {
-            LOG.log(Level.WARNING, "could not publish {0} for {1}: {2}", type, key, failed.getClass().getSimpleName());
-        }
+    /** About the entry's token, so the event carries that token's expiry. */
+    private void publish(Entry entry, ConnectionEvent.Type type, Instant at, String detail) {
+        EventPublishing.publish(events, new ConnectionEvent(entry.key(), type, at, detail,
+                Optional.of(entry.tokenExpiresAt())));
     }
 
     private Optional<AccessToken> cached(ConnectionKey key) {

@@ -3,6 +3,7 @@ package io.tokenbroker.application.service;
 import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
@@ -15,6 +16,7 @@ import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.RefreshConnection;
+import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes;
 import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes.Outcome;
 import io.tokenbroker.application.port.out.RefreshSchedule;
@@ -25,20 +27,30 @@ import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
+import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
+import io.tokenbroker.domain.connection.TenantId;
 import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -240,7 +252,8 @@ class ProactiveRefreshServiceTest {
         get(KEY);
         clock.advance(Duration.ofHours(25));
 
-        assertEquals(0, service.runDue());
+        assertEquals(1, service.runDue(), "claimed and handed to a worker, which finds it idle");
+        drain();
         assertEquals(0, schedule.size(), "dropped, not kept for ever");
         assertEquals(1, issuer.calls());
         assertEquals(List.of(Outcome.IDLE), outcomes.outcomes);
@@ -259,7 +272,9 @@ class ProactiveRefreshServiceTest {
         assertEquals(start.plus(Duration.ofDays(100)), refreshTokenExpiry);
 
         clock.advance(Duration.ofHours(25));
-        assertEquals(0, service.runDue(), "idle: not refreshed ahead");
+        service.runDue();
+        drain();
+        assertEquals(1, issuer.calls(), "idle: not refreshed ahead");
         assertEquals(1, schedule.size(), "but parked, not dropped");
         Instant keepAliveAt = refreshTokenExpiry.minus(Duration.ofDays(1)); // a tenth of 100 days, capped at 1 day
         clock.set(keepAliveAt.minusMillis(1));
@@ -274,8 +289,9 @@ class ProactiveRefreshServiceTest {
         assertEquals(Optional.of(keepAliveAt.plus(Duration.ofDays(100))), connections.refreshTokenExpiresAt(KEY),
                 "rolled forward");
         clock.advance(Duration.ofHours(1));
-        assertEquals(0, service.runDue(), "the new token is not refreshed ahead either: still idle");
-        assertEquals(2, issuer.calls());
+        service.runDue();
+        drain();
+        assertEquals(2, issuer.calls(), "the new token is not refreshed ahead either: still idle");
         assertEquals(List.of(Outcome.IDLE, Outcome.KEPT_ALIVE, Outcome.IDLE), outcomes.outcomes);
     }
 
@@ -300,6 +316,9 @@ class ProactiveRefreshServiceTest {
         Collections.reverse(published);
         assertEquals(List.of(ConnectionEvent.Type.NEAR_EXPIRY, ConnectionEvent.Type.TOKEN_EXPIRED),
                 published.stream().map(ConnectionEvent::type).toList(), "once each, however many retries");
+        Optional<Instant> expiry = Optional.of(first.expiresAt().truncatedTo(ChronoUnit.MILLIS));
+        assertEquals(List.of(expiry, expiry), published.stream().map(ConnectionEvent::expiresAt).toList(),
+                "both about the token that expires");
         Instant serveUntil = POLICY.serveUntil(first);
         Instant nearAt = published.get(0).at();
         assertTrue(!nearAt.isBefore(serveUntil) && nearAt.isBefore(serveUntil.plus(backoff.ceiling(3))),
@@ -338,22 +357,113 @@ class ProactiveRefreshServiceTest {
     }
 
     @Test
-    void runDueNotesWhenItLastRan() {
+    void runDueNotesWhenItLastRanAndWhenItFinished() {
         Instant created = clock.instant();
         assertEquals(created, service.lastRun(), "its start counts until the first run");
         clock.advance(Duration.ofSeconds(7));
 
         service.runDue();
-
         assertEquals(created.plusSeconds(7), service.lastRun());
+
+        schedule.claimTakes = Duration.ofSeconds(5); // a store that answers at the end of its command timeout
+        service.runDue();
+        assertEquals(created.plusSeconds(12), service.lastRun(), "a run that waited is still a heartbeat");
     }
 
-    /** Counts the writes the request path makes: cache hits must stay nearly write-free. */
-    private static final class CountingSchedule implements RefreshSchedule {
+    @Test
+    void aDatabaseThatHangsOnAnIdleConnectionHoldsAWorkerNeverTheTicker() throws InterruptedException {
+        Thread ticker = Thread.currentThread();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Connections hangingVault = new DelegatingConnections(connections) {
+            @Override
+            public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
+                if (Thread.currentThread() == ticker) {
+                    throw new AssertionError("the database was read on the ticker's thread");
+                }
+                entered.countDown();
+                try {
+                    release.await(); // a database outage: Hikari waits its connection timeout
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.refreshTokenExpiresAt(key);
+            }
+        };
+        ExecutorService workers = Executors.newFixedThreadPool(settings.concurrency());
+        ProactiveRefreshService scheduler = new ProactiveRefreshService(core, core, schedule, tokens, hangingVault,
+                events, outcomes, POLICY, clock, settings, workers);
+        try {
+            connections.save(aConnection().withKey(KEY).build());
+            scheduler.get(new GetAccessToken.Query(KEY));
+            clock.advance(Duration.ofHours(25)); // idle: its triage reads the refresh token's expiry
+
+            assertEquals(1, scheduler.runDue());
+            assertTrue(entered.await(30, TimeUnit.SECONDS), "the worker reached the database");
+            clock.advance(CLAIM_FOR.minusSeconds(1)); // the old ticker would still be waiting for the first answer
+            assertEquals(0, scheduler.runDue(), "nothing else due, and the claim has not run out");
+
+            assertEquals(clock.instant(), scheduler.lastRun(), "the ticks go on while the database hangs");
+            assertEquals(1, scheduler.inFlight(), "the idle triage holds one slot");
+        } finally {
+            release.countDown();
+            workers.shutdown();
+            assertTrue(workers.awaitTermination(30, TimeUnit.SECONDS));
+        }
+        assertEquals(0, scheduler.inFlight());
+        assertEquals(0, schedule.size(), "dropped once the database answered: no refresh token expiry");
+        assertEquals(List.of(Outcome.IDLE), outcomes.outcomes);
+    }
+
+    @Test
+    void anInterruptedWorkerHandsItsEntryBackWithoutAFailureOrAnEventAndStaysInterrupted() {
+        RefreshConnection stopping = command -> {
+            // What the token service's Redis calls do when the executor shuts down under them.
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for Redis");
+        };
+        ProactiveRefreshService scheduler = new ProactiveRefreshService(core, stopping, schedule, tokens,
+                connections, events, outcomes, POLICY, clock, settings, queued::add);
+        connections.save(aConnection().withKey(KEY).build());
+        AccessToken first = scheduler.get(new GetAccessToken.Query(KEY));
+        clock.set(first.expiresAt().plusSeconds(1)); // a failure now would announce TOKEN_EXPIRED
+
+        assertEquals(1, scheduler.runDue());
+        drain();
+
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the executor to see");
+        assertEquals(List.of(), outcomes.outcomes, "not counted as failed");
+        assertEquals(List.of(ConnectionEvent.Type.TOKEN_REFRESHED), events.recent(100).stream()
+                .map(ConnectionEvent::type).toList(), "no expiry announced");
+        List<RefreshSchedule.Claim> again = schedule.claimDue(clock.instant(), 10, clock.instant().plus(CLAIM_FOR));
+        assertEquals(1, again.size(), "handed back, due at once for whoever claims next");
+        assertEquals(0, again.get(0).entry().failures());
+        assertEquals(RefreshSchedule.Warned.NOTHING, again.get(0).entry().warned());
+    }
+
+    @Test
+    void anIdleWindowNotWellAboveTheDemandResolutionIsRefusedAtStartUp() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new ProactiveRefreshService.Settings(Duration.ofSeconds(90), 2, backoff, CLAIM_FOR,
+                        Duration.ofDays(1)));
+
+        assertEquals("idleAfter is PT1M30S but must be at least PT5M: demand is recorded about once a minute per "
+                + "connection, so a shorter window would make connections in constant use look idle",
+                refused.getMessage());
+        assertEquals(ProactiveRefreshService.MIN_IDLE_AFTER, new ProactiveRefreshService.Settings(
+                ProactiveRefreshService.MIN_IDLE_AFTER, 2, backoff, CLAIM_FOR, Duration.ofDays(1)).idleAfter());
+    }
+
+    /**
+     * Counts the writes the request path makes (cache hits must stay nearly write-free); its claims can take time on
+     * the test's clock, like a slow store.
+     */
+    private final class CountingSchedule implements RefreshSchedule {
 
         private final RefreshSchedule delegate;
         final AtomicInteger demands = new AtomicInteger();
         final AtomicInteger offers = new AtomicInteger();
+        volatile Duration claimTakes = Duration.ZERO;
 
         CountingSchedule(RefreshSchedule delegate) {
             this.delegate = delegate;
@@ -372,6 +482,7 @@ class ProactiveRefreshServiceTest {
 
         @Override
         public List<Claim> claimDue(Instant now, int max, Instant claimedUntil) {
+            clock.advance(claimTakes);
             return delegate.claimDue(now, max, claimedUntil);
         }
 
@@ -389,6 +500,52 @@ class ProactiveRefreshServiceTest {
         @Override
         public int size() {
             return delegate.size();
+        }
+    }
+
+    /** Passes everything to the in-memory vault; a test overrides what it makes misbehave. */
+    private static class DelegatingConnections implements Connections {
+
+        private final Connections delegate;
+
+        DelegatingConnections(Connections delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<Connection> find(ConnectionKey key) {
+            return delegate.find(key);
+        }
+
+        @Override
+        public boolean save(Connection connection) {
+            return delegate.save(connection);
+        }
+
+        @Override
+        public boolean remove(ConnectionKey key) {
+            return delegate.remove(key);
+        }
+
+        @Override
+        public boolean saveRotation(ConnectionKey key, Secret refreshToken, Optional<Instant> refreshTokenExpiresAt,
+                                    long fence) {
+            return delegate.saveRotation(key, refreshToken, refreshTokenExpiresAt, fence);
+        }
+
+        @Override
+        public long highestFence(ConnectionKey key) {
+            return delegate.highestFence(key);
+        }
+
+        @Override
+        public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
+            return delegate.refreshTokenExpiresAt(key);
+        }
+
+        @Override
+        public List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after, int limit) {
+            return delegate.list(tenants, after, limit);
         }
     }
 
