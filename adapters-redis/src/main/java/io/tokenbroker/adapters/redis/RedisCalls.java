@@ -1,10 +1,14 @@
 package io.tokenbroker.adapters.redis;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +26,14 @@ import java.util.function.Function;
  * Redis that is connected but slow would otherwise cost every request a full timeout per command (a read, a lease,
  * a write). A disconnected one costs nothing either way, Lettuce rejects at once; when Lettuce reconnects, the next
  * call probes at once ({@link #probeNow}).
+ *
+ * <p>A command Redis refuses as wrong ({@code ERR}, {@code WRONGTYPE}: a script error) fails that call the same way,
+ * so the adapter falls back for it, but is not an outage: Redis answered.
  */
 final class RedisCalls {
+
+    private static final System.Logger LOG = System.getLogger(RedisCalls.class.getName());
+    private static final List<String> COMMAND_ERRORS = List.of("ERR", "WRONGTYPE");
 
     private final RedisClusterAsyncCommands<String, String> commands;
     private final Duration timeout;
@@ -58,6 +68,14 @@ final class RedisCalls {
             }
             throw new CancellationException("interrupted while waiting for Redis (" + operation + ")");
         } catch (ExecutionException failed) {
+            Optional<String> refusal = commandError(failed.getCause());
+            if (refusal.isPresent()) {
+                // Redis answered, so it is up: the command is at fault (a script error is a bug, or an entry this
+                // version cannot read). Counted as an outage, it would turn every adapter fail-open for nothing.
+                outage.succeeded();
+                LOG.log(Level.WARNING, "Redis refused {0} ({1})", operation, refusal.get());
+                throw RedisUnavailableException.refused(operation, refusal.get());
+            }
             holdOffProbes();
             outage.failed(operation, failed.getCause());
             throw new RedisUnavailableException(operation, failed.getCause());
@@ -70,6 +88,20 @@ final class RedisCalls {
             outage.failed(operation, failed);
             throw new RedisUnavailableException(operation, failed);
         }
+    }
+
+    /**
+     * The error code of a reply that blames the command rather than the server ({@code ERR}, {@code WRONGTYPE});
+     * empty for everything else, including replies that mean Redis cannot serve now (BUSY, LOADING, READONLY,
+     * MASTERDOWN, OOM...), which stay outages. Only the code: the rest of a reply can echo a command's arguments.
+     */
+    private static Optional<String> commandError(Throwable cause) {
+        if (!(cause instanceof RedisCommandExecutionException) || cause.getMessage() == null) {
+            return Optional.empty();
+        }
+        String message = cause.getMessage();
+        return COMMAND_ERRORS.stream().filter(code -> message.equals(code) || message.startsWith(code + " "))
+                .findFirst();
     }
 
     /** Lets the next call through as a probe; called when the connection is back. */

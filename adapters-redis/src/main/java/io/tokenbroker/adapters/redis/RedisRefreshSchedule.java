@@ -34,16 +34,19 @@ final class RedisRefreshSchedule implements RefreshSchedule {
             """;
 
     // KEYS: queued, claimed, entries. ARGV: member, due, entry, token issued. The rule of RefreshSchedule#offer.
+    // A queued entry this script cannot read (not written by this adapter) is replaced, as if there were none.
     private static final String OFFER = """
             if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
             if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
               local current = redis.call('HGET', KEYS[3], ARGV[1])
               if current then
                 local due, failures, issued = string.match(current, '^(-?%d+) (%d+) (-?%d+)')
-                due = tonumber(due); failures = tonumber(failures); issued = tonumber(issued)
-                local offered = tonumber(ARGV[4])
-                if issued > offered then return 0 end
-                if issued == offered and (due <= tonumber(ARGV[2]) or failures > 0) then return 0 end
+                if due then
+                  due = tonumber(due); failures = tonumber(failures); issued = tonumber(issued)
+                  local offered = tonumber(ARGV[4])
+                  if issued > offered then return 0 end
+                  if issued == offered and (due <= tonumber(ARGV[2]) or failures > 0) then return 0 end
+                end
               end
             end
             redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
@@ -52,14 +55,18 @@ final class RedisRefreshSchedule implements RefreshSchedule {
             """;
 
     // KEYS: queued, claimed, entries, demand. ARGV: now, max, claimed until.
-    // Returns member, entry, demand ('' when none) for each claimed connection, soonest first.
+    // Returns member, entry, demand ('' when none) for each claimed connection, soonest first. A claim that ran out
+    // goes back at its entry's due time; one without a readable due time is dropped, entry and all.
     private static final String CLAIM = """
             local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 1000)
             for _, member in ipairs(expired) do
               redis.call('ZREM', KEYS[2], member)
               local entry = redis.call('HGET', KEYS[3], member)
-              if entry then
-                redis.call('ZADD', KEYS[1], string.match(entry, '^(-?%d+)'), member)
+              local due = entry and string.match(entry, '^(-?%d+)')
+              if due then
+                redis.call('ZADD', KEYS[1], due, member)
+              else
+                redis.call('HDEL', KEYS[3], member)
               end
             end
             local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -143,19 +150,37 @@ final class RedisRefreshSchedule implements RefreshSchedule {
         List<Claim> claims = new ArrayList<>(reply.size() / 3);
         for (int i = 0; i + 2 < reply.size(); i += 3) {
             String member = (String) reply.get(i);
-            String entry = (String) reply.get(i + 1);
-            String demand = (String) reply.get(i + 2);
-            Optional<ConnectionKey> key = keys.connectionOfScheduleMember(member);
-            if (key.isEmpty() || entry.isEmpty()) {
-                // Not written by this adapter. Left claimed, so it is not handed out again at once; without an entry
-                // the claim script drops it when the claim runs out.
-                LOG.log(Level.WARNING, "ignored a malformed refresh schedule entry");
-                continue;
-            }
-            claims.add(new Claim(decode(key.get(), entry), demand.isEmpty()
-                    ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(demand)))));
+            decodeClaim(member, (String) reply.get(i + 1), (String) reply.get(i + 2)).ifPresentOrElse(claims::add,
+                    () -> {
+                        // Written by another version or by hand (an unknown warning during a rolling deploy, a
+                        // truncated value): due first for ever if left, so it goes, and the rest of the batch is
+                        // still handed out. A request for the connection offers its token again.
+                        LOG.log(Level.WARNING, "dropped a refresh schedule entry this version cannot read");
+                        removeMember(member);
+                    });
         }
         return claims;
+    }
+
+    private Optional<Claim> decodeClaim(String member, String entry, String demand) {
+        Optional<ConnectionKey> key = keys.connectionOfScheduleMember(member);
+        if (key.isEmpty() || entry.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Claim(decode(key.get(), entry), demand(demand)));
+        } catch (RuntimeException malformed) {
+            return Optional.empty();
+        }
+    }
+
+    /** Unreadable demand counts as none: the connection looks idle until its next request records demand again. */
+    private static Optional<Instant> demand(String demand) {
+        try {
+            return demand.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(demand)));
+        } catch (NumberFormatException malformed) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -170,8 +195,12 @@ final class RedisRefreshSchedule implements RefreshSchedule {
 
     @Override
     public void remove(ConnectionKey key) {
+        removeMember(keys.scheduleMember(key));
+    }
+
+    private void removeMember(String member) {
         try {
-            redis.eval("remove refresh", REMOVE, ScriptOutputType.INTEGER, claimKeys(), keys.scheduleMember(key));
+            redis.eval("remove refresh", REMOVE, ScriptOutputType.INTEGER, claimKeys(), member);
         } catch (RedisUnavailableException down) {
             // Claimed again later and dropped then.
         }

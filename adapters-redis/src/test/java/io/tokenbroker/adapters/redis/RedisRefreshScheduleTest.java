@@ -1,10 +1,13 @@
 package io.tokenbroker.adapters.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.api.sync.RedisCommands;
 import io.tokenbroker.application.contract.RefreshScheduleContract;
 import io.tokenbroker.application.port.out.RefreshSchedule;
+import io.tokenbroker.application.port.out.RefreshSchedule.Claim;
 import io.tokenbroker.application.port.out.RefreshSchedule.Entry;
 import io.tokenbroker.application.port.out.RefreshSchedule.Warned;
 import io.tokenbroker.domain.connection.ConnectionKey;
@@ -46,5 +49,58 @@ class RedisRefreshScheduleTest extends RefreshScheduleContract {
                 redis.keys("*").stream().sorted().toList());
         assertEquals(Map.of("acme:crm", t0.toEpochMilli() + " 1 " + t0.minusSeconds(60).toEpochMilli() + " "
                 + t0.plusSeconds(60).toEpochMilli() + " NEAR_EXPIRY"), redis.hgetall("tb:{schedule}:entries"));
+    }
+
+    @Test
+    void entriesThisVersionCannotReadAreDroppedWhileTheRestOfTheBatchIsClaimedAndNoOutageIsCounted() {
+        RedisAdapters adapters = fixture.adapters(Clock.systemUTC(), "instance-m");
+        RefreshSchedule schedule = adapters.refreshSchedule();
+        Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+        long ms = t0.toEpochMilli();
+        ConnectionKey good = ConnectionKey.of("acme", "good");
+        ConnectionKey later = ConnectionKey.of("acme", "later");
+        schedule.schedule(new Entry(good, t0.plusSeconds(1), 0, t0, t0.plusSeconds(600), Warned.NOTHING));
+        schedule.schedule(new Entry(later, t0.plusSeconds(2), 0, t0, t0.plusSeconds(600), Warned.NOTHING));
+        // Behind the adapter's back, all due before the good ones: a warning a newer version knows, a value cut
+        // short, plain garbage, and garbage whose claim has run out (the claim script reads its due time).
+        RedisCommands<String, String> redis = fixture.raw().sync();
+        redis.hset("tb:{schedule}:entries", Map.of(
+                "acme:newer", ms + " 0 " + ms + " " + (ms + 600_000) + " ALARMED",
+                "acme:short", ms + " 0 " + ms,
+                "acme:junk", "garbage",
+                "acme:stale", "garbage"));
+        redis.zadd("tb:{schedule}:queued", ms - 3000, "acme:newer");
+        redis.zadd("tb:{schedule}:queued", ms - 2000, "acme:short");
+        redis.zadd("tb:{schedule}:queued", ms - 1000, "acme:junk");
+        redis.zadd("tb:{schedule}:claimed", ms - 1, "acme:stale");
+
+        List<Claim> claims = schedule.claimDue(t0.plusSeconds(10), 10, t0.plusSeconds(70));
+
+        assertEquals(List.of(good, later), claims.stream().map(claim -> claim.entry().key()).toList());
+        assertEquals(List.of("acme:good", "acme:later"), redis.hkeys("tb:{schedule}:entries").stream().sorted()
+                .toList(), "the unreadable entries are gone, not due first for ever");
+        assertEquals(List.of("acme:good", "acme:later"), redis.zrange("tb:{schedule}:claimed", 0, -1).stream()
+                .sorted().toList());
+        assertEquals(0, redis.zcard("tb:{schedule}:queued"));
+        assertEquals(0, adapters.outage().failedCalls(), "Redis answered every call");
+        assertFalse(adapters.outage().isDown());
+    }
+
+    @Test
+    void anOfferReplacesAQueuedEntryItCannotRead() {
+        RedisAdapters adapters = fixture.adapters(Clock.systemUTC(), "instance-o");
+        RefreshSchedule schedule = adapters.refreshSchedule();
+        Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+        ConnectionKey key = ConnectionKey.of("acme", "crm");
+        RedisCommands<String, String> redis = fixture.raw().sync();
+        redis.hset("tb:{schedule}:entries", "acme:crm", "garbage");
+        redis.zadd("tb:{schedule}:queued", t0.toEpochMilli(), "acme:crm");
+        Entry offered = new Entry(key, t0.plusSeconds(5), 0, t0, t0.plusSeconds(600), Warned.NOTHING);
+
+        assertTrue(schedule.offer(offered));
+
+        assertEquals(List.of(offered), schedule.claimDue(t0.plusSeconds(5), 10, t0.plusSeconds(60)).stream()
+                .map(Claim::entry).toList());
+        assertEquals(0, adapters.outage().failedCalls());
     }
 }
