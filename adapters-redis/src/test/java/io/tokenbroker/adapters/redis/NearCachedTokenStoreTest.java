@@ -17,4 +17,9 @@ class NearCachedTokenStoreTest extends TokenStoreContract {
         fixture = REDIS.freshFixture();
         return fixture.adapters(clock, "test").tokenStore();
     }
+
+    @Override
+    protected TokenStore.Source sourceOfATokenJustPut() {
+        return TokenStore.Source.NEAR_CACHE;
+    }
 }
