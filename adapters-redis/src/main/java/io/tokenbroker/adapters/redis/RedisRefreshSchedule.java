@@ -90,6 +90,15 @@ final class RedisRefreshSchedule implements RefreshSchedule {
             return 1
             """;
 
+    // KEYS: queued, claimed, entries, demand. ARGV: member, due, entry, token issued, asked at. DEMAND, then OFFER
+    // (whose early returns must not skip the demand): a request's two writes in one round trip.
+    private static final String OFFER_ASKED = """
+            local asked = tonumber(redis.call('HGET', KEYS[4], ARGV[1]) or '')
+            if asked == nil or tonumber(ARGV[5]) > asked then
+              redis.call('HSET', KEYS[4], ARGV[1], ARGV[5])
+            end
+            """ + OFFER;
+
     // KEYS: queued, claimed, entries, demand. ARGV: member.
     private static final String REMOVE = """
             redis.call('ZREM', KEYS[1], ARGV[1])
@@ -125,6 +134,18 @@ final class RedisRefreshSchedule implements RefreshSchedule {
             Long put = redis.eval("offer refresh", OFFER, ScriptOutputType.INTEGER, scheduleKeys(),
                     keys.scheduleMember(entry.key()), millis(entry.due()), encode(entry),
                     millis(entry.tokenIssuedAt()));
+            return put != null && put == 1L;
+        } catch (RedisUnavailableException down) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean offerAsked(Entry entry, Instant askedAt) {
+        try {
+            Long put = redis.eval("offer refresh and record demand", OFFER_ASKED, ScriptOutputType.INTEGER,
+                    claimKeys(), keys.scheduleMember(entry.key()), millis(entry.due()), encode(entry),
+                    millis(entry.tokenIssuedAt()), millis(askedAt));
             return put != null && put == 1L;
         } catch (RedisUnavailableException down) {
             return false;

@@ -175,7 +175,7 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
     /**
      * Cache hits must stay nearly write-free: the schedule hears of a connection only when this instance sees a
      * token it has not offered yet, or (for requests) once a minute, which records demand and offers the token again
-     * so an entry lost with the store or dropped as idle comes back.
+     * so an entry lost with the store or dropped as idle comes back. Either way one call to the schedule.
      */
     private void tell(ConnectionKey key, AccessToken token, boolean demand) {
         Instant now = clock.instant();
@@ -190,10 +190,12 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
         }
         told.put(key, new Told(ahead, recordDemand ? Optional.of(now) : lastDemand));
         try {
+            Entry entry = Entry.forToken(key, token, ahead);
             if (recordDemand) {
-                schedule.recordDemand(key, now);
+                schedule.offerAsked(entry, now);
+            } else {
+                schedule.offer(entry);
             }
-            schedule.offer(Entry.forToken(key, token, ahead));
         } catch (RuntimeException failed) {
             // The token is served regardless: a schedule that misses a beat costs a caller one wait, at worst.
             LOG.log(Level.WARNING, "could not schedule the refresh of {0} ahead: {1}", key,

@@ -231,6 +231,24 @@ public abstract class RefreshScheduleContract {
     }
 
     @Test
+    void offerAskedRecordsTheDemandAndOffersEvenWhenTheOfferIsRefused() {
+        assertTrue(schedule.offerAsked(entry(A, T0), T0.minusSeconds(30)), "nothing queued: put");
+        assertFalse(schedule.offerAsked(entry(A, T0.plusSeconds(5)), T0.minusSeconds(10)),
+                "the same token, due later: refused");
+        schedule.offerAsked(entry(B, T0), T0.minusSeconds(20));
+        schedule.offerAsked(entry(B, T0), T0.minusSeconds(40));
+
+        assertEquals(List.of(new Claim(entry(A, T0), Optional.of(T0.minusSeconds(10))),
+                new Claim(entry(B, T0), Optional.of(T0.minusSeconds(20)))), claim(T0, 10),
+                "the refused offer's demand counts; the older demand does not replace a newer one");
+        assertFalse(schedule.offerAsked(entry(A, T0), T0), "claimed: refused");
+        schedule.schedule(entry(A, T0.plusSeconds(60)));
+        assertEquals(List.of(Optional.of(T0)), claim(T0.plusSeconds(60), 10).stream()
+                .filter(claim -> claim.entry().key().equals(A)).map(Claim::lastAsked).toList(),
+                "demand recorded while it was claimed");
+    }
+
+    @Test
     void demandIsKeptToTheMillisecond() {
         schedule.schedule(entry(A, T0));
 

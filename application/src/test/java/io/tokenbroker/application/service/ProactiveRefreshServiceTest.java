@@ -208,10 +208,12 @@ class ProactiveRefreshServiceTest {
         assertEquals(1, issuer.calls());
         assertEquals(1, schedule.demands.get(), "50 seconds of hits, one demand write");
         assertEquals(1, schedule.offers.get());
+        assertEquals(1, schedule.requestPathCalls.get(), "demand and offer in one call to the schedule");
         clock.advance(Duration.ofSeconds(10));
         get(KEY);
         assertEquals(2, schedule.demands.get(), "a minute later, one more");
         assertEquals(2, schedule.offers.get(), "with the token offered again, in case the schedule lost it");
+        assertEquals(2, schedule.requestPathCalls.get());
     }
 
     @Test
@@ -463,6 +465,7 @@ class ProactiveRefreshServiceTest {
         private final RefreshSchedule delegate;
         final AtomicInteger demands = new AtomicInteger();
         final AtomicInteger offers = new AtomicInteger();
+        final AtomicInteger requestPathCalls = new AtomicInteger();
         volatile Duration claimTakes = Duration.ZERO;
 
         CountingSchedule(RefreshSchedule delegate) {
@@ -477,7 +480,16 @@ class ProactiveRefreshServiceTest {
         @Override
         public boolean offer(Entry entry) {
             offers.incrementAndGet();
+            requestPathCalls.incrementAndGet();
             return delegate.offer(entry);
+        }
+
+        @Override
+        public boolean offerAsked(Entry entry, Instant askedAt) {
+            demands.incrementAndGet();
+            offers.incrementAndGet();
+            requestPathCalls.incrementAndGet();
+            return delegate.offerAsked(entry, askedAt);
         }
 
         @Override
@@ -489,6 +501,7 @@ class ProactiveRefreshServiceTest {
         @Override
         public void recordDemand(ConnectionKey key, Instant at) {
             demands.incrementAndGet();
+            requestPathCalls.incrementAndGet();
             delegate.recordDemand(key, at);
         }
 

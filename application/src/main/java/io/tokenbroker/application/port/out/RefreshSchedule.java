@@ -111,6 +111,15 @@ public interface RefreshSchedule {
      */
     void recordDemand(ConnectionKey key, Instant at);
 
+    /**
+     * {@link #recordDemand}({@code entry.key()}, {@code askedAt}) and then {@link #offer}({@code entry}), with the
+     * same effects and result, in one round trip where the store allows: what a request that records demand does.
+     */
+    default boolean offerAsked(Entry entry, Instant askedAt) {
+        recordDemand(entry.key(), askedAt);
+        return offer(entry);
+    }
+
     /** Drops the connection's entry, its claim and its demand; a no-op when there is none. */
     void remove(ConnectionKey key);
 
