@@ -263,18 +263,19 @@ class WebhookConnectionEventsTest {
     @Test
     void aStalledExchangeHoldsNoThreadAndIsCancelledAndCountedLostAtShutdown() throws Exception {
         try (StallingReceiver stalling = new StallingReceiver(1)) {
-            WebhookTargets targets = new WebhookTargets(Map.of(
-                    new TenantId("acme"), Target.of(stalling.url(), ACME_SECRET),
-                    new TenantId("globex"), Target.of(receiver.url("/globex"), GLOBEX_SECRET)), Optional.empty());
-            WebhookConnectionEvents events = events(targets, new WebhookConnectionEvents.Settings(
+            WebhookConnectionEvents events = events(stallingAcme(stalling), new WebhookConnectionEvents.Settings(
                     new Backoff(BASE, Duration.ofMinutes(1), CEILING), 3, LONG, 10, 1, Duration.ZERO));
+            // Another instance on the same single delivery thread: it delivers only if the stall holds no thread.
+            WebhookConnectionEvents other = events(perTenantWithDefault(), 3, 10);
 
             events.publish(event("acme", ConnectionEvent.Type.REFRESH_FAILED));
             events.publish(event("acme", ConnectionEvent.Type.CIRCUIT_OPENED));
             assertTrue(stalling.headersSent().await(30, TimeUnit.SECONDS), "acme's first exchange is stalled");
-            events.publish(event("globex", ConnectionEvent.Type.REFRESH_FAILED));
+            other.publish(event("globex", ConnectionEvent.Type.REFRESH_FAILED));
             receiver.await(at("/globex"), 1);
             assertEquals(1, stalling.closedByUs().getCount(), "globex's went through the one thread during the stall");
+            drain(other);
+            assertEquals(1, other.delivered());
 
             events.close();
 
