@@ -41,7 +41,10 @@ public class ConnectionEventsFactory {
     /** Events kept for the API, newest first. */
     private static final int RECENT_CAPACITY = 1_000;
 
-    /** Threads start on the first delivery, so an instance without webhooks runs none. */
+    /**
+     * Threads start on the first delivery, so an instance without webhooks runs none. Shut down after the connection
+     * events (they depend on it), whose close has by then given unfinished deliveries their grace and counted the rest.
+     */
     @Singleton
     @Named(EXECUTOR)
     @Bean(preDestroy = "shutdownNow")
@@ -89,8 +92,10 @@ public class ConnectionEventsFactory {
         }
     }
 
+    /** Closed at shutdown: unfinished webhook deliveries get {@code tokenbroker.webhooks.shutdown-grace}. */
     @Singleton
-    ConnectionEvents connectionEvents(WebhookTargets targets, WebhookConfiguration config, JsonMapper json,
+    @Bean(preDestroy = "close")
+    MeteredConnectionEvents connectionEvents(WebhookTargets targets, WebhookConfiguration config, JsonMapper json,
                                       Clock clock, RandomGenerator random,
                                       @Named(EXECUTOR) ScheduledExecutorService deliveries, MeterRegistry registry) {
         InMemoryConnectionEvents recent = new InMemoryConnectionEvents(RECENT_CAPACITY);

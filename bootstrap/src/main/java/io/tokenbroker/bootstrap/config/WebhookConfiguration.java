@@ -18,9 +18,12 @@ import java.util.random.RandomGenerator;
  * @param backoffBase first retry delay (full jitter, doubling)
  * @param backoffCap  longest retry delay
  * @param maxAttempts attempts per event, the first included
- * @param timeout     the longest one attempt waits for a receiver
- * @param capacity    events waiting, in flight or between retries at most; beyond it events are dropped and counted
- * @param threads     delivery threads: the only ones that ever wait for a receiver
+ * @param timeout     the longest one attempt may take, the answer's body included; then it is cancelled and retried
+ * @param capacity    events of one receiver waiting, in flight or between retries at most; beyond it that receiver's
+ *                    events are dropped and counted
+ * @param inFlightPerReceiver attempts on the wire to one receiver at once, at most
+ * @param shutdownGrace how long closing the application lets unfinished deliveries finish; the rest are counted lost
+ * @param threads     delivery threads: they start attempts and handle their outcomes, never wait for a receiver
  */
 @ConfigurationProperties("tokenbroker.webhooks")
 public record WebhookConfiguration(
@@ -31,16 +34,19 @@ public record WebhookConfiguration(
         @Bindable(defaultValue = "8") int maxAttempts,
         @Bindable(defaultValue = "10s") Duration timeout,
         @Bindable(defaultValue = "10000") int capacity,
+        @Bindable(defaultValue = "4") int inFlightPerReceiver,
+        @Bindable(defaultValue = "5s") Duration shutdownGrace,
         @Bindable(defaultValue = "2") int threads) {
 
     public WebhookConnectionEvents.Settings settings(RandomGenerator random) {
         return new WebhookConnectionEvents.Settings(new Backoff(backoffBase, backoffCap, random), maxAttempts, timeout,
-                capacity);
+                capacity, inFlightPerReceiver, shutdownGrace);
     }
 
     @Override
     public String toString() {
         return "WebhookConfiguration[url=" + (url != null) + ", secret=***, maxAttempts=" + maxAttempts
-                + ", capacity=" + capacity + "]";
+                + ", capacity=" + capacity + ", inFlightPerReceiver=" + inFlightPerReceiver + ", shutdownGrace="
+                + shutdownGrace + "]";
     }
 }

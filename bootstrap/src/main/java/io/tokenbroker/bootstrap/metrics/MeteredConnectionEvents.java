@@ -17,9 +17,10 @@ import java.util.function.ToDoubleFunction;
 /**
  * Counts connection events by type (labels: the type only, never a tenant or connection) and, when webhooks are
  * configured, exposes their deliveries; without webhooks those read 0, so alerts and dashboards do not depend on the
- * deployment. Every meter is registered up front so a type that never happened still shows 0.
+ * deployment. Every meter is registered up front so a type that never happened still shows 0. Closing it closes the
+ * webhooks, which get their shutdown grace then.
  */
-public final class MeteredConnectionEvents implements ConnectionEvents {
+public final class MeteredConnectionEvents implements ConnectionEvents, AutoCloseable {
 
     static final String EVENTS = "tokenbroker.connection.events";
     static final String DELIVERIES = "tokenbroker.webhook.deliveries";
@@ -29,6 +30,7 @@ public final class MeteredConnectionEvents implements ConnectionEvents {
     private final Map<ConnectionEvent.Type, Counter> counters = new EnumMap<>(ConnectionEvent.Type.class);
     // Micrometer holds a function meter's object weakly: this field keeps it (or the stand-in for none) alive.
     private final Object deliveries;
+    private final Optional<WebhookConnectionEvents> webhooks;
 
     public MeteredConnectionEvents(ConnectionEvents events, Optional<WebhookConnectionEvents> webhooks,
                                    MeterRegistry registry) {
@@ -37,11 +39,13 @@ public final class MeteredConnectionEvents implements ConnectionEvents {
             counters.put(type, Counter.builder(EVENTS).description("Connection events published, by type")
                     .tag("type", type.name().toLowerCase(Locale.ROOT)).register(registry));
         }
+        this.webhooks = webhooks;
         this.deliveries = webhooks.<Object>map(present -> present).orElseGet(Object::new);
         deliveries(registry, "delivered", WebhookConnectionEvents::delivered);
         deliveries(registry, "retried", WebhookConnectionEvents::retried);
         deliveries(registry, "given_up", WebhookConnectionEvents::givenUp);
         deliveries(registry, "dropped", WebhookConnectionEvents::dropped);
+        deliveries(registry, "lost_at_shutdown", WebhookConnectionEvents::lostAtShutdown);
         Gauge.builder(PENDING, deliveries, source -> source instanceof WebhookConnectionEvents present
                         ? present.pending() : 0)
                 .description("Webhook events waiting, in flight or between retries").register(registry);
@@ -51,7 +55,8 @@ public final class MeteredConnectionEvents implements ConnectionEvents {
         FunctionCounter.builder(DELIVERIES, deliveries, source -> source instanceof WebhookConnectionEvents webhooks
                         ? count.applyAsDouble(webhooks) : 0)
                 .description("Webhook delivery attempts and events by outcome: delivered, retried (an attempt that "
-                        + "failed and is tried again), given_up (after the last attempt), dropped (backlog full)")
+                        + "failed and is tried again), given_up (after the last attempt), dropped (the receiver's backlog full), lost_at_shutdown (unfinished when the "
+                        + "instance stopped)")
                 .tag("outcome", outcome).register(registry);
     }
 
@@ -64,5 +69,10 @@ public final class MeteredConnectionEvents implements ConnectionEvents {
     @Override
     public List<ConnectionEvent> recent(int limit) {
         return events.recent(limit);
+    }
+
+    @Override
+    public void close() {
+        webhooks.ifPresent(WebhookConnectionEvents::close);
     }
 }

@@ -5,17 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.micronaut.json.JsonMapper;
+import io.tokenbroker.adapters.http.webhook.WebhookReceiver.Received;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
 import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
+import io.tokenbroker.application.testing.RecordingScheduler;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.TenantId;
 import io.tokenbroker.domain.resilience.Backoff;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -23,29 +29,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Signed events to real local receivers, one per tenant, each checking the signature with its own secret the way an
- * operator's would. Retries run at once but their backoff is recorded, so delays are asserted, never waited for.
+ * operator's would. Retries run at once but their backoff is recorded, so delays are asserted, never waited for;
+ * {@link WebhookConnectionEvents#close} with a long grace is how a test waits until every delivery has finished.
  */
 class WebhookConnectionEventsTest {
 
@@ -54,6 +55,7 @@ class WebhookConnectionEventsTest {
     private static final String DEFAULT_SECRET = "default-webhook-secret-of-at-least-32-chars";
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final Duration BASE = Duration.ofSeconds(1);
+    private static final Duration LONG = Duration.ofSeconds(30);
 
     /** Draws the top of every jitter range, so each backoff is its exponential ceiling. */
     private static final RandomGenerator CEILING = new RandomGenerator() {
@@ -69,112 +71,53 @@ class WebhookConnectionEventsTest {
     };
 
     private final JsonMapper json = JsonMapper.createDefault();
-    private final Map<String, String> secretOfPath = Map.of("/acme", ACME_SECRET, "/globex", GLOBEX_SECRET,
-            "/default", DEFAULT_SECRET);
-    private final List<Received> received = new CopyOnWriteArrayList<>();
-    private final AtomicInteger failuresToAnswer = new AtomicInteger();
-    private final Map<String, CountDownLatch> arrivals = new ConcurrentHashMap<>();
-    private volatile CountDownLatch hold = new CountDownLatch(0);
-    private final ExecutorService receiverThreads = Executors.newCachedThreadPool();
-    private final RecordingScheduler scheduler = new RecordingScheduler();
-    private HttpServer receiver;
-
-    /** One request as the receiver saw it, with whether the signature checked out with the path's secret. */
-    private record Received(String path, String body, String signature, boolean valid) {
-    }
-
-    @BeforeEach
-    void startReceiver() throws IOException {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-        receiver.setExecutor(receiverThreads);
-        receiver.createContext("/", exchange -> {
-            try (exchange) {
-                String path = exchange.getRequestURI().getPath();
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                String signature = exchange.getRequestHeaders().getFirst(WebhookConnectionEvents.SIGNATURE_HEADER);
-                boolean valid = verifies(secretOfPath.get(path), signature, body);
-                awaitReleased();
-                received.add(new Received(path, body, signature, valid));
-                boolean fail = failuresToAnswer.getAndDecrement() > 0;
-                exchange.sendResponseHeaders(fail ? 500 : valid ? 204 : 401, -1);
-                arrivals.getOrDefault(path, new CountDownLatch(0)).countDown();
-            }
-        });
-        receiver.start();
-    }
+    private final WebhookReceiver receiver = new WebhookReceiver(Map.of("/acme", ACME_SECRET, "/globex", GLOBEX_SECRET,
+            "/default", DEFAULT_SECRET));
+    // One thread: were any delivery to wait for a receiver, every other delivery would wait behind it.
+    private final RecordingScheduler scheduler = new RecordingScheduler(1, "webhook-deliveries-test");
+    private final List<AutoCloseable> closing = new ArrayList<>();
 
     @AfterEach
-    void stop() {
-        hold.countDown();
-        scheduler.shutdownNow();
-        receiver.stop(0);
-        receiverThreads.shutdownNow();
-    }
-
-    private void awaitReleased() {
-        try {
-            hold.await();
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
+    void stop() throws Exception {
+        for (AutoCloseable each : closing) {
+            each.close();
         }
-    }
-
-    private URI url(String path) {
-        return URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + path);
+        receiver.close();
+        scheduler.shutdownNow();
     }
 
     private WebhookConnectionEvents events(WebhookTargets targets, int maxAttempts, int capacity) {
-        return new WebhookConnectionEvents(new InMemoryConnectionEvents(10), targets, json,
-                HttpClient.newHttpClient(), Clock.fixed(NOW, ZoneOffset.UTC), CEILING,
-                new WebhookConnectionEvents.Settings(new Backoff(BASE, Duration.ofMinutes(1), CEILING), maxAttempts,
-                        Duration.ofSeconds(30), capacity), scheduler);
+        return events(targets, new WebhookConnectionEvents.Settings(new Backoff(BASE, Duration.ofMinutes(1), CEILING),
+                maxAttempts, LONG, capacity, 1, LONG));
+    }
+
+    private WebhookConnectionEvents events(WebhookTargets targets, WebhookConnectionEvents.Settings settings) {
+        WebhookConnectionEvents events = new WebhookConnectionEvents(new InMemoryConnectionEvents(10), targets, json,
+                HttpClient.newHttpClient(), Clock.fixed(NOW, ZoneOffset.UTC), CEILING, settings, scheduler);
+        closing.add(events);
+        return events;
     }
 
     private WebhookTargets perTenantWithDefault() {
         return new WebhookTargets(Map.of(
-                new TenantId("acme"), Target.of(url("/acme"), ACME_SECRET),
-                new TenantId("globex"), Target.of(url("/globex"), GLOBEX_SECRET)),
-                Optional.of(Target.of(url("/default"), DEFAULT_SECRET)));
+                new TenantId("acme"), Target.of(receiver.url("/acme"), ACME_SECRET),
+                new TenantId("globex"), Target.of(receiver.url("/globex"), GLOBEX_SECRET)),
+                Optional.of(Target.of(receiver.url("/default"), DEFAULT_SECRET)));
     }
 
-    private CountDownLatch expect(String path, int requests) {
-        CountDownLatch latch = new CountDownLatch(requests);
-        arrivals.put(path, latch);
-        return latch;
+    private static Predicate<Received> at(String path) {
+        return request -> request.path().equals(path);
     }
 
-    private static void await(CountDownLatch latch) throws InterruptedException {
-        assertTrue(latch.await(30, TimeUnit.SECONDS), "the receiver did not get what it expected");
-    }
-
-    /** Lets every queued attempt and retry finish, so the counters are final. */
-    private void drain() throws InterruptedException {
-        scheduler.shutdown();
-        assertTrue(scheduler.awaitTermination(30, TimeUnit.SECONDS));
+    /** Waits until every accepted delivery has finished (the grace is far longer than any needs), so counters are final. */
+    private static void drain(WebhookConnectionEvents events) {
+        events.close();
+        assertEquals(0, events.lostAtShutdown(), "every delivery finished within the grace");
+        assertEquals(0, events.pending());
     }
 
     private static ConnectionEvent event(String tenant, ConnectionEvent.Type type) {
         return new ConnectionEvent(ConnectionKey.of(tenant, "crm"), type, NOW, "invalid_grant");
-    }
-
-    /** What an operator's receiver does: recompute HMAC-SHA256 of "t.body" with its secret, compare. */
-    private static boolean verifies(String secret, String header, String body) {
-        if (secret == null || header == null || !header.startsWith("t=") || !header.contains(",v1=")) {
-            return false;
-        }
-        String timestamp = header.substring(2, header.indexOf(','));
-        String given = header.substring(header.indexOf(",v1=") + 4);
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            String expected = HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body)
-                    .getBytes(StandardCharsets.UTF_8)));
-            return java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                    given.getBytes(StandardCharsets.US_ASCII));
-        } catch (java.security.GeneralSecurityException impossible) {
-            throw new IllegalStateException(impossible);
-        }
     }
 
     @SuppressWarnings("unchecked")
@@ -182,43 +125,33 @@ class WebhookConnectionEventsTest {
         return json.readValue(body, Map.class);
     }
 
-    private Received only(String path) {
-        List<Received> at = received.stream().filter(request -> request.path().equals(path)).toList();
-        assertEquals(1, at.size(), "requests at " + path + ": " + at);
-        return at.get(0);
-    }
-
     @Test
     void eachTenantsEventsArriveSignedWithItsOwnSecretAtItsOwnUrl() throws Exception {
-        CountDownLatch acme = expect("/acme", 1);
-        CountDownLatch globex = expect("/globex", 1);
-        CountDownLatch fallback = expect("/default", 1);
         WebhookConnectionEvents events = events(perTenantWithDefault(), 3, 100);
 
         events.publish(event("acme", ConnectionEvent.Type.NEEDS_REAUTHORIZATION));
         events.publish(event("globex", ConnectionEvent.Type.REFRESH_FAILED));
         events.publish(event("initech", ConnectionEvent.Type.CIRCUIT_OPENED));
-        await(acme);
-        await(globex);
-        await(fallback);
+        Received toAcme = receiver.await(at("/acme"), 1).get(0);
+        Received toGlobex = receiver.await(at("/globex"), 1).get(0);
+        Received toDefault = receiver.await(at("/default"), 1).get(0);
+        drain(events);
 
-        Received toAcme = only("/acme");
-        Received toGlobex = only("/globex");
-        Received toDefault = only("/default");
-        assertTrue(toAcme.valid() && toGlobex.valid() && toDefault.valid(), "each verifies with its own secret");
-        assertFalse(verifies(GLOBEX_SECRET, toAcme.signature(), toAcme.body()), "not with another tenant's");
+        assertEquals(3, receiver.all().size(), "one request each: " + receiver.all());
+        assertTrue(toAcme.signatureValid() && toGlobex.signatureValid() && toDefault.signatureValid(),
+                "each verifies with its own secret");
+        assertFalse(WebhookReceiver.verifies(GLOBEX_SECRET, toAcme.signature(), toAcme.rawBody()),
+                "not with another tenant's");
         assertTrue(toAcme.signature().startsWith("t=" + NOW.getEpochSecond() + ",v1="));
-        assertEquals("acme", parse(toAcme.body()).get("tenant"));
-        assertEquals("globex", parse(toGlobex.body()).get("tenant"));
-        assertEquals("initech", parse(toDefault.body()).get("tenant"), "a tenant without its own gets the default");
-        drain();
+        assertEquals("acme", toAcme.tenant());
+        assertEquals("globex", toGlobex.tenant());
+        assertEquals("initech", toDefault.tenant(), "a tenant without its own gets the default");
         assertEquals(3, events.delivered());
         assertEquals(3, events.recent(10).size(), "kept for the API as well");
     }
 
     @Test
     void theBodyIsJsonWithIdsCodesAndInstantsOnly() throws Exception {
-        CountDownLatch acme = expect("/acme", 2);
         WebhookConnectionEvents events = events(perTenantWithDefault(), 3, 100);
         Instant expiresAt = NOW.plus(Duration.ofHours(1));
 
@@ -226,13 +159,12 @@ class WebhookConnectionEventsTest {
                 NOW, "request", Optional.of(expiresAt)));
         events.publish(new ConnectionEvent(ConnectionKey.of("acme", "crm"), ConnectionEvent.Type.CIRCUIT_CLOSED,
                 NOW, "the \"upstream\" answered again"));
-        await(acme);
 
-        List<Map<String, Object>> bodies = new java.util.ArrayList<>();
-        for (Received request : received) {
-            bodies.add(parse(request.body()));
+        List<Map<String, Object>> bodies = new ArrayList<>();
+        for (Received request : receiver.await(at("/acme"), 2)) {
+            bodies.add(parse(request.rawBody()));
         }
-        bodies.sort(java.util.Comparator.comparing(body -> (String) body.get("type"), java.util.Comparator.reverseOrder()));
+        bodies.sort(Comparator.comparing(body -> (String) body.get("type"), Comparator.reverseOrder()));
         Map<String, Object> refreshed = bodies.get(0);
         assertEquals("token_refreshed", refreshed.get("type"));
         assertEquals("crm", refreshed.get("connection"));
@@ -241,8 +173,7 @@ class WebhookConnectionEventsTest {
         assertEquals(expiresAt.toString(), refreshed.get("expires_at"));
         assertTrue(((String) refreshed.get("id")).matches("[0-9a-f]{32}"), "id: " + refreshed.get("id"));
         assertFalse(refreshed.get("id").equals(bodies.get(1).get("id")), "each event its own id");
-        assertEquals(java.util.Set.of("id", "type", "tenant", "connection", "at", "detail", "expires_at"),
-                refreshed.keySet());
+        assertEquals(Set.of("id", "type", "tenant", "connection", "at", "detail", "expires_at"), refreshed.keySet());
         Map<String, Object> closed = bodies.get(1);
         assertEquals("circuit_closed", closed.get("type"));
         assertEquals("the \"upstream\" answered again", closed.get("detail"), "escaped by the JSON writer");
@@ -251,81 +182,146 @@ class WebhookConnectionEventsTest {
 
     @Test
     void aReceiverThatAnswers500GetsTheSameEventAgainAfterGrowingBackoff() throws Exception {
-        failuresToAnswer.set(2);
-        CountDownLatch acme = expect("/acme", 3);
+        receiver.failNext("/acme", 2);
         WebhookConnectionEvents events = events(perTenantWithDefault(), 8, 100);
 
         events.publish(event("acme", ConnectionEvent.Type.NEEDS_REAUTHORIZATION));
-        await(acme);
-        drain();
+        List<Received> attempts = receiver.await(at("/acme"), 3);
+        drain(events);
 
-        assertEquals(List.of(BASE.toMillis(), BASE.multipliedBy(2).toMillis()), scheduler.delays(),
-                "full-jitter ceilings of retries 1 and 2");
-        assertEquals(3, received.size());
-        assertEquals(1, received.stream().map(Received::body).distinct().count(), "one event, one id, three tries");
-        assertTrue(received.stream().allMatch(Received::valid), "each attempt signed");
+        assertEquals(List.of(BASE, BASE.multipliedBy(2)), scheduler.delays(), "full-jitter ceilings of retries 1, 2");
+        assertEquals(1, attempts.stream().map(Received::rawBody).distinct().count(), "one event, one id, three tries");
+        assertTrue(attempts.stream().allMatch(Received::signatureValid), "each attempt signed");
         assertEquals(1, events.delivered());
         assertEquals(2, events.retried());
         assertEquals(0, events.givenUp());
-        assertEquals(0, events.pending());
     }
 
     @Test
     void aReceiverThatKeepsFailingIsGivenUpOnAfterTheLastAttempt() throws Exception {
-        failuresToAnswer.set(Integer.MAX_VALUE);
-        CountDownLatch acme = expect("/acme", 3);
+        receiver.failNext("/acme", Integer.MAX_VALUE);
         WebhookConnectionEvents events = events(perTenantWithDefault(), 3, 100);
 
         events.publish(event("acme", ConnectionEvent.Type.REFRESH_FAILED));
-        await(acme);
-        drain();
+        receiver.await(at("/acme"), 3);
+        drain(events);
 
-        assertEquals(3, received.size());
+        assertEquals(3, receiver.all().size());
         assertEquals(0, events.delivered());
         assertEquals(2, events.retried());
         assertEquals(1, events.givenUp());
-        assertEquals(0, events.pending());
     }
 
     @Test
-    void aHangingReceiverNeverBlocksPublishingAndTheBacklogIsBoundedWithDropsCounted() throws Exception {
-        hold = new CountDownLatch(1);
-        CountDownLatch acme = expect("/acme", 2);
+    void aHangingReceiverNeverBlocksPublishingAndOnlyItsOwnTenantsEventsAreDropped() throws Exception {
+        WebhookReceiver.Hold hold = receiver.hold("/acme");
         WebhookConnectionEvents events = events(perTenantWithDefault(), 3, 2);
 
-        for (int i = 0; i < 5; i++) {
-            events.publish(event("acme", ConnectionEvent.Type.TOKEN_REFRESHED));
-        }
-
-        // Every publish returned while the receiver is still held: nothing waited for it.
-        assertEquals(1, hold.getCount());
-        assertEquals(2, events.pending());
+        CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 5; i++) {
+                events.publish(event("acme", ConnectionEvent.Type.TOKEN_REFRESHED));
+            }
+        });
+        assertTrue(hold.entered().await(30, TimeUnit.SECONDS), "the first event reached the receiver");
+        publishing.get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(), receiver.all(), "every publish returned while the receiver answered nothing");
+        assertEquals(2, events.pending(), "acme's capacity");
         assertEquals(3, events.dropped());
         assertEquals(5, events.recent(10).size(), "dropped from the webhook, not from the log");
-        hold.countDown();
-        await(acme);
-        drain();
-        assertEquals(2, events.delivered());
-        assertEquals(0, events.pending());
+
+        // With one shared backlog acme's hang filled it and globex's events were dropped; each receiver has its own.
+        events.publish(event("globex", ConnectionEvent.Type.TOKEN_REFRESHED));
+        events.publish(event("globex", ConnectionEvent.Type.NEEDS_REAUTHORIZATION));
+        assertEquals(2, receiver.await(at("/globex"), 2).size(), "delivered on the one delivery thread meanwhile");
+        assertEquals(List.of(), receiver.all().stream().filter(at("/acme")).toList(), "acme still held");
+        assertEquals(3, events.dropped(), "none of globex's");
+
+        hold.release();
+        receiver.await(at("/acme"), 2);
+        drain(events);
+        assertEquals(4, events.delivered());
+    }
+
+    @Test
+    void aReceiverThatSendsHeadersThenStallsIsCutOffAtTheTimeoutAndRetried() throws Exception {
+        try (StallingReceiver stalling = new StallingReceiver(2)) {
+            WebhookConnectionEvents events = events(stallingAcme(stalling), new WebhookConnectionEvents.Settings(
+                    new Backoff(BASE, Duration.ofMinutes(1), CEILING), 2, Duration.ofMillis(200), 10, 1, LONG));
+
+            events.publish(event("acme", ConnectionEvent.Type.REFRESH_FAILED));
+            // Each attempt got its headers, then its body never came: only cancelling closes the connection.
+            assertTrue(stalling.closedByUs().await(30, TimeUnit.SECONDS), "both stalled exchanges were cancelled");
+            drain(events);
+
+            assertEquals(2, stalling.requests());
+            assertEquals(0, events.delivered());
+            assertEquals(1, events.retried(), "the first stall counted as a failed attempt");
+            assertEquals(1, events.givenUp());
+        }
+    }
+
+    @Test
+    void aStalledExchangeHoldsNoThreadAndIsCancelledAndCountedLostAtShutdown() throws Exception {
+        try (StallingReceiver stalling = new StallingReceiver(1)) {
+            WebhookConnectionEvents events = events(stallingAcme(stalling), new WebhookConnectionEvents.Settings(
+                    new Backoff(BASE, Duration.ofMinutes(1), CEILING), 3, LONG, 10, 1, Duration.ZERO));
+            // Another instance on the same single delivery thread: it delivers only if the stall holds no thread.
+            WebhookConnectionEvents other = events(perTenantWithDefault(), 3, 10);
+
+            events.publish(event("acme", ConnectionEvent.Type.REFRESH_FAILED));
+            events.publish(event("acme", ConnectionEvent.Type.CIRCUIT_OPENED));
+            assertTrue(stalling.headersSent().await(30, TimeUnit.SECONDS), "acme's first exchange is stalled");
+            other.publish(event("globex", ConnectionEvent.Type.REFRESH_FAILED));
+            receiver.await(at("/globex"), 1);
+            assertEquals(1, stalling.closedByUs().getCount(), "globex's went through the one thread during the stall");
+            drain(other);
+            assertEquals(1, other.delivered());
+
+            events.close();
+
+            assertTrue(stalling.closedByUs().await(30, TimeUnit.SECONDS), "the stalled exchange was cancelled");
+            assertEquals(2, events.lostAtShutdown(), "the stalled event and the one queued behind it");
+            assertEquals(0, events.pending());
+            events.publish(event("acme", ConnectionEvent.Type.TOKEN_EXPIRED));
+            assertEquals(3, events.lostAtShutdown(), "nothing is accepted once closing");
+            assertEquals(1, stalling.requests(), "the queued event was never sent");
+        }
+    }
+
+    @Test
+    void closingWaitsForQueuedDeliveriesWithinTheGrace() throws Exception {
+        WebhookReceiver.Hold hold = receiver.hold("/acme");
+        WebhookConnectionEvents events = events(perTenantWithDefault(), 3, 100);
+        for (int i = 0; i < 3; i++) {
+            events.publish(event("acme", ConnectionEvent.Type.TOKEN_REFRESHED));
+        }
+        assertTrue(hold.entered().await(30, TimeUnit.SECONDS));
+
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(events::close);
+        hold.release();
+        closed.get(60, TimeUnit.SECONDS);
+
+        assertEquals(3, events.delivered(), "one in flight and two queued when closing began");
+        assertEquals(0, events.lostAtShutdown());
+        assertEquals(3, receiver.await(at("/acme"), 3).size());
     }
 
     @Test
     void aTenantWithoutAReceiverIsOnlyLogged() throws Exception {
         WebhookConnectionEvents events = events(new WebhookTargets(Map.of(new TenantId("acme"),
-                Target.of(url("/acme"), ACME_SECRET)), Optional.empty()), 3, 100);
+                Target.of(receiver.url("/acme"), ACME_SECRET)), Optional.empty()), 3, 100);
 
         events.publish(event("globex", ConnectionEvent.Type.NEEDS_REAUTHORIZATION));
-        drain();
+        drain(events);
 
-        assertEquals(List.of(), received);
-        assertEquals(0, events.pending());
+        assertEquals(List.of(), receiver.all());
         assertEquals(1, events.recent(10).size());
     }
 
     @Test
     void aTargetRefusesAShortSecretOrANonHttpUrlAndNeverShowsTheSecret() {
         IllegalArgumentException shortSecret = assertThrows(IllegalArgumentException.class,
-                () -> Target.of(url("/acme"), "too-short-secret"));
+                () -> Target.of(receiver.url("/acme"), "too-short-secret"));
         assertFalse(shortSecret.getMessage().contains("too-short-secret"));
         assertThrows(IllegalArgumentException.class, () -> Target.of(URI.create("ftp://example.com/x"), ACME_SECRET));
         assertThrows(IllegalArgumentException.class, () -> Target.of(URI.create("/relative"), ACME_SECRET));
@@ -337,26 +333,100 @@ class WebhookConnectionEventsTest {
         assertFalse(perTenantWithDefault().toString().contains(ACME_SECRET));
     }
 
-    /** Runs every retry at once and remembers the delay it was scheduled with. */
-    private static final class RecordingScheduler extends ScheduledThreadPoolExecutor {
+    private WebhookTargets stallingAcme(StallingReceiver stalling) {
+        return new WebhookTargets(Map.of(new TenantId("acme"), Target.of(stalling.url(), ACME_SECRET)),
+                Optional.empty());
+    }
 
-        private final List<Long> delays = new CopyOnWriteArrayList<>();
+    /**
+     * A receiver on a plain socket, because an HTTP server library finishes what it starts: it reads each request,
+     * sends {@code 200} headers promising a 10-byte body, never sends it, and notes when the client closes the
+     * connection. Counts down {@code headersSent} per request and {@code closedByUs} per closed connection.
+     */
+    private static final class StallingReceiver implements AutoCloseable {
 
-        RecordingScheduler() {
-            super(2);
+        private final ServerSocket socket;
+        private final CountDownLatch headersSent;
+        private final CountDownLatch closedByUs;
+        private final List<Socket> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread acceptor;
+
+        StallingReceiver(int connectionsExpected) throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            headersSent = new CountDownLatch(connectionsExpected);
+            closedByUs = new CountDownLatch(connectionsExpected);
+            acceptor = new Thread(this::accept, "stalling-receiver");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        URI url() {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/stall");
+        }
+
+        CountDownLatch headersSent() {
+            return headersSent;
+        }
+
+        CountDownLatch closedByUs() {
+            return closedByUs;
+        }
+
+        int requests() {
+            return connections.size();
+        }
+
+        private void accept() {
+            while (!socket.isClosed()) {
+                try {
+                    Socket connection = socket.accept();
+                    connections.add(connection);
+                    Thread stall = new Thread(() -> stall(connection), "stalling-receiver-connection");
+                    stall.setDaemon(true);
+                    stall.start();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }
+
+        private void stall(Socket connection) {
+            try (connection) {
+                InputStream in = connection.getInputStream();
+                BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
+                int length = 0;
+                for (String line = lines.readLine(); line != null && !line.isEmpty(); line = lines.readLine()) {
+                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(line.substring("content-length:".length()).trim());
+                    }
+                }
+                for (int i = 0; i < length; i++) {
+                    lines.read();
+                }
+                connection.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                connection.getOutputStream().flush();
+                headersSent.countDown();
+                // Blocks until the client gives up on the body: -1 (or a reset) is the connection closed by it.
+                int read = lines.read();
+                if (read == -1) {
+                    closedByUs.countDown();
+                }
+            } catch (IOException reset) {
+                closedByUs.countDown();
+            }
         }
 
         @Override
-        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-            // execute() comes through here with a zero delay; only retries carry one.
-            if (delay > 0) {
-                delays.add(unit.toMillis(delay));
+        public void close() {
+            try {
+                socket.close();
+                for (Socket connection : connections) {
+                    connection.close();
+                }
+            } catch (IOException ignored) {
+                throw new UncheckedIOException(ignored);
             }
-            return super.schedule(command, 0, unit);
-        }
-
-        List<Long> delays() {
-            return List.copyOf(delays);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.tokenbroker.bootstrap.e2e;
+package io.tokenbroker.adapters.http.webhook;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micronaut.json.JsonMapper;
@@ -27,30 +27,31 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * An operator's webhook receiver on loopback: one path per receiver, each with its own secret; it checks every
  * signature the way the docs tell operators to, answers 204 (401 for a bad signature), and can be told to fail the
- * next requests with 500 or to hold them until released. Tests wait on what arrived, never on time.
+ * next requests with 500 or to hold them until released. Tests wait on what arrived, never on time. Shared with the
+ * end-to-end tests through this module's test-jar.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
     /** One request as the receiver saw it. */
-    record Received(String path, String rawBody, String signature, Map<String, Object> body, boolean signatureValid) {
+    public record Received(String path, String rawBody, String signature, Map<String, Object> body, boolean signatureValid) {
 
-        String type() {
+        public String type() {
             return (String) body.get("type");
         }
 
-        String tenant() {
+        public String tenant() {
             return (String) body.get("tenant");
         }
 
-        String connection() {
+        public String connection() {
             return (String) body.get("connection");
         }
     }
 
     /** Requests to one path held until {@link #release()}; {@link #entered()} counts down when the first arrives. */
-    record Hold(CountDownLatch entered, CountDownLatch released) {
+    public record Hold(CountDownLatch entered, CountDownLatch released) {
 
-        void release() {
+        public void release() {
             released.countDown();
         }
     }
@@ -72,7 +73,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new ArrayList<>();
 
     /** @param secrets the secret of each path ("/acme" → its tenant's secret) */
-    WebhookReceiver(Map<String, String> secrets) {
+    public WebhookReceiver(Map<String, String> secrets) {
         this.secrets = Map.copyOf(secrets);
         System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
@@ -85,7 +86,7 @@ final class WebhookReceiver implements AutoCloseable {
             try (exchange) {
                 String path = exchange.getRequestURI().getPath();
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                String signature = exchange.getRequestHeaders().getFirst("Tokenbroker-Signature");
+                String signature = exchange.getRequestHeaders().getFirst(WebhookConnectionEvents.SIGNATURE_HEADER);
                 boolean valid = verifies(secrets.get(path), signature, body);
                 Hold hold = holds.get(path);
                 if (hold != null) {
@@ -100,22 +101,22 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    URI url(String path) {
+    public URI url(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
-    void failNext(String path, int times) {
+    public void failNext(String path, int times) {
         failuresToAnswer.put(path, new AtomicInteger(times));
     }
 
-    Hold hold(String path) {
+    public Hold hold(String path) {
         Hold hold = new Hold(new CountDownLatch(1), new CountDownLatch(1));
         holds.put(path, hold);
         return hold;
     }
 
     /** Waits until {@code count} requests matching {@code which} arrived, and returns them in arrival order. */
-    List<Received> await(Predicate<Received> which, int count) throws InterruptedException {
+    public List<Received> await(Predicate<Received> which, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GUARD_SECONDS);
         synchronized (received) {
             while (true) {
@@ -133,7 +134,7 @@ final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    List<Received> all() {
+    public List<Received> all() {
         synchronized (received) {
             return List.copyOf(received);
         }
@@ -156,7 +157,7 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     /** What the operations guide tells a receiver to do: HMAC-SHA256 of "t.body" with its secret, compared. */
-    static boolean verifies(String secret, String header, String body) {
+    public static boolean verifies(String secret, String header, String body) {
         if (secret == null || header == null || !header.startsWith("t=") || !header.contains(",v1=")) {
             return false;
         }
