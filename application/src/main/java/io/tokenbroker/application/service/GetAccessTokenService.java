@@ -201,8 +201,10 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         }
     }
 
-    private AccessToken refresh(Connection connection, Lease held, Trigger trigger) {
+    private AccessToken refresh(Connection readUnderLease, Lease held, Trigger trigger) {
+        Connection connection = readUnderLease;
         ConnectionKey key = connection.key();
+        boolean triedRotatedToken = false;
         CircuitBreaker circuit = circuits.computeIfAbsent(key, k -> new CircuitBreaker(clock,
                 resilience.circuitFailureThreshold(), resilience.circuitOpenDuration()));
         keepMinimumInterval(key);
@@ -238,7 +240,21 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                         : Optional.empty();
                 // The call that opened the circuit reports its own failure; the circuit's refusal is for later callers.
                 if (wait.isEmpty() || circuit.state() == CircuitBreaker.State.OPEN) {
+                    Optional<Connection> rotated = rotatedMeanwhile(connection, failure);
+                    if (rotated.isPresent() && !triedRotatedToken && held.fence() > connections.highestFence(key)) {
+                        connection = rotated.get();
+                        triedRotatedToken = true;
+                        announce(key, moved);
+                        continue;
+                    }
                     refreshFailed(key, failure);
+                    if (rotated.isPresent()) {
+                        // Our fence could not store what a retry would rotate (the other holder's is higher), and a
+                        // second refusal means the other holder is still rotating: the grant is alive either way.
+                        announce(key, moved);
+                        throw new TokenUnavailableException("the refresh token of " + key + " was rotated by another "
+                                + "holder meanwhile", Optional.of(Duration.ofSeconds(1)));
+                    }
                     announce(key, moved);
                     if (!failure.retryable()) {
                         markIfGrantIsGone(connection, failure);
@@ -309,6 +325,22 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      * providers revoke the whole token family on reuse). Client-credentials connections are left alone, since
      * for them {@code invalid_grant} usually means a misconfiguration that is fixed by saving the connection.
      */
+    /**
+     * The connection as stored now, when the provider refused our refresh token and the store holds another one:
+     * another holder rotated it after we read it, which happens when instances could only take in-process leases
+     * (Redis unreachable or stalled). The refused token is then stale, not revoked: the connection must not be marked
+     * for re-authorisation. One more try with the stored token follows when our fence can still store its rotation;
+     * otherwise the caller is told to retry, and the next lease's fence can.
+     */
+    private Optional<Connection> rotatedMeanwhile(Connection presented, UpstreamException failure) {
+        if (presented.refreshToken().isEmpty() || failure.errorCode().filter("invalid_grant"::equals).isEmpty()) {
+            return Optional.empty();
+        }
+        return connections.find(presented.key())
+                .filter(stored -> stored.refreshToken().isPresent())
+                .filter(stored -> !stored.refreshToken().equals(presented.refreshToken()));
+    }
+
     private void markIfGrantIsGone(Connection connection, UpstreamException failure) {
         if (connection.refreshToken().isPresent() && failure.errorCode().filter("invalid_grant"::equals).isPresent()) {
             reauthorisations.mark(new Reauthorisations.Needed(connection.key(), clock.instant(), "invalid_grant"));

@@ -19,13 +19,16 @@ import io.tokenbroker.application.port.in.InvalidateToken;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.SaveConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
+import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.application.port.out.UpstreamException;
+import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
 import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.resilience.CircuitBreaker;
 import io.tokenbroker.domain.resilience.RetryPolicy;
@@ -34,6 +37,7 @@ import io.tokenbroker.domain.token.RefreshPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
@@ -229,6 +233,75 @@ class GetAccessTokenResilienceTest {
                 .needsReauthorisationSince());
         assertFalse(get().value().isBlank());
         assertEquals(2, issuer.calls());
+    }
+
+    @Test
+    void aRefreshTokenRotatedByAnotherHolderMeanwhileIsTriedOnceInsteadOfMarkingTheConnection() {
+        // Two instances that could only take in-process leases (Redis stalled) both read "rt-1"; the other one used
+        // it first, so the provider refuses ours, while the store already holds the token it got in exchange.
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-1").build());
+        List<String> presented = new ArrayList<>();
+        TokenIssuer racing = connection -> {
+            presented.add(connection.refreshToken().orElseThrow().reveal());
+            if (presented.size() == 1) {
+                connections.save(aConnection().withKey(KEY).withRefreshToken("rt-2-from-the-other-instance").build());
+                throw new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant"));
+            }
+            return issuer.issue(connection);
+        };
+        AccessToken token = serviceWith(racing).get(new GetAccessToken.Query(KEY));
+
+        assertFalse(token.value().isBlank());
+        assertEquals(List.of("rt-1", "rt-2-from-the-other-instance"), presented);
+        assertEquals(Optional.empty(), reauthorisations.find(KEY), "a stale token is not a revoked grant");
+        assertTrue(events.recent(10).stream().noneMatch(event -> event.type() == ConnectionEvent.Type.NEEDS_REAUTHORIZATION
+                || event.type() == ConnectionEvent.Type.REFRESH_FAILED));
+        assertEquals(List.of(RefreshAttempt.Outcome.SUCCESS, RefreshAttempt.Outcome.FAILURE),
+                refreshLog.recent(KEY, 10).stream().map(RefreshAttempt::outcome).toList(), "both calls audited");
+    }
+
+    @Test
+    void aRotatedTokenThatIsRefusedTooMarksTheConnection() {
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-1").build());
+        List<String> presented = new ArrayList<>();
+        TokenIssuer refusing = connection -> {
+            presented.add(connection.refreshToken().orElseThrow().reveal());
+            if (presented.size() == 1) {
+                connections.save(aConnection().withKey(KEY).withRefreshToken("rt-2").build());
+            }
+            throw new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant"));
+        };
+
+        assertThrows(UpstreamException.Rejected.class, () -> serviceWith(refusing).get(new GetAccessToken.Query(KEY)));
+
+        assertEquals(List.of("rt-1", "rt-2"), presented, "one more try, not a loop");
+        assertTrue(reauthorisations.find(KEY).isPresent(), "the stored token is refused too: the grant is gone");
+    }
+
+    @Test
+    void aRotationStoredUnderAHigherFenceIsLeftToTheNextLeaseInsteadOfRotatedAgainAndLost() {
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-1").build());
+        List<String> presented = new ArrayList<>();
+        TokenIssuer racing = connection -> {
+            presented.add(connection.refreshToken().orElseThrow().reveal());
+            // The other holder's fence is far above ours: a rotation we stored now would be refused as stale.
+            connections.saveRotation(KEY, Secret.of("rt-2-from-the-other-instance"), Optional.empty(), 1_000);
+            throw new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant"));
+        };
+
+        TokenUnavailableException retry = assertThrows(TokenUnavailableException.class,
+                () -> serviceWith(racing).get(new GetAccessToken.Query(KEY)));
+
+        assertEquals(List.of("rt-1"), presented, "no call whose rotation could not be kept");
+        assertEquals(Optional.of(Duration.ofSeconds(1)), retry.retryAfter());
+        assertEquals(Optional.empty(), reauthorisations.find(KEY));
+    }
+
+    private GetAccessTokenService serviceWith(TokenIssuer upstream) {
+        return new GetAccessTokenService(new GetAccessTokenService.Ports(tokens, connections, upstream,
+                new InMemoryLockManager(), refreshLog, reauthorisations, events, TokenRequestOutcomes.ignore()),
+                new GetAccessTokenService.Settings(RefreshPolicy.defaults(), LeaseSettings.defaults(),
+                        ResilienceTestData.noRetries()), clock, pause);
     }
 
     @Test
