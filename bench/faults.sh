@@ -20,9 +20,9 @@ WORKERS=16
 # and the restarted JVM needed 22 s instead of 3 s to start (see docs/benchmarks.md). A real restart happens on a
 # host of its own; what the drill measures is what the fleet loses meanwhile. A smoke run paces every drill.
 if $SMOKE; then
-  BEFORE=1; FAULT=1; AFTER=1; KILL_AFTER=3; KILL_RATE=400; DRILL_OPTS=(--rate=400)
+  BEFORE=1; FAULT=1; AFTER=1; KILL_AFTER=3; KILL_RATE=400; DRILL_OPTS=(--rate=400); STALLS=3; STALL_AFTER=1
 else
-  BEFORE=5; FAULT=10; AFTER=40; KILL_AFTER=25; KILL_RATE=2000; DRILL_OPTS=()
+  BEFORE=5; FAULT=10; AFTER=40; KILL_AFTER=25; KILL_RATE=2000; DRILL_OPTS=(); STALLS=10; STALL_AFTER=10
 fi
 RUN_STARTED=$(date +%s)
 
@@ -163,9 +163,25 @@ if [[ -n $PG_BIN ]]; then
     /v1/tenants/shared/connections/c1/token $((BEFORE + KILL_AFTER)) killshared 0 \
     "no re-registration: the restarted instance reads the connection from PostgreSQL" --rate=$KILL_RATE
   wait $RESTARTER || die "restarting the killed instance failed: $(cat "$WORK/at.log")"
+
+  # --- Redis stalls while the same three share a rotating refresh token ---------------------------------------------
+  # A Redis call slower than 250 ms fails open to the in-process lease (RedisLockManager), so two instances can
+  # present the same rotating refresh token: the upstream's invalid_grant then marks the connection as needing
+  # re-authorisation on the loser (409 until it is saved again). On a loaded machine a stall that long happens
+  # without SIGSTOP: it is what a smoke run inside `mvn verify` once hit in the kill -9 drill.
+  register "http://127.0.0.1:$K1_PORT" stall 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
+  stall_redis() { for _ in $(seq $STALLS); do kill -STOP "$REDIS_PID"; sleep 0.4; kill -CONT "$REDIS_PID"; sleep 0.6; done; }
+  at stall $BEFORE stall_redis
+  LOST=-1 drill fault.redis-stall "Redis stalls" "Redis paused for 0.4 s, $STALLS times a second apart, under load; 3 instances share a rotating refresh token (PostgreSQL + Redis)" \
+    "http://127.0.0.1:$K1_PORT,http://127.0.0.1:$K2_PORT,http://127.0.0.1:$K3_PORT" \
+    /v1/tenants/stall/connections/c1/token $((BEFORE + STALLS + STALL_AFTER)) stall $STALLS \
+    "invalid_grant: a refresh token presented twice by instances that each held only an in-process lease; the connection then needs re-authorisation on that instance (409)" \
+    --rate=$KILL_RATE
+  kill -CONT "$REDIS_PID" 2>/dev/null || true
   stop_pids "$K1_PID" "$K3_PID"; stop_restarted killshared
 else
   skip fault.kill-shared-store "kill -9" "1 of 3 instances killed during rotating refreshes, shared store" postgres
+  skip fault.redis-stall "Redis stalls" "Redis paused under load; 3 instances share a rotating refresh token" postgres
 fi
 
 # --- Redis stop and restart -------------------------------------------------------------------------------------------
@@ -202,6 +218,6 @@ fi
 
 # --- results ------------------------------------------------------------------------------------------------------------
 write_results "$(date -u +%Y-%m-%dT%H%MZ)-faults" faults-report "$(printf '"load":%s' "$(json_str \
-  "$WORKERS looping callers (bench/Load.java drive${DRILL_OPTS:+ ${DRILL_OPTS[*]}}): ${BEFORE} s before the fault, ${FAULT} s of fault, ${AFTER} s after; the kill -9 drills ${BEFORE} s before and ${KILL_AFTER} s after, paced at $KILL_RATE requests/s")")"
+  "$WORKERS looping callers (bench/Load.java drive${DRILL_OPTS:+ ${DRILL_OPTS[*]}}): ${BEFORE} s before the fault, ${FAULT} s of fault, ${AFTER} s after; the kill -9 drills ${BEFORE} s before and ${KILL_AFTER} s after, the Redis stalls ${STALL_AFTER} s after, these three paced at $KILL_RATE requests/s")")"
 cat "$RESULT_MD"
 exit 0
