@@ -276,8 +276,9 @@ decimal1() { printf '%d.%d' $(( $1 / 10 )) $(( $1 % 10 )); }
 # register BASE TENANT COUNT TOKEN_URL [MINT_URL]: connections c1..cN; with a mint URL each gets its own rotating
 # refresh token from the sandbox. A few from bash, many from Load.java (32 at a time). Prints {"count","failures",…}.
 register() {
-  local base=$1 tenant=$2 count=$3 token_url=$4 mint=${5:-} i refresh body
+  local base=$1 tenant=$2 count=$3 token_url=$4 mint=${5:-} i refresh body started
   if (( count > 5 )); then load register "$base" "$tenant" "$count" "$token_url" 32 "$mint"; return; fi
+  started=$(now_ms)
   for ((i = 1; i <= count; i++)); do
     refresh=""
     if [[ -n $mint ]]; then
@@ -288,17 +289,24 @@ register() {
     http PUT "$base/v1/tenants/$tenant/connections/c$i" "$body" ${API_KEY:+"X-API-Key: $API_KEY"} \
       && [[ $HTTP_STATUS == 2* ]] || die "registering $tenant/c$i at $base: $HTTP_STATUS $HTTP_BODY"
   done
-  printf '{"count":%d,"failures":0}\n' "$count"
+  count_json "$count" "$started"
+}
+# count_json COUNT STARTED_MS: what Load.java's register and warm print, for the few done from bash
+count_json() {
+  local ms=$(( $(now_ms) - $2 + 1 ))
+  printf '{"count":%d,"failures":0,"seconds":%s,"per_second":%d}\n' "$1" "$(decimal1 $(( ms / 100 )))" \
+    $(( $1 * 1000 / ms ))
 }
 # warm BASE TENANT COUNT: one token request per connection, so that every later request is a hit.
 warm() {
-  local i
+  local i started
   if (( $3 > 5 )); then load warm "$1" "$2" "$3" 32; return; fi
+  started=$(now_ms)
   for ((i = 1; i <= $3; i++)); do
     http GET "$1/v1/tenants/$2/connections/c$i/token" "" ${API_KEY:+"X-API-Key: $API_KEY"} \
       && [[ $HTTP_STATUS == 200 ]] || die "no token for $2/c$i at $1: $HTTP_STATUS $HTTP_BODY"
   done
-  printf '{"count":%d,"failures":0}\n' "$3"
+  count_json "$3" "$started"
 }
 
 # http_load URL SECONDS THREADS CONNECTIONS [VAR=value …]: one throughput run after a warm-up (2 s; none in a smoke
@@ -323,9 +331,10 @@ json_str() {
   s=${s//\\/\\\\}; s=${s//\"/\\\"}; s=${s//$'\n'/\\n}; s=${s//$'\r'/}; s=${s//$'\t'/ }
   printf '"%s"' "$s"
 }
-# json_get FIELD JSON: a number, boolean or string field of a flat JSON object (empty when absent)
+# json_get FIELD JSON: a number, boolean or string field of a flat JSON object ("null" when absent, so that a
+# missing figure can never break the JSON it is put into)
 json_get() {
-  [[ $2 =~ \"$1\":(\"[^\"]*\"|[^,\}]*) ]] || return 0
+  [[ $2 =~ \"$1\":(\"[^\"]*\"|[^,\}]*) ]] || { echo null; return 0; }
   local value=${BASH_REMATCH[1]}
   value=${value#\"}; echo "${value%\"}"
 }
