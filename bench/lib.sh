@@ -36,7 +36,7 @@ ROWS=$WORK/rows.jsonl
 : >"$ROWS"
 PIDS=()
 
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+log() { printf '%s %s%s\n' "$(date -u +%H:%M:%S)" "${LOG_TAG:-}" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 
 # Every process this script starts is recorded (PID and kernel start time, so a recycled PID is never hit) in
@@ -56,7 +56,8 @@ cleanup() {
   for entry in "${entries[@]}"; do pid=${entry%:*} start=${entry#*:}; ours "$pid" "$start" && kill -TERM "$pid" 2>/dev/null; done
   for entry in "${entries[@]}"; do
     pid=${entry%:*} start=${entry#*:}
-    for _ in $(seq 50); do ours "$pid" "$start" || break; sleep 0.1; done
+    # a nested harness (faults.sh in a smoke run) gets longer: it stops its own processes first
+    for _ in $(seq $([[ " ${NESTED:-} " == *" $pid "* ]] && echo 300 || echo 50)); do ours "$pid" "$start" || break; sleep 0.1; done
     ours "$pid" "$start" && kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || true
   done

@@ -3,6 +3,9 @@
 # shellcheck shell=bash
 
 HANDED_OUT_PORTS=" "
+# BENCH_PORT_RANGE=LOW-HIGH: where free ports are taken from; scripts running side by side get disjoint ranges.
+PORT_RANGE=${BENCH_PORT_RANGE:-20000-49999}
+PORT_LOW=${PORT_RANGE%-*} PORT_HIGH=${PORT_RANGE#*-}
 
 # free_port VAR: sets VAR to a port nobody on this host uses (as local or remote end, per /proc/net/tcp*) and not
 # handed out before by this shell, so processes launched side by side never get the same one. (Not in $(…): the
@@ -10,7 +13,7 @@ HANDED_OUT_PORTS=" "
 free_port() {
   local _candidate _hex   # not "port": printf -v would set this function's own variable of the caller's name
   while :; do
-    _candidate=$((20000 + RANDOM % 30000))
+    _candidate=$(( PORT_LOW + (RANDOM * 32768 + RANDOM) % (PORT_HIGH - PORT_LOW + 1) ))
     printf -v _hex ':%04X ' "$_candidate"
     [[ $HANDED_OUT_PORTS == *" $_candidate "* ]] && continue
     grep -qs -- "$_hex" /proc/net/tcp /proc/net/tcp6 && continue

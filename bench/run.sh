@@ -2,10 +2,10 @@
 # tokenbroker benchmark: the broker against this machine's ceilings and against what users do today, in one run.
 #   bench/run.sh           full run (~7 min on 2 cores), writes bench/results/<date>.json and .md; installs wrk,
 #                          nginx, redis-server, redis-tools and hyperfine from the distribution's packages if missing
-#   bench/run.sh --smoke   every step of run.sh and then faults.sh for a second or a few (about a minute), results
-#                          in a temporary directory; installs nothing and needs only bash, coreutils, grep, sed and a
-#                          JDK (bench/minimal-path.sh); exit ≠ 0 when a step fails or a measured step of run.sh saw
-#                          failed requests. `mvn verify` runs it (bootstrap's BenchSmokeIT).
+#   bench/run.sh --smoke   every step of run.sh, and alongside it faults.sh --smoke, for a second or a few (about a
+#                          minute), results in a temporary directory; installs nothing and needs only bash,
+#                          coreutils, grep, sed and a JDK (bench/minimal-path.sh); exit ≠ 0 when a step fails or a
+#                          measured step of run.sh saw failed requests. `mvn verify` runs it (bootstrap's BenchSmokeIT).
 # Loopback only; every process started is stopped by PID on exit.
 # Environment: BENCH_JAR (default bootstrap/target/tokenbroker.jar), BENCH_JAVA_OPTS (default -Xmx1g),
 # BENCH_API_KEY (the caller key for the authentication-on row; default: a fresh one in the documented format),
@@ -16,7 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 COMMAND="bench/run.sh${1:+ $1}"
 if $SMOKE; then
   SECONDS_PER_RUN=1; SCALES=(100); STAMPEDES=(100); MISSES=5; DIRECT=5; REDIS_N=2000; STARTUP_RUNS=1
-  REDIS_KEYS=100; REDIS_KEYS_LABEL=100; EXPIRY_SECONDS=2; EXPIRY_OPTS=(--rate=1000)
+  REDIS_KEYS=5; REDIS_KEYS_LABEL=5; EXPIRY_SECONDS=2; EXPIRY_OPTS=(--rate=1000)
 else
   SECONDS_PER_RUN=10; SCALES=(1 1000 100000); STAMPEDES=(100 1000); MISSES=20; DIRECT=20; REDIS_N=100000
   STARTUP_RUNS=3; REDIS_KEYS=1000; REDIS_KEYS_LABEL=1,000; EXPIRY_SECONDS=10; EXPIRY_OPTS=()
@@ -31,14 +31,25 @@ if [[ -z $API_KEY ]]; then
   export BENCH_API_KEY=$API_KEY
 fi
 
+if $SMOKE; then
+  # This run's ports; the fault drills below get the other half of the range.
+  PORT_LOW=20000 PORT_HIGH=34999
+fi
 prepare
 resolve_redis
+if $SMOKE; then
+  # The fault drills run alongside: paced load and waiting for the most part, they overlap this run's CPU-bound
+  # steps, which a smoke run does not measure for keeps. They reuse the compiled helpers and class-data archives.
+  BENCH_CLASSES=$CLASSES BENCH_CLASS_ARCHIVE=$WORK/tokenbroker.jsa BENCH_PORT_RANGE=35000-49999 LOG_TAG="[faults] " \
+    "$BENCH_DIR/faults.sh" --smoke >"$WORK/faults-smoke.md" &
+  FAULTS_PID=$!; track $FAULTS_PID; NESTED=$FAULTS_PID
+fi
 
 # --- everything the steps below use, started side by side: upstreams S0 (answers at once: warm-up, scale, the
 # alternative), S1 (like a real provider, DELAY_MS), S2 (the same with 4 s tokens: expiry under load); Redis; brokers
 # B1–B3 in memory with caller security off (the "off" figures), BA with it on, R1–R3 over Redis with the default near
 # cache (near-cache hits, the stampede) and RN with a near cache of one entry, so that practically every hit of 1,000
-# random keys (100 in a smoke run) goes to Redis. Idle brokers cost nothing measurable; starting them one after
+# random keys (5 in a smoke run) goes to Redis. Idle brokers cost nothing measurable; starting them one after
 # another costs minutes. --------------------------------------------------------------------------------------------
 start_redis
 REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
@@ -248,9 +259,7 @@ write_results "$(date -u +%Y-%m-%dT%H%MZ)" report "$(printf '"load":%s,"response
 cat "$RESULT_MD"
 FAILED_ROWS=$(results failed "$RESULT_JSON")
 if $SMOKE; then
-  # the fault drills too, so that a smoke run covers the whole harness; they reuse this run's compiled helpers and
-  # class-data archive
-  BENCH_CLASSES=$CLASSES BENCH_CLASS_ARCHIVE=$WORK/tokenbroker.jsa "$BENCH_DIR/faults.sh" --smoke >"$WORK/faults-smoke.md" || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
+  wait $FAULTS_PID || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
   cat "$WORK/faults-smoke.md"
 fi
 if [[ $FAILED_ROWS -gt 0 ]]; then
