@@ -49,6 +49,10 @@ if [[ -n $PG_BIN ]]; then
   fi
   PG_DIR=$WORK/pg; free_port PG_PORT
   mkdir -p "$PG_DIR"; chmod o+x "$WORK"; chown "$PG_USER" "$PG_DIR"
+  if ! "${AS_PG[@]}" "$PG_BIN/postgres" --version >/dev/null 2>&1; then
+    # binaries under a directory that user cannot enter (a checkout in /root): a copy it can run
+    cp -r "$(dirname "$PG_BIN")" "$WORK/pg-dist" && chmod -R o+rX "$WORK/pg-dist" && PG_BIN=$WORK/pg-dist/bin
+  fi
   "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U tokenbroker -A trust --no-sync -E UTF8 --no-locale \
     >"$WORK/initdb.log" 2>&1 || die "initdb failed: $(tail -3 "$WORK/initdb.log")"
   start_pg() {
