@@ -378,7 +378,8 @@ write_results() {
   printf '{"date":%s,"command":%s,"smoke":%s,"elapsed_s":%d,"machine":%s,"broker_java_opts":%s,%s}' \
     "$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$(json_str "$COMMAND")" "$SMOKE" \
     "$(( $(date +%s) - RUN_STARTED ))" "$(machine_json)" "$(json_str "$JAVA_OPTS_BENCH")" "$fields" >"$WORK/meta.json"
-  results document "$WORK/meta.json" "$ROWS" >"$RESULT_JSON"
-  results "$report" "$RESULT_JSON" >"$RESULT_MD"
+  # through .tmp files (ignored by git): a failure leaves no half-written results next to the real ones
+  results document "$WORK/meta.json" "$ROWS" >"$RESULT_JSON.tmp" && mv "$RESULT_JSON.tmp" "$RESULT_JSON"
+  results "$report" "$RESULT_JSON" >"$RESULT_MD.tmp" && mv "$RESULT_MD.tmp" "$RESULT_MD"
   log "results: $RESULT_JSON and .md"
 }
