@@ -1,28 +1,34 @@
-// A small load client for what wrk cannot do: register and warm many connections, N callers released at once,
-// continuous load with a per-request timeline for fault drills, and the latency of single misses. JDK 17 only:
-// run as `java bench/Load.java <command> …` (single-file source, no build). Prints one JSON object on stdout.
+// A small load client for what wrk cannot do, and for machines without wrk: register and warm many connections, N
+// callers released at once, continuous load with a per-request timeline for fault drills, the latency of single
+// misses, and a wrk-like throughput run. JDK 17 only: bench/lib.sh compiles it once (`javac -d …`); by hand,
+// `java bench/Load.java <command> …` works too. Prints one JSON object on stdout.
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,29 +36,46 @@ public class Load {
 
     static final String API_KEY = System.getenv("BENCH_API_KEY");
     static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
+    static final String USAGE = "usage: Load register <base> <tenant> <count> <token-url> <concurrency> [rt-mint-url]"
+            + " | warm <base> <tenant> <count> <concurrency>"
+            + " | stampede <bases,> <path> <callers> [--warmup-paths=p,…] [--stats=url] [--upstream-ms=n]"
+            + " | drive <bases,> <path> <workers> <seconds> [--rate=n] [--stats=url] [--fault-file=f --fault-seconds=n]"
+            + " | misses <base> <tenant> <count> [--upstream-p50-ms=n] | direct <token-url> <basic-credentials> <count>"
+            + " | bench <url> <seconds> <connections> [--warmup=seconds]";
 
     public static void main(String[] args) throws Exception {
-        String command = args.length > 0 ? args[0] : "";
+        List<String> positional = new ArrayList<>();
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            if (arg.startsWith("--") && arg.contains("=")) {
+                options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            } else {
+                positional.add(arg);
+            }
+        }
+        String[] a = positional.toArray(String[]::new);
+        String command = a.length > 0 ? a[0] : "";
         switch (command) {
-            case "register" -> register(args[1], args[2], Integer.parseInt(args[3]), args[4], Integer.parseInt(args[5]),
-                    args.length > 6 ? args[6] : "");
-            case "warm" -> warm(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            case "stampede" -> stampede(args[1].split(","), args[2], Integer.parseInt(args[3]));
-            case "drive" -> drive(args[1].split(","), args[2], Integer.parseInt(args[3]),
-                    Double.parseDouble(args[4]));
-            case "misses" -> misses(args[1], args[2], Integer.parseInt(args[3]));
-            case "direct" -> direct(args[1], args[2], Integer.parseInt(args[3]));
+            case "register" -> register(a[1], a[2], Integer.parseInt(a[3]), a[4], Integer.parseInt(a[5]),
+                    a.length > 6 ? a[6] : "");
+            case "warm" -> warm(a[1], a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]));
+            case "stampede" -> stampede(a[1].split(","), a[2], Integer.parseInt(a[3]), options);
+            case "drive" -> drive(a[1].split(","), a[2], Integer.parseInt(a[3]), Double.parseDouble(a[4]), options);
+            case "misses" -> misses(a[1], a[2], Integer.parseInt(a[3]), options);
+            case "direct" -> direct(a[1], a[2], Integer.parseInt(a[3]));
+            case "bench" -> bench(a[1], Double.parseDouble(a[2]), Integer.parseInt(a[3]),
+                    Double.parseDouble(options.getOrDefault("warmup", "0")));
             default -> {
-                System.err.println("usage: Load register <base> <tenant> <count> <token-url> <concurrency> [rt-mint-url]"
-                        + " | warm <base> <tenant> <count> <concurrency> | stampede <bases,> <path> <callers>"
-                        + " | drive <bases,> <path> <workers> <seconds> | misses <base> <tenant> <count>"
-                        + " | direct <token-url> <basic-credentials> <count>");
+                System.err.println(USAGE);
                 System.exit(2);
             }
         }
         System.exit(0);
+    }
+
+    static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     static HttpRequest.Builder request(String url) {
@@ -99,10 +122,10 @@ public class Load {
         LongAdder failures = new LongAdder();
         AtomicInteger next = new AtomicInteger(1);
         ExecutorService threads = Executors.newFixedThreadPool(concurrency);
-        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < concurrency; t++) {
             futures.add(threads.submit(() -> {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpClient client = client();
                 for (int i = next.getAndIncrement(); i <= count; i = next.getAndIncrement()) {
                     boolean ok;
                     try {
@@ -128,32 +151,98 @@ public class Load {
 
     /**
      * N callers on one path, spread round-robin over the bases. Each caller has its own thread and connection
-     * (opened and warmed on a cheap path first), then all are released at once by a latch.
+     * (opened and warmed on a cheap path first), then all are released at once by a latch. Warm-up paths (other
+     * never-fetched connections) are stampeded first by the same callers, and their results dropped: freshly started
+     * brokers otherwise spend the measured round loading classes and compiling the lease and wake-up paths.
+     * With the upstream's stats URL, the upstream calls the measured round caused are counted.
      */
-    static void stampede(String[] bases, String path, int callers) throws Exception {
+    static void stampede(String[] bases, String path, int callers, Map<String, String> options) throws Exception {
+        List<String> rounds = new ArrayList<>();
+        String warmups = options.getOrDefault("warmup-paths", "");
+        if (!warmups.isEmpty()) {
+            rounds.addAll(Arrays.asList(warmups.split(",")));
+        }
+        rounds.add(path);
         ExecutorService threads = Executors.newFixedThreadPool(callers);
+        HttpClient[] clients = new HttpClient[callers];
+        for (int i = 0; i < callers; i++) {
+            // One client per caller: its own connection, so no caller queues behind another in a pool.
+            clients[i] = client();
+        }
+        double firstRoundMaxMs = -1;
+        Round measured = null;
+        long callsBefore = 0;
+        for (int r = 0; r < rounds.size(); r++) {
+            boolean last = r == rounds.size() - 1;
+            if (last && options.containsKey("stats")) {
+                callsBefore = stat(options.get("stats"), "token_requests");
+            }
+            Round round = stampedeRound(threads, clients, bases, rounds.get(r), r == 0);
+            if (r == 0 && !last) {
+                firstRoundMaxMs = round.maxMs();
+            }
+            if (last) {
+                measured = round;
+            }
+        }
+        threads.shutdownNow();
+        StringBuilder json = new StringBuilder(String.format(
+                "{\"callers\":%d,\"ok\":%d,\"failed\":%d,\"distinct_tokens\":%d,\"p50_ms\":%.2f,\"max_ms\":%.2f",
+                callers, measured.ok, callers - measured.ok, measured.distinct, measured.p50Ms(), measured.maxMs()));
+        json.append(",\"warmup_rounds\":").append(rounds.size() - 1);
+        if (firstRoundMaxMs >= 0) {
+            json.append(String.format(",\"first_warmup_round_max_ms\":%.2f", firstRoundMaxMs));
+        }
+        if (options.containsKey("stats")) {
+            json.append(",\"upstream_calls\":").append(stat(options.get("stats"), "token_requests") - callsBefore);
+        }
+        if (options.containsKey("upstream-ms")) {
+            double upstream = Double.parseDouble(options.get("upstream-ms"));
+            json.append(String.format(",\"slowest_vs_one_upstream_call\":%.2f", measured.maxMs() / upstream));
+            if (firstRoundMaxMs >= 0) {
+                json.append(String.format(",\"first_warmup_round_slowest_vs_one_upstream_call\":%.2f",
+                        firstRoundMaxMs / upstream));
+            }
+        }
+        System.out.println(json.append('}'));
+    }
+
+    record Round(long[] waits, int ok, int distinct) {
+        double p50Ms() {
+            return waits[waits.length / 2] / 1e6;
+        }
+
+        double maxMs() {
+            return waits[waits.length - 1] / 1e6;
+        }
+    }
+
+    static Round stampedeRound(ExecutorService threads, HttpClient[] clients, String[] bases, String path,
+                               boolean openConnections) throws Exception {
+        int callers = clients.length;
         CountDownLatch ready = new CountDownLatch(callers);
         CountDownLatch go = new CountDownLatch(1);
         long[] waits = new long[callers];
         String[] tokens = new String[callers];
         int[] statuses = new int[callers];
-        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < callers; i++) {
             int caller = i;
             String base = bases[i % bases.length];
             futures.add(threads.submit(() -> {
-                // One client per caller: its own connection, so no caller queues behind another in a pool.
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                try {
-                    client.send(request(base + "/v1/bench/none").GET().build(), HttpResponse.BodyHandlers.discarding());
-                } catch (Exception ignored) {
-                    // only to open the connection
+                if (openConnections) {
+                    try {
+                        clients[caller].send(request(base + "/v1/bench/none").GET().build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    } catch (Exception ignored) {
+                        // only to open the connection
+                    }
                 }
                 ready.countDown();
                 try {
                     go.await();
                     long started = System.nanoTime();
-                    HttpResponse<String> response = client.send(request(base + path).GET().build(),
+                    HttpResponse<String> response = clients[caller].send(request(base + path).GET().build(),
                             HttpResponse.BodyHandlers.ofString());
                     waits[caller] = System.nanoTime() - started;
                     statuses[caller] = response.statusCode();
@@ -170,37 +259,66 @@ public class Load {
         for (var future : futures) {
             future.get(120, TimeUnit.SECONDS);
         }
-        threads.shutdownNow();
         Arrays.sort(waits);
-        long ok = Arrays.stream(statuses).filter(s -> s == 200).count();
+        int ok = (int) Arrays.stream(statuses).filter(s -> s == 200).count();
         Set<String> distinct = new HashSet<>(Arrays.asList(tokens));
         distinct.remove(null);
-        System.out.printf("{\"callers\":%d,\"ok\":%d,\"failed\":%d,\"distinct_tokens\":%d,\"p50_ms\":%.2f,"
-                        + "\"max_ms\":%.2f}%n", callers, ok, callers - ok, distinct.size(), waits[callers / 2] / 1e6,
-                waits[callers - 1] / 1e6);
+        return new Round(waits, ok, distinct.size());
+    }
+
+    /** One number from the sandbox's flat stats JSON; 0 when absent (an older sandbox). */
+    static long stat(String statsUrl, String field) throws IOException, InterruptedException {
+        String body = client().send(HttpRequest.newBuilder(URI.create(statsUrl)).timeout(Duration.ofSeconds(10))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher matcher = Pattern.compile("\"" + field + "\":(\\d+)").matcher(body);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
     }
 
     /**
-     * Continuous load: W workers loop on one path (spread over the bases) for the given seconds. Reports totals,
-     * statuses, and failures per 250 ms bucket as epoch millis, so a script can find when failures stopped.
+     * Continuous load: W workers loop on one path (spread over the bases) for the given seconds, as fast as they can
+     * or, with --rate, at that many requests per second in total. Reports totals, statuses and the first and last
+     * failure (epoch millis). With the upstream's stats URL it counts the upstream calls and refused refresh tokens
+     * during the run; with the file in which a fault drill noted when its fault fired, the recovery: from the end of
+     * the fault to the last failed request.
      */
-    static void drive(String[] bases, String path, int workers, double seconds) throws Exception {
+    static void drive(String[] bases, String path, int workers, double seconds, Map<String, String> options)
+            throws Exception {
+        String stats = options.get("stats");
+        long callsBefore = stats == null ? 0 : stat(stats, "token_requests");
+        long rejectedBefore = stats == null ? 0 : stat(stats, "refresh_rejected");
+        double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
+        // Each worker's own schedule when paced: one request every `interval`, offset so the workers interleave.
+        long interval = rate > 0 ? (long) (workers * 1e9 / rate) : 0;
         long startMillis = System.currentTimeMillis();
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        long startNanos = System.nanoTime();
+        long deadline = startNanos + (long) (seconds * 1e9);
         Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
-        Map<Long, LongAdder> failedBuckets = new ConcurrentHashMap<>();
         AtomicLong lastFailure = new AtomicLong();
         AtomicLong firstFailure = new AtomicLong();
         AtomicLong maxNanos = new AtomicLong();
         LongAdder total = new LongAdder();
         ExecutorService threads = Executors.newFixedThreadPool(workers);
         AtomicInteger next = new AtomicInteger();
-        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        List<Future<?>> futures = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
+            long offset = interval * w / workers;
             futures.add(threads.submit(() -> {
                 HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(2)).build();
+                long due = startNanos + offset;
                 while (System.nanoTime() < deadline) {
+                    if (interval > 0) {
+                        long now = System.nanoTime();
+                        if (due > now) {
+                            LockSupport.parkNanos(due - now);
+                        } else if (now - due > interval) {
+                            due = now; // behind schedule: carry on from now rather than burst to catch up
+                        }
+                        due += interval;
+                        if (System.nanoTime() >= deadline) {
+                            break;
+                        }
+                    }
                     String base = bases[Math.floorMod(next.getAndIncrement(), bases.length)];
                     long started = System.nanoTime();
                     int status;
@@ -218,8 +336,7 @@ public class Load {
                         long now = System.currentTimeMillis();
                         firstFailure.compareAndSet(0, now);
                         lastFailure.accumulateAndGet(now, Math::max);
-                        failedBuckets.computeIfAbsent(now / 250 * 250, b -> new LongAdder()).increment();
-                        if (status == -1) {
+                        if (status == -1 && interval == 0) {
                             try {
                                 Thread.sleep(10); // a refused connection fails in microseconds: don't spin
                             } catch (InterruptedException stop) {
@@ -235,21 +352,44 @@ public class Load {
             future.get((long) seconds + 120, TimeUnit.SECONDS);
         }
         threads.shutdownNow();
+        long endMillis = System.currentTimeMillis();
         long failed = total.sum() - statuses.getOrDefault(200, new LongAdder()).sum();
         StringBuilder byStatus = new StringBuilder();
         new TreeMap<>(statuses).forEach((status, count) ->
                 byStatus.append(byStatus.length() == 0 ? "" : ",").append('"').append(status).append("\":")
                         .append(count.sum()));
-        System.out.printf("{\"start_ms\":%d,\"total\":%d,\"failed\":%d,\"statuses\":{%s},\"first_failure_ms\":%d,"
-                        + "\"last_failure_ms\":%d,\"max_latency_ms\":%.1f}%n", startMillis, total.sum(), failed,
-                byStatus, firstFailure.get(), lastFailure.get(), maxNanos.get() / 1e6);
+        StringBuilder json = new StringBuilder(String.format(
+                "{\"start_ms\":%d,\"end_ms\":%d,\"requests\":%d,\"failed\":%d,\"statuses\":{%s},"
+                        + "\"first_failure_ms\":%d,\"last_failure_ms\":%d,\"max_ms\":%.1f", startMillis, endMillis,
+                total.sum(), failed, byStatus, firstFailure.get(), lastFailure.get(), maxNanos.get() / 1e6));
+        if (rate > 0) {
+            json.append(String.format(",\"target_rate\":%.0f", rate));
+        }
+        if (stats != null) {
+            json.append(",\"upstream_calls\":").append(stat(stats, "token_requests") - callsBefore)
+                    .append(",\"refresh_rejected\":").append(stat(stats, "refresh_rejected") - rejectedBefore);
+        }
+        if (options.containsKey("fault-file")) {
+            Path fired = Path.of(options.get("fault-file"));
+            if (!Files.exists(fired)) {
+                throw new IllegalStateException("the fault never fired: no " + fired);
+            }
+            long faultEnd = Long.parseLong(Files.readString(fired).trim())
+                    + (long) (Double.parseDouble(options.getOrDefault("fault-seconds", "0")) * 1000);
+            long last = lastFailure.get();
+            double recovery = failed == 0 || last <= faultEnd ? 0 : Math.round((last - faultEnd) / 100.0) / 10.0;
+            // Recovered: the last second of the run saw no failure.
+            boolean recovered = failed == 0 || last < endMillis - 1000;
+            json.append(",\"recovery_s\":").append(recovery).append(",\"recovered\":").append(recovered);
+        }
+        System.out.println(json.append('}'));
     }
 
     /** Latency of N first requests on cold connections c1..cN, one after another. */
-    static void misses(String base, String tenant, int count) throws Exception {
+    static void misses(String base, String tenant, int count, Map<String, String> options) throws Exception {
         long[] took = new long[count];
         int failed = 0;
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client = client();
         client.send(request(base + "/v1/bench/none").GET().build(), HttpResponse.BodyHandlers.discarding());
         for (int i = 0; i < count; i++) {
             long started = System.nanoTime();
@@ -258,14 +398,19 @@ public class Load {
             took[i] = System.nanoTime() - started;
             failed += status == 200 ? 0 : 1;
         }
-        report(took, failed);
+        String json = report(took, failed);
+        if (options.containsKey("upstream-p50-ms")) {
+            double added = took[count / 2] / 1e6 - Double.parseDouble(options.get("upstream-p50-ms"));
+            json = json.substring(0, json.length() - 1) + String.format(",\"added_p50_ms\":%.2f}", added);
+        }
+        System.out.println(json);
     }
 
     /** Latency of N token requests straight to the upstream, one after another (what a miss can't beat). */
     static void direct(String tokenUrl, String basic, int count) throws Exception {
         long[] took = new long[count];
         int failed = 0;
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client = client();
         for (int i = 0; i < count; i++) {
             long started = System.nanoTime();
             int status = client.send(HttpRequest.newBuilder(URI.create(tokenUrl))
@@ -276,13 +421,131 @@ public class Load {
             took[i] = System.nanoTime() - started;
             failed += status == 200 ? 0 : 1;
         }
-        report(took, failed);
+        System.out.println(report(took, failed));
     }
 
-    static void report(long[] took, int failed) {
+    /** Sorts `took` in place. */
+    static String report(long[] took, int failed) {
         Arrays.sort(took);
         int n = took.length;
-        System.out.printf("{\"count\":%d,\"failed\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}%n", n, failed,
-                took[n / 2] / 1e6, took[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, took[n - 1] / 1e6);
+        return String.format("{\"count\":%d,\"failed\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f}", n, failed,
+                took[n / 2] / 1e6, took[percentileIndex(n, 99)] / 1e6, took[n - 1] / 1e6);
+    }
+
+    static int percentileIndex(int n, double percentile) {
+        return Math.max(0, Math.min(n - 1, (int) Math.ceil(n * percentile / 100) - 1));
+    }
+
+    /**
+     * What wrk does in the full run, for machines without it: `connections` threads, each on a connection of its
+     * own, send requests back to back for the given seconds (after an unmeasured warm-up); the same environment variables
+     * as bench/wrk/bench.lua and the same JSON. The JDK's client is slower than wrk: a ceiling measured with it is
+     * the load generator's as much as the server's, which is why the full run insists on wrk.
+     */
+    static void bench(String url, double seconds, int connections, double warmup) throws Exception {
+        int keys = Integer.parseInt(envOr("BENCH_KEYS", "0"));
+        String tenant = envOr("BENCH_TENANT", "bench");
+        URI target = URI.create(url);
+        List<HttpRequest> requests = new ArrayList<>();
+        if (keys > 0) {
+            for (int i = 1; i <= keys; i++) {
+                requests.add(benchRequest(target.resolve("/v1/tenants/" + tenant + "/connections/c" + i + "/token")));
+            }
+        } else {
+            requests.add(benchRequest(target));
+        }
+        if (warmup > 0) {
+            benchRun(requests, warmup, connections);
+        }
+        Run run = benchRun(requests, seconds, connections);
+        long[] took = run.latencies;
+        Arrays.sort(took);
+        int n = took.length;
+        double elapsed = run.nanos / 1e9;
+        System.out.printf("{\"requests\":%d,\"seconds\":%.3f,\"rps\":%.1f,\"errors\":%d,\"non_2xx\":%d,\"timeouts\":%d,"
+                        + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,\"bytes\":%d,"
+                        + "\"generator\":\"Load.java\"}%n", n, elapsed, n / elapsed, run.errors + run.non2xx, run.non2xx,
+                run.timeouts, n == 0 ? 0 : took[percentileIndex(n, 50)] / 1e6,
+                n == 0 ? 0 : took[percentileIndex(n, 99)] / 1e6, n == 0 ? 0 : took[percentileIndex(n, 99.9)] / 1e6,
+                n == 0 ? 0 : took[n - 1] / 1e6, run.bytes);
+    }
+
+    static String envOr(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+
+    static HttpRequest benchRequest(URI uri) {
+        HttpRequest.Builder builder = request(uri.toString()).timeout(Duration.ofSeconds(10));
+        String method = envOr("BENCH_METHOD", "GET");
+        String body = envOr("BENCH_BODY", "");
+        if (!envOr("BENCH_CONTENT_TYPE", "").isEmpty()) {
+            builder.header("Content-Type", System.getenv("BENCH_CONTENT_TYPE"));
+        }
+        if (!envOr("BENCH_AUTHORIZATION", "").isEmpty()) {
+            builder.header("Authorization", System.getenv("BENCH_AUTHORIZATION"));
+        }
+        return builder.method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    record Run(long[] latencies, long nanos, long errors, long non2xx, long timeouts, long bytes) {
+    }
+
+    static Run benchRun(List<HttpRequest> requests, double seconds, int connections) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(connections);
+        LongAdder errors = new LongAdder();
+        LongAdder non2xx = new LongAdder();
+        LongAdder timeouts = new LongAdder();
+        LongAdder bytes = new LongAdder();
+        // One client for all: its pool opens a connection per concurrent request, without a selector thread each.
+        HttpClient client = client();
+        long started = System.nanoTime();
+        long deadline = started + (long) (seconds * 1e9);
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            futures.add(threads.submit(() -> {
+                long[] latencies = new long[1024];
+                int n = 0;
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (System.nanoTime() < deadline) {
+                    HttpRequest request = requests.get(requests.size() == 1 ? 0 : random.nextInt(requests.size()));
+                    long sent = System.nanoTime();
+                    try {
+                        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        bytes.add(response.body().length);
+                        if (response.statusCode() > 399) {
+                            non2xx.increment();
+                        }
+                    } catch (java.net.http.HttpTimeoutException timeout) {
+                        timeouts.increment();
+                        errors.increment();
+                        continue;
+                    } catch (IOException failed) {
+                        errors.increment();
+                        Thread.sleep(10); // a refused connection fails in microseconds: don't spin
+                        continue;
+                    }
+                    if (n == latencies.length) {
+                        latencies = Arrays.copyOf(latencies, n * 2);
+                    }
+                    latencies[n++] = System.nanoTime() - sent;
+                }
+                return Arrays.copyOf(latencies, n);
+            }));
+        }
+        List<long[]> all = new ArrayList<>();
+        for (var future : futures) {
+            all.add(future.get((long) seconds + 60, TimeUnit.SECONDS));
+        }
+        long nanos = System.nanoTime() - started;
+        threads.shutdownNow();
+        long[] merged = new long[all.stream().mapToInt(l -> l.length).sum()];
+        int at = 0;
+        for (long[] part : all) {
+            System.arraycopy(part, 0, merged, at, part.length);
+            at += part.length;
+        }
+        return new Run(merged, nanos, errors.sum(), non2xx.sum(), timeouts.sum(), bytes.sum());
     }
 }

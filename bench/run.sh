@@ -1,52 +1,85 @@
 #!/usr/bin/env bash
 # tokenbroker benchmark: the broker against this machine's ceilings and against what users do today, in one run.
-#   bench/run.sh           full run (~6 min on 2 cores), writes bench/results/<date>.json and .md
-#   bench/run.sh --smoke   every step of run.sh and faults.sh for a second or a few (~3.5 min), results in a
-#                          temporary directory; exit ≠ 0 when a step fails or a measured step saw failed requests
-# Loopback only; installs wrk, nginx, redis-server, redis-tools, hyperfine, jq, curl when missing (Debian packages).
+#   bench/run.sh           full run (~7 min on 2 cores), writes bench/results/<date>.json and .md; installs wrk,
+#                          nginx, redis-server, redis-tools and hyperfine from the distribution's packages if missing
+#   bench/run.sh --smoke   every step of run.sh, and alongside it faults.sh --smoke, for a second or a few (about a
+#                          minute), results in a temporary directory; installs nothing and needs only bash,
+#                          coreutils, grep, sed and a JDK (bench/minimal-path.sh); exit ≠ 0 when a step fails or a
+#                          measured step of run.sh saw failed requests. `mvn verify` runs it (bootstrap's BenchSmokeIT).
+# Loopback only; every process started is stopped by PID on exit.
 # Environment: BENCH_JAR (default bootstrap/target/tokenbroker.jar), BENCH_JAVA_OPTS (default -Xmx1g),
-# BENCH_API_KEY (a caller key in the broker's documented format: measures API-key authentication on),
-# BENCH_UPSTREAM_DELAY_MS (default 100: the sandbox's latency for stampede and cost-of-a-miss).
+# BENCH_API_KEY (the caller key for the authentication-on row; default: a fresh one in the documented format),
+# BENCH_UPSTREAM_DELAY_MS (default 100: the sandbox's latency for stampede and cost-of-a-miss), BENCH_OUT (where
+# results go), BENCH_PID_LOG (a file that also receives every started PID), BENCH_REDIS_JAR, BENCH_PG_BIN.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-[[ ${1:-} == --smoke ]] && SMOKE=true
 COMMAND="bench/run.sh${1:+ $1}"
 if $SMOKE; then
-  SECONDS_PER_RUN=2; SCALES=(1 100 1000); STAMPEDES=(100); MISSES=5; DIRECT=5; REDIS_N=2000; STARTUP_RUNS=1
+  SECONDS_PER_RUN=1; SCALES=(100); STAMPEDES=(100); MISSES=5; DIRECT=5; REDIS_N=2000; STARTUP_RUNS=1
+  REDIS_KEYS=5; REDIS_KEYS_LABEL=5; EXPIRY_SECONDS=2; EXPIRY_OPTS=(--rate=1000)
 else
   SECONDS_PER_RUN=10; SCALES=(1 1000 100000); STAMPEDES=(100 1000); MISSES=20; DIRECT=20; REDIS_N=100000
-  STARTUP_RUNS=3
+  STARTUP_RUNS=3; REDIS_KEYS=1000; REDIS_KEYS_LABEL=1,000; EXPIRY_SECONDS=10; EXPIRY_OPTS=()
 fi
 THREADS=2; CONNECTIONS=64
 DELAY_MS=${BENCH_UPSTREAM_DELAY_MS:-100}
 RUN_STARTED=$(date +%s)
+if [[ -z $API_KEY ]]; then
+  # tbk_<16 of a-z0-9>_<43 base64url>, the broker's documented key format (README)
+  API_KEY=$(head -c 600 /dev/urandom | tr -dc 'a-z0-9'); API_KEY=${API_KEY:0:16}
+  API_KEY="tbk_${API_KEY}_$(head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')"
+  export BENCH_API_KEY=$API_KEY
+fi
 
-ensure_tools
-ensure_jar
-log "work directory $WORK"
+if $SMOKE; then
+  # This run's ports; the fault drills below get the other half of the range.
+  PORT_LOW=20000 PORT_HIGH=34999
+fi
+prepare
+resolve_redis
+if $SMOKE; then
+  # The fault drills run alongside: paced load and waiting for the most part, they overlap this run's CPU-bound
+  # steps, which a smoke run does not measure for keeps. They reuse the compiled helpers and class-data archives.
+  BENCH_CLASSES=$CLASSES BENCH_CLASS_ARCHIVE=$WORK/tokenbroker.jsa BENCH_PORT_RANGE=35000-49999 LOG_TAG="[faults] " \
+    "$BENCH_DIR/faults.sh" --smoke >"$WORK/faults-smoke.md" &
+  FAULTS_PID=$!; track $FAULTS_PID; NESTED=$FAULTS_PID
+fi
 
-# --- upstreams: S0 answers at once (warm-up, scale, the alternative), S1 like a real provider (DELAY_MS) --------
-start_sandbox S0 3600 0
-start_sandbox S1 3600 "$DELAY_MS"
+# --- everything the steps below use, started side by side: upstreams S0 (answers at once: warm-up, scale, the
+# alternative), S1 (like a real provider, DELAY_MS), S2 (the same with 4 s tokens: expiry under load); Redis; brokers
+# B1–B3 in memory with caller security off (the "off" figures), BA with it on, R1–R3 over Redis with the default near
+# cache (near-cache hits, the stampede) and RN with a near cache of one entry, so that practically every hit of 1,000
+# random keys (5 in a smoke run) goes to Redis. Idle brokers cost nothing measurable; starting them one after
+# another costs minutes. --------------------------------------------------------------------------------------------
+start_redis
+REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
+launch_sandbox S0 3600 0
+launch_sandbox S1 3600 "$DELAY_MS"
+launch_sandbox S2 4 "$DELAY_MS"
+for name in B1 B2 B3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false; done
+launch_broker BA
+for name in R1 R2 R3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI"; done
+launch_broker RN MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1
+await S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN
+log "sandboxes S0–S2, brokers B1–B3, BA, R1–R3, RN ready"
 S0_URL=http://127.0.0.1:$S0_PORT/oauth/token
 S1_URL=http://127.0.0.1:$S1_PORT/oauth/token
-
-# --- one broker, caller security off if the jar has it (the "off" figures) -------------------------------------
-start_broker B1 MICRONAUT_SECURITY_ENABLED=false
+S2_URL=http://127.0.0.1:$S2_PORT/oauth/token
 B1=http://127.0.0.1:$B1_PORT
 register "$B1" bench 1 "$S0_URL" >/dev/null
 TOKEN_URL=$B1/v1/tenants/bench/connections/c1/token
-bcurl -o "$WORK/token.json" "$TOKEN_URL"
-jq -e .access_token "$WORK/token.json" >/dev/null || die "no token from the broker: $(cat "$WORK/token.json")"
-BODY_BYTES=$(wc -c <"$WORK/token.json")
+http GET "$TOKEN_URL" && [[ $HTTP_BODY == *'"access_token"'* ]] || die "no token from the broker: $HTTP_STATUS $HTTP_BODY"
+TOKEN_BODY=$HTTP_BODY
+BODY_BYTES=${#TOKEN_BODY}
 
 # --- 1. ceilings --------------------------------------------------------------------------------------------------
-NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx/html" "$WORK/nginx/tmp"
-cp "$WORK/token.json" "$WORK/nginx/html/token.json"   # the broker's own answer: same size, byte for byte
-# nginx started by root serves as "nobody": let it through the private work directory to the one file.
-chmod o+x "$WORK" "$WORK/nginx"; chmod o+rx "$WORK/nginx/html"; chmod o+r "$WORK/nginx/html/token.json"
-cat >"$WORK/nginx/nginx.conf" <<NGINX
+if have nginx; then
+  free_port NGINX_PORT
+  mkdir -p "$WORK/nginx/html" "$WORK/nginx/tmp"
+  printf '%s' "$TOKEN_BODY" >"$WORK/nginx/html/token.json"   # the broker's own answer: same size, byte for byte
+  # nginx started by root serves as "nobody": let it through the private work directory to the one file.
+  chmod o+x "$WORK" "$WORK/nginx"; chmod o+rx "$WORK/nginx/html"; chmod o+r "$WORK/nginx/html/token.json"
+  cat >"$WORK/nginx/nginx.conf" <<NGINX
 worker_processes auto;
 daemon off;
 pid $WORK/nginx/nginx.pid;
@@ -64,182 +97,132 @@ http {
   }
 }
 NGINX
-PATH=$PATH:/usr/sbin nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
-track $!
-wait_http "http://127.0.0.1:$NGINX_PORT/token.json" 10 || die "nginx did not start"
-NGINX_BYTES=$(curl -s "http://127.0.0.1:$NGINX_PORT/token.json" | wc -c)
-[[ $NGINX_BYTES -eq $BODY_BYTES ]] || die "nginx body $NGINX_BYTES bytes, broker $BODY_BYTES"
-
-m=$(wrk_json "http://127.0.0.1:$NGINX_PORT/token.json" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-row ceiling "nginx static JSON ($BODY_BYTES B)" measured "$m"
-m=$(wrk_json "$B1/v1/bench/constant-event-loop" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-row ceiling "Micronaut constant, event loop" measured "$m"
-m=$(wrk_json "$B1/v1/bench/constant" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-row ceiling "Micronaut constant, blocking executor (as the token endpoint)" measured "$m"
+  PATH=$PATH:/usr/sbin nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+  track $!
+  wait_port "$NGINX_PORT" 10 $! || die "nginx did not start"
+  http GET "http://127.0.0.1:$NGINX_PORT/token.json" || die "nginx did not answer"
+  [[ ${#HTTP_BODY} -eq $BODY_BYTES ]] || die "nginx body ${#HTTP_BODY} bytes, broker $BODY_BYTES"
+  m=$(http_load "http://127.0.0.1:$NGINX_PORT/token.json" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
+  row ceiling.nginx ceiling "nginx static JSON ($BODY_BYTES B)" measured "$m"
+else
+  skip ceiling.nginx ceiling "nginx static JSON ($BODY_BYTES B)" nginx
+fi
+m=$(http_load "$B1/v1/bench/constant-event-loop" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
+row ceiling.micronaut-event-loop ceiling "Micronaut constant, event loop" measured "$m"
+m=$(http_load "$B1/v1/bench/constant" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
+row ceiling.micronaut-blocking ceiling "Micronaut constant, blocking executor (as the token endpoint)" measured "$m"
 
 # --- 2. Redis ceiling ---------------------------------------------------------------------------------------------
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-  >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!; track $REDIS_PID
-for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.05; done
 for clients in 1 50; do
   n=$REDIS_N; [[ $clients -eq 1 ]] && n=$((REDIS_N / 4))
-  # SET first so that GET reads a 1 KB value; the CSV's GET row is ours.
-  csv=$(timeout 120 redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t set,get -d 1024 -c $clients -n $n --csv \
-    2>/dev/null | tr -d '"' | grep '^GET')
-  m=$(awk -F, '{printf "{\"rps\":%s,\"p50_ms\":%s,\"p99_ms\":%s,\"max_ms\":%s,\"requests\":%s}", $2, $5, $7, $8, '$n'}' <<<"$csv")
-  row "redis ceiling" "redis-benchmark GET 1 KB, $clients client(s)" measured "$m"
+  if ! have redis-benchmark; then
+    skip "redis-ceiling.$clients" "redis ceiling" "redis-benchmark GET 1 KB, $clients client(s)" redis-benchmark
+    continue
+  fi
+  # SET first so that GET reads a 1 KB value; the CSV's GET row is ours: "GET",rps,avg,min,p50,p95,p99,max
+  IFS=, read -r _ rps _ _ p50 _ p99 max < <(timeout 120 redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t set,get \
+    -d 1024 -c $clients -n $n --csv 2>/dev/null | tr -d '"' | grep '^GET')
+  row "redis-ceiling.$clients" "redis ceiling" "redis-benchmark GET 1 KB, $clients client(s)" measured \
+    "{\"rps\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"max_ms\":$max,\"requests\":$n}"
 done
 
 # --- 3. tokenbroker cached token -----------------------------------------------------------------------------------
-m=$(wrk_json "$TOKEN_URL" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-row "cached token" "in-memory hit, 1 instance, API-key auth off" measured "$m" \
+m=$(http_load "$TOKEN_URL" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
+row cached.in-memory.auth-off "cached token" "in-memory hit, 1 instance, API-key auth off" measured "$m" \
   "the embedded default: the in-memory cache is the only cache, so it plays the near cache"
-HIT_RPS=$(jq .rps <<<"$m")
 
-SECURITY=$(jar_has io/micronaut/security/)
-if [[ $SECURITY == yes ]]; then
-  start_broker BA
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BA_PORT/v1/bench/constant")
-  if [[ $code == 401 && -n $API_KEY ]]; then
-    register "http://127.0.0.1:$BA_PORT" bench 1 "$S0_URL" >/dev/null
-    m=$(wrk_json "http://127.0.0.1:$BA_PORT/v1/tenants/bench/connections/c1/token" $SECONDS_PER_RUN $THREADS \
-      $CONNECTIONS)
-    row "cached token" "in-memory hit, 1 instance, API-key auth on" measured "$m"
-  elif [[ $code == 401 ]]; then
-    row "cached token" "in-memory hit, 1 instance, API-key auth on" "not yet" "" \
-      "the broker demands a key: set BENCH_API_KEY to a key in its documented format"
-  else
-    row "cached token" "in-memory hit, 1 instance, API-key auth on" "not yet" "" \
-      "an anonymous request got $code, not 401: caller security (issue 5) is not wired"
-  fi
-  stop_pid "$BA_PID"
+http GET "http://127.0.0.1:$BA_PORT/v1/bench/constant"
+if [[ $HTTP_STATUS == 401 ]]; then
+  register "http://127.0.0.1:$BA_PORT" bench 1 "$S0_URL" >/dev/null
+  m=$(http_load "http://127.0.0.1:$BA_PORT/v1/tenants/bench/connections/c1/token" $SECONDS_PER_RUN $THREADS \
+    $CONNECTIONS)
+  row cached.in-memory.auth-on "cached token" "in-memory hit, 1 instance, API-key auth on" measured "$m"
 else
-  row "cached token" "in-memory hit, 1 instance, API-key auth on" "not yet" "" \
-    "no micronaut-security in the jar: caller security (issue 5) has not landed"
+  row cached.in-memory.auth-on "cached token" "in-memory hit, 1 instance, API-key auth on" failed "" \
+    "an anonymous request got $HTTP_STATUS, not 401: caller security is not on"
 fi
+stop_pid "$BA_PID"
 
-# Three instances on separate ports, each its own in-memory cache; three wrk processes share the 64 connections.
-start_broker B2 MICRONAUT_SECURITY_ENABLED=false
-start_broker B3 MICRONAUT_SECURITY_ENABLED=false
+# Three instances on separate ports, each its own in-memory cache; three load generators share the 64 connections.
 B2=http://127.0.0.1:$B2_PORT; B3=http://127.0.0.1:$B3_PORT
-for base in "$B2" "$B3"; do register "$base" bench 1 "$S0_URL" >/dev/null; bcurl -o /dev/null "$base/v1/tenants/bench/connections/c1/token"; done
-WRK_PIDS=()
+for base in "$B2" "$B3"; do
+  register "$base" bench 1 "$S0_URL" >/dev/null
+  http GET "$base/v1/tenants/bench/connections/c1/token"
+done
+LOAD_PIDS=()
 for i in 1 2 3; do
   base_var=B$i
-  wrk_json "${!base_var}/v1/tenants/bench/connections/c1/token" $SECONDS_PER_RUN 1 $((CONNECTIONS / 3)) \
-    >"$WORK/wrk3.$i.json" &
-  WRK_PIDS+=($!)
+  http_load "${!base_var}/v1/tenants/bench/connections/c1/token" $SECONDS_PER_RUN 1 $((CONNECTIONS / 3)) \
+    >"$WORK/load3.$i.json" &
+  LOAD_PIDS+=($!)
 done
-for pid in "${WRK_PIDS[@]}"; do wait "$pid"; done
-m=$(jq -sc '{rps: (map(.rps) | add), requests: (map(.requests) | add), errors: (map(.errors) | add),
-  p50_ms: (map(.p50_ms) | max), p99_ms: (map(.p99_ms) | max), p999_ms: (map(.p999_ms) | max),
-  max_ms: (map(.max_ms) | max)}' "$WORK"/wrk3.*.json)
-row "cached token" "in-memory hit, 3 instances, API-key auth off" measured "$m" \
-  "three JVMs on separate ports, each with its own in-memory cache (no shared store yet); requests/s summed, latencies the worst of the three; one 2-core machine runs all three and the load generator"
+for pid in "${LOAD_PIDS[@]}"; do wait "$pid"; done
+m=$(results sum "$WORK"/load3.*.json)
+row cached.in-memory.3-instances "cached token" "in-memory hit, 3 instances, API-key auth off" measured "$m" \
+  "three JVMs on separate ports, each with its own in-memory cache; requests/s summed, latencies the worst of the three; one 2-core machine runs all three and the load generator"
 
-# Redis: wired when the jar reacts to REDIS_URI by writing to Redis.
-start_broker BR MICRONAUT_SECURITY_ENABLED=false REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
-BR=http://127.0.0.1:$BR_PORT
-register "$BR" redisprobe 1 "$S0_URL" >/dev/null
-bcurl -o /dev/null "$BR/v1/tenants/redisprobe/connections/c1/token"
-REDIS_KEYS=$(redis-cli -p "$REDIS_PORT" --scan --pattern '*redisprobe*' | wc -l)
-stop_pid "$BR_PID"
-if [[ $REDIS_KEYS -gt 0 ]]; then
-  REDIS_ADAPTERS=yes
-  # Random keys over 1,000 connections: with a near cache of 1 entry practically every hit goes to Redis.
-  for near in default 1; do
-    extra=(); [[ $near == 1 ]] && extra=(TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1)
-    start_broker BR MICRONAUT_SECURITY_ENABLED=false REDIS_URI="redis://127.0.0.1:$REDIS_PORT" "${extra[@]}"
-    BR=http://127.0.0.1:$BR_PORT
-    register "$BR" redis 1000 "$S0_URL" >/dev/null; warm "$BR" redis 1000 >/dev/null
-    m=$(wrk_json "$BR/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS=1000 BENCH_TENANT=redis)
-    if [[ $near == 1 ]]; then
-      row "cached token" "Redis hit (near cache 1 entry), random of 1,000 keys, 1 instance, auth off" measured "$m"
-    else
-      row "cached token" "near-cache hit over Redis, random of 1,000 keys, 1 instance, auth off" measured "$m"
-    fi
-    stop_pid "$BR_PID"
-  done
-else
-  REDIS_ADAPTERS=no
-  for v in "near-cache hit over Redis" "Redis hit (near cache off)"; do
-    row "cached token" "$v, 1 and 3 instances, auth on/off" "not yet" "" \
-      "with REDIS_URI set the jar wrote nothing to Redis: the Redis adapters (issue 4) have not landed"
-  done
-fi
+# Over one Redis: near-cache hits on R1, Redis hits on RN.
+R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT; R3=http://127.0.0.1:$R3_PORT; RN=http://127.0.0.1:$RN_PORT
+register "$R1" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$R1" redis $REDIS_KEYS >/dev/null
+[[ $(redis_keys '*redis*') -gt 0 ]] || die "a broker started with REDIS_URI wrote nothing to Redis"
+m=$(http_load "$R1/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS=$REDIS_KEYS BENCH_TENANT=redis)
+row cached.redis.near-cache "cached token" \
+  "near-cache hit over Redis, random of $REDIS_KEYS_LABEL keys, 1 instance, auth off" measured "$m"
+register "$RN" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$RN" redis $REDIS_KEYS >/dev/null
+m=$(http_load "$RN/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS=$REDIS_KEYS BENCH_TENANT=redis)
+row cached.redis.redis-hit "cached token" \
+  "Redis hit (near cache 1 entry), random of $REDIS_KEYS_LABEL keys, 1 instance, auth off" measured "$m"
+stop_pid "$RN_PID"
 
 # --- 4. the alternative: every request asks the upstream for a token ------------------------------------------------
-m=$(wrk_json "$S0_URL" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_METHOD=POST \
+m=$(http_load "$S0_URL" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_METHOD=POST \
   BENCH_BODY=grant_type=client_credentials BENCH_CONTENT_TYPE=application/x-www-form-urlencoded \
   "BENCH_AUTHORIZATION=Basic $BASIC")
-row alternative "a token from the upstream on every request (sandbox, no added delay)" measured "$m" \
+row alternative "alternative" "a token from the upstream on every request (sandbox, no added delay)" measured "$m" \
   "the most favourable case for the alternative: the sandbox answers in microseconds, a real provider in 50–300 ms and with rate limits"
 
 # --- 7. cost of a miss (before the stampede: it also measures one upstream call) ------------------------------------
 direct=$(load direct "$S1_URL" "$BASIC" $DIRECT)
-row "cost of a miss" "upstream alone (${DELAY_MS} ms sandbox delay), sequential" measured "$direct"
+row miss.upstream "cost of a miss" "upstream alone (${DELAY_MS} ms sandbox delay), sequential" measured "$direct"
+UPSTREAM_MS=$(json_get p50_ms "$direct")
 register "$B1" miss $MISSES "$S1_URL" >/dev/null
-miss=$(load misses "$B1" miss $MISSES)
-added=$(jq -cn --argjson d "$direct" --argjson m "$miss" \
-  '$m + {added_p50_ms: (($m.p50_ms - $d.p50_ms) * 100 | round / 100)}')
-row "cost of a miss" "broker miss (cold connection), sequential" measured "$added" \
+m=$(load misses "$B1" miss $MISSES --upstream-p50-ms="$UPSTREAM_MS")
+row miss.broker "cost of a miss" "broker miss (cold connection), sequential" measured "$m" \
   "added_p50_ms = broker miss p50 − upstream alone p50"
-UPSTREAM_MS=$(jq .p50_ms <<<"$direct")
 
 # --- 5. stampede ---------------------------------------------------------------------------------------------------
-stampede() { # TENANT CALLERS LABEL BASE…
-  local tenant=$1 callers=$2 label=$3 before after result base; shift 3
-  for base in "$@"; do register "$base" "$tenant" 1 "$S1_URL" >/dev/null; done
-  before=$(upstream_calls "$S1_PORT")
-  result=$(LOAD_OPTS=-Xss256k load stampede "$(IFS=,; echo "$*")" \
-    "/v1/tenants/$tenant/connections/c1/token" "$callers")
-  after=$(upstream_calls "$S1_PORT")
-  result=$(jq -c --argjson calls $((after - before)) --argjson up "$UPSTREAM_MS" \
-    '. + {upstream_calls: $calls, slowest_vs_one_upstream_call: ((.max_ms / $up) * 100 | round / 100)}' <<<"$result")
-  row stampede "$callers callers on a cold key, $label" measured "$result"
+# Two warm-up rounds on other cold connections first, by the same callers against the same instances: the 3-instance
+# Redis stampede otherwise measured freshly started JVMs (slowest caller 7–8.6 × one upstream call, against ~3.5–4 ×
+# in-process); the first warm-up round's figure is kept in the row, so the difference shows.
+stampede() { # ID TENANT CALLERS LABEL BASE…
+  local id=$1 tenant=$2 callers=$3 label=$4 base; shift 4
+  for base in "$@"; do register "$base" "$tenant" 3 "$S1_URL" >/dev/null; done
+  m=$(LOAD_OPTS=-Xss256k load stampede "$(IFS=,; echo "$*")" "/v1/tenants/$tenant/connections/c3/token" "$callers" \
+    --warmup-paths="/v1/tenants/$tenant/connections/c1/token,/v1/tenants/$tenant/connections/c2/token" \
+    --stats="$(stats_url "$S1_PORT")" --upstream-ms="$UPSTREAM_MS")
+  row "$id" stampede "$callers callers on a cold key, $label" measured "$m"
 }
 for n in "${STAMPEDES[@]}"; do
-  stampede "cold$n-a" "$n" "1 instance (ceiling: 1 upstream call)" "$B1"
-  stampede "cold$n-b" "$n" "3 instances, in-memory caches (ceiling with a shared store: 1; without: 3)" "$B1" "$B2" "$B3"
+  stampede "stampede.cold-$n.1-instance" "cold$n-a" "$n" "1 instance (ceiling: 1 upstream call)" "$B1"
+  stampede "stampede.cold-$n.3-in-memory" "cold$n-b" "$n" \
+    "3 instances, in-memory caches (ceiling with a shared store: 1; without: 3)" "$B1" "$B2" "$B3"
+  stampede "stampede.cold-$n.3-redis" "cold$n-r" "$n" "3 instances over one Redis (ceiling: 1 upstream call)" \
+    "$R1" "$R2" "$R3"
 done
-if [[ $REDIS_ADAPTERS == yes ]]; then
-  start_broker R1 MICRONAUT_SECURITY_ENABLED=false REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
-  start_broker R2 MICRONAUT_SECURITY_ENABLED=false REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
-  start_broker R3 MICRONAUT_SECURITY_ENABLED=false REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
-  for n in "${STAMPEDES[@]}"; do
-    stampede "cold$n-r" "$n" "3 instances over one Redis (ceiling: 1 upstream call)" \
-      "http://127.0.0.1:$R1_PORT" "http://127.0.0.1:$R2_PORT" "http://127.0.0.1:$R3_PORT"
-  done
-else
-  row stampede "cold key, 3 instances over one Redis" "not yet" "" "needs the Redis adapters (issue 4)"
-fi
 
 # At expiry under load: 4 s tokens (served 2 s, the buffer halves for short tokens) under continuous load.
-start_sandbox S2 4 "$DELAY_MS"
-S2_URL=http://127.0.0.1:$S2_PORT/oauth/token
-for base in "$B1" "$B2" "$B3"; do register "$base" expiry 1 "$S2_URL" >/dev/null; done
-EXPIRY_SECONDS=$((SECONDS_PER_RUN < 6 ? 6 : SECONDS_PER_RUN))
-EXPIRY_LABELS=("1 instance" "3 instances, in-memory caches")
-if [[ $REDIS_ADAPTERS == yes ]]; then
-  EXPIRY_LABELS+=("3 instances over one Redis")
-  for p in "$R1_PORT" "$R2_PORT" "$R3_PORT"; do register "http://127.0.0.1:$p" expiry 1 "$S2_URL" >/dev/null; done
-fi
-for label in "${EXPIRY_LABELS[@]}"; do
-  bases=$B1; [[ $label == "3 instances, in"* ]] && bases=$B1,$B2,$B3
-  [[ $label == *Redis ]] && bases=http://127.0.0.1:$R1_PORT,http://127.0.0.1:$R2_PORT,http://127.0.0.1:$R3_PORT
-  before=$(upstream_calls "$S2_PORT")
-  result=$(load drive "$bases" /v1/tenants/expiry/connections/c1/token 64 $EXPIRY_SECONDS)
-  after=$(upstream_calls "$S2_PORT")
-  result=$(jq -c --argjson calls $((after - before)) --argjson s $EXPIRY_SECONDS \
-    '{requests: .total, failed, max_ms: .max_latency_ms, upstream_calls: $calls,
-      token_lifetimes_in_window: ($s / 2 | floor)}' <<<"$result")
-  row stampede "64 callers in a loop across expiries of 4 s tokens, $label" measured "$result" \
+expiry() { # ID LABEL BASES
+  m=$(load drive "$3" /v1/tenants/expiry/connections/c1/token 64 $EXPIRY_SECONDS --stats="$(stats_url "$S2_PORT")" \
+    "${EXPIRY_OPTS[@]}")
+  m=$(json_add "$m" "\"token_lifetimes_in_window\":$((EXPIRY_SECONDS / 2))")
+  row "stampede.expiry.$1" stampede "64 callers in a loop across expiries of 4 s tokens, $2" measured "$m" \
     "a token is served for 2 s of its 4 s; the floor is one upstream call per 2 s per cache (per shared store)"
-done
-stop_pid "$B2_PID"; stop_pid "$B3_PID"
-if [[ $REDIS_ADAPTERS == yes ]]; then stop_pid "$R1_PID"; stop_pid "$R2_PID"; stop_pid "$R3_PID"; fi
+}
+for base in "$B1" "$B2" "$B3" "$R1" "$R2" "$R3"; do register "$base" expiry 1 "$S2_URL" >/dev/null; done
+expiry 1-instance "1 instance" "$B1"
+expiry 3-in-memory "3 instances, in-memory caches" "$B1,$B2,$B3"
+expiry 3-redis "3 instances over one Redis" "$R1,$R2,$R3"
+stop_pids "$B2_PID" "$B3_PID" "$R1_PID" "$R2_PID" "$R3_PID"
 
 # --- 6. scale: working sets of 1, 1,000, 100,000 connections, random keys, a fresh broker each -----------------------
 for n in "${SCALES[@]}"; do
@@ -247,51 +230,40 @@ for n in "${SCALES[@]}"; do
   BS=http://127.0.0.1:$BS_PORT
   reg=$(register "$BS" scale "$n" "$S0_URL")
   wrm=$(warm "$BS" scale "$n")
-  [[ $(jq .failures <<<"$reg") -eq 0 && $(jq .failures <<<"$wrm") -eq 0 ]] || die "scale $n: $reg $wrm"
-  m=$(wrk_json "$BS/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS="$n" BENCH_TENANT=scale)
-  m=$(jq -c --arg rss "$(rss_mib "$BS_PID")" --argjson reg "$reg" --argjson wrm "$wrm" \
-    '. + {rss_mib: ($rss | tonumber), registered_per_s: $reg.per_second, first_fetch_per_s: $wrm.per_second}' <<<"$m")
-  row scale "$n connection(s), random keys, all cached" measured "$m" "RSS after the run, heap capped by $JAVA_OPTS_BENCH"
+  [[ $(json_get failures "$reg") == 0 && $(json_get failures "$wrm") == 0 ]] || die "scale $n: $reg $wrm"
+  m=$(http_load "$BS/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS="$n" BENCH_TENANT=scale)
+  m=$(json_add "$m" "\"rss_mib\":$(rss_mib "$BS_PID"),\"registered_per_s\":$(json_get per_second "$reg"),\"first_fetch_per_s\":$(json_get per_second "$wrm")")
+  row "scale.$n" scale "$n connection(s), random keys, all cached" measured "$m" \
+    "RSS after the run, heap capped by $JAVA_OPTS_BENCH"
   stop_pid "$BS_PID"
 done
 
 # Start-up to the first served token: launch the jar, register a connection, get its token (hyperfine, fresh JVMs).
-if hyperfine --version >/dev/null 2>&1; then
-  if hyperfine -N --runs $STARTUP_RUNS --export-json "$WORK/startup.json" \
+if have hyperfine; then
+  if BENCH_JAVA_OPTS="$JAVA_OPTS_BENCH $CDS_OPTS" hyperfine -N --runs $STARTUP_RUNS --export-json "$WORK/startup.json" \
       "bash $BENCH_DIR/startup.sh $JAR $S0_URL" >"$WORK/hyperfine.log" 2>&1; then
-    m=$(jq -c '.results[0] | {runs: (.times | length), mean_ms: (.mean * 1000 | round),
-      min_ms: (.min * 1000 | round), max_ms: (.max * 1000 | round)}' "$WORK/startup.json")
-    row "start-up" "launch to first served token (hyperfine)" measured "$m" "JVM $JAVA_OPTS_BENCH, embedded default"
+    row startup "start-up" "launch to first served token (hyperfine)" measured "$(results hyperfine "$WORK/startup.json")" \
+      "JVM $JAVA_OPTS_BENCH, embedded default"
   else
-    row "start-up" "launch to first served token (hyperfine)" failed "" "$(tail -3 "$WORK/hyperfine.log" | tr '\n' ' ')"
+    row startup "start-up" "launch to first served token (hyperfine)" failed "" "$(tail -3 "$WORK/hyperfine.log")"
   fi
+else
+  skip startup "start-up" "launch to first served token (hyperfine)" hyperfine
 fi
 
 # --- results ---------------------------------------------------------------------------------------------------------
-ELAPSED=$(( $(date +%s) - RUN_STARTED ))
-STAMP=$(date -u +%Y-%m-%dT%H%MZ)
-RESULT_DIR=$BENCH_DIR/results
-$SMOKE && RESULT_DIR=$WORK/results
-mkdir -p "$RESULT_DIR"
-jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg command "$COMMAND" --argjson machine "$(machine_json)" \
-  --arg smoke "$SMOKE" --argjson elapsed $ELAPSED --arg java_opts "$JAVA_OPTS_BENCH" \
-  --arg load "wrk -t$THREADS -c$CONNECTIONS -d${SECONDS_PER_RUN}s after a warm-up, loopback" \
-  --arg redis_adapters "$REDIS_ADAPTERS" --arg security "$SECURITY" --arg bytes "$BODY_BYTES" \
-  '{date: $date, command: $command, smoke: ($smoke == "true"), elapsed_s: $elapsed, machine: $machine,
-    broker_java_opts: $java_opts, load: $load, response_bytes: ($bytes | tonumber),
-    detected: {redis_adapters: $redis_adapters, micronaut_security_in_jar: $security},
-    rows: .}' "$ROWS" >"$RESULT_DIR/$STAMP.json"
-"$BENCH_DIR/report.sh" "$RESULT_DIR/$STAMP.json" >"$RESULT_DIR/$STAMP.md"
-log "results: $RESULT_DIR/$STAMP.json and .md (${ELAPSED} s)"
-cat "$RESULT_DIR/$STAMP.md"
+if have wrk; then GENERATOR="wrk -t$THREADS -c$CONNECTIONS"; else GENERATOR="Load.java bench (no wrk) -c$CONNECTIONS"; fi
+$SMOKE && WARMUP="no warm-up" || WARMUP="after a 2 s warm-up"
+write_results "$(date -u +%Y-%m-%dT%H%MZ)" report "$(printf '"load":%s,"response_bytes":%d' \
+  "$(json_str "$GENERATOR -d${SECONDS_PER_RUN}s $WARMUP, loopback")" "$BODY_BYTES")"
+cat "$RESULT_MD"
+FAILED_ROWS=$(results failed "$RESULT_JSON")
 if $SMOKE; then
-  # the fault drills too, so that a smoke run covers the whole harness
-  "$BENCH_DIR/faults.sh" --smoke >"$WORK/faults-smoke.md" || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
+  wait $FAULTS_PID || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
   cat "$WORK/faults-smoke.md"
 fi
-failed_rows=$(jq '[.rows[] | select(.status == "failed" or .status == "measured" and ((.errors // 0) > 0 or (.failed // 0) > 0 or (.failures // 0) > 0))] | length' "$RESULT_DIR/$STAMP.json")
-if [[ $failed_rows -gt 0 ]]; then
-  log "$failed_rows measured step(s) saw failed requests"
+if [[ $FAILED_ROWS -gt 0 ]]; then
+  log "$FAILED_ROWS measured step(s) failed or saw failed requests"
   $SMOKE && exit 1
 fi
 exit 0

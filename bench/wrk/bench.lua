@@ -37,7 +37,7 @@ function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   io.write(string.format(
     'BENCHJSON {"requests":%d,"seconds":%.3f,"rps":%.1f,"errors":%d,"non_2xx":%d,"timeouts":%d,' ..
-    '"p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f,"bytes":%d}\n',
+    '"p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f,"bytes":%d,"generator":"wrk"}\n',
     summary.requests, seconds, summary.requests / seconds, e.connect + e.read + e.write + e.timeout + e.status,
     e.status, e.timeout, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     latency:percentile(99.9) / 1000, latency.max / 1000, summary.bytes))
