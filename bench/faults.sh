@@ -181,7 +181,7 @@ if [[ -n $PG_BIN ]]; then
   LOST=-1 drill fault.redis-stall "Redis stalls" "Redis paused for 0.4 s, $STALLS times a second apart, under load; 3 instances share a rotating refresh token (PostgreSQL + Redis)" \
     "http://127.0.0.1:$K1_PORT,http://127.0.0.1:$K2_PORT,http://127.0.0.1:$K3_PORT" \
     /v1/tenants/stall/connections/c1/token $((BEFORE + STALLS + STALL_AFTER)) stall $STALLS \
-    "invalid_grant: a refresh token presented twice by instances that each held only an in-process lease; the connection then needs re-authorisation on that instance (409)" \
+    "invalid_grant: a refresh token presented twice by instances that each held only an in-process lease (the loser re-reads the rotated token instead of marking the connection; docs/benchmarks.md)" \
     --rate=$KILL_RATE
   kill -CONT "$REDIS_PID" 2>/dev/null || true
   stop_pids "$K1_PID" "$K3_PID"; stop_restarted killshared
