@@ -7,6 +7,7 @@ import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.postgres.EncryptionKeys;
 import io.tokenbroker.adapters.postgres.JdbcApiKeys;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
+import io.tokenbroker.adapters.postgres.JdbcReauthorisations;
 import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
 import io.tokenbroker.adapters.postgres.PostgresSchema;
 import io.tokenbroker.adapters.postgres.SecretCipher;
@@ -65,6 +66,12 @@ public class PostgresAdapterFactory {
     @Singleton
     JdbcApiKeys apiKeys(DataSource dataSource, MigratedSchema schema) {
         return new JdbcApiKeys(dataSource);
+    }
+
+    /** Shared, so one instance's {@code invalid_grant} is every instance's 409 and no one calls that upstream again. */
+    @Singleton
+    JdbcReauthorisations reauthorisations(DataSource dataSource, MigratedSchema schema) {
+        return new JdbcReauthorisations(dataSource);
     }
 
     @Singleton

@@ -84,6 +84,7 @@ public class TokenBrokerFactory {
     }
 
     @Singleton
+    @Requires(missingProperty = PostgresAdapterFactory.DATASOURCE_URL)
     Reauthorisations reauthorisations() {
         return new InMemoryReauthorisations();
     }

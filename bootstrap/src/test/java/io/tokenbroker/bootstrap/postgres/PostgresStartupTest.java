@@ -8,22 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
+import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
+import io.tokenbroker.adapters.postgres.JdbcReauthorisations;
 import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
-import io.tokenbroker.application.port.out.Connections;
-import io.tokenbroker.application.port.out.RefreshLog;
-import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
+import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.SaveConnection;
+import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.Reauthorisations;
+import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Optional;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Which adapters a start picks, and that a PostgreSQL start refuses to run without a usable key. */
@@ -63,6 +67,33 @@ class PostgresStartupTest {
             assertEquals(fenceBefore + 2, vault.highestFence(key), "two fenced rotations stored");
             assertNotEquals(Secret.of(initial), vault.find(key).orElseThrow().refreshToken().orElseThrow());
             assertEquals(2, log.totals(key).successes());
+        }
+    }
+
+    @Test
+    void oneInstancesInvalidGrantIsEveryInstancesReauthorisationMark() throws Exception {
+        Map<String, Object> properties = withDatasource();
+        properties.put("tokenbroker.encryption.keys", TestDatabase.randomRing("k1"));
+        ConnectionKey key = ConnectionKey.of("shared-mark", "crm");
+        try (ApplicationContext first = ApplicationContext.run(properties);
+             ApplicationContext second = ApplicationContext.run(properties);
+             SandboxUpstream upstream = SandboxUpstream.start(0, "mark-client", "mark-secret",
+                     Duration.ofHours(1))) {
+            assertInstanceOf(JdbcReauthorisations.class, first.getBean(Reauthorisations.class));
+            upstream.issueRefreshToken(); // the sandbox now checks refresh tokens; this one it never issued
+            first.getBean(SaveConnection.class).save(new SaveConnection.Command(
+                    Brokers.connection(key, upstream, "mark-client", "mark-secret", "rt-never-issued")));
+
+            assertThrows(UpstreamException.Rejected.class,
+                    () -> first.getBean(GetAccessToken.class).get(new GetAccessToken.Query(key)));
+            assertThrows(ReauthorisationNeededException.class,
+                    () -> second.getBean(GetAccessToken.class).get(new GetAccessToken.Query(key)));
+
+            assertEquals(1, upstream.tokenRequests(), "the other instance did not try the refused grant again");
+            second.getBean(SaveConnection.class).save(new SaveConnection.Command(
+                    Brokers.connection(key, upstream, "mark-client", "mark-secret", upstream.issueRefreshToken())));
+            first.getBean(GetAccessToken.class).get(new GetAccessToken.Query(key));
+            assertEquals(2, upstream.tokenRequests(), "saved again on one instance: cleared for all");
         }
     }
 
