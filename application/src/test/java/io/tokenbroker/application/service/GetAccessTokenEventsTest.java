@@ -18,23 +18,21 @@ import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
-import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes.Outcome;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.port.out.UpstreamException;
+import io.tokenbroker.application.testing.DelegatingConnections;
+import io.tokenbroker.application.testing.ForwardingTokenStore;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
-import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionEvent.Type;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
-import io.tokenbroker.domain.connection.TenantId;
 import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.resilience.RetryPolicy;
 import io.tokenbroker.domain.token.AccessToken;
-import io.tokenbroker.domain.token.AccessToken.Fingerprint;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +40,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.BeforeEach;
@@ -201,42 +198,11 @@ class GetAccessTokenEventsTest {
     @Test
     void aTokenTheUpstreamIssuedButThatCouldNotBeStoredIsAFailedRefresh() {
         issuer.rotateRefreshTokens();
-        Connections vaultRefusesRotations = new Connections() {
-            @Override
-            public Optional<Connection> find(ConnectionKey key) {
-                return connections.find(key);
-            }
-
-            @Override
-            public boolean save(Connection connection) {
-                return connections.save(connection);
-            }
-
-            @Override
-            public boolean remove(ConnectionKey key) {
-                return connections.remove(key);
-            }
-
+        Connections vaultRefusesRotations = new DelegatingConnections(connections) {
             @Override
             public boolean saveRotation(ConnectionKey key, Secret refreshToken, Optional<Instant> expiresAt,
                                         long fence) {
                 throw new IllegalStateException("the vault is read-only");
-            }
-
-            @Override
-            public long highestFence(ConnectionKey key) {
-                return connections.highestFence(key);
-            }
-
-            @Override
-            public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
-                return connections.refreshTokenExpiresAt(key);
-            }
-
-            @Override
-            public List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after,
-                                            int limit) {
-                return connections.list(tenants, after, limit);
             }
         };
         GetAccessTokenService service = new GetAccessTokenService(new GetAccessTokenService.Ports(tokens,
@@ -292,7 +258,13 @@ class GetAccessTokenEventsTest {
 
     @Test
     void aHitFromTheNearCacheIsCountedAsSuchUnlessItIsDue() {
-        TokenStore near = new NearCacheOnly(tokens);
+        // Says every token it finds came from a near cache, as the Redis adapter's store does for its hits.
+        TokenStore near = new ForwardingTokenStore(tokens) {
+            @Override
+            public Optional<Found> lookup(ConnectionKey key) {
+                return find(key).map(token -> new Found(token, Source.NEAR_CACHE));
+            }
+        };
         GetAccessTokenService service = service(near, events, 1);
         AccessToken token = aToken("tok-near", clock, LIFETIME);
         tokens.put(KEY, token, Duration.ofMinutes(59), 1);
@@ -302,34 +274,5 @@ class GetAccessTokenEventsTest {
         get(service);
 
         assertEquals(List.of(Outcome.NEAR_CACHE_HIT, Outcome.STALE_SERVED), outcomes);
-    }
-
-    /** A store that says every token it finds came from a near cache, as the Redis adapter's does for its hits. */
-    private record NearCacheOnly(TokenStore delegate) implements TokenStore {
-
-        @Override
-        public Optional<AccessToken> find(ConnectionKey key) {
-            return delegate.find(key);
-        }
-
-        @Override
-        public Optional<Found> lookup(ConnectionKey key) {
-            return find(key).map(token -> new Found(token, Source.NEAR_CACHE));
-        }
-
-        @Override
-        public boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence) {
-            return delegate.put(key, token, ttl, fence);
-        }
-
-        @Override
-        public boolean deleteIf(ConnectionKey key, Fingerprint fingerprint) {
-            return delegate.deleteIf(key, fingerprint);
-        }
-
-        @Override
-        public void delete(ConnectionKey key) {
-            delegate.delete(key);
-        }
     }
 }

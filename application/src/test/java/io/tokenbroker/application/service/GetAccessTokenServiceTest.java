@@ -22,6 +22,7 @@ import io.tokenbroker.application.port.out.LockManager.Lease;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.port.out.UpstreamException;
+import io.tokenbroker.application.testing.ForwardingTokenStore;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
@@ -31,7 +32,6 @@ import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
 import io.tokenbroker.domain.token.AccessToken;
-import io.tokenbroker.domain.token.AccessToken.Fingerprint;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -353,36 +353,6 @@ class GetAccessTokenServiceTest {
 
         List<Long> fences() {
             return List.copyOf(fences);
-        }
-    }
-
-    /** A store that forwards every call; tests override the one they watch. */
-    private static class ForwardingTokenStore implements TokenStore {
-
-        private final TokenStore delegate;
-
-        ForwardingTokenStore(TokenStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Optional<AccessToken> find(ConnectionKey key) {
-            return delegate.find(key);
-        }
-
-        @Override
-        public boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence) {
-            return delegate.put(key, token, ttl, fence);
-        }
-
-        @Override
-        public boolean deleteIf(ConnectionKey key, Fingerprint fingerprint) {
-            return delegate.deleteIf(key, fingerprint);
-        }
-
-        @Override
-        public void delete(ConnectionKey key) {
-            delegate.delete(key);
         }
     }
 }

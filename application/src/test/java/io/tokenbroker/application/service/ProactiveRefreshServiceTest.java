@@ -21,17 +21,15 @@ import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes;
 import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes.Outcome;
 import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.port.out.UpstreamException;
+import io.tokenbroker.application.testing.DelegatingConnections;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
-import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
-import io.tokenbroker.domain.connection.Secret;
-import io.tokenbroker.domain.connection.TenantId;
 import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
@@ -43,7 +41,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -517,51 +514,6 @@ class ProactiveRefreshServiceTest {
     }
 
     /** Passes everything to the in-memory vault; a test overrides what it makes misbehave. */
-    private static class DelegatingConnections implements Connections {
-
-        private final Connections delegate;
-
-        DelegatingConnections(Connections delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Optional<Connection> find(ConnectionKey key) {
-            return delegate.find(key);
-        }
-
-        @Override
-        public boolean save(Connection connection) {
-            return delegate.save(connection);
-        }
-
-        @Override
-        public boolean remove(ConnectionKey key) {
-            return delegate.remove(key);
-        }
-
-        @Override
-        public boolean saveRotation(ConnectionKey key, Secret refreshToken, Optional<Instant> refreshTokenExpiresAt,
-                                    long fence) {
-            return delegate.saveRotation(key, refreshToken, refreshTokenExpiresAt, fence);
-        }
-
-        @Override
-        public long highestFence(ConnectionKey key) {
-            return delegate.highestFence(key);
-        }
-
-        @Override
-        public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
-            return delegate.refreshTokenExpiresAt(key);
-        }
-
-        @Override
-        public List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after, int limit) {
-            return delegate.list(tenants, after, limit);
-        }
-    }
-
     private static final class RecordedOutcomes implements ProactiveRefreshOutcomes {
 
         final List<Duration> lags = new CopyOnWriteArrayList<>();
