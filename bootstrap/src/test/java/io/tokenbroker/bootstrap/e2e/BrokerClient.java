@@ -1,11 +1,13 @@
 package io.tokenbroker.bootstrap.e2e;
 
+import io.micronaut.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A plain JDK HTTP client against the running broker: what a caller in any language sees. */
@@ -13,6 +15,8 @@ final class BrokerClient {
 
     /** The admin key application-test.yml bootstraps. */
     static final String ADMIN_KEY = "tbk_testadmin0000001_TestAdminKeyTestAdminKeyTestAdminKeyTestAdm";
+
+    private static final JsonMapper JSON = JsonMapper.createDefault();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI base;
@@ -26,6 +30,16 @@ final class BrokerClient {
     BrokerClient(URI base, String apiKey) {
         this.base = base;
         this.apiKey = apiKey;
+    }
+
+    /** A JSON object answer as a map; an answer that is not JSON fails the test with its text. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> body(HttpResponse<String> response) {
+        try {
+            return JSON.readValue(response.body(), Map.class);
+        } catch (IOException notJson) {
+            throw new AssertionError("not JSON: " + response.body(), notJson);
+        }
     }
 
     BrokerClient as(String otherKey) {

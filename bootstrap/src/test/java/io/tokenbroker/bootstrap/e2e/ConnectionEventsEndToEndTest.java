@@ -1,5 +1,6 @@
 package io.tokenbroker.bootstrap.e2e;
 
+import static io.tokenbroker.bootstrap.e2e.BrokerClient.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,6 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -69,8 +69,6 @@ class ConnectionEventsEndToEndTest implements TestPropertyProvider {
     EmbeddedServer server;
     @Inject
     ConnectionEvents events;
-    @Inject
-    JsonMapper json;
 
     private BrokerClient admin;
     private SandboxUpstream upstream;
@@ -124,15 +122,6 @@ class ConnectionEventsEndToEndTest implements TestPropertyProvider {
 
     private HttpResponse<String> token(String tenant, String connection) {
         return admin.get("/v1/tenants/" + tenant + "/connections/" + connection + "/token");
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> body(HttpResponse<String> response) {
-        try {
-            return json.readValue(response.body(), Map.class);
-        } catch (IOException notJson) {
-            throw new AssertionError("not JSON: " + response.body(), notJson);
-        }
     }
 
     private static java.util.function.Predicate<Received> about(String path, String tenant, String connection) {

@@ -1,12 +1,12 @@
 package io.tokenbroker.bootstrap.e2e;
 
+import static io.tokenbroker.bootstrap.e2e.BrokerClient.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.annotation.Property;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
@@ -34,8 +34,6 @@ class OperationsEndToEndTest {
 
     @Inject
     EmbeddedServer server;
-    @Inject
-    JsonMapper json;
     @Inject
     RefreshLog refreshLog;
 
@@ -232,12 +230,4 @@ class OperationsEndToEndTest {
         return (String) body(response).get("access_token");
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> body(HttpResponse<String> response) {
-        try {
-            return json.readValue(response.body(), Map.class);
-        } catch (IOException notJson) {
-            throw new AssertionError("not JSON: " + response.body(), notJson);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.tokenbroker.bootstrap.e2e;
 
+import static io.tokenbroker.bootstrap.e2e.BrokerClient.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,7 +10,6 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
@@ -52,8 +52,6 @@ class ProactiveRefreshEndToEndTest {
     EmbeddedServer server;
     @Inject
     ProactiveRefreshService scheduler;
-    @Inject
-    JsonMapper json;
     @Inject
     RefreshSchedule schedule;
 
@@ -114,15 +112,6 @@ class ProactiveRefreshEndToEndTest {
         HttpResponse<String> response = admin.get("/v1/tenants/ahead/connections/crm/token");
         assertEquals(200, response.statusCode(), response.body());
         return (String) body(response).get("access_token");
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> body(HttpResponse<String> response) {
-        try {
-            return json.readValue(response.body(), Map.class);
-        } catch (IOException notJson) {
-            throw new AssertionError("not JSON: " + response.body(), notJson);
-        }
     }
 
     /**

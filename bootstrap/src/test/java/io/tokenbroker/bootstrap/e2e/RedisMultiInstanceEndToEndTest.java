@@ -1,5 +1,6 @@
 package io.tokenbroker.bootstrap.e2e;
 
+import static io.tokenbroker.bootstrap.e2e.BrokerClient.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,7 +11,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.redis.RedisAdapters;
@@ -53,7 +53,6 @@ class RedisMultiInstanceEndToEndTest {
     private static final int INSTANCES = 3;
     private static final String LEASE_TTL = "2500ms";
 
-    private final JsonMapper json = JsonMapper.createDefault();
     private int redisPort;
     private RedisServer redis;
     private SandboxUpstream upstream;
@@ -326,15 +325,6 @@ class RedisMultiInstanceEndToEndTest {
                 .get("/v1/tenants/acme/connections/" + connection + "/token");
         assertEquals(200, response.statusCode(), response.body());
         return (String) body(response).get("access_token");
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> body(HttpResponse<String> response) {
-        try {
-            return json.readValue(response.body(), Map.class);
-        } catch (IOException notJson) {
-            throw new AssertionError("not JSON: " + response.body(), notJson);
-        }
     }
 
     private static int freePort() {

@@ -1,12 +1,12 @@
 package io.tokenbroker.bootstrap.e2e;
 
+import static io.tokenbroker.bootstrap.e2e.BrokerClient.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.annotation.Property;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,6 @@ class SecurityEndToEndTest {
 
     @Inject
     EmbeddedServer server;
-    @Inject
-    JsonMapper json;
 
     private BrokerClient admin;
     private SandboxUpstream sandbox;
@@ -153,15 +150,6 @@ class SecurityEndToEndTest {
                 .statusCode());
         assertEquals(400, admin.post("/v1/api-keys", "{\"name\":\"x\",\"scopes\":[\"admin\"],\"tenants\":[\"*\"],"
                 + "\"expires_at\":\"tomorrow\"}").statusCode());
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> body(HttpResponse<String> response) {
-        try {
-            return json.readValue(response.body(), Map.class);
-        } catch (IOException notJson) {
-            throw new AssertionError(response.body(), notJson);
-        }
     }
 
     /** The same requests with {@code Authorization: Bearer}. */

@@ -1,5 +1,6 @@
 package io.tokenbroker.bootstrap.e2e;
 
+import static io.tokenbroker.bootstrap.e2e.BrokerClient.body;
 import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -11,7 +12,6 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.redis.RedisAdapters;
@@ -80,7 +80,6 @@ class SharedScheduleEndToEndTest {
     /** Moved only by the test; every instance reads it. Static: the test beans factory hands it to each context. */
     private static final TestClock CLOCK = TestClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
-    private final JsonMapper json = JsonMapper.createDefault();
     private final List<EmbeddedServer> servers = new ArrayList<>();
     private final List<BrokerClient> brokers = new ArrayList<>();
     private final List<ConnectionKey> keys = new ArrayList<>();
@@ -244,15 +243,6 @@ class SharedScheduleEndToEndTest {
 
     private <T> T bean(int instance, Class<T> type) {
         return servers.get(instance).getApplicationContext().getBean(type);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> body(HttpResponse<String> response) {
-        try {
-            return json.readValue(response.body(), Map.class);
-        } catch (IOException notJson) {
-            throw new AssertionError("not JSON: " + response.body(), notJson);
-        }
     }
 
     private static int freePort() {

@@ -1,12 +1,12 @@
 package io.tokenbroker.bootstrap.e2e;
 
+import static io.tokenbroker.bootstrap.e2e.BrokerClient.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.annotation.Property;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
@@ -39,8 +39,6 @@ class TokenBrokerEndToEndTest {
     EmbeddedServer server;
     @Inject
     DemoSandbox demo;
-    @Inject
-    JsonMapper json;
 
     private BrokerClient broker;
     private SandboxUpstream upstream;
@@ -246,12 +244,4 @@ class TokenBrokerEndToEndTest {
         assertFalse(response.body().contains(CLIENT_SECRET), response.body());
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> body(HttpResponse<String> response) {
-        try {
-            return json.readValue(response.body(), Map.class);
-        } catch (IOException notJson) {
-            throw new AssertionError("not JSON: " + response.body(), notJson);
-        }
-    }
 }
