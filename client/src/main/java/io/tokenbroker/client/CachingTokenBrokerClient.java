@@ -88,13 +88,24 @@ final class CachingTokenBrokerClient implements TokenBrokerClient {
             if (!superseded(key, rejectedToken)) {
                 broker.invalidate(tenant, connection, rejectedToken);
             }
-            mine.complete(null);
         } catch (RuntimeException | Error failed) {
-            mine.completeExceptionally(failed);
+            settle(rejection, mine, failed);
             throw failed;
-        } finally {
-            dropIfCached(key, rejectedToken);
-            invalidations.remove(rejection, mine);
+        }
+        settle(rejection, mine, null);
+    }
+
+    /**
+     * Drops the token here even when the broker could not be told, and only then releases the callers waiting on
+     * this invalidation: released earlier, they would ask the cache again and get the rejected token back.
+     */
+    private void settle(Rejection rejection, CompletableFuture<Void> mine, Throwable failure) {
+        dropIfCached(rejection.key(), rejection.token());
+        invalidations.remove(rejection, mine);
+        if (failure == null) {
+            mine.complete(null);
+        } else {
+            mine.completeExceptionally(failure);
         }
     }
 

@@ -77,23 +77,22 @@ class CachingTokenBrokerClientTest {
     }
 
     @Test
-    void concurrentInvalidationsOfOneTokenCollapseAndTheRefetchIsSingleFlighted() throws Exception {
+    void concurrentInvalidationsOfTheCachedTokenCollapseAndTheRefetchIsSingleFlighted() throws Exception {
         gated.open();
         Token rejected = cache.token("acme", "crm");
-        GatedBroker slow = new GatedBroker(fake);
-        CachingTokenBrokerClient cold = new CachingTokenBrokerClient(slow, Duration.ofSeconds(30), clock);
-        assertEquals(rejected, fake.token("acme", "crm"));
+        gated.close();
 
         try (Callers<Token> callers = new Callers<>(40, () -> {
-            cold.invalidate("acme", "crm", rejected.value());
-            return cold.token("acme", "crm");
+            cache.invalidate("acme", "crm", rejected.value());
+            return cache.token("acme", "crm");
         })) {
             callers.awaitAllBlocked();
-            slow.open();
+            gated.open();
             for (Future<Token> result : callers.results()) {
-                assertNotEquals(rejected, result.get(30, TimeUnit.SECONDS));
+                assertNotEquals(rejected, result.get(30, TimeUnit.SECONDS), "no caller may get the rejected token");
             }
         }
+        assertEquals(1, fake.invalidations());
         assertEquals(2, fake.issued("acme", "crm"));
     }
 

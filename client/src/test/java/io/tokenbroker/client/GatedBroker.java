@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 final class GatedBroker implements TokenBrokerClient {
 
     final FakeTokenBroker fake;
-    private final CountDownLatch gate = new CountDownLatch(1);
+    private volatile CountDownLatch gate = new CountDownLatch(1);
     private volatile RuntimeException failure;
 
     GatedBroker(FakeTokenBroker fake) {
@@ -20,6 +20,11 @@ final class GatedBroker implements TokenBrokerClient {
 
     void open() {
         gate.countDown();
+    }
+
+    /** Calls from now on wait again until the next {@link #open()}. */
+    void close() {
+        gate = new CountDownLatch(1);
     }
 
     /** The calls that pass the gate while it is set throw this instead of answering. */
