@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,6 +15,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * micronaut-flyway keeps the history table and migrations the broker used before it: a database migrated then is
@@ -25,7 +27,7 @@ class SchemaHistoryTest {
     void aDatabaseMigratedByTheHandCalledFlywayStartsWithoutMigratingAgain() throws SQLException {
         EmbeddedDatabase.execute(EmbeddedDatabase.shared(), "DROP DATABASE IF EXISTS migrated_before");
         EmbeddedDatabase.execute(EmbeddedDatabase.shared(), "CREATE DATABASE migrated_before");
-        String url = EmbeddedDatabase.shared().unwrap(org.postgresql.ds.PGSimpleDataSource.class).getUrl()
+        String url = EmbeddedDatabase.shared().unwrap(PGSimpleDataSource.class).getUrl()
                 .replaceFirst("/postgres(\\?|$)", "/migrated_before$1");
         // What the broker ran at start-up before micronaut-flyway (the former PostgresSchema.migrate).
         Flyway.configure().dataSource(url, "postgres", "postgres").locations("classpath:db/tokenbroker")
@@ -42,7 +44,7 @@ class SchemaHistoryTest {
 
     @Test
     void aNewDatabaseIsMigratedIntoTheBrokersOwnHistoryTable() throws SQLException {
-        String url = EmbeddedDatabase.shared().unwrap(org.postgresql.ds.PGSimpleDataSource.class).getUrl();
+        String url = EmbeddedDatabase.shared().unwrap(PGSimpleDataSource.class).getUrl();
         EmbeddedDatabase.context();
 
         List<String> history = history(url);
@@ -53,7 +55,7 @@ class SchemaHistoryTest {
 
     private static List<String> history(String url) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (var db = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+        try (var db = DriverManager.getConnection(url, "postgres", "postgres");
              Statement select = db.createStatement();
              ResultSet result = select.executeQuery(
                      "SELECT version, success FROM tokenbroker_schema_history ORDER BY installed_rank")) {
