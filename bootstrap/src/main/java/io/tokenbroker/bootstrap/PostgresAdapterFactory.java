@@ -4,12 +4,18 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.transaction.TransactionOperations;
+import io.tokenbroker.adapters.postgres.ApiKeyRepository;
+import io.tokenbroker.adapters.postgres.ConnectionRepository;
 import io.tokenbroker.adapters.postgres.EncryptionKeys;
 import io.tokenbroker.adapters.postgres.JdbcApiKeys;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
 import io.tokenbroker.adapters.postgres.JdbcReauthorisations;
 import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
-import io.tokenbroker.adapters.postgres.PostgresSchema;
+import io.tokenbroker.adapters.postgres.OnlineReEncryption;
+import io.tokenbroker.adapters.postgres.ReauthorisationRepository;
+import io.tokenbroker.adapters.postgres.RefreshLogRepository;
+import io.tokenbroker.adapters.postgres.RefreshLogWriter;
 import io.tokenbroker.adapters.postgres.SecretCipher;
 import io.tokenbroker.bootstrap.config.EncryptionConfiguration;
 import io.tokenbroker.bootstrap.config.PostgresConfiguration;
@@ -17,17 +23,18 @@ import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL adapters, chosen when {@code datasources.default.url} ({@code DATASOURCES_DEFAULT_URL}) is set; the
- * in-memory ones in {@link TokenBrokerFactory} step aside then. The key ring and the schema are {@link Context}
- * beans, so a missing or short key, or a database that cannot be migrated, stops the start instead of the first
- * request.
+ * in-memory ones in {@link TokenBrokerFactory} step aside then. Each adapter wraps the micronaut-data repository of
+ * its table; micronaut-flyway ({@code flyway.datasources.default.*} in application.yml) migrates the schema when the
+ * pool is created, so no adapter can run on an old schema, and a database that cannot be migrated stops the start.
+ * The key ring is a {@link Context} bean, so a missing or short key stops the start instead of the first request.
  */
 @Factory
 @Requires(property = PostgresAdapterFactory.DATASOURCE_URL)
@@ -36,10 +43,6 @@ public class PostgresAdapterFactory {
     /** The property whose presence enables the PostgreSQL adapters. */
     public static final String DATASOURCE_URL = "datasources.default.url";
     private static final Logger LOG = LoggerFactory.getLogger(PostgresAdapterFactory.class);
-
-    /** Proof, for the adapters that need it, that the schema is migrated. */
-    public record MigratedSchema(int migrationsApplied) {
-    }
 
     @Context
     @Singleton
@@ -54,36 +57,34 @@ public class PostgresAdapterFactory {
         return new SecretCipher(keys, new SecureRandom());
     }
 
-    @Context
     @Singleton
-    MigratedSchema migratedSchema(DataSource dataSource, EncryptionKeys keysCheckedFirst) {
-        // Takes the key ring so a start without a usable key stops before it touches the database.
-        int applied = PostgresSchema.migrate(dataSource);
-        LOG.info("PostgreSQL schema is current ({} migrations applied now)", applied);
-        return new MigratedSchema(applied);
-    }
-
-    @Singleton
-    JdbcApiKeys apiKeys(DataSource dataSource, MigratedSchema schema) {
-        return new JdbcApiKeys(dataSource);
+    JdbcApiKeys apiKeys(ApiKeyRepository rows) {
+        return new JdbcApiKeys(rows);
     }
 
     /** Shared, so one instance's {@code invalid_grant} is every instance's 409 and no one calls that upstream again. */
     @Singleton
-    JdbcReauthorisations reauthorisations(DataSource dataSource, MigratedSchema schema) {
-        return new JdbcReauthorisations(dataSource);
+    JdbcReauthorisations reauthorisations(ReauthorisationRepository rows) {
+        return new JdbcReauthorisations(rows);
     }
 
     @Singleton
-    JdbcConnections connections(DataSource dataSource, SecretCipher cipher, Clock clock, MigratedSchema schema) {
-        return new JdbcConnections(dataSource, cipher, clock);
+    JdbcConnections connections(ConnectionRepository rows, SecretCipher cipher, Clock clock) {
+        return new JdbcConnections(rows, cipher, clock);
+    }
+
+    /** The operator's {@code re-encrypt} (see {@link ReEncryptCommand}); not used while serving. */
+    @Singleton
+    OnlineReEncryption reEncryption(ConnectionRepository rows, SecretCipher cipher, Clock clock,
+                                    TransactionOperations<Connection> transactions) {
+        return new OnlineReEncryption(rows, cipher, clock, transactions);
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    JdbcRefreshLog refreshLog(DataSource dataSource, PostgresConfiguration configuration, MigratedSchema schema) {
+    JdbcRefreshLog refreshLog(RefreshLogRepository rows, PostgresConfiguration configuration) {
         String instanceId = configuration.instanceId() != null ? configuration.instanceId() : defaultInstanceId();
-        return JdbcRefreshLog.start(dataSource, instanceId, new JdbcRefreshLog.Settings(
+        return JdbcRefreshLog.start(rows, instanceId, new RefreshLogWriter.Settings(
                 configuration.logQueueCapacity(), configuration.logBatchSize(), Duration.ofSeconds(1),
                 Duration.ofSeconds(2)));
     }

@@ -1,7 +1,7 @@
 package io.tokenbroker.bootstrap;
 
 import io.micronaut.context.ApplicationContext;
-import io.tokenbroker.adapters.postgres.JdbcConnections;
+import io.tokenbroker.adapters.postgres.OnlineReEncryption;
 import java.util.Map;
 
 /**
@@ -22,7 +22,7 @@ public final class ReEncryptCommand {
                 System.err.println("re-encrypt needs DATASOURCES_DEFAULT_URL (and _USERNAME, _PASSWORD)");
                 return 2;
             }
-            JdbcConnections.ReEncryption result = context.getBean(JdbcConnections.class).reEncrypt();
+            OnlineReEncryption.Result result = context.getBean(OnlineReEncryption.class).reEncrypt();
             System.out.println("re-encrypt: " + result.rowsMoved() + " rows moved to the active key, "
                     + result.rowsFailed() + " rows could not be decrypted");
             return result.rowsFailed() == 0 ? 0 : 1;

@@ -1,37 +1,64 @@
 package io.tokenbroker.adapters.postgres;
 
+import io.micronaut.context.ApplicationContext;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.Base64;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
  * One real PostgreSQL (zonky's binaries, started from the Maven artifact) for every test class of this module's JVM,
- * migrated once; tests empty the tables they use. Started lazily, stopped by zonky's shutdown hook.
+ * and one small Micronaut context over it: a pooled datasource, micronaut-flyway migrating it as bootstrap's
+ * configuration does, and the repositories. Tests empty the tables they use. Started lazily; the context is closed
+ * and the server stopped by a shutdown hook.
  */
 final class EmbeddedDatabase {
 
     private static EmbeddedPostgres server;
-    private static DataSource dataSource;
+    private static ApplicationContext context;
 
     private EmbeddedDatabase() {
     }
 
+    /** The server's own unpooled DataSource, for the tests' direct SQL. */
     static synchronized DataSource shared() {
-        if (dataSource == null) {
+        context();
+        return server.getPostgresDatabase();
+    }
+
+    static synchronized ApplicationContext context() {
+        if (context == null) {
             try {
                 server = EmbeddedPostgres.builder().start();
             } catch (IOException failed) {
                 throw new UncheckedIOException("embedded PostgreSQL did not start", failed);
             }
-            dataSource = server.getPostgresDatabase();
-            PostgresSchema.migrate(dataSource);
+            context = ApplicationContext.run(properties(server.getJdbcUrl("postgres", "postgres")));
+            Runtime.getRuntime().addShutdownHook(new Thread(context::close, "close-test-context"));
         }
-        return dataSource;
+        return context;
+    }
+
+    /** The datasource and Flyway settings of bootstrap's application.yml, pointed at {@code jdbcUrl}. */
+    static Map<String, Object> properties(String jdbcUrl) {
+        return Map.of(
+                "datasources.default.url", jdbcUrl,
+                "datasources.default.username", "postgres",
+                "datasources.default.password", "postgres",
+                "datasources.default.maximum-pool-size", 4,
+                "flyway.datasources.default.enabled", true,
+                "flyway.datasources.default.locations", "classpath:db/tokenbroker",
+                "flyway.datasources.default.table", "tokenbroker_schema_history");
+    }
+
+    static <T> T bean(Class<T> type) {
+        return context().getBean(type);
     }
 
     static void truncate(DataSource dataSource) {
@@ -61,5 +88,10 @@ final class EmbeddedDatabase {
 
     static SecretCipher cipher(String ring, String active) {
         return new SecretCipher(EncryptionKeys.parse(ring, active), new SecureRandom());
+    }
+
+    /** A vault over the shared database sealing with {@code active} of {@code ring}. */
+    static JdbcConnections vault(String ring, String active) {
+        return new JdbcConnections(bean(ConnectionRepository.class), cipher(ring, active), Clock.systemUTC());
     }
 }

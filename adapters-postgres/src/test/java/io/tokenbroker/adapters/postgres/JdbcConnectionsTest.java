@@ -2,8 +2,6 @@ package io.tokenbroker.adapters.postgres;
 
 import io.tokenbroker.application.contract.ConnectionsContract;
 import io.tokenbroker.application.port.out.Connections;
-import java.time.Clock;
-import javax.sql.DataSource;
 
 /** The PostgreSQL vault keeps the {@link Connections} contract against a real server. */
 class JdbcConnectionsTest extends ConnectionsContract {
@@ -12,8 +10,7 @@ class JdbcConnectionsTest extends ConnectionsContract {
 
     @Override
     protected Connections newConnections() {
-        DataSource dataSource = EmbeddedDatabase.shared();
-        EmbeddedDatabase.truncate(dataSource);
-        return new JdbcConnections(dataSource, EmbeddedDatabase.cipher(RING, "k1"), Clock.systemUTC());
+        EmbeddedDatabase.truncate(EmbeddedDatabase.shared());
+        return EmbeddedDatabase.vault(RING, "k1");
     }
 }

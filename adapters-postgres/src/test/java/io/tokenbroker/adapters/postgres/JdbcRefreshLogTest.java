@@ -30,7 +30,8 @@ class JdbcRefreshLogTest extends RefreshLogContract {
     protected RefreshLog newRefreshLog() {
         DataSource dataSource = EmbeddedDatabase.shared();
         EmbeddedDatabase.truncate(dataSource);
-        JdbcRefreshLog log = JdbcRefreshLog.start(dataSource, "test-instance", JdbcRefreshLog.Settings.defaults());
+        JdbcRefreshLog log = JdbcRefreshLog.start(EmbeddedDatabase.bean(RefreshLogRepository.class), "test-instance",
+                RefreshLogWriter.Settings.defaults());
         opened.add(log);
         return log;
     }
@@ -52,8 +53,9 @@ class JdbcRefreshLogTest extends RefreshLogContract {
         EmbeddedDatabase.truncate(dataSource);
         // The writer starts only when the test says so, so the queue fills deterministically.
         AtomicReference<Runnable> heldWriter = new AtomicReference<>();
-        JdbcRefreshLog log = new JdbcRefreshLog(dataSource, "test-instance",
-                new JdbcRefreshLog.Settings(3, 2, Duration.ofMillis(100), Duration.ofSeconds(30)), heldWriter::set);
+        JdbcRefreshLog log = new JdbcRefreshLog(EmbeddedDatabase.bean(RefreshLogRepository.class), "test-instance",
+                new RefreshLogWriter.Settings(3, 2, Duration.ofMillis(100), Duration.ofSeconds(30)),
+                heldWriter::set);
         opened.add(log);
 
         for (int second = 0; second < 5; second++) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -41,7 +40,7 @@ class RotationRaceTest {
     }
 
     private JdbcConnections instance() {
-        return new JdbcConnections(dataSource, EmbeddedDatabase.cipher(RING, "k1"), Clock.systemUTC());
+        return EmbeddedDatabase.vault(RING, "k1");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micronaut.transaction.TransactionOperations;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
@@ -45,7 +46,7 @@ class SecretsAtRestTest {
     }
 
     private JdbcConnections vault(String activeKey) {
-        return new JdbcConnections(dataSource, EmbeddedDatabase.cipher(RING, activeKey), Clock.systemUTC());
+        return EmbeddedDatabase.vault(RING, activeKey);
     }
 
     @Test
@@ -59,7 +60,8 @@ class SecretsAtRestTest {
         vault.save(aConnection().withKey(GLOBEX).withClientSecret(clientSecret).withRefreshToken(refreshToken)
                 .build());
         assertTrue(vault.saveRotation(ACME, Secret.of(rotated), Optional.empty(), 1));
-        try (JdbcRefreshLog log = JdbcRefreshLog.start(dataSource, "i-1", JdbcRefreshLog.Settings.defaults())) {
+        try (JdbcRefreshLog log = JdbcRefreshLog.start(EmbeddedDatabase.bean(RefreshLogRepository.class), "i-1",
+                RefreshLogWriter.Settings.defaults())) {
             Instant now = Instant.parse("2030-01-01T00:00:00Z");
             // The service never puts a token into a message; this row shows the table has no column that would.
             log.record(new RefreshAttempt(ACME, Trigger.REQUEST, Outcome.FAILURE, now, now.plusMillis(5), 1,
@@ -127,8 +129,7 @@ class SecretsAtRestTest {
         String onlyNewKey = EmbeddedDatabase.randomRing("k9");
         vault("k1").save(aConnection().withKey(ACME).withRefreshToken("acme-rt").build());
 
-        JdbcConnections withoutK1 = new JdbcConnections(dataSource, EmbeddedDatabase.cipher(onlyNewKey, "k9"),
-                Clock.systemUTC());
+        JdbcConnections withoutK1 = EmbeddedDatabase.vault(onlyNewKey, "k9");
 
         assertThrows(UndecryptableSecretException.class, () -> withoutK1.find(ACME));
     }
@@ -153,16 +154,22 @@ class SecretsAtRestTest {
             assertEquals(Optional.of(connection), rotated.find(connection.key()));
         }
 
-        JdbcConnections.ReEncryption result = rotated.reEncrypt();
+        OnlineReEncryption.Result result = reEncryption("k2").reEncrypt();
 
-        assertEquals(new JdbcConnections.ReEncryption(24, 0), result);
+        assertEquals(new OnlineReEncryption.Result(24, 0), result);
         assertEquals(List.of("k2"), keyIdsInUse());
-        JdbcConnections onlyK2 = new JdbcConnections(dataSource,
-                EmbeddedDatabase.cipher(RING.substring(RING.indexOf(",k2:") + 1), "k2"), Clock.systemUTC());
+        JdbcConnections onlyK2 = EmbeddedDatabase.vault(RING.substring(RING.indexOf(",k2:") + 1), "k2");
         for (Connection connection : saved) {
             assertEquals(Optional.of(connection), onlyK2.find(connection.key()), "readable without k1");
         }
-        assertEquals(new JdbcConnections.ReEncryption(0, 0), rotated.reEncrypt(), "nothing left to move");
+        assertEquals(new OnlineReEncryption.Result(0, 0), reEncryption("k2").reEncrypt(), "nothing left to move");
+    }
+
+    @SuppressWarnings("unchecked")
+    private OnlineReEncryption reEncryption(String activeKey) {
+        return new OnlineReEncryption(EmbeddedDatabase.bean(ConnectionRepository.class),
+                EmbeddedDatabase.cipher(RING, activeKey), Clock.systemUTC(),
+                EmbeddedDatabase.bean(TransactionOperations.class));
     }
 
     private List<String> keyIdsInUse() throws SQLException {

@@ -13,9 +13,6 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 import io.tokenbroker.adapters.http.upstream.OAuth2TokenIssuer;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
-import io.tokenbroker.adapters.postgres.EncryptionKeys;
-import io.tokenbroker.adapters.postgres.JdbcConnections;
-import io.tokenbroker.adapters.postgres.SecretCipher;
 import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
@@ -32,10 +29,8 @@ import io.tokenbroker.domain.resilience.RetryPolicy;
 import io.tokenbroker.domain.token.ExpiryRules;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import java.net.http.HttpClient;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import javax.sql.DataSource;
 
 /** Hand-wired brokers for the PostgreSQL end-to-end tests: the production classes, no Micronaut context. */
 final class Brokers {
@@ -43,11 +38,6 @@ final class Brokers {
     static final Clock CLOCK = Clock.systemUTC();
 
     private Brokers() {
-    }
-
-    static JdbcConnections vault(DataSource dataSource, String ring) {
-        return new JdbcConnections(dataSource, new SecretCipher(EncryptionKeys.parse(ring, null), new SecureRandom()),
-                CLOCK);
     }
 
     /**

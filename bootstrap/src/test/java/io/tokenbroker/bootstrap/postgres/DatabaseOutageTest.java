@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.micronaut.context.ApplicationContext;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
-import io.tokenbroker.adapters.postgres.PostgresSchema;
 import io.tokenbroker.adapters.postgres.StorageUnavailableException;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
@@ -23,8 +23,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,11 +62,15 @@ class DatabaseOutageTest {
 
     @Test
     void theRotatedTokenIsKeptWhileTheDatabaseIsDownAndSavedWhenItReturns() throws IOException {
-        // No pool: every statement opens a new connection, as a pool does after its connections broke.
-        DataSource dataSource = server.getPostgresDatabase();
-        PostgresSchema.migrate(dataSource);
         String ring = TestDatabase.randomRing("k1");
-        JdbcConnections vault = Brokers.vault(dataSource, ring);
+        // A stopped database must fail a statement quickly, not after Hikari's 30 s default.
+        Map<String, Object> quickFailure = Map.of("datasources.default.connection-timeout", 1000);
+        try (ApplicationContext broker = TestDatabase.broker(TestDatabase.jdbcUrl(server), ring, quickFailure)) {
+            outageAndReturn(broker.getBean(JdbcConnections.class), ring, quickFailure);
+        }
+    }
+
+    private void outageAndReturn(JdbcConnections vault, String ring, Map<String, Object> quickFailure) {
         String initial = upstream.issueRefreshToken();
         vault.save(Brokers.connection(KEY, upstream, "outage-client", "outage-secret", initial));
         AtomicBoolean stopDatabaseAfterNextAnswer = new AtomicBoolean(true);
@@ -88,9 +92,16 @@ class DatabaseOutageTest {
         assertThrows(StorageUnavailableException.class, () -> vault.find(KEY), "the database is really down");
 
         server = TestDatabase.startAt(dataDirectory.resolve("pg"), port);
-        DataSource back = server.getPostgresDatabase();
-        Secret storedBeforeFlush = Brokers.vault(back, ring).find(KEY).orElseThrow().refreshToken().orElseThrow();
-        assertEquals(Secret.of(initial), storedBeforeFlush, "nothing was written during the outage");
+        try (ApplicationContext another = TestDatabase.broker(TestDatabase.jdbcUrl(server), ring, quickFailure)) {
+            JdbcConnections back = another.getBean(JdbcConnections.class);
+            Secret storedBeforeFlush = back.find(KEY).orElseThrow().refreshToken().orElseThrow();
+            assertEquals(Secret.of(initial), storedBeforeFlush, "nothing was written during the outage");
+            refreshAfterReturn(broker, cache, vault, back, initial, servedDuringOutage);
+        }
+    }
+
+    private void refreshAfterReturn(GetAccessTokenService broker, InMemoryTokenStore cache, JdbcConnections vault,
+                                    JdbcConnections back, String initial, AccessToken servedDuringOutage) {
 
         cache.delete(KEY);
         AccessToken afterOutage = broker.get(new GetAccessToken.Query(KEY));
@@ -98,7 +109,7 @@ class DatabaseOutageTest {
         assertNotEquals(servedDuringOutage.value(), afterOutage.value());
         assertEquals(2, upstream.tokenRequests(), "both refreshes were accepted: no invalid_grant");
         assertEquals(0, vault.pendingRotations());
-        Secret stored = Brokers.vault(back, ring).find(KEY).orElseThrow().refreshToken().orElseThrow();
+        Secret stored = back.find(KEY).orElseThrow().refreshToken().orElseThrow();
         assertNotEquals(Secret.of(initial), stored, "the rotations reached the database");
         // The stored token is the live one: one more refresh with it succeeds.
         cache.delete(KEY);

@@ -2,8 +2,8 @@ package io.tokenbroker.bootstrap.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.micronaut.context.ApplicationContext;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
-import io.tokenbroker.adapters.postgres.PostgresSchema;
 import io.tokenbroker.bootstrap.ReEncryptCommand;
 import io.tokenbroker.domain.connection.ClientAuthMethod;
 import io.tokenbroker.domain.connection.Connection;
@@ -15,7 +15,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** The operator's key rotation: {@code re-encrypt} with the broker's own configuration. */
@@ -24,16 +23,16 @@ class ReEncryptCommandTest {
     @Test
     void reEncryptMovesEveryRowToTheActiveKeyAndTheOldKeyCanThenGo() {
         EmbeddedPostgres server = TestDatabase.shared();
-        DataSource dataSource = server.getPostgresDatabase();
-        PostgresSchema.migrate(dataSource);
-        TestDatabase.execute(dataSource, "DELETE FROM connections");
         String k1 = TestDatabase.randomRing("k1");
         String k2 = TestDatabase.randomRing("k2");
         ConnectionKey key = ConnectionKey.of("acme", "rotate-me");
         Connection connection = new Connection(key, ProviderType.OAUTH2, URI.create("https://idp.example/token"),
                 Optional.of("client"), Optional.of(Secret.of("client-secret")), List.of("read"),
                 ClientAuthMethod.CLIENT_SECRET_POST, Optional.of(Secret.of("refresh-token")), Map.of());
-        Brokers.vault(dataSource, k1).save(connection);
+        try (ApplicationContext withK1 = TestDatabase.broker(TestDatabase.jdbcUrl(server), k1, Map.of())) {
+            TestDatabase.execute(server.getPostgresDatabase(), "DELETE FROM connections");
+            withK1.getBean(JdbcConnections.class).save(connection);
+        }
 
         int status = ReEncryptCommand.run(Map.of(
                 "datasources.default.url", TestDatabase.jdbcUrl(server),
@@ -41,7 +40,8 @@ class ReEncryptCommandTest {
                 "tokenbroker.encryption.active-key", "k2"));
 
         assertEquals(0, status);
-        JdbcConnections withoutK1 = Brokers.vault(dataSource, k2);
-        assertEquals(Optional.of(connection), withoutK1.find(key));
+        try (ApplicationContext withoutK1 = TestDatabase.broker(TestDatabase.jdbcUrl(server), k2, Map.of())) {
+            assertEquals(Optional.of(connection), withoutK1.getBean(JdbcConnections.class).find(key));
+        }
     }
 }

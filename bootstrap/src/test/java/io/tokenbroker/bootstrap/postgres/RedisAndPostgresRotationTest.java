@@ -7,7 +7,6 @@ import io.lettuce.core.RedisClient;
 import io.micronaut.context.ApplicationContext;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
-import io.tokenbroker.adapters.postgres.PostgresSchema;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.port.in.AuthenticateCaller;
 import io.tokenbroker.application.port.in.GetAccessToken;
@@ -61,8 +60,6 @@ class RedisAndPostgresRotationTest {
                 .setting("save \"\"").setting("appendonly no").build();
         redis.start();
         upstream = SandboxUpstream.start(0, ID, SECRET, Duration.ofHours(1));
-        PostgresSchema.migrate(TestDatabase.shared().getPostgresDatabase());
-        TestDatabase.execute(TestDatabase.shared().getPostgresDatabase(), "DELETE FROM connections");
         String ring = TestDatabase.randomRing("k1");
         for (int i = 0; i < 2; i++) {
             Map<String, Object> properties = new HashMap<>();
@@ -75,6 +72,8 @@ class RedisAndPostgresRotationTest {
             properties.put("tokenbroker.upstream.resilience.min-interval", "0s");
             brokers.add(ApplicationContext.run(properties));
         }
+        // Emptied once the brokers' start migrated the schema.
+        TestDatabase.execute(TestDatabase.shared().getPostgresDatabase(), "DELETE FROM connections");
     }
 
     @AfterEach

@@ -3,11 +3,9 @@ package io.tokenbroker.bootstrap.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import io.micronaut.context.ApplicationContext;
 import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
-import io.tokenbroker.adapters.postgres.PostgresSchema;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.GetAccessToken;
@@ -20,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -43,7 +42,7 @@ class RotationSoakTest {
     private static final int CALLERS_PER_INSTANCE = 4;
     private static final ConnectionKey KEY = ConnectionKey.of("acme", "quickbooks");
 
-    private final List<HikariDataSource> pools = new ArrayList<>();
+    private final List<ApplicationContext> instances = new ArrayList<>();
     private SandboxUpstream upstream;
     private ExecutorService callers;
 
@@ -57,27 +56,24 @@ class RotationSoakTest {
     void stop() {
         callers.shutdownNow();
         upstream.close();
-        pools.forEach(HikariDataSource::close);
+        instances.forEach(ApplicationContext::close);
     }
 
-    private HikariDataSource pool(EmbeddedPostgres server) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(TestDatabase.jdbcUrl(server));
-        config.setMaximumPoolSize(4);
-        HikariDataSource pool = new HikariDataSource(config);
-        pools.add(pool);
-        return pool;
+    /** One broker instance's vault, with its own pool of four connections. */
+    private JdbcConnections vault(EmbeddedPostgres server, String ring) {
+        ApplicationContext instance = TestDatabase.broker(TestDatabase.jdbcUrl(server), ring,
+                Map.of("datasources.default.maximum-pool-size", 4));
+        instances.add(instance);
+        return instance.getBean(JdbcConnections.class);
     }
 
     @Test
     void aThousandRotationsWithConcurrentCallersOnTwoInstancesLoseNoRefreshToken() throws Exception {
         EmbeddedPostgres server = TestDatabase.shared();
-        HikariDataSource poolA = pool(server);
-        PostgresSchema.migrate(poolA);
-        TestDatabase.execute(poolA, "DELETE FROM connections");
         String ring = TestDatabase.randomRing("k1");
-        JdbcConnections vaultA = Brokers.vault(poolA, ring);
-        JdbcConnections vaultB = Brokers.vault(pool(server), ring);
+        JdbcConnections vaultA = vault(server, ring);
+        JdbcConnections vaultB = vault(server, ring);
+        TestDatabase.execute(server.getPostgresDatabase(), "DELETE FROM connections");
         vaultA.save(Brokers.connection(KEY, upstream, "soak-client", "soak-secret", upstream.issueRefreshToken()));
         InMemoryTokenStore sharedCache = new InMemoryTokenStore(Brokers.CLOCK);
         InMemoryLockManager sharedLease = new InMemoryLockManager(vaultA::highestFence);

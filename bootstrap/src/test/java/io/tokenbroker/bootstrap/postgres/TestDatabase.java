@@ -1,5 +1,6 @@
 package io.tokenbroker.bootstrap.postgres;
 
+import io.micronaut.context.ApplicationContext;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +9,8 @@ import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -44,6 +47,23 @@ final class TestDatabase {
 
     static String jdbcUrl(EmbeddedPostgres server) {
         return server.getJdbcUrl("postgres", "postgres");
+    }
+
+    /**
+     * A broker's context over the database at {@code jdbcUrl} sealing with {@code ring} (micronaut-flyway migrates
+     * the database as it starts), without the refresh-ahead ticker and with the pending-rotation flush far apart, so
+     * only the test drives the vault. {@code extra} adds or overrides properties.
+     */
+    static ApplicationContext broker(String jdbcUrl, String ring, Map<String, Object> extra) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("datasources.default.url", jdbcUrl);
+        properties.put("datasources.default.username", "postgres");
+        properties.put("datasources.default.password", "postgres");
+        properties.put("tokenbroker.encryption.keys", ring);
+        properties.put("tokenbroker.scheduler.enabled", false);
+        properties.put("tokenbroker.postgres.pending-flush-interval", "1h");
+        properties.putAll(extra);
+        return ApplicationContext.run(properties);
     }
 
     static void execute(DataSource dataSource, String sql) {
