@@ -2,10 +2,12 @@ package io.tokenbroker.bootstrap.demo;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
-import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.application.port.in.SaveConnection;
 import io.tokenbroker.bootstrap.config.DemoConfiguration;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.bootstrap.security.AdminKeyBootstrap;
 import io.tokenbroker.domain.connection.ClientAuthMethod;
 import io.tokenbroker.domain.connection.Connection;
@@ -40,12 +42,15 @@ public class DemoSandbox implements ApplicationEventListener<ServerStartupEvent>
     private final DemoConfiguration configuration;
     private final SaveConnection saveConnection;
     private final AdminKeyBootstrap adminKey;
+    private final JsonMapper json;
     private volatile SandboxUpstream sandbox;
 
-    public DemoSandbox(DemoConfiguration configuration, SaveConnection saveConnection, AdminKeyBootstrap adminKey) {
+    public DemoSandbox(DemoConfiguration configuration, SaveConnection saveConnection, AdminKeyBootstrap adminKey,
+                       JsonMapper json) {
         this.configuration = configuration;
         this.saveConnection = saveConnection;
         this.adminKey = adminKey;
+        this.json = json;
     }
 
     @Override
@@ -55,7 +60,8 @@ public class DemoSandbox implements ApplicationEventListener<ServerStartupEvent>
         new SecureRandom().nextBytes(random);
         String secret = "demo-" + HexFormat.of().formatHex(random);
         try {
-            sandbox = SandboxUpstream.start(configuration.port(), CLIENT_ID, secret, configuration.tokenLifetime());
+            sandbox = SandboxUpstream.start(configuration.port(), CLIENT_ID, secret, configuration.tokenLifetime(),
+                    json);
         } catch (IOException cannotListen) {
             throw new UncheckedIOException("could not start the sandbox upstream", cannotListen);
         }

@@ -1,6 +1,6 @@
 package io.tokenbroker.bootstrap.demo;
 
-import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 

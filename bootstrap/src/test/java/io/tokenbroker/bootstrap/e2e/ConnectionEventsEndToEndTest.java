@@ -12,7 +12,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.http.webhook.WebhookReceiver;
 import io.tokenbroker.adapters.http.webhook.WebhookReceiver.Received;
 import io.tokenbroker.application.port.out.ConnectionEvents;

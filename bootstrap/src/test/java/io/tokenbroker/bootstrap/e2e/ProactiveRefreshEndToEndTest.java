@@ -12,7 +12,7 @@ import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.application.inmemory.InMemoryRefreshSchedule;
 import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.service.ProactiveRefreshService;

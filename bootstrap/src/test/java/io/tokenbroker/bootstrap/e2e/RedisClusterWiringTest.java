@@ -7,7 +7,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.port.out.TokenStore;
 import java.io.IOException;

@@ -13,7 +13,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.RefreshLog;

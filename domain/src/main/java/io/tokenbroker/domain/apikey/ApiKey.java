@@ -45,10 +45,6 @@ public record ApiKey(
         return revokedAt.isEmpty() && expiresAt.map(now::isBefore).orElse(true);
     }
 
-    public boolean allows(Scope scope) {
-        return scopes.contains(scope) || scopes.contains(Scope.ADMIN);
-    }
-
     public boolean actsFor(TenantId tenant) {
         return tenants.includes(tenant);
     }

@@ -1,7 +1,10 @@
 package io.tokenbroker.domain.apikey;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /** What an API key may do. */
 public enum Scope {
@@ -24,6 +27,14 @@ public enum Scope {
 
     public String wireName() {
         return wireName;
+    }
+
+    /**
+     * The scopes a key holding {@code held} may use: admin implies every scope, so an endpoint names only the scope
+     * it needs. This is the one place that rule lives.
+     */
+    public static Set<Scope> grantedBy(Collection<Scope> held) {
+        return held.contains(ADMIN) ? EnumSet.allOf(Scope.class) : Set.copyOf(held);
     }
 
     public static Optional<Scope> fromWireName(String name) {

@@ -1,5 +1,7 @@
 package io.tokenbroker.domain.token;
 
+import java.util.Locale;
+
 /**
  * A provider's expiry that cannot be trusted: the token must not be cached or served on its strength. The value
  * itself stays out of the message (it travels next to tokens and is not ours to log).
@@ -19,7 +21,7 @@ public final class InvalidExpiryException extends RuntimeException {
     private final Reason reason;
 
     public InvalidExpiryException(String field, Reason reason) {
-        super("provider returned an unusable " + field + " (" + reason.name().toLowerCase(java.util.Locale.ROOT) + ")");
+        super("provider returned an unusable " + field + " (" + reason.name().toLowerCase(Locale.ROOT) + ")");
         this.field = field;
         this.reason = reason;
     }

@@ -1,5 +1,6 @@
 package io.tokenbroker.domain.token;
 
+import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
@@ -25,7 +26,7 @@ public record ProviderExpiry(Optional<String> expiresIn, Optional<String> expire
     }
 
     private static Optional<String> text(Object raw) {
-        if (raw instanceof java.math.BigDecimal decimal) {
+        if (raw instanceof BigDecimal decimal) {
             // Plain digits so 1.7E+9 reads as an epoch; but an absurd exponent keeps its short scientific form
             // (refused cheaply later), as toPlainString() would write out every one of its digits.
             return Optional.of(Math.abs((long) decimal.scale()) <= 64 ? decimal.toPlainString() : decimal.toString());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -113,7 +114,7 @@ public class ApiKeyController {
     }
 
     @Delete("/{id}")
-    public HttpResponse<?> revoke(String id, io.micronaut.http.HttpRequest<?> request) {
+    public HttpResponse<?> revoke(String id, HttpRequest<?> request) {
         return idempotency.once(request, null, () -> {
             manageApiKeys.revoke(keyId(id));
             return HttpResponse.noContent();

@@ -12,15 +12,17 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import jakarta.validation.Valid;
-import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
 import io.tokenbroker.application.port.in.SaveConnection;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import java.util.Optional;
 
 /** Registers, shows and removes a tenant's connection. Secrets go in, never come out. */
+@TenantScoped
 @Controller("/v1/tenants/{tenant}/connections/{connection}")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ConnectionController {
@@ -42,26 +44,26 @@ public class ConnectionController {
     @Secured("connections:write")
     public HttpResponse<?> put(String tenant, String connection, @Valid @Body ConnectionRequest body,
                                HttpRequest<?> request) {
-        Connection saved = body.toConnection(TenantAccess.require(request, ConnectionKey.of(tenant, connection)));
+        Connection saved = body.toConnection(ConnectionKey.of(tenant, connection));
         return idempotency.once(request, body, () -> {
             boolean created = saveConnection.save(new SaveConnection.Command(saved));
             return HttpResponse.<ConnectionView>status(created ? HttpStatus.CREATED : HttpStatus.OK)
-                    .body(ConnectionView.of(new FindConnection.Found(saved, java.util.Optional.empty())));
+                    .body(ConnectionView.of(new FindConnection.Found(saved, Optional.empty())));
         });
     }
 
     /** Reading a connection needs no write scope: a token reader may see where its tokens come from. */
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured({"connections:write", "token:read", "logs:read"})
-    public ConnectionView get(String tenant, String connection, HttpRequest<?> request) {
-        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
+    public ConnectionView get(String tenant, String connection) {
+        ConnectionKey key = ConnectionKey.of(tenant, connection);
         return ConnectionView.of(findConnection.find(new FindConnection.Query(key)));
     }
 
     @Delete
     @Secured("connections:write")
     public HttpResponse<?> delete(String tenant, String connection, HttpRequest<?> request) {
-        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
+        ConnectionKey key = ConnectionKey.of(tenant, connection);
         return idempotency.once(request, null, () -> {
             removeConnection.remove(new RemoveConnection.Command(key));
             return HttpResponse.noContent();

@@ -6,6 +6,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import jakarta.inject.Singleton;
+import java.util.Locale;
 
 /**
  * Turns the framework's own errors (unknown route, wrong method, unreadable JSON, wrong media type) into
@@ -31,7 +32,7 @@ public final class ProblemErrorResponseProcessor implements ErrorResponseProcess
             case REQUEST_ENTITY_TOO_LARGE -> "The request body is too large.";
             default -> status.getCode() >= 500 ? "The broker failed unexpectedly; the failure is in its log." : null;
         };
-        String slug = status.getReason().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        String slug = status.getReason().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         MutableHttpResponse<Problem> problem = Problems.response(errorContext.getRequest(), status, slug,
                 status.getReason(), detail);
         response.getHeaders().forEach((name, values) -> {

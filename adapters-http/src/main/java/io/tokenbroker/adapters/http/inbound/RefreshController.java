@@ -8,7 +8,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
-import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
+import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
@@ -20,6 +20,7 @@ import java.time.Instant;
  * An operator forces a connection's token to be renewed now. The answer carries the new expiry, not the token: the
  * refresh scope is an operator's, and handing out tokens stays with {@code token:read}.
  */
+@TenantScoped
 @Controller("/v1/tenants/{tenant}/connections/{connection}/refresh")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RefreshController {
@@ -37,7 +38,7 @@ public class RefreshController {
     @Post(produces = MediaType.APPLICATION_JSON)
     @Secured("token:refresh")
     public HttpResponse<?> refresh(String tenant, String connection, HttpRequest<?> request) {
-        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
+        ConnectionKey key = ConnectionKey.of(tenant, connection);
         return idempotency.once(request, null, () -> {
             AccessToken token = refreshConnection.refresh(RefreshConnection.Command.manual(key));
             Instant now = clock.instant();

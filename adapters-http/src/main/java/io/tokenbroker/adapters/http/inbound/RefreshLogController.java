@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
-import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
@@ -16,7 +15,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
-import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
+import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.ReadRefreshHistory;
 import io.tokenbroker.application.port.out.RefreshPage;
 import io.tokenbroker.application.port.out.RefreshTotals;
@@ -25,6 +24,7 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -32,6 +32,7 @@ import java.util.Optional;
  * {@code text/csv}. The CSV carries the page's rows only; the next cursor travels in a {@code Link} header and an
  * {@code X-Next-Cursor} header so a script can page through without parsing JSON.
  */
+@TenantScoped
 @Controller("/v1/tenants/{tenant}/connections/{connection}/refresh-log")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RefreshLogController {
@@ -51,8 +52,8 @@ public class RefreshLogController {
     @Secured("logs:read")
     public HttpResponse<?> history(String tenant, String connection, @Nullable @QueryValue Integer limit,
                                    @Nullable @QueryValue String cursor,
-                                   @Nullable @Header(HttpHeaders.ACCEPT) String accept, HttpRequest<?> request) {
-        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
+                                   @Nullable @Header(HttpHeaders.ACCEPT) String accept) {
+        ConnectionKey key = ConnectionKey.of(tenant, connection);
         ReadRefreshHistory.History history = readHistory.history(new ReadRefreshHistory.Query(key,
                 toCursor(cursor), Cursors.limit(limit, DEFAULT_LIMIT, ReadRefreshHistory.Query.MAX_LIMIT)));
         Optional<String> next = history.page().next().map(RefreshLogController::ofCursor);
@@ -71,7 +72,7 @@ public class RefreshLogController {
 
     /** CSV only when asked for by name: a browser's {@code *}{@code /*} keeps JSON. */
     private static boolean wantsCsv(String accept) {
-        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(CSV);
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains(CSV);
     }
 
     private static String ofCursor(RefreshPage.Cursor cursor) {

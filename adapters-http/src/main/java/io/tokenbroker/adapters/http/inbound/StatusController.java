@@ -10,6 +10,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
+import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.ConnectionStatus;
 import io.tokenbroker.application.port.in.ListConnectionStatus;
 import io.tokenbroker.application.port.in.ReadConnectionStatus;
@@ -21,6 +22,7 @@ import java.util.Map;
  * Operators' view of token health. Readable with {@code logs:read} (operators, auditors) or {@code token:read} (a
  * backend checking its own connections); either way only the tenants the key is scoped to.
  */
+@TenantScoped
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class StatusController {
@@ -37,8 +39,8 @@ public class StatusController {
 
     @Get(uri = "/v1/tenants/{tenant}/connections/{connection}/status", produces = MediaType.APPLICATION_JSON)
     @Secured({"logs:read", "token:read"})
-    public StatusView status(String tenant, String connection, HttpRequest<?> request) {
-        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
+    public StatusView status(String tenant, String connection) {
+        ConnectionKey key = ConnectionKey.of(tenant, connection);
         return StatusView.of(readStatus.status(new ReadConnectionStatus.Query(key)));
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
 import io.tokenbroker.application.port.in.ConnectionStatus;
+import java.time.Duration;
 import java.util.Locale;
 
 /** A connection's status on the wire: lower-case words, instants as ISO-8601 strings, null where unknown. */
@@ -29,7 +30,7 @@ public record StatusView(
     static StatusView of(ConnectionStatus status) {
         return new StatusView(status.key().tenant().value(), status.key().connection().value(), word(status.health()),
                 status.expiresAt().map(Object::toString).orElse(null),
-                status.untilExpiry().map(java.time.Duration::toSeconds).orElse(null), status.needsRefresh(),
+                status.untilExpiry().map(Duration::toSeconds).orElse(null), status.needsRefresh(),
                 word(status.circuit()),
                 status.lastRefresh().map(attempt -> new LastRefresh(attempt.completedAt().toString(),
                         word(attempt.outcome()), word(attempt.trigger()), attempt.errorCode().orElse(null)))

@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.http.inbound;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -12,18 +13,23 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
-import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
+import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The facilitator endpoints a backend calls. Blocking executor: a miss waits on the upstream (or on another
  * caller's refresh), which must not stall the event loop.
  */
+@TenantScoped
 @Controller("/v1/tenants/{tenant}/connections/{connection}/token")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TokenController {
@@ -45,17 +51,17 @@ public class TokenController {
 
     /** Only {@code access_token} (a string) is allowed; checked by hand, since the body is not bound. */
     private Optional<String> rejectedToken(byte[] body) {
-        if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (body == null || new String(body, StandardCharsets.UTF_8).isBlank()) {
             return Optional.empty();
         }
-        java.util.Map<String, Object> fields;
+        Map<String, Object> fields;
         try {
-            fields = json.readValue(body, io.micronaut.core.type.Argument.mapOf(String.class, Object.class));
-        } catch (java.io.IOException | RuntimeException malformed) {
+            fields = json.readValue(body, Argument.mapOf(String.class, Object.class));
+        } catch (IOException | RuntimeException malformed) {
             fields = null;
         }
         Object token = fields == null ? null : fields.get("access_token");
-        if (fields == null || !java.util.Set.of("access_token").containsAll(fields.keySet())
+        if (fields == null || !Set.of("access_token").containsAll(fields.keySet())
                 || token != null && !(token instanceof String)) {
             throw new InvalidRequestException("the body must be {\"access_token\": \"<the rejected token>\"} or empty");
         }
@@ -64,8 +70,8 @@ public class TokenController {
 
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured("token:read")
-    public HttpResponse<TokenResponse> token(String tenant, String connection, HttpRequest<?> request) {
-        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
+    public HttpResponse<TokenResponse> token(String tenant, String connection) {
+        ConnectionKey key = ConnectionKey.of(tenant, connection);
         AccessToken token = getAccessToken.get(new GetAccessToken.Query(key));
         return HttpResponse.ok(TokenResponse.of(token, clock.instant()))
                 .header("Cache-Control", "no-store")
@@ -81,7 +87,7 @@ public class TokenController {
     @Secured("token:read")
     public HttpResponse<?> invalidate(String tenant, String connection, @Body @Nullable byte[] body,
                                       HttpRequest<?> request) {
-        ConnectionKey key = TenantAccess.require(request, ConnectionKey.of(tenant, connection));
+        ConnectionKey key = ConnectionKey.of(tenant, connection);
         Optional<String> rejected = rejectedToken(body);
         return idempotency.once(request, body, () -> {
             invalidateToken.invalidate(new InvalidateToken.Command(key, rejected));

@@ -12,6 +12,7 @@ import io.tokenbroker.domain.token.TokenGrant;
 import io.tokenbroker.domain.token.TokenLifetime;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,7 +64,7 @@ public final class TokenEndpointClient {
     }
 
     /** A request builder with the timeout and the JSON {@code Accept} every token request carries. */
-    HttpRequest.Builder request(java.net.URI uri) {
+    HttpRequest.Builder request(URI uri) {
         return HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", "application/json");
     }
 

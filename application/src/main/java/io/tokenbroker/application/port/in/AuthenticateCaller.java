@@ -1,5 +1,6 @@
 package io.tokenbroker.application.port.in;
 
+import io.tokenbroker.domain.apikey.ApiKeyId;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +24,7 @@ public interface AuthenticateCaller {
     Optional<Caller> alreadyVerified(Command command);
 
     /** Stops trusting a verified key at once: another instance revoked or rotated it. */
-    void forget(io.tokenbroker.domain.apikey.ApiKeyId id);
+    void forget(ApiKeyId id);
 
     /**
      * @param presentedKey  the raw header value; never logged

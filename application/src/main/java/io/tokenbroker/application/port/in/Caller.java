@@ -16,6 +16,11 @@ public record Caller(ApiKeyId keyId, Set<Scope> scopes, TenantScope tenants) {
         Objects.requireNonNull(tenants, "tenants");
     }
 
+    /** What the caller may use, {@link Scope#grantedBy admin implying every scope}. */
+    public Set<Scope> grantedScopes() {
+        return Scope.grantedBy(scopes);
+    }
+
     public boolean actsFor(TenantId tenant) {
         return tenants.includes(tenant);
     }

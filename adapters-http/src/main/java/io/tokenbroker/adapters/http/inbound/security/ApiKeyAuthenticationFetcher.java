@@ -81,14 +81,6 @@ public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<
                 : Map.of(TENANTS, caller.tenants().tenants().stream().map(TenantId::value)
                         .collect(Collectors.toUnmodifiableList()));
         return Authentication.build(caller.keyId().value(),
-                caller.scopes().stream().flatMap(ApiKeyAuthenticationFetcher::rolesOf).toList(), attributes);
-    }
-
-    /** Admin implies every scope, so endpoints name only the scope they need. */
-    private static java.util.stream.Stream<String> rolesOf(Scope scope) {
-        if (scope == Scope.ADMIN) {
-            return java.util.Arrays.stream(Scope.values()).map(Scope::wireName);
-        }
-        return java.util.stream.Stream.of(scope.wireName());
+                caller.grantedScopes().stream().map(Scope::wireName).sorted().toList(), attributes);
     }
 }

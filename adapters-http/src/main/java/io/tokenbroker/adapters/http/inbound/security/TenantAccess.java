@@ -1,11 +1,21 @@
 package io.tokenbroker.adapters.http.inbound.security;
 
+import io.micronaut.aop.InterceptorBean;
+import io.micronaut.aop.MethodInterceptor;
+import io.micronaut.aop.MethodInvocationContext;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.context.ServerRequestContext;
 import io.micronaut.security.authentication.Authentication;
+import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.UriRouteMatch;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.TenantId;
+import jakarta.inject.Singleton;
+import java.security.Principal;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -13,38 +23,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refuses a caller asking for a tenant its key is not scoped to, as if the connection did not exist (404, not
- * 403): a key must not learn which other tenants there are. The attempt is logged with the key id.
+ * The broker's one tenant policy: on every {@link TenantScoped} controller, a route whose path names a
+ * {@code {tenant}} is refused to a caller whose key is not scoped to that tenant, as if the connection did not
+ * exist (404, not 403): a key must not learn which other tenants there are. The attempt is logged with the key id.
+ * Scopes are the other half of the policy: each route declares the one it needs with {@code @Secured}, and a caller
+ * holds the scopes its key grants ({@code Scope.grantedBy}: admin implies every scope).
+ *
+ * <p>An interceptor rather than a filter: it runs where the controller did its own check before, after the body
+ * is validated, on the request's thread with its log context, and its refusal goes through the same exception
+ * mapping as a missing connection. With security switched off ({@code micronaut.security.enabled=false}, for a
+ * benchmark of the unauthenticated path) there is no caller and nothing to refuse.
  */
-public final class TenantAccess {
+@Singleton
+@InterceptorBean(TenantScoped.class)
+public final class TenantAccess implements MethodInterceptor<Object, Object> {
 
+    static final String TENANT_VARIABLE = "tenant";
+    static final String CONNECTION_VARIABLE = "connection";
     private static final Logger LOG = LoggerFactory.getLogger(TenantAccess.class);
 
-    private TenantAccess() {
+    @Override
+    @Nullable
+    public Object intercept(MethodInvocationContext<Object, Object> context) {
+        ServerRequestContext.currentRequest().ifPresent(TenantAccess::requireTenant);
+        return context.proceed();
     }
 
     /**
-     * Reads the caller from the request rather than as a bound argument, so the endpoints also run with security
-     * switched off ({@code micronaut.security.enabled=false}, for a benchmark of the unauthenticated path), where no
-     * caller exists; {@code @Secured} keeps anonymous callers out whenever security is on.
-     *
-     * @return the key, once the caller may act for its tenant
+     * The tenants a caller may see: empty when its key is for every tenant (or security is switched off). Lists
+     * filter by it; routes naming a tenant are refused outside it.
      */
-    public static ConnectionKey require(HttpRequest<?> request, ConnectionKey key) {
-        Optional<Authentication> authenticated = request.getUserPrincipal(Authentication.class);
-        if (authenticated.isEmpty()) {
-            return key;
-        }
-        Authentication caller = authenticated.get();
-        Object tenants = caller.getAttributes().get(ApiKeyAuthenticationFetcher.TENANTS);
-        if (tenants instanceof Collection<?> allowed && !allowed.contains(key.tenant().value())) {
-            LOG.warn("API key {} asked for tenant {} outside its scope", caller.getName(), key.tenant());
-            throw new ConnectionNotFoundException(key);
-        }
-        return key;
-    }
-
-    /** The tenants a caller may see: empty when its key is for every tenant (or security is switched off). */
     public static Optional<Set<TenantId>> visibleTenants(HttpRequest<?> request) {
         Optional<Authentication> caller = request.getUserPrincipal(Authentication.class);
         if (caller.isEmpty()) {
@@ -56,5 +64,35 @@ public final class TenantAccess {
                     .collect(Collectors.toUnmodifiableSet()));
         }
         return Optional.empty();
+    }
+
+    private static void requireTenant(HttpRequest<?> request) {
+        Optional<Set<TenantId>> visible = visibleTenants(request);
+        Optional<ConnectionKey> asked = visible.flatMap(tenants -> askedFor(request));
+        if (asked.isPresent() && !visible.get().contains(asked.get().tenant())) {
+            LOG.warn("API key {} asked for tenant {} outside its scope",
+                    request.getUserPrincipal().map(Principal::getName).orElse("?"), asked.get().tenant());
+            throw new ConnectionNotFoundException(asked.get());
+        }
+    }
+
+    /**
+     * The connection the matched route names; empty for routes without a tenant, and for malformed names, which
+     * the controller refuses with a 400 as it would for any caller.
+     */
+    private static Optional<ConnectionKey> askedFor(HttpRequest<?> request) {
+        Map<String, Object> variables = RouteAttributes.getRouteMatch(request)
+                .filter(UriRouteMatch.class::isInstance)
+                .map(match -> ((UriRouteMatch<?, ?>) match).getVariableValues()).orElse(Map.of());
+        Object tenant = variables.get(TENANT_VARIABLE);
+        Object connection = variables.get(CONNECTION_VARIABLE);
+        if (tenant == null || connection == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ConnectionKey.of(tenant.toString(), connection.toString()));
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
     }
 }

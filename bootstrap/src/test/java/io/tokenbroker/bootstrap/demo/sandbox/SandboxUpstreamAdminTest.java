@@ -1,4 +1,4 @@
-package io.tokenbroker.adapters.http.sandbox;
+package io.tokenbroker.bootstrap.demo.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

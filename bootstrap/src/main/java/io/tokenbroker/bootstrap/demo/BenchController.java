@@ -1,4 +1,4 @@
-package io.tokenbroker.adapters.http.inbound;
+package io.tokenbroker.bootstrap.demo;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.NonBlocking;
@@ -9,6 +9,8 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.tokenbroker.adapters.http.inbound.TokenController;
+import io.tokenbroker.adapters.http.inbound.TokenResponse;
 
 /**
  * The framework's own ceiling for benchmarks ({@code bench/run.sh}): a constant shaped and sized like a token
@@ -18,6 +20,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
  * <p>Two variants: {@code /constant} runs on the blocking executor like the token endpoint, so the gap between it
  * and a cached token is what the broker itself costs; {@code /constant-event-loop} answers on the event loop, the
  * framework's best case.
+ *
+ * <p>It lives with the demo, not in the HTTP adapter: it is a measuring instrument the composition root adds, not
+ * part of the broker's API.
  */
 @Controller("/v1/bench")
 @Requires(property = "tokenbroker.bench.enabled", value = "true")

@@ -1,9 +1,10 @@
-package io.tokenbroker.adapters.http.upstream;
+package io.tokenbroker.bootstrap.demo.sandbox;
 
 import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
 
 import io.micronaut.json.JsonMapper;
-import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
+import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
 import io.tokenbroker.application.contract.TokenIssuerContract;
 import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.domain.connection.Connection;

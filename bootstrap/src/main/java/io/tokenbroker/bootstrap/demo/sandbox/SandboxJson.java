@@ -1,0 +1,52 @@
+package io.tokenbroker.bootstrap.demo.sandbox;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+
+/** The bodies the sandbox reads and writes, in the providers' snake_case; absent members are left out. */
+final class SandboxJson {
+
+    private SandboxJson() {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record OAuth2Token(String accessToken, String tokenType, long expiresIn, @Nullable String refreshToken,
+                       @Nullable String scope) {
+    }
+
+    /** QPay's answer; its expiries are epochs on one endpoint and durations on the other. */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record QPayToken(String tokenType, String accessToken, long expiresIn, String refreshToken,
+                     long refreshExpiresIn, @Nullable String scope) {
+    }
+
+    @Serdeable
+    record InternalToken(String token) {
+    }
+
+    @Serdeable
+    record ErrorBody(String error) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record Stats(long tokenRequests, long faultResponses, long refreshRejected) {
+    }
+
+    /** {@code POST /fault}: status 0 ends a fault; numbers are read as given and checked by the endpoint. */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record FaultSwitch(@Nullable Long status, @Nullable Long seconds, @Nullable Long retryAfter) {
+    }
+
+    @Serdeable
+    record FaultSet(long status, long seconds) {
+    }
+
+    @Serdeable
+    record Delay(@Nullable Long millis) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record MintedRefreshToken(String refreshToken) {
+    }
+}

@@ -1,0 +1,89 @@
+package io.tokenbroker.bootstrap.demo.sandbox;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the sandbox remembers between requests: its counters, the refresh tokens it will accept once, and the two
+ * switches (response delay, fault) benchmarks and drills turn.
+ */
+final class SandboxState {
+
+    private final AtomicLong tokenRequests = new AtomicLong();
+    private final AtomicLong issued = new AtomicLong();
+    private final AtomicLong faultResponses = new AtomicLong();
+    private final AtomicLong refreshRejected = new AtomicLong();
+    private final Set<String> liveRefreshTokens = ConcurrentHashMap.newKeySet();
+    private final SecureRandom random = new SecureRandom();
+    private volatile Duration responseDelay = Duration.ZERO;
+    private volatile Fault fault = Fault.NONE;
+
+    void countTokenRequest() {
+        tokenRequests.incrementAndGet();
+    }
+
+    long tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    void countRejectedRefresh() {
+        refreshRejected.incrementAndGet();
+    }
+
+    SandboxJson.Stats stats() {
+        return new SandboxJson.Stats(tokenRequests.get(), faultResponses.get(), refreshRejected.get());
+    }
+
+    /** A fresh opaque access token: the prefix names the dialect, the counter makes it easy to follow in a log. */
+    String mintAccessToken(String prefix) {
+        return prefix + issued.incrementAndGet() + "_" + randomPart();
+    }
+
+    String issueRefreshToken() {
+        String refreshToken = "sbx_rt_" + randomPart();
+        liveRefreshTokens.add(refreshToken);
+        return refreshToken;
+    }
+
+    /** Rotation: each refresh token works once, as with Intuit. */
+    boolean redeemRefreshToken(String refreshToken) {
+        return liveRefreshTokens.remove(refreshToken);
+    }
+
+    Duration responseDelay() {
+        return responseDelay;
+    }
+
+    void setResponseDelay(Duration delay) {
+        this.responseDelay = delay;
+    }
+
+    void fault(int status, Duration duration, Optional<Duration> retryAfter) {
+        this.fault = status == 0 ? Fault.NONE : new Fault(status, System.nanoTime() + duration.toNanos(), retryAfter);
+    }
+
+    /** The fault to answer with now, counted as answered; empty when none is running. */
+    Optional<Fault> answerFault() {
+        Fault current = fault;
+        if (current == Fault.NONE || System.nanoTime() - current.untilNanos() >= 0) {
+            return Optional.empty();
+        }
+        faultResponses.incrementAndGet();
+        return Optional.of(current);
+    }
+
+    private String randomPart() {
+        byte[] bytes = new byte[18];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    record Fault(int status, long untilNanos, Optional<Duration> retryAfter) {
+        static final Fault NONE = new Fault(0, 0, Optional.empty());
+    }
+}
