@@ -1,5 +1,6 @@
 package io.tokenbroker.application.service;
 
+import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.ConnectionStatus;
 import io.tokenbroker.application.port.in.ConnectionStatus.Health;

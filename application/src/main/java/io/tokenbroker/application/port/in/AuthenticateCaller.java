@@ -1,5 +1,6 @@
 package io.tokenbroker.application.port.in;
 
+import io.tokenbroker.domain.apikey.ApiKeyId;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +24,7 @@ public interface AuthenticateCaller {
     Optional<Caller> alreadyVerified(Command command);
 
     /** Stops trusting a verified key at once: another instance revoked or rotated it. */
-    void forget(io.tokenbroker.domain.apikey.ApiKeyId id);
+    void forget(ApiKeyId id);
 
     /**
      * @param presentedKey  the raw header value; never logged
@@ -42,17 +43,25 @@ public interface AuthenticateCaller {
     }
 
     /** Too many failures: answer 429 without verifying anything. */
-    final class Throttled extends RuntimeException {
+    final class Throttled extends BrokerException {
 
         private final transient Duration retryAfter;
 
         public Throttled(Duration retryAfter) {
-            super("too many failed authentications; retry after " + retryAfter.toSeconds() + " s");
+            super(Kind.THROTTLED, "authentication-throttled", "Too many failed authentications",
+                    "too many failed authentications; retry after " + retryAfter.toSeconds() + " s", null);
             this.retryAfter = retryAfter;
         }
 
-        public Duration retryAfter() {
-            return retryAfter;
+        /** Always present: the throttle knows when its window ends. */
+        @Override
+        public Optional<Duration> retryAfter() {
+            return Optional.of(retryAfter);
+        }
+
+        @Override
+        public String detail() {
+            return "Too many requests with invalid API keys came from this address or for this key.";
         }
     }
 }
