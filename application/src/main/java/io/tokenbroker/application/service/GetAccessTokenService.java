@@ -152,14 +152,19 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         return forcedFlight.run(command.key(), () -> refreshUnderLease(command.key(), trigger));
     }
 
-    private Optional<AccessToken> servable(ConnectionKey key) {
-        return tokens.find(key).filter(token -> policy.isServable(token, clock.instant()));
+    /**
+     * A request takes a token another holder cached meanwhile; a proactive refresh one that is not due yet (another
+     * instance's schedule may have renewed it a moment ago: ahead of need, once is enough); a manual refresh calls
+     * the upstream regardless.
+     */
+    private Optional<AccessToken> renewedMeanwhile(ConnectionKey key, Trigger trigger) {
+        return switch (trigger) {
+            case REQUEST -> tokens.find(key).filter(token -> policy.isServable(token, clock.instant()));
+            case PROACTIVE -> tokens.find(key).filter(token -> !policy.isDueForRefresh(token, clock.instant()));
+            case MANUAL, INVALIDATE -> Optional.empty();
+        };
     }
 
-    /**
-     * A request takes a token another holder cached meanwhile; a proactive refresh one that is not due yet; a manual
-     * refresh calls the upstream regardless.
-     */
     private AccessToken refreshUnderLease(ConnectionKey key, Trigger trigger) {
         if (connections.find(key).isEmpty()) {
             throw new ConnectionNotFoundException(key);
@@ -170,18 +175,9 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                     Optional.of(Duration.ofSeconds(1)));
         }
         try (Lease held = acquired.get()) {
-            if (trigger == Trigger.REQUEST) {
-                Optional<AccessToken> refreshedMeanwhile = servable(key);
-                if (refreshedMeanwhile.isPresent()) {
-                    return refreshedMeanwhile.get();
-                }
-            } else if (trigger == Trigger.PROACTIVE) {
-                // Another instance's schedule may have renewed it a moment ago: ahead of need, once is enough.
-                Optional<AccessToken> notDueYet = tokens.find(key)
-                        .filter(token -> !policy.isDueForRefresh(token, clock.instant()));
-                if (notDueYet.isPresent()) {
-                    return notDueYet.get();
-                }
+            Optional<AccessToken> renewed = renewedMeanwhile(key, trigger);
+            if (renewed.isPresent()) {
+                return renewed.get();
             }
             Optional<Reauthorisations.Needed> needed = reauthorisations.find(key);
             if (needed.isPresent()) {
