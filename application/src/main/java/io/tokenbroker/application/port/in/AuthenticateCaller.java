@@ -45,18 +45,11 @@ public interface AuthenticateCaller {
     /** Too many failures: answer 429 without verifying anything. */
     final class Throttled extends BrokerException {
 
-        private final transient Duration retryAfter;
-
+        /** @param retryAfter when the throttle's window ends */
         public Throttled(Duration retryAfter) {
             super(Kind.THROTTLED, "authentication-throttled", "Too many failed authentications",
-                    "too many failed authentications; retry after " + retryAfter.toSeconds() + " s", null);
-            this.retryAfter = retryAfter;
-        }
-
-        /** Always present: the throttle knows when its window ends. */
-        @Override
-        public Optional<Duration> retryAfter() {
-            return Optional.of(retryAfter);
+                    "too many failed authentications; retry after " + retryAfter.toSeconds() + " s",
+                    Optional.of(retryAfter), null);
         }
 
         @Override

@@ -34,16 +34,20 @@ public abstract sealed class BrokerException extends RuntimeException
     private final Kind kind;
     private final String problemType;
     private final String title;
+    private final transient Optional<Duration> retryAfter;
 
     /**
-     * @param message for logs; like the detail it never carries a secret
-     * @param cause   the out-port failure this translates, for logs; may be null
+     * @param message    for logs; like the detail it never carries a secret
+     * @param retryAfter how long the caller should wait before trying again, when that is known
+     * @param cause      the out-port failure this translates, for logs; may be null
      */
-    protected BrokerException(Kind kind, String problemType, String title, String message, Throwable cause) {
+    protected BrokerException(Kind kind, String problemType, String title, String message,
+                              Optional<Duration> retryAfter, Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.problemType = Objects.requireNonNull(problemType, "problemType");
         this.title = Objects.requireNonNull(title, "title");
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     }
 
     public final Kind kind() {
@@ -64,7 +68,7 @@ public abstract sealed class BrokerException extends RuntimeException
     public abstract String detail();
 
     /** How long the caller should wait before trying again, when that is known. */
-    public Optional<Duration> retryAfter() {
-        return Optional.empty();
+    public final Optional<Duration> retryAfter() {
+        return retryAfter;
     }
 }

@@ -1,6 +1,7 @@
 package io.tokenbroker.application.port.in;
 
 import io.tokenbroker.domain.connection.ConnectionKey;
+import java.util.Optional;
 
 /** No connection is registered under the key. */
 public final class ConnectionNotFoundException extends BrokerException {
@@ -8,7 +9,8 @@ public final class ConnectionNotFoundException extends BrokerException {
     private final transient ConnectionKey key;
 
     public ConnectionNotFoundException(ConnectionKey key) {
-        super(Kind.NOT_FOUND, "connection-not-found", "Connection not found", "no connection " + key, null);
+        super(Kind.NOT_FOUND, "connection-not-found", "Connection not found", "no connection " + key,
+                Optional.empty(), null);
         this.key = key;
     }
 

@@ -51,7 +51,8 @@ public interface ManageApiKeys {
     /** No such key. */
     final class ApiKeyNotFoundException extends BrokerException {
         public ApiKeyNotFoundException(ApiKeyId id) {
-            super(Kind.NOT_FOUND, "api-key-not-found", "API key not found", "no API key " + id, null);
+            super(Kind.NOT_FOUND, "api-key-not-found", "API key not found", "no API key " + id, Optional.empty(),
+                    null);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.tokenbroker.application.port.in;
 
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The connection's grant was refused as invalid and no upstream call is made until the connection is saved again
@@ -14,7 +15,7 @@ public final class ReauthorisationNeededException extends BrokerException {
 
     public ReauthorisationNeededException(ConnectionKey key, Instant since) {
         super(Kind.CONFLICT, "reauthorization-required", "The connection needs re-authorization",
-                "connection " + key + " needs re-authorisation since " + since, null);
+                "connection " + key + " needs re-authorisation since " + since, Optional.empty(), null);
         this.key = key;
         this.since = since;
     }

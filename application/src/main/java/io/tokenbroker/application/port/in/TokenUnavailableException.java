@@ -9,17 +9,9 @@ import java.util.Optional;
  */
 public final class TokenUnavailableException extends BrokerException {
 
-    private final transient Optional<Duration> retryAfter;
-
     /** @param message shown to the caller as the detail: written by the broker, never carrying a secret */
     public TokenUnavailableException(String message, Optional<Duration> retryAfter) {
-        super(Kind.UNAVAILABLE, "token-unavailable", "No token available yet", message, null);
-        this.retryAfter = retryAfter;
-    }
-
-    @Override
-    public Optional<Duration> retryAfter() {
-        return retryAfter;
+        super(Kind.UNAVAILABLE, "token-unavailable", "No token available yet", message, retryAfter, null);
     }
 
     @Override

@@ -16,8 +16,9 @@ public abstract sealed class UpstreamFailedException extends BrokerException
     private final transient Optional<String> errorCode;
 
     private UpstreamFailedException(Kind kind, String problemType, String title, String message,
-                                    OptionalInt status, Optional<String> errorCode, Throwable cause) {
-        super(kind, problemType, title, message, cause);
+                                    OptionalInt status, Optional<String> errorCode, Optional<Duration> retryAfter,
+                                    Throwable cause) {
+        super(kind, problemType, title, message, retryAfter, cause);
         this.status = status;
         this.errorCode = errorCode;
     }
@@ -37,7 +38,7 @@ public abstract sealed class UpstreamFailedException extends BrokerException
 
         public Rejected(String message, OptionalInt status, Optional<String> errorCode, Throwable cause) {
             super(Kind.REJECTED_UPSTREAM, "upstream-rejected", "The provider refused to issue a token", message,
-                    status, errorCode, cause);
+                    status, errorCode, Optional.empty(), cause);
         }
 
         @Override
@@ -47,22 +48,13 @@ public abstract sealed class UpstreamFailedException extends BrokerException
         }
     }
 
-    /** The provider is down, slow, throttling or answered 5xx. */
+    /** The provider is down, slow, throttling or answered 5xx; {@link #retryAfter()} is its own, if it sent one. */
     public static final class Unavailable extends UpstreamFailedException {
-
-        private final transient Optional<Duration> retryAfter;
 
         public Unavailable(String message, OptionalInt status, Optional<String> errorCode,
                            Optional<Duration> retryAfter, Throwable cause) {
             super(Kind.UNAVAILABLE, "upstream-unavailable", "The provider is unavailable", message, status,
-                    errorCode, cause);
-            this.retryAfter = retryAfter;
-        }
-
-        /** The upstream's own {@code Retry-After}, when it sent one. */
-        @Override
-        public Optional<Duration> retryAfter() {
-            return retryAfter;
+                    errorCode, retryAfter, cause);
         }
 
         @Override
