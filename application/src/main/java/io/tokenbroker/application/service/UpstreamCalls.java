@@ -156,11 +156,10 @@ public final class UpstreamCalls implements CircuitStates {
     /** The token issuer's failure as the caller sees it; the issuer's own exception stays attached for logs. */
     static UpstreamFailedException forCaller(UpstreamException failure) {
         if (failure instanceof UpstreamException.Unavailable unavailable) {
-            return new UpstreamFailedException.Unavailable(failure.getMessage(), failure.status(),
-                    failure.errorCode(), unavailable.retryAfter(), failure);
+            return new UpstreamFailedException.Unavailable(failure.getMessage(), failure.errorCode(),
+                    unavailable.retryAfter(), failure);
         }
-        return new UpstreamFailedException.Rejected(failure.getMessage(), failure.status(), failure.errorCode(),
-                failure);
+        return new UpstreamFailedException.Rejected(failure.getMessage(), failure.errorCode(), failure);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.tokenbroker.application.port.in;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The provider's token endpoint gave no usable token, after the broker's retries. {@link Rejected}: it refused, and
@@ -12,23 +11,18 @@ import java.util.OptionalInt;
 public abstract sealed class UpstreamFailedException extends BrokerException
         permits UpstreamFailedException.Rejected, UpstreamFailedException.Unavailable {
 
-    private final transient OptionalInt status;
     private final transient Optional<String> errorCode;
 
     private UpstreamFailedException(Kind kind, String problemType, String title, String message,
-                                    OptionalInt status, Optional<String> errorCode, Optional<Duration> retryAfter,
-                                    Throwable cause) {
+                                    Optional<String> errorCode, Optional<Duration> retryAfter, Throwable cause) {
         super(kind, problemType, title, message, retryAfter, cause);
-        this.status = status;
         this.errorCode = errorCode;
     }
 
-    /** The upstream's HTTP status, when it answered at all. */
-    public OptionalInt status() {
-        return status;
-    }
-
-    /** The OAuth {@code error} (e.g. {@code invalid_grant}) or the issuer's own code for what went wrong. */
+    /**
+     * The OAuth {@code error} (e.g. {@code invalid_grant}) or the issuer's own code for what went wrong; the
+     * upstream's status and the rest are in the refresh's audit rows.
+     */
     public Optional<String> errorCode() {
         return errorCode;
     }
@@ -36,9 +30,9 @@ public abstract sealed class UpstreamFailedException extends BrokerException
     /** The provider refused: bad credentials, revoked grant, unusable answer. */
     public static final class Rejected extends UpstreamFailedException {
 
-        public Rejected(String message, OptionalInt status, Optional<String> errorCode, Throwable cause) {
+        public Rejected(String message, Optional<String> errorCode, Throwable cause) {
             super(Kind.REJECTED_UPSTREAM, "upstream-rejected", "The provider refused to issue a token", message,
-                    status, errorCode, Optional.empty(), cause);
+                    errorCode, Optional.empty(), cause);
         }
 
         @Override
@@ -51,10 +45,10 @@ public abstract sealed class UpstreamFailedException extends BrokerException
     /** The provider is down, slow, throttling or answered 5xx; {@link #retryAfter()} is its own, if it sent one. */
     public static final class Unavailable extends UpstreamFailedException {
 
-        public Unavailable(String message, OptionalInt status, Optional<String> errorCode,
-                           Optional<Duration> retryAfter, Throwable cause) {
-            super(Kind.UNAVAILABLE, "upstream-unavailable", "The provider is unavailable", message, status,
-                    errorCode, retryAfter, cause);
+        public Unavailable(String message, Optional<String> errorCode, Optional<Duration> retryAfter,
+                           Throwable cause) {
+            super(Kind.UNAVAILABLE, "upstream-unavailable", "The provider is unavailable", message, errorCode,
+                    retryAfter, cause);
         }
 
         @Override
