@@ -145,7 +145,7 @@ public final class UpstreamCalls implements CircuitStates {
      * status class otherwise. Never the upstream's text: it could echo a credential.
      */
     static String failureCode(UpstreamException failure) {
-        Optional<String> code = failure.errorCode().filter(candidate -> SAFE_CODE.matcher(candidate).matches());
+        Optional<String> code = plainCode(failure);
         if (code.isPresent()) {
             return code.get();
         }
@@ -153,13 +153,21 @@ public final class UpstreamCalls implements CircuitStates {
                 : failure.retryable() ? "unavailable" : "rejected";
     }
 
-    /** The token issuer's failure as the caller sees it; the issuer's own exception stays attached for logs. */
+    /**
+     * The token issuer's failure as the caller sees it: its error code only when it is a plain code, since the
+     * caller is shown it; the issuer's own exception stays attached for logs.
+     */
     static UpstreamFailedException forCaller(UpstreamException failure) {
+        Optional<String> code = plainCode(failure);
         if (failure instanceof UpstreamException.Unavailable unavailable) {
-            return new UpstreamFailedException.Unavailable(failure.getMessage(), failure.errorCode(),
-                    unavailable.retryAfter(), failure);
+            return new UpstreamFailedException.Unavailable(failure.getMessage(), code, unavailable.retryAfter(),
+                    failure);
         }
-        return new UpstreamFailedException.Rejected(failure.getMessage(), failure.errorCode(), failure);
+        return new UpstreamFailedException.Rejected(failure.getMessage(), code, failure);
+    }
+
+    private static Optional<String> plainCode(UpstreamException failure) {
+        return failure.errorCode().filter(candidate -> SAFE_CODE.matcher(candidate).matches());
     }
 
     @Override

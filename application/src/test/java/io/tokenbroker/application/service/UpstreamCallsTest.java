@@ -2,6 +2,7 @@ package io.tokenbroker.application.service;
 
 import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -151,5 +152,16 @@ class UpstreamCallsTest {
         assertEquals(Optional.of("invalid_grant"), failure.errorCode());
         assertEquals(Optional.empty(), failure.retryAfter());
         assertSame(refused, failure.getCause());
+    }
+
+    @Test
+    void anErrorCodeThatIsNotAPlainCodeIsNotShownToTheCaller() {
+        UpstreamException refused = new UpstreamException.Rejected("refused", OptionalInt.of(401),
+                Optional.of("bad client secret=hunter2"));
+
+        UpstreamFailedException failure = UpstreamCalls.forCaller(refused);
+
+        assertEquals(Optional.empty(), failure.errorCode());
+        assertFalse(failure.detail().contains("hunter2"), failure.detail());
     }
 }
