@@ -137,7 +137,8 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             return token;
         }
         try {
-            AccessToken token = singleFlight.run(key, () -> refreshUnderLease(key, Trigger.REQUEST));
+            AccessToken token = singleFlight.run(key,
+                    () -> StoreOutages.translated(() -> refreshUnderLease(key, Trigger.REQUEST)));
             outcomes.record(TokenRequestOutcomes.Outcome.MISS);
             return token;
         } catch (RuntimeException failed) {
@@ -149,7 +150,8 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     @Override
     public AccessToken refresh(RefreshConnection.Command command) {
         Trigger trigger = command.reason() == Reason.PROACTIVE ? Trigger.PROACTIVE : Trigger.MANUAL;
-        return forcedFlight.run(command.key(), () -> refreshUnderLease(command.key(), trigger));
+        return forcedFlight.run(command.key(),
+                () -> StoreOutages.translated(() -> refreshUnderLease(command.key(), trigger)));
     }
 
     /**

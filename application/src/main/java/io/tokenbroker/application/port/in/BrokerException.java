@@ -13,7 +13,8 @@ import java.util.Optional;
  */
 public abstract sealed class BrokerException extends RuntimeException
         permits ConnectionNotFoundException, ReauthorisationNeededException, TokenUnavailableException,
-                UpstreamFailedException, ManageApiKeys.ApiKeyNotFoundException, AuthenticateCaller.Throttled {
+                UpstreamFailedException, BrokerUnavailableException, ManageApiKeys.ApiKeyNotFoundException,
+                AuthenticateCaller.Throttled {
 
     /** What kind of answer the caller gets; each maps to exactly one response status at the edge. */
     public enum Kind {
