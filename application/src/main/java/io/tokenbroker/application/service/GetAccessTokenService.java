@@ -83,7 +83,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     }
 
     /** REFRESH_FAILED's detail when the upstream issued a token that could not be stored. */
-    static final String NOT_STORED = "not_stored";
+    private static final String NOT_STORED = "not_stored";
 
     private final TokenStore tokens;
     private final Connections connections;

@@ -15,6 +15,7 @@ public interface GetAccessToken {
      * @throws ReauthorisationNeededException when the provider refused the refresh token earlier
      * @throws UpstreamFailedException        when the upstream failed, after the broker's retries
      * @throws TokenUnavailableException      when the refresh lease could not be had in time or the circuit is open
+     * @throws BrokerUnavailableException     when the broker's storage could not be reached
      */
     AccessToken get(Query query);
 

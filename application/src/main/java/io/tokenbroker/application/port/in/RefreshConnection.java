@@ -18,6 +18,7 @@ public interface RefreshConnection {
      * @throws ReauthorisationNeededException    when the provider refused the refresh token earlier
      * @throws UpstreamFailedException           when the upstream failed, after the broker's retries
      * @throws TokenUnavailableException         when the lease could not be had in time or the circuit is open
+     * @throws BrokerUnavailableException        when the broker's storage could not be reached
      */
     AccessToken refresh(Command command);
 
