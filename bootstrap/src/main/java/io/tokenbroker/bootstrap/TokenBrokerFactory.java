@@ -11,6 +11,7 @@ import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
+import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
@@ -132,9 +133,15 @@ public class TokenBrokerFactory {
         return new ConnectionService(connections, tokens, reauthorisations, events, clock);
     }
 
+    /** The circuits live in the token service's upstream policy; status and metrics read them through this. */
+    @Singleton
+    CircuitStates circuitStates(GetAccessTokenService tokens) {
+        return tokens.circuits();
+    }
+
     @Singleton
     ConnectionStatusService connectionStatus(Connections connections, TokenStore tokens, RefreshLog refreshLog,
-                                             Reauthorisations reauthorisations, GetAccessTokenService circuits,
+                                             Reauthorisations reauthorisations, CircuitStates circuits,
                                              RefreshConfiguration refresh, Clock clock) {
         return new ConnectionStatusService(connections, tokens, refreshLog, reauthorisations, circuits,
                 refresh.policy(), clock);

@@ -177,47 +177,53 @@ public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
 
     @Override
     public Issued issue(Issue command) {
-        String secret = newSecret();
-        ApiKeyId id = new ApiKeyId(newId());
-        Instant now = clock.instant();
-        if (command.expiresAt().filter(at -> !at.isAfter(now)).isPresent()) {
-            throw new IllegalArgumentException("expires_at must be in the future");
-        }
-        ApiKey key = new ApiKey(id, command.name(), command.scopes(), command.tenants(), now, command.expiresAt(),
-                Optional.empty(), Optional.empty(), hasher.hash(secret));
-        keys.save(key);
-        LOG.log(Level.INFO, "issued API key {0} ({1}) with scopes {2}", id, command.name(), command.scopes());
-        return new Issued(key, PresentedApiKey.of(id, secret).reveal());
+        return StoreOutages.translated(() -> {
+            String secret = newSecret();
+            ApiKeyId id = new ApiKeyId(newId());
+            Instant now = clock.instant();
+            if (command.expiresAt().filter(at -> !at.isAfter(now)).isPresent()) {
+                throw new IllegalArgumentException("expires_at must be in the future");
+            }
+            ApiKey key = new ApiKey(id, command.name(), command.scopes(), command.tenants(), now, command.expiresAt(),
+                    Optional.empty(), Optional.empty(), hasher.hash(secret));
+            keys.save(key);
+            LOG.log(Level.INFO, "issued API key {0} ({1}) with scopes {2}", id, command.name(), command.scopes());
+            return new Issued(key, PresentedApiKey.of(id, secret).reveal());
+        });
     }
 
     @Override
     public List<ApiKey> list() {
-        return keys.list();
+        return StoreOutages.translated(keys::list);
     }
 
     @Override
     public void revoke(ApiKeyId id) {
-        ApiKey key = keys.find(id).orElseThrow(() -> new ApiKeyNotFoundException(id));
-        if (key.revokedAt().isEmpty()) {
-            keys.save(key.revoked(clock.instant()));
-        }
-        forget(id);
-        revocations.announce(id);
-        LOG.log(Level.INFO, "revoked API key {0}", id);
+        StoreOutages.translated(() -> {
+            ApiKey key = keys.find(id).orElseThrow(() -> new ApiKeyNotFoundException(id));
+            if (key.revokedAt().isEmpty()) {
+                keys.save(key.revoked(clock.instant()));
+            }
+            forget(id);
+            revocations.announce(id);
+            LOG.log(Level.INFO, "revoked API key {0}", id);
+        });
     }
 
     @Override
     public Issued rotate(ApiKeyId id, Duration grace) {
-        ApiKey old = keys.find(id).filter(key -> key.revokedAt().isEmpty())
-                .orElseThrow(() -> new ApiKeyNotFoundException(id));
-        Issued successor = issue(new Issue(old.name(), old.scopes(), old.tenants(), old.expiresAt()));
-        Instant graceEnd = clock.instant().plus(grace);
-        keys.save(old.expiringAt(graceEnd));
-        forget(id);
-        revocations.announce(id);
-        LOG.log(Level.INFO, "rotated API key {0} to {1}; the old key works until {2}", id, successor.key().id(),
-                graceEnd);
-        return successor;
+        return StoreOutages.translated(() -> {
+            ApiKey old = keys.find(id).filter(key -> key.revokedAt().isEmpty())
+                    .orElseThrow(() -> new ApiKeyNotFoundException(id));
+            Issued successor = issue(new Issue(old.name(), old.scopes(), old.tenants(), old.expiresAt()));
+            Instant graceEnd = clock.instant().plus(grace);
+            keys.save(old.expiringAt(graceEnd));
+            forget(id);
+            revocations.announce(id);
+            LOG.log(Level.INFO, "rotated API key {0} to {1}; the old key works until {2}", id, successor.key().id(),
+                    graceEnd);
+            return successor;
+        });
     }
 
     /**

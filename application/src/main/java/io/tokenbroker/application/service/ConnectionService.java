@@ -36,33 +36,39 @@ public final class ConnectionService implements SaveConnection, FindConnection, 
 
     @Override
     public boolean save(SaveConnection.Command command) {
-        boolean created = connections.save(command.connection());
-        if (!created) {
-            tokens.delete(command.connection().key());
-        }
-        // New credentials are the way out of a refused grant.
-        ConnectionKey key = command.connection().key();
-        if (reauthorisations.find(key).isPresent()) {
-            reauthorisations.clear(key);
-            events.publish(new ConnectionEvent(key, ConnectionEvent.Type.REAUTHORIZED, clock.instant(),
-                    "saved with new credentials"));
-        }
-        return created;
+        return StoreOutages.translated(() -> {
+            boolean created = connections.save(command.connection());
+            if (!created) {
+                tokens.delete(command.connection().key());
+            }
+            // New credentials are the way out of a refused grant.
+            ConnectionKey key = command.connection().key();
+            if (reauthorisations.find(key).isPresent()) {
+                reauthorisations.clear(key);
+                events.publish(new ConnectionEvent(key, ConnectionEvent.Type.REAUTHORIZED, clock.instant(),
+                        "saved with new credentials"));
+            }
+            return created;
+        });
     }
 
     @Override
     public Found find(FindConnection.Query query) {
-        Connection connection = connections.find(query.key())
-                .orElseThrow(() -> new ConnectionNotFoundException(query.key()));
-        return new Found(connection, reauthorisations.find(query.key()).map(Reauthorisations.Needed::since));
+        return StoreOutages.translated(() -> {
+            Connection connection = connections.find(query.key())
+                    .orElseThrow(() -> new ConnectionNotFoundException(query.key()));
+            return new Found(connection, reauthorisations.find(query.key()).map(Reauthorisations.Needed::since));
+        });
     }
 
     @Override
     public void remove(RemoveConnection.Command command) {
-        if (!connections.remove(command.key())) {
-            throw new ConnectionNotFoundException(command.key());
-        }
-        tokens.delete(command.key());
-        reauthorisations.clear(command.key());
+        StoreOutages.translated(() -> {
+            if (!connections.remove(command.key())) {
+                throw new ConnectionNotFoundException(command.key());
+            }
+            tokens.delete(command.key());
+            reauthorisations.clear(command.key());
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.tokenbroker.application.service;
 
+import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.ConnectionStatus;
 import io.tokenbroker.application.port.in.ConnectionStatus.Health;
@@ -56,21 +57,25 @@ public final class ConnectionStatusService implements ReadConnectionStatus, List
 
     @Override
     public ConnectionStatus status(ReadConnectionStatus.Query query) {
-        if (connections.find(query.key()).isEmpty()) {
-            throw new ConnectionNotFoundException(query.key());
-        }
-        return statusOf(query.key(), clock.instant());
+        return StoreOutages.translated(() -> {
+            if (connections.find(query.key()).isEmpty()) {
+                throw new ConnectionNotFoundException(query.key());
+            }
+            return statusOf(query.key(), clock.instant());
+        });
     }
 
     @Override
     public Page list(ListConnectionStatus.Query query) {
-        Instant now = clock.instant();
-        List<ConnectionKey> keys = connections.list(query.tenants(), query.after(), query.limit());
-        List<ConnectionStatus> page = keys.stream().map(key -> statusOf(key, now)).toList();
-        // A full page may be followed by more; an empty next page is cheaper than a count query.
-        Optional<ConnectionKey> next = keys.size() == query.limit() ? Optional.of(keys.get(keys.size() - 1))
-                : Optional.empty();
-        return new Page(page, next, summary(query, now));
+        return StoreOutages.translated(() -> {
+            Instant now = clock.instant();
+            List<ConnectionKey> keys = connections.list(query.tenants(), query.after(), query.limit());
+            List<ConnectionStatus> page = keys.stream().map(key -> statusOf(key, now)).toList();
+            // A full page may be followed by more; an empty next page is cheaper than a count query.
+            Optional<ConnectionKey> next = keys.size() == query.limit() ? Optional.of(keys.get(keys.size() - 1))
+                    : Optional.empty();
+            return new Page(page, next, summary(query, now));
+        });
     }
 
     private Summary summary(ListConnectionStatus.Query query, Instant now) {

@@ -19,11 +19,13 @@ public final class InvalidateTokenService implements InvalidateToken {
 
     @Override
     public void invalidate(Command command) {
-        if (connections.find(command.key()).isEmpty()) {
-            throw new ConnectionNotFoundException(command.key());
-        }
-        command.rejectedToken().ifPresentOrElse(
-                token -> tokens.deleteIf(command.key(), Fingerprint.of(token)),
-                () -> tokens.delete(command.key()));
+        StoreOutages.translated(() -> {
+            if (connections.find(command.key()).isEmpty()) {
+                throw new ConnectionNotFoundException(command.key());
+            }
+            command.rejectedToken().ifPresentOrElse(
+                    token -> tokens.deleteIf(command.key(), Fingerprint.of(token)),
+                    () -> tokens.delete(command.key()));
+        });
     }
 }

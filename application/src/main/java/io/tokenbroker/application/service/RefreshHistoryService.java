@@ -14,7 +14,9 @@ public final class RefreshHistoryService implements ReadRefreshHistory {
 
     @Override
     public History history(Query query) {
-        return new History(refreshLog.history(query.key(), query.after(), query.limit()),
-                refreshLog.totals(query.key()));
+        return StoreOutages.translated(() -> {
+            return new History(refreshLog.history(query.key(), query.after(), query.limit()),
+                    refreshLog.totals(query.key()));
+        });
     }
 }

@@ -184,7 +184,7 @@ class ApiKeyServiceTest {
                 () -> authenticate("tbk_" + "9".repeat(16) + "_" + "A".repeat(43), "203.0.113.9"));
 
         assertEquals(before, hasher.verifications());
-        assertEquals(Duration.ofMinutes(1), throttled.retryAfter());
+        assertEquals(Optional.of(Duration.ofMinutes(1)), throttled.retryAfter());
         clock.advance(Duration.ofMinutes(1));
         assertTrue(authenticate("tbk_" + "9".repeat(16) + "_" + "A".repeat(43), "203.0.113.9").isEmpty());
     }

@@ -19,6 +19,7 @@ import io.tokenbroker.application.port.in.ConnectionStatus.Health;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.ListConnectionStatus;
 import io.tokenbroker.application.port.in.ReadConnectionStatus;
+import io.tokenbroker.application.port.in.UpstreamFailedException;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
@@ -56,7 +57,7 @@ class ConnectionStatusServiceTest {
                     new LeaseSettings(Duration.ofSeconds(30), Caller.HANG_GUARD), ResilienceTestData.noRetries()),
             clock, new VirtualPause(clock));
     private final ConnectionStatusService status = new ConnectionStatusService(connections, tokens, refreshLog,
-            reauthorisations, tokenService, RefreshPolicy.defaults(), clock);
+            reauthorisations, tokenService.circuits(), RefreshPolicy.defaults(), clock);
 
     private ConnectionStatus statusOf(ConnectionKey key) {
         return status.status(new ReadConnectionStatus.Query(key));
@@ -112,7 +113,7 @@ class ConnectionStatusServiceTest {
         connections.save(aConnection().withKey(KEY).build());
         issuer.failNext(2, outage());
         for (int i = 0; i < 2; i++) {
-            assertThrows(UpstreamException.class, () -> tokenService.get(new GetAccessToken.Query(KEY)));
+            assertThrows(UpstreamFailedException.class, () -> tokenService.get(new GetAccessToken.Query(KEY)));
         }
 
         ConnectionStatus failing = statusOf(KEY);
@@ -130,7 +131,7 @@ class ConnectionStatusServiceTest {
         connections.save(aConnection().withKey(KEY).withRefreshToken("rt-revoked").build());
         issuer.failNext(new UpstreamException.Rejected("the provider refused the grant", OptionalInt.of(400),
                 Optional.of("invalid_grant")));
-        assertThrows(UpstreamException.class, () -> tokenService.get(new GetAccessToken.Query(KEY)));
+        assertThrows(UpstreamFailedException.class, () -> tokenService.get(new GetAccessToken.Query(KEY)));
 
         assertEquals(Health.NEEDS_REAUTH, statusOf(KEY).health());
     }

@@ -16,6 +16,7 @@ import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
+import io.tokenbroker.application.port.in.UpstreamFailedException;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes.Outcome;
@@ -137,7 +138,7 @@ class GetAccessTokenEventsTest {
         issuer.failNext(3, new UpstreamException.Unavailable("answered 429", OptionalInt.of(429),
                 Optional.of("http_429"), Optional.empty(), null));
 
-        assertThrows(UpstreamException.class, () -> get(service(tokens, events, 3)));
+        assertThrows(UpstreamFailedException.class, () -> get(service(tokens, events, 3)));
 
         assertEquals(3, issuer.calls());
         assertEquals(List.of(Type.REFRESH_FAILED), types());
@@ -148,7 +149,7 @@ class GetAccessTokenEventsTest {
     void aRefreshWhoseFailuresOpenTheCircuitIsAnnouncedAsFailedThenTheOpening() {
         issuer.failNext(3, outage());
 
-        assertThrows(UpstreamException.class, () -> get(service(tokens, events, 3)));
+        assertThrows(UpstreamFailedException.class, () -> get(service(tokens, events, 3)));
 
         assertEquals(2, issuer.calls(), "the call that opened the circuit (threshold 2) was the last");
         assertEquals(List.of(Type.REFRESH_FAILED, Type.CIRCUIT_OPENED), types());
@@ -159,7 +160,7 @@ class GetAccessTokenEventsTest {
     void aRefusedRefreshTokenIsAFailedRefreshAndNeedsReauthorisation() {
         issuer.failNext(new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant")));
 
-        assertThrows(UpstreamException.Rejected.class, () -> get(oneAttempt));
+        assertThrows(UpstreamFailedException.Rejected.class, () -> get(oneAttempt));
 
         assertEquals(List.of(Type.REFRESH_FAILED, Type.NEEDS_REAUTHORIZATION), types());
         assertEquals("invalid_grant", published().get(0).detail());
@@ -170,10 +171,10 @@ class GetAccessTokenEventsTest {
         issuer.failNext(new UpstreamException.Rejected("refused", OptionalInt.of(401),
                 Optional.of("bad client secret=hunter2")));
 
-        assertThrows(UpstreamException.Rejected.class, () -> get(oneAttempt));
+        assertThrows(UpstreamFailedException.Rejected.class, () -> get(oneAttempt));
 
         assertEquals("http_4xx", published().get(0).detail());
-        assertEquals("unavailable", GetAccessTokenService.failureCode(new UpstreamException.Unavailable("x",
+        assertEquals("unavailable", UpstreamCalls.failureCode(new UpstreamException.Unavailable("x",
                 OptionalInt.empty(), Optional.empty(), Optional.empty(), null)));
     }
 
@@ -181,11 +182,11 @@ class GetAccessTokenEventsTest {
     void theCircuitIsAnnouncedOnceWhenItOpensAndOnceWhenItCloses() {
         issuer.failNext(3, outage());
 
-        assertThrows(UpstreamException.class, () -> get(oneAttempt));
-        assertThrows(UpstreamException.class, () -> get(oneAttempt));
+        assertThrows(UpstreamFailedException.class, () -> get(oneAttempt));
+        assertThrows(UpstreamFailedException.class, () -> get(oneAttempt));
         assertThrows(TokenUnavailableException.class, () -> get(oneAttempt), "open: refused without a call");
         clock.advance(OPEN);
-        assertThrows(UpstreamException.class, () -> get(oneAttempt), "the probe fails: open again");
+        assertThrows(UpstreamFailedException.class, () -> get(oneAttempt), "the probe fails: open again");
         clock.advance(OPEN);
         get(oneAttempt);
 

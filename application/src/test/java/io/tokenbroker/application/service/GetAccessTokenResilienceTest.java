@@ -19,6 +19,7 @@ import io.tokenbroker.application.port.in.InvalidateToken;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.SaveConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
+import io.tokenbroker.application.port.in.UpstreamFailedException;
 import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.application.testing.ResilienceTestData;
@@ -125,7 +126,7 @@ class GetAccessTokenResilienceTest {
     void aRetryAfterBeyondTheTotalBoundFailsAtOnceWithIt() {
         issuer.failNext(1, unavailable(429, Optional.of(Duration.ofSeconds(60))));
 
-        UpstreamException.Unavailable failure = assertThrows(UpstreamException.Unavailable.class, this::get);
+        UpstreamFailedException.Unavailable failure = assertThrows(UpstreamFailedException.Unavailable.class, this::get);
 
         assertEquals(Optional.of(Duration.ofSeconds(60)), failure.retryAfter());
         assertEquals(1, issuer.calls());
@@ -136,18 +137,18 @@ class GetAccessTokenResilienceTest {
     void throttlingDoesNotOpenTheCircuit() {
         issuer.failNext(9, unavailable(429, Optional.of(Duration.ofMillis(100))));
         for (int i = 0; i < 3; i++) {
-            assertThrows(UpstreamException.Unavailable.class, this::get);
+            assertThrows(UpstreamFailedException.Unavailable.class, this::get);
             clock.advance(Duration.ofSeconds(2));
         }
 
-        assertEquals(CircuitBreaker.State.CLOSED, service.circuitState(KEY));
+        assertEquals(CircuitBreaker.State.CLOSED, service.circuits().circuitState(KEY));
     }
 
     @Test
     void rejectionsAreNeverRetried() {
         issuer.failNext(1, new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant")));
 
-        assertThrows(UpstreamException.Rejected.class, this::get);
+        assertThrows(UpstreamFailedException.Rejected.class, this::get);
 
         assertEquals(1, issuer.calls());
         assertTrue(pause.pauses().isEmpty());
@@ -156,11 +157,11 @@ class GetAccessTokenResilienceTest {
     @Test
     void fiveConsecutiveFailuresOpenTheCircuitWhichThenProbesOnceAndCloses() {
         issuer.failNext(5, unavailable(503, Optional.empty()));
-        assertThrows(UpstreamException.Unavailable.class, this::get); // attempts 1-3
+        assertThrows(UpstreamFailedException.Unavailable.class, this::get); // attempts 1-3
         clock.advance(Duration.ofSeconds(5));
-        assertThrows(UpstreamException.class, this::get); // attempts 4-5, then the circuit opens
+        assertThrows(UpstreamFailedException.class, this::get); // attempts 4-5, then the circuit opens
         assertEquals(5, issuer.calls());
-        assertEquals(CircuitBreaker.State.OPEN, service.circuitState(KEY));
+        assertEquals(CircuitBreaker.State.OPEN, service.circuits().circuitState(KEY));
 
         clock.advance(Duration.ofSeconds(5));
         TokenUnavailableException refused = assertThrows(TokenUnavailableException.class, this::get);
@@ -168,10 +169,10 @@ class GetAccessTokenResilienceTest {
         assertTrue(refused.retryAfter().isPresent());
 
         clock.advance(OPEN);
-        assertEquals(CircuitBreaker.State.HALF_OPEN, service.circuitState(KEY));
+        assertEquals(CircuitBreaker.State.HALF_OPEN, service.circuits().circuitState(KEY));
         get();
         assertEquals(6, issuer.calls(), "one probe");
-        assertEquals(CircuitBreaker.State.CLOSED, service.circuitState(KEY));
+        assertEquals(CircuitBreaker.State.CLOSED, service.circuits().circuitState(KEY));
     }
 
     @Test
@@ -189,7 +190,7 @@ class GetAccessTokenResilienceTest {
         issuer.failNext(100, unavailable(503, Optional.of(Duration.ofSeconds(3))));
         clock.advance(Duration.ofHours(1).minus(RefreshPolicy.DEFAULT_HARD_BUFFER));
 
-        UpstreamException.Unavailable failure = assertThrows(UpstreamException.Unavailable.class, this::get);
+        UpstreamFailedException.Unavailable failure = assertThrows(UpstreamFailedException.Unavailable.class, this::get);
 
         assertEquals(Optional.of(Duration.ofSeconds(3)), failure.retryAfter());
     }
@@ -208,7 +209,7 @@ class GetAccessTokenResilienceTest {
     @Test
     void aFailureIsNotCachedPastItsWindow() {
         issuer.failNext(3, unavailable(503, Optional.empty()));
-        assertThrows(UpstreamException.Unavailable.class, this::get);
+        assertThrows(UpstreamFailedException.Unavailable.class, this::get);
         clock.advance(Duration.ofSeconds(2));
 
         assertFalse(get().value().isBlank());
@@ -218,7 +219,7 @@ class GetAccessTokenResilienceTest {
     void aRefusedRefreshTokenMarksTheConnectionAndStopsCallingUntilItIsSavedAgain() {
         connections.save(aConnection().withKey(KEY).withRefreshToken("rt-revoked").build());
         issuer.failNext(1, new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant")));
-        assertThrows(UpstreamException.Rejected.class, this::get);
+        assertThrows(UpstreamFailedException.Rejected.class, this::get);
 
         ReauthorisationNeededException needed = assertThrows(ReauthorisationNeededException.class, this::get);
 
@@ -272,7 +273,7 @@ class GetAccessTokenResilienceTest {
             throw new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant"));
         };
 
-        assertThrows(UpstreamException.Rejected.class, () -> serviceWith(refusing).get(new GetAccessToken.Query(KEY)));
+        assertThrows(UpstreamFailedException.Rejected.class, () -> serviceWith(refusing).get(new GetAccessToken.Query(KEY)));
 
         assertEquals(List.of("rt-1", "rt-2"), presented, "one more try, not a loop");
         assertTrue(reauthorisations.find(KEY).isPresent(), "the stored token is refused too: the grant is gone");
@@ -307,7 +308,7 @@ class GetAccessTokenResilienceTest {
     @Test
     void invalidGrantOnClientCredentialsIsNotMarked() {
         issuer.failNext(1, new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_grant")));
-        assertThrows(UpstreamException.Rejected.class, this::get);
+        assertThrows(UpstreamFailedException.Rejected.class, this::get);
         clock.advance(Duration.ofSeconds(2));
 
         assertFalse(get().value().isBlank());

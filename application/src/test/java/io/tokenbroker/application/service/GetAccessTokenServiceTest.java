@@ -17,6 +17,7 @@ import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
+import io.tokenbroker.application.port.in.UpstreamFailedException;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
@@ -130,9 +131,9 @@ class GetAccessTokenServiceTest {
                 OptionalInt.of(503), Optional.of("temporarily_unavailable"), Optional.of(Duration.ofSeconds(5)), null);
         issuer.failNext(down);
 
-        UpstreamException thrown = assertThrows(UpstreamException.class, this::get);
+        UpstreamFailedException thrown = assertThrows(UpstreamFailedException.class, this::get);
 
-        assertSame(down, thrown);
+        assertSame(down, thrown.getCause());
         assertEquals(Optional.empty(), tokens.find(KEY), "nothing cached");
         RefreshAttempt attempt = single(attempts());
         assertEquals(Outcome.FAILURE, attempt.outcome());
@@ -148,7 +149,7 @@ class GetAccessTokenServiceTest {
         issuer.acceptOnly("client-1", "secret-1");
         connections.save(aConnection().withKey(KEY).withClientSecret("not-the-secret").build());
 
-        UpstreamException.Rejected rejected = assertThrows(UpstreamException.Rejected.class, this::get);
+        UpstreamFailedException.Rejected rejected = assertThrows(UpstreamFailedException.Rejected.class, this::get);
 
         assertEquals(Optional.of("invalid_client"), rejected.errorCode());
         RefreshAttempt attempt = single(attempts());
@@ -270,8 +271,8 @@ class GetAccessTokenServiceTest {
             gate.release();
         }
 
-        assertSame(down, leader.failure());
-        assertSame(down, waiter.failure(), "the waiter got the leader's exception, not one of its own");
+        assertSame(down, leader.failure().getCause());
+        assertSame(leader.failure(), waiter.failure(), "the waiter got the leader's exception, not one of its own");
         assertEquals(1, issuer.calls());
         assertEquals(Outcome.FAILURE, single(attempts()).outcome());
     }

@@ -28,8 +28,6 @@ public final class MeteredConnectionEvents implements ConnectionEvents, AutoClos
 
     private final ConnectionEvents events;
     private final Map<ConnectionEvent.Type, Counter> counters = new EnumMap<>(ConnectionEvent.Type.class);
-    // Micrometer holds a function meter's object weakly: this field keeps it (or the stand-in for none) alive.
-    private final Object deliveries;
     private final Optional<WebhookConnectionEvents> webhooks;
 
     public MeteredConnectionEvents(ConnectionEvents events, Optional<WebhookConnectionEvents> webhooks,
@@ -40,24 +38,25 @@ public final class MeteredConnectionEvents implements ConnectionEvents, AutoClos
                     .tag("type", type.name().toLowerCase(Locale.ROOT)).register(registry));
         }
         this.webhooks = webhooks;
-        this.deliveries = webhooks.<Object>map(present -> present).orElseGet(Object::new);
         deliveries(registry, "delivered", WebhookConnectionEvents::delivered);
         deliveries(registry, "retried", WebhookConnectionEvents::retried);
         deliveries(registry, "given_up", WebhookConnectionEvents::givenUp);
         deliveries(registry, "dropped", WebhookConnectionEvents::dropped);
         deliveries(registry, "lost_at_shutdown", WebhookConnectionEvents::lostAtShutdown);
-        Gauge.builder(PENDING, deliveries, source -> source instanceof WebhookConnectionEvents present
-                        ? present.pending() : 0)
+        Gauge.builder(PENDING, this, self -> self.read(WebhookConnectionEvents::pending))
                 .description("Webhook events waiting, in flight or between retries").register(registry);
     }
 
     private void deliveries(MeterRegistry registry, String outcome, ToDoubleFunction<WebhookConnectionEvents> count) {
-        FunctionCounter.builder(DELIVERIES, deliveries, source -> source instanceof WebhookConnectionEvents webhooks
-                        ? count.applyAsDouble(webhooks) : 0)
+        FunctionCounter.builder(DELIVERIES, this, self -> self.read(count))
                 .description("Webhook delivery attempts and events by outcome: delivered, retried (an attempt that "
                         + "failed and is tried again), given_up (after the last attempt), dropped (the receiver's backlog full), lost_at_shutdown (unfinished when the "
                         + "instance stopped)")
                 .tag("outcome", outcome).register(registry);
+    }
+
+    private double read(ToDoubleFunction<WebhookConnectionEvents> count) {
+        return webhooks.map(count::applyAsDouble).orElse(0.0);
     }
 
     @Override

@@ -6,10 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
+import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.out.Connections;
-import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
-import io.tokenbroker.application.service.GetAccessTokenService;
 import io.tokenbroker.bootstrap.TokenBrokerFactory;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ProviderType;
@@ -18,13 +17,15 @@ import jakarta.inject.Singleton;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Puts Micrometer around the core without the core knowing: request outcomes come through the
- * {@link TokenRequestOutcomes} port, gauges read circuit states and the refresh-log queue at scrape time, and
- * {@link TokenBrokerFactory} hands the token service a {@link MeteredTokenIssuer} and a {@link MeteredLockManager}.
- * Those two wrap only what the service sees, not the beans: the beans keep their own type and lifecycle (the Redis
- * lock manager is closed at shutdown through its bean).
+ * {@link TokenRequestOutcomes} port, gauges read circuit states (through the {@link CircuitStates} in-port) and the
+ * PostgreSQL refresh log's queue (its own bean, when there is one) at scrape time, and {@link TokenBrokerFactory}
+ * hands the token service a {@link MeteredTokenIssuer} and a {@link MeteredLockManager}. Those two wrap only what
+ * the service sees, not the beans: the beans keep their own type and lifecycle (the Redis lock manager is closed at
+ * shutdown through its bean).
  */
 @Factory
 public class MetricsWiring {
@@ -47,18 +48,19 @@ public class MetricsWiring {
     /** Gauges registered once the beans they read exist; eager so they are there before the first scrape. */
     @Context
     @Singleton
-    Gauges gauges(MeterRegistry registry, GetAccessTokenService service, Connections connections,
-                  RefreshLog refreshLog) {
+    Gauges gauges(MeterRegistry registry, CircuitStates circuits, Connections connections,
+                  Optional<JdbcRefreshLog> jdbcRefreshLog) {
         for (ProviderType provider : ProviderType.values()) {
             for (CircuitBreaker.State state : new CircuitBreaker.State[] {CircuitBreaker.State.OPEN,
                     CircuitBreaker.State.HALF_OPEN}) {
-                Gauge.builder(CIRCUITS, () -> countCircuits(service, connections, provider, state))
+                Gauge.builder(CIRCUITS, () -> countCircuits(circuits, connections, provider, state))
                         .description("Connections whose circuit is in this state, by provider type")
                         .tag("provider", provider.wireName()).tag("state", state.name().toLowerCase(Locale.ROOT))
                         .register(registry);
             }
         }
-        if (refreshLog instanceof JdbcRefreshLog jdbc) {
+        if (jdbcRefreshLog.isPresent()) {
+            JdbcRefreshLog jdbc = jdbcRefreshLog.get();
             Gauge.builder(QUEUE_DEPTH, jdbc::queueDepth).description("Refresh-log rows waiting to be written")
                     .register(registry);
             Gauge.builder(DROPPED, jdbc::droppedAttempts).description("Refresh-log rows given up on since start")
@@ -75,9 +77,9 @@ public class MetricsWiring {
     }
 
     // Only connections with a non-closed circuit are looked up, so a scrape costs nothing in the common case.
-    private static long countCircuits(GetAccessTokenService service, Connections connections, ProviderType provider,
+    private static long countCircuits(CircuitStates circuits, Connections connections, ProviderType provider,
                                       CircuitBreaker.State state) {
-        return service.circuitsNotClosed().entrySet().stream()
+        return circuits.notClosed().entrySet().stream()
                 .filter(entry -> entry.getValue() == state)
                 .filter(entry -> connections.find(entry.getKey()).map(Connection::provider)
                         .filter(provider::equals).isPresent())

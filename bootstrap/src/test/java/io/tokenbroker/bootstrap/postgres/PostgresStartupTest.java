@@ -17,10 +17,10 @@ import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.SaveConnection;
+import io.tokenbroker.application.port.in.UpstreamFailedException;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.RefreshLog;
-import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
 import java.time.Duration;
@@ -84,7 +84,7 @@ class PostgresStartupTest {
             first.getBean(SaveConnection.class).save(new SaveConnection.Command(
                     Brokers.connection(key, upstream, "mark-client", "mark-secret", "rt-never-issued")));
 
-            assertThrows(UpstreamException.Rejected.class,
+            assertThrows(UpstreamFailedException.Rejected.class,
                     () -> first.getBean(GetAccessToken.class).get(new GetAccessToken.Query(key)));
             assertThrows(ReauthorisationNeededException.class,
                     () -> second.getBean(GetAccessToken.class).get(new GetAccessToken.Query(key)));

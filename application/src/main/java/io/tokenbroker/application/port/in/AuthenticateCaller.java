@@ -43,17 +43,18 @@ public interface AuthenticateCaller {
     }
 
     /** Too many failures: answer 429 without verifying anything. */
-    final class Throttled extends RuntimeException {
+    final class Throttled extends BrokerException {
 
-        private final transient Duration retryAfter;
-
+        /** @param retryAfter when the throttle's window ends */
         public Throttled(Duration retryAfter) {
-            super("too many failed authentications; retry after " + retryAfter.toSeconds() + " s");
-            this.retryAfter = retryAfter;
+            super(Kind.THROTTLED, "authentication-throttled", "Too many failed authentications",
+                    "too many failed authentications; retry after " + retryAfter.toSeconds() + " s",
+                    Optional.of(retryAfter), null);
         }
 
-        public Duration retryAfter() {
-            return retryAfter;
+        @Override
+        public String detail() {
+            return "Too many requests with invalid API keys came from this address or for this key.";
         }
     }
 }

@@ -11,9 +11,11 @@ import java.util.Objects;
 public interface GetAccessToken {
 
     /**
-     * @throws ConnectionNotFoundException   for an unknown connection
-     * @throws io.tokenbroker.application.port.out.UpstreamException when the upstream failed
-     * @throws TokenUnavailableException     when the refresh lease could not be had in time
+     * @throws ConnectionNotFoundException    for an unknown connection
+     * @throws ReauthorisationNeededException when the provider refused the refresh token earlier
+     * @throws UpstreamFailedException        when the upstream failed, after the broker's retries
+     * @throws TokenUnavailableException      when the refresh lease could not be had in time or the circuit is open
+     * @throws BrokerUnavailableException     when the broker's storage could not be reached
      */
     AccessToken get(Query query);
 

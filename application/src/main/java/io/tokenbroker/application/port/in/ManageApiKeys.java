@@ -49,9 +49,15 @@ public interface ManageApiKeys {
     }
 
     /** No such key. */
-    final class ApiKeyNotFoundException extends RuntimeException {
+    final class ApiKeyNotFoundException extends BrokerException {
         public ApiKeyNotFoundException(ApiKeyId id) {
-            super("no API key " + id);
+            super(Kind.NOT_FOUND, "api-key-not-found", "API key not found", "no API key " + id, Optional.empty(),
+                    null);
+        }
+
+        @Override
+        public String detail() {
+            return "No active API key has this id.";
         }
     }
 }

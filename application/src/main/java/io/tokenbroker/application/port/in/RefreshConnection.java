@@ -16,8 +16,9 @@ public interface RefreshConnection {
      * @return the new token, already cached
      * @throws ConnectionNotFoundException       for an unknown connection
      * @throws ReauthorisationNeededException    when the provider refused the refresh token earlier
-     * @throws io.tokenbroker.application.port.out.UpstreamException when the upstream failed
+     * @throws UpstreamFailedException           when the upstream failed, after the broker's retries
      * @throws TokenUnavailableException         when the lease could not be had in time or the circuit is open
+     * @throws BrokerUnavailableException        when the broker's storage could not be reached
      */
     AccessToken refresh(Command command);
 

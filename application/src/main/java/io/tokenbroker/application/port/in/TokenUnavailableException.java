@@ -7,16 +7,15 @@ import java.util.Optional;
  * No token could be served now although nothing is wrong with the connection, e.g. another holder kept the
  * refresh lease past the wait. The caller may retry after {@link #retryAfter()}.
  */
-public final class TokenUnavailableException extends RuntimeException {
+public final class TokenUnavailableException extends BrokerException {
 
-    private final transient Optional<Duration> retryAfter;
-
+    /** @param message shown to the caller as the detail: written by the broker, never carrying a secret */
     public TokenUnavailableException(String message, Optional<Duration> retryAfter) {
-        super(message);
-        this.retryAfter = retryAfter;
+        super(Kind.UNAVAILABLE, "token-unavailable", "No token available yet", message, retryAfter, null);
     }
 
-    public Optional<Duration> retryAfter() {
-        return retryAfter;
+    @Override
+    public String detail() {
+        return getMessage();
     }
 }
