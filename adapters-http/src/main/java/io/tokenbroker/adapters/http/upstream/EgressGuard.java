@@ -1,0 +1,84 @@
+package io.tokenbroker.adapters.http.upstream;
+
+import io.tokenbroker.domain.egress.EgressPolicy;
+import io.tokenbroker.domain.egress.EgressRefusal;
+import io.tokenbroker.domain.egress.SavedBy;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Applies the {@link EgressPolicy} where the broker opens outbound connections: on the URL, and on every address its
+ * host resolves to.
+ *
+ * <p>The JDK's {@code HttpClient} has no resolver hook, so the host is resolved here first and the client then asks
+ * the JVM's address cache for the same name: it gets the same answer unless the cache entry expires in between (the
+ * DNS-rebinding window that {@code docs/security.md} states).
+ */
+public final class EgressGuard {
+
+    /** Resolves a host name to every address it has; the JVM's resolver (and its cache) in production. */
+    @FunctionalInterface
+    public interface HostResolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private final EgressPolicy policy;
+    private final HostResolver resolver;
+
+    public EgressGuard(EgressPolicy policy, HostResolver resolver) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+    }
+
+    public static EgressGuard system(EgressPolicy policy) {
+        return new EgressGuard(policy, InetAddress::getAllByName);
+    }
+
+    /**
+     * At save time: the URL's form, and its host's addresses when the name resolves. A name that does not resolve is
+     * not refused here (the broker may be offline, or the name internal to where it will run); the call-time check
+     * still applies.
+     */
+    public Optional<EgressRefusal> checkAtSave(URI url, SavedBy savedBy) {
+        Optional<EgressRefusal> form = policy.checkUrl(url, savedBy);
+        if (form.isPresent()) {
+            return form;
+        }
+        try {
+            return checkAddresses(url.getHost(), resolver.resolve(bare(url.getHost())), savedBy);
+        } catch (UnknownHostException unresolved) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Just before a request goes out: the URL and every resolved address must pass.
+     *
+     * @throws UnknownHostException when the host does not resolve (the caller treats it as unreachable)
+     */
+    public Optional<EgressRefusal> checkBeforeCall(URI url, SavedBy savedBy) throws UnknownHostException {
+        Optional<EgressRefusal> form = policy.checkUrl(url, savedBy);
+        if (form.isPresent()) {
+            return form;
+        }
+        return checkAddresses(url.getHost(), resolver.resolve(bare(url.getHost())), savedBy);
+    }
+
+    private Optional<EgressRefusal> checkAddresses(String host, InetAddress[] addresses, SavedBy savedBy) {
+        for (InetAddress address : addresses) {
+            Optional<EgressRefusal> refusal = policy.checkAddress(host, address.getAddress(), savedBy);
+            if (refusal.isPresent()) {
+                return refusal;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** URI hosts keep IPv6 literals in brackets; the resolver wants them bare. */
+    private static String bare(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+}
