@@ -1,5 +1,6 @@
 package io.tokenbroker.bootstrap.deploy;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -34,7 +35,7 @@ final class PromQl {
             String name = identifier.group();
             boolean call = stripped.substring(identifier.end()).stripLeading().startsWith("(");
             boolean number = identifier.start() > 0 && Character.isDigit(stripped.charAt(identifier.start() - 1));
-            if (!call && !number && !KEYWORDS.contains(name.toLowerCase())) {
+            if (!call && !number && !KEYWORDS.contains(name.toLowerCase(Locale.ROOT))) {
                 names.add(name);
             }
         }
