@@ -24,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL adapters, chosen when {@code datasources.default.url} ({@code DATASOURCES_DEFAULT_URL}) is set; the
- * in-memory ones in {@link TokenBrokerFactory} step aside then. The key ring and the schema are {@link Context}
- * beans, so a missing or short key, or a database that cannot be migrated, stops the start instead of the first
- * request.
+ * The PostgreSQL adapters, built when {@code datasources.default.url} ({@code DATASOURCES_DEFAULT_URL}) is set; each
+ * is typed as itself, so it serves its port only where {@link AdapterSelection} chooses it. The key ring and the
+ * schema are {@link Context} beans, so a missing or short key, or a database that cannot be migrated, stops the start
+ * instead of the first request.
  */
 @Factory
 @Requires(property = PostgresAdapterFactory.DATASOURCE_URL)
@@ -64,23 +64,26 @@ public class PostgresAdapterFactory {
     }
 
     @Singleton
+    @Bean(typed = JdbcApiKeys.class)
     JdbcApiKeys apiKeys(DataSource dataSource, MigratedSchema schema) {
         return new JdbcApiKeys(dataSource);
     }
 
     /** Shared, so one instance's {@code invalid_grant} is every instance's 409 and no one calls that upstream again. */
     @Singleton
+    @Bean(typed = JdbcReauthorisations.class)
     JdbcReauthorisations reauthorisations(DataSource dataSource, MigratedSchema schema) {
         return new JdbcReauthorisations(dataSource);
     }
 
     @Singleton
+    @Bean(typed = JdbcConnections.class)
     JdbcConnections connections(DataSource dataSource, SecretCipher cipher, Clock clock, MigratedSchema schema) {
         return new JdbcConnections(dataSource, cipher, clock);
     }
 
     @Singleton
-    @Bean(preDestroy = "close")
+    @Bean(preDestroy = "close", typed = JdbcRefreshLog.class)
     JdbcRefreshLog refreshLog(DataSource dataSource, PostgresConfiguration configuration, MigratedSchema schema) {
         String instanceId = configuration.instanceId() != null ? configuration.instanceId() : defaultInstanceId();
         return JdbcRefreshLog.start(dataSource, instanceId, new JdbcRefreshLog.Settings(
