@@ -110,7 +110,7 @@ public final class AdapterSelection {
 
     /** The table as it is logged: one line per port. */
     public List<String> lines() {
-        return table.entrySet().stream().map(row -> String.format("adapter for %-16s %-8s (%s)",
+        return table.entrySet().stream().map(row -> String.format("adapter for %-18s %-8s (%s)",
                 row.getKey().key() + ":", row.getValue().adapter().label(), row.getValue().because())).toList();
     }
 
