@@ -30,11 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL adapters, chosen when {@code datasources.default.url} ({@code DATASOURCES_DEFAULT_URL}) is set; the
- * in-memory ones in {@link TokenBrokerFactory} step aside then. Each adapter wraps the micronaut-data repository of
- * its table; micronaut-flyway ({@code flyway.datasources.default.*} in application.yml) migrates the schema when the
- * pool is created, so no adapter can run on an old schema, and a database that cannot be migrated stops the start.
- * The key ring is a {@link Context} bean, so a missing or short key stops the start instead of the first request.
+ * The PostgreSQL adapters, built when {@code datasources.default.url} ({@code DATASOURCES_DEFAULT_URL}) is set; each
+ * is typed as itself, so it serves its port only where {@link AdapterSelection} chooses it. Each adapter wraps the
+ * micronaut-data repository of its table; micronaut-flyway ({@code flyway.datasources.default.*} in application.yml)
+ * migrates the schema when the pool is created, so no adapter can run on an old schema, and a database that cannot be
+ * migrated stops the start. The key ring is a {@link Context} bean, so a missing or short key stops the start instead
+ * of the first request.
  */
 @Factory
 @Requires(property = PostgresAdapterFactory.DATASOURCE_URL)
@@ -58,17 +59,20 @@ public class PostgresAdapterFactory {
     }
 
     @Singleton
+    @Bean(typed = JdbcApiKeys.class)
     JdbcApiKeys apiKeys(ApiKeyRepository rows) {
         return new JdbcApiKeys(rows);
     }
 
     /** Shared, so one instance's {@code invalid_grant} is every instance's 409 and no one calls that upstream again. */
     @Singleton
+    @Bean(typed = JdbcReauthorisations.class)
     JdbcReauthorisations reauthorisations(ReauthorisationRepository rows) {
         return new JdbcReauthorisations(rows);
     }
 
     @Singleton
+    @Bean(typed = JdbcConnections.class)
     JdbcConnections connections(ConnectionRepository rows, SecretCipher cipher, Clock clock) {
         return new JdbcConnections(rows, cipher, clock);
     }
@@ -81,7 +85,7 @@ public class PostgresAdapterFactory {
     }
 
     @Singleton
-    @Bean(preDestroy = "close")
+    @Bean(preDestroy = "close", typed = JdbcRefreshLog.class)
     JdbcRefreshLog refreshLog(RefreshLogRepository rows, PostgresConfiguration configuration) {
         String instanceId = configuration.instanceId() != null ? configuration.instanceId() : defaultInstanceId();
         return JdbcRefreshLog.start(rows, instanceId, new RefreshLogWriter.Settings(

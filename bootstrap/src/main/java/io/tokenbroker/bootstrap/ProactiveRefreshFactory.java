@@ -8,7 +8,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Requires;
-import io.tokenbroker.application.inmemory.InMemoryRefreshSchedule;
+import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes;
@@ -16,6 +16,8 @@ import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.service.GetAccessTokenService;
 import io.tokenbroker.application.service.ProactiveRefreshService;
+import io.tokenbroker.application.service.RefreshDueConnectionsService;
+import io.tokenbroker.application.service.ScheduleOffers;
 import io.tokenbroker.bootstrap.config.RefreshConfiguration;
 import io.tokenbroker.bootstrap.config.SchedulerConfiguration;
 import jakarta.inject.Named;
@@ -33,12 +35,13 @@ import java.util.random.RandomGenerator;
 /**
  * Refresh-ahead, on unless {@code tokenbroker.scheduler.enabled=false}. The {@link ProactiveRefreshService} is the
  * primary {@code GetAccessToken} and {@code RefreshConnection}: it sees every token handed out, offers it to the
- * {@link RefreshSchedule} and records demand there; {@link ProactiveRefreshTicker} makes it claim due work.
+ * {@link RefreshSchedule} and records demand there; {@link ProactiveRefreshTicker} calls
+ * {@link RefreshDueConnections} to claim due work (unless {@code tokenbroker.scheduler.ticker.enabled=false}, which
+ * tests use to keep the production object graph without background refreshes).
  *
- * <p>With Redis configured the schedule is {@link RedisAdapterFactory}'s: one sorted set shared by every instance,
- * claimed atomically, so one connection is refreshed by one instance, and demand is shared so the claimer knows
- * whether anybody served the connection lately. Without Redis it is this process's {@link InMemoryRefreshSchedule}.
- * Either way the lease plus the not-yet-due check under it keep a connection from being refreshed twice even when
+ * <p>Which schedule, {@link AdapterSelection} decides: with Redis one sorted set shared by every instance, claimed
+ * atomically, so one connection is refreshed by one instance, and demand is shared so the claimer knows whether
+ * anybody served the connection lately; without Redis this process's own. Either way the lease plus the not-yet-due check under it keep a connection from being refreshed twice even when
  * a claim outlives its deadline.
  *
  * <p>Metrics: {@code tokenbroker.scheduler.lag} (timer, how late due entries were claimed),
@@ -51,13 +54,6 @@ public class ProactiveRefreshFactory {
     static final String EXECUTOR = "proactive-refresh";
     static final String LAG = "tokenbroker.scheduler.lag";
     static final String REFRESHES = "tokenbroker.scheduler.refreshes";
-
-    @Singleton
-    @Requires(missingProperty = "redis.uri")
-    @Requires(missingProperty = "redis.uris")
-    RefreshSchedule refreshSchedule() {
-        return new InMemoryRefreshSchedule();
-    }
 
     /** Daemon threads, as many as the concurrency bound: refreshes never run on the timer's thread. */
     @Singleton
@@ -97,19 +93,33 @@ public class ProactiveRefreshFactory {
         };
     }
 
+    /** What this instance told the schedule: shared by the serving side and the due refreshes. */
+    @Singleton
+    ScheduleOffers scheduleOffers(RefreshSchedule schedule, RefreshConfiguration refresh, Clock clock) {
+        return new ScheduleOffers(schedule, refresh.policy(), clock);
+    }
+
+    /** Every token handed out, to a request or a forced refresh, passes through here on its way to the caller. */
     @Singleton
     @Primary
-    ProactiveRefreshService proactiveRefresh(GetAccessTokenService tokens, RefreshSchedule schedule,
-                                             TokenStore cache, Connections connections, ConnectionEvents events,
-                                             ProactiveRefreshOutcomes outcomes, RefreshConfiguration refresh,
-                                             Clock clock, SchedulerConfiguration scheduler, RandomGenerator random,
-                                             @Named(EXECUTOR) ExecutorService executor, MeterRegistry registry) {
-        ProactiveRefreshService service = new ProactiveRefreshService(tokens, tokens, schedule, cache, connections,
-                events, outcomes, refresh.policy(), clock, scheduler.settings(random), executor);
+    ProactiveRefreshService proactiveRefresh(GetAccessTokenService tokens, ScheduleOffers offers) {
+        return new ProactiveRefreshService(tokens, tokens, offers);
+    }
+
+    /** Refreshes through the undecorated token service: what it renews it schedules itself. */
+    @Singleton
+    RefreshDueConnections refreshDueConnections(GetAccessTokenService tokens, RefreshSchedule schedule,
+                                                ScheduleOffers offers, TokenStore cache, Connections connections,
+                                                ConnectionEvents events, ProactiveRefreshOutcomes outcomes,
+                                                RefreshConfiguration refresh, Clock clock,
+                                                SchedulerConfiguration scheduler, RandomGenerator random,
+                                                @Named(EXECUTOR) ExecutorService executor, MeterRegistry registry) {
+        RefreshDueConnectionsService service = new RefreshDueConnectionsService(tokens, schedule, offers, cache,
+                connections, events, outcomes, refresh.policy(), clock, scheduler.settings(random), executor);
         Gauge.builder("tokenbroker.scheduler.scheduled", schedule::size)
                 .description("Connections on the refresh-ahead schedule, queued or claimed (shared with Redis)")
                 .register(registry);
-        Gauge.builder("tokenbroker.scheduler.in_flight", service::inFlight)
+        Gauge.builder("tokenbroker.scheduler.in_flight", () -> service.status().inFlight())
                 .description("Proactive refreshes running now in this instance").register(registry);
         return service;
     }

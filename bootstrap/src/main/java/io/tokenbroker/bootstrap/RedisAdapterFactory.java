@@ -8,52 +8,38 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.port.in.AuthenticateCaller;
-import io.tokenbroker.application.port.out.IdempotencyRecords;
-import io.tokenbroker.application.port.out.KeyRevocations;
-import io.tokenbroker.application.port.out.LockManager;
-import io.tokenbroker.domain.apikey.ApiKeyId;
-import io.tokenbroker.application.port.out.RateLimits;
-import io.tokenbroker.application.port.out.RefreshSchedule;
-import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.bootstrap.AdapterSelection.Adapter;
+import io.tokenbroker.bootstrap.AdapterSelection.Port;
 import io.tokenbroker.bootstrap.config.RedisAdapterConfiguration;
+import io.tokenbroker.domain.apikey.ApiKeyId;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.UUID;
 
 /**
- * The token store, the lock manager, the refresh-ahead schedule, rate limits and idempotency records on Redis, for
- * several instances, when {@code redis.uri} (standalone or Sentinel; env {@code REDIS_URI}) or {@code redis.uris}
- * (Cluster) is set; micronaut-redis-lettuce builds the client from it. Connected at startup ({@link Context}) so a
- * wrong URI fails the start, not the first request.
+ * The Redis adapters of this instance, when {@code redis.uri} (standalone or Sentinel; env {@code REDIS_URI}) or
+ * {@code redis.uris} (Cluster) is set; micronaut-redis-lettuce builds the client from it. Which ports they serve,
+ * {@link AdapterSelection} decides (it is asked first, so an impossible combination fails before anything
+ * connects). Connected at startup ({@link Context}) so a wrong URI fails the start, not the first request.
  */
 @Factory
 public class RedisAdapterFactory {
 
     @Context
-    @Requires(property = "redis.uri")
-    @Requires(missingProperty = "redis.uris")
+    @Requires(property = AdapterSelection.REDIS_URI)
+    @Requires(missingProperty = AdapterSelection.REDIS_URIS)
     @Bean(preDestroy = "close")
-    RedisAdapters redisAdapters(RedisClient client, RedisAdapterConfiguration config, Clock clock) {
+    RedisAdapters redisAdapters(AdapterSelection checkedFirst, RedisClient client, RedisAdapterConfiguration config,
+                                Clock clock) {
         return RedisAdapters.connect(client, config.settings(), clock, instanceId());
     }
 
     @Context
-    @Requires(property = "redis.uris")
+    @Requires(property = AdapterSelection.REDIS_URIS)
     @Bean(preDestroy = "close")
-    RedisAdapters redisClusterAdapters(RedisClusterClient client, RedisAdapterConfiguration config, Clock clock) {
+    RedisAdapters redisClusterAdapters(AdapterSelection checkedFirst, RedisClusterClient client,
+                                       RedisAdapterConfiguration config, Clock clock) {
         return RedisAdapters.connect(client, config.settings(), clock, instanceId());
-    }
-
-    @Singleton
-    @Requires(beans = RedisAdapters.class)
-    TokenStore redisTokenStore(RedisAdapters redis) {
-        return redis.tokenStore();
-    }
-
-    @Singleton
-    @Requires(beans = RedisAdapters.class)
-    KeyRevocations redisKeyRevocations(RedisAdapters redis) {
-        return redis.keyRevocations();
     }
 
     /** Marker that revocations announced by other instances reach this one's verified-key cache. */
@@ -63,38 +49,16 @@ public class RedisAdapterFactory {
     @Context
     @Singleton
     @Requires(beans = RedisAdapters.class)
-    RevocationsHeard listenForRevocations(RedisAdapters redis, AuthenticateCaller authenticateCaller) {
-        redis.events().addKeyRevocationListener(id -> {
-            if (ApiKeyId.isValid(id)) {
-                authenticateCaller.forget(new ApiKeyId(id));
-            }
-        });
+    RevocationsHeard listenForRevocations(AdapterSelection selection, RedisAdapters redis,
+                                          AuthenticateCaller authenticateCaller) {
+        if (selection.of(Port.KEY_REVOCATIONS) == Adapter.REDIS) {
+            redis.events().addKeyRevocationListener(id -> {
+                if (ApiKeyId.isValid(id)) {
+                    authenticateCaller.forget(new ApiKeyId(id));
+                }
+            });
+        }
         return new RevocationsHeard();
-    }
-
-    @Singleton
-    @Requires(beans = RedisAdapters.class)
-    IdempotencyRecords redisIdempotencyRecords(RedisAdapters redis) {
-        return redis.idempotencyRecords();
-    }
-
-    @Singleton
-    @Requires(beans = RedisAdapters.class)
-    RateLimits redisRateLimits(RedisAdapters redis) {
-        return redis.rateLimits();
-    }
-
-    @Singleton
-    @Requires(beans = RedisAdapters.class)
-    LockManager redisLockManager(RedisAdapters redis) {
-        return redis.lockManager();
-    }
-
-    /** One refresh-ahead schedule for every instance (see {@link ProactiveRefreshFactory}). */
-    @Singleton
-    @Requires(beans = RedisAdapters.class)
-    RefreshSchedule redisRefreshSchedule(RedisAdapters redis) {
-        return redis.refreshSchedule();
     }
 
     /** Tells this instance's leases from every other's; only needs to be unique, so a random UUID per start. */

@@ -1,16 +1,10 @@
 package io.tokenbroker.bootstrap;
 
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Requires;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
-import io.tokenbroker.application.inmemory.InMemoryConnections;
-import io.tokenbroker.application.inmemory.InMemoryLockManager;
-import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
-import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
-import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
@@ -39,17 +33,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * Wires the use cases to their adapters. The core carries no framework annotations, so this is the one place that
- * says which adapter serves which port: the in-memory ones (the embedded default), except the connections and the
- * refresh log when a datasource is configured ({@link PostgresAdapterFactory}) and the token store and the lock
- * manager when Redis is configured ({@link RedisAdapterFactory}). Connection events and their webhooks:
- * {@link ConnectionEventsFactory}.
+ * Wires the token and connection use cases to their ports. The core carries no framework annotations; which adapter
+ * serves which out-port is {@link AdapterSelection}'s decision ({@link SelectedAdapters} builds it). Connection
+ * events and their webhooks: {@link ConnectionEventsFactory}; refresh-ahead: {@link ProactiveRefreshFactory}.
  */
 @Factory
 public class TokenBrokerFactory {
-
-    /** How many audit rows the embedded default keeps per connection. */
-    private static final int IN_MEMORY_LOG_CAPACITY = 1_000;
 
     @Singleton
     Clock clock() {
@@ -60,40 +49,6 @@ public class TokenBrokerFactory {
     @Singleton
     RandomGenerator random() {
         return RandomGenerator.getDefault();
-    }
-
-    // Without Redis configured (RedisAdapterFactory), one process: the embedded default.
-    @Singleton
-    @Requires(missingProperty = "redis.uri")
-    @Requires(missingProperty = "redis.uris")
-    TokenStore tokenStore(Clock clock) {
-        return new InMemoryTokenStore(clock);
-    }
-
-    @Singleton
-    @Requires(missingProperty = "redis.uri")
-    @Requires(missingProperty = "redis.uris")
-    LockManager lockManager(Connections connections) {
-        // Seeded from the stored fences: with a durable vault, a restarted process must not start again at 1.
-        return new InMemoryLockManager(connections::highestFence);
-    }
-
-    @Singleton
-    @Requires(missingProperty = PostgresAdapterFactory.DATASOURCE_URL)
-    Connections connections() {
-        return new InMemoryConnections();
-    }
-
-    @Singleton
-    @Requires(missingProperty = PostgresAdapterFactory.DATASOURCE_URL)
-    Reauthorisations reauthorisations() {
-        return new InMemoryReauthorisations();
-    }
-
-    @Singleton
-    @Requires(missingProperty = PostgresAdapterFactory.DATASOURCE_URL)
-    RefreshLog refreshLog() {
-        return new InMemoryRefreshLog(IN_MEMORY_LOG_CAPACITY);
     }
 
     @Singleton

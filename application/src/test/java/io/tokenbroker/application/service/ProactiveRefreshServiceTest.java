@@ -89,13 +89,45 @@ class ProactiveRefreshServiceTest {
             return bound - 1;
         }
     });
-    private final ProactiveRefreshService.Settings settings =
-            new ProactiveRefreshService.Settings(Duration.ofHours(24), 2, backoff, CLAIM_FOR, Duration.ofDays(1));
-    private final ProactiveRefreshService service = instance(queued::add);
+    private final ProactiveRefreshSettings settings =
+            new ProactiveRefreshSettings(Duration.ofHours(24), 2, backoff, CLAIM_FOR, Duration.ofDays(1));
+    private final Instance service = instance(queued::add);
 
-    private ProactiveRefreshService instance(Executor executor) {
-        return new ProactiveRefreshService(core, core, schedule, tokens, connections, events, outcomes, POLICY,
-                clock, settings, executor);
+    /** One instance's refresh-ahead: the serving decorator and the due-refresh use case over one set of offers. */
+    private final class Instance {
+        private final ProactiveRefreshService serving;
+        private final RefreshDueConnectionsService due;
+
+        Instance(RefreshConnection refresher, Connections vault, Executor executor) {
+            ScheduleOffers offers = new ScheduleOffers(schedule, POLICY, clock);
+            serving = new ProactiveRefreshService(core, core, offers);
+            due = new RefreshDueConnectionsService(refresher, schedule, offers, tokens, vault, events, outcomes,
+                    POLICY, clock, settings, executor);
+        }
+
+        AccessToken get(GetAccessToken.Query query) {
+            return serving.get(query);
+        }
+
+        int runDue() {
+            return due.refreshDue();
+        }
+
+        int inFlight() {
+            return due.status().inFlight();
+        }
+
+        Instant lastRun() {
+            return due.status().lastRun();
+        }
+
+        Optional<Duration> lastLag() {
+            return due.status().lastLag();
+        }
+    }
+
+    private Instance instance(Executor executor) {
+        return new Instance(core, connections, executor);
     }
 
     private AccessToken get(ConnectionKey key) {
@@ -216,7 +248,7 @@ class ProactiveRefreshServiceTest {
     @Test
     void demandIsSharedSoTheInstanceThatClaimsRefreshesAConnectionOnlyAnotherInstanceServes() {
         List<Runnable> otherQueue = new ArrayList<>();
-        ProactiveRefreshService other = instance(otherQueue::add);
+        Instance other = instance(otherQueue::add);
         connections.save(aConnection().withKey(KEY).build());
         AccessToken first = get(KEY);
 
@@ -230,7 +262,7 @@ class ProactiveRefreshServiceTest {
 
     @Test
     void aClaimAbandonedByADeadInstanceIsTakenOverOnceItRunsOut() {
-        ProactiveRefreshService survivor = instance(Runnable::run);
+        Instance survivor = instance(Runnable::run);
         connections.save(aConnection().withKey(KEY).build());
         AccessToken first = get(KEY);
         clock.set(POLICY.refreshAheadAt(first));
@@ -390,8 +422,7 @@ class ProactiveRefreshServiceTest {
             }
         };
         ExecutorService workers = Executors.newFixedThreadPool(settings.concurrency());
-        ProactiveRefreshService scheduler = new ProactiveRefreshService(core, core, schedule, tokens, hangingVault,
-                events, outcomes, POLICY, clock, settings, workers);
+        Instance scheduler = new Instance(core, hangingVault, workers);
         try {
             connections.save(aConnection().withKey(KEY).build());
             scheduler.get(new GetAccessToken.Query(KEY));
@@ -421,8 +452,7 @@ class ProactiveRefreshServiceTest {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for Redis");
         };
-        ProactiveRefreshService scheduler = new ProactiveRefreshService(core, stopping, schedule, tokens,
-                connections, events, outcomes, POLICY, clock, settings, queued::add);
+        Instance scheduler = new Instance(stopping, connections, queued::add);
         connections.save(aConnection().withKey(KEY).build());
         AccessToken first = scheduler.get(new GetAccessToken.Query(KEY));
         clock.set(first.expiresAt().plusSeconds(1)); // a failure now would announce TOKEN_EXPIRED
@@ -443,14 +473,14 @@ class ProactiveRefreshServiceTest {
     @Test
     void anIdleWindowNotWellAboveTheDemandResolutionIsRefusedAtStartUp() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> new ProactiveRefreshService.Settings(Duration.ofSeconds(90), 2, backoff, CLAIM_FOR,
+                () -> new ProactiveRefreshSettings(Duration.ofSeconds(90), 2, backoff, CLAIM_FOR,
                         Duration.ofDays(1)));
 
         assertEquals("idleAfter is PT1M30S but must be at least PT5M: demand is recorded about once a minute per "
                 + "connection, so a shorter window would make connections in constant use look idle",
                 refused.getMessage());
-        assertEquals(ProactiveRefreshService.MIN_IDLE_AFTER, new ProactiveRefreshService.Settings(
-                ProactiveRefreshService.MIN_IDLE_AFTER, 2, backoff, CLAIM_FOR, Duration.ofDays(1)).idleAfter());
+        assertEquals(ProactiveRefreshSettings.MIN_IDLE_AFTER, new ProactiveRefreshSettings(
+                ProactiveRefreshSettings.MIN_IDLE_AFTER, 2, backoff, CLAIM_FOR, Duration.ofDays(1)).idleAfter());
     }
 
     /**

@@ -2,7 +2,7 @@ package io.tokenbroker.bootstrap.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
-import io.tokenbroker.application.service.ProactiveRefreshService;
+import io.tokenbroker.application.service.ProactiveRefreshSettings;
 import io.tokenbroker.domain.resilience.Backoff;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
@@ -10,7 +10,8 @@ import java.util.random.RandomGenerator;
 /**
  * {@code tokenbroker.scheduler.*}: refresh-ahead.
  *
- * @param enabled         renew tokens at their refresh-ahead point in the background
+ * @param enabled         renew tokens at their refresh-ahead point in the background ({@code false} takes the whole
+ *                        of refresh-ahead out; {@code tokenbroker.scheduler.ticker.enabled=false} only its timer)
  * @param tick            how often due work is looked for (also {@code tokenbroker.scheduler.tick} in
  *                        {@code @Scheduled})
  * @param idleAfter       connections nobody asked any instance for this long are not refreshed ahead
@@ -36,8 +37,8 @@ public record SchedulerConfiguration(
     /** Ticks missed in a row before the scheduler's health turns DOWN (never less than a minute). */
     private static final int STALE_TICKS = 10;
 
-    public ProactiveRefreshService.Settings settings(RandomGenerator random) {
-        return new ProactiveRefreshService.Settings(idleAfter, concurrency, new Backoff(backoffBase, backoffCap, random),
+    public ProactiveRefreshSettings settings(RandomGenerator random) {
+        return new ProactiveRefreshSettings(idleAfter, concurrency, new Backoff(backoffBase, backoffCap, random),
                 claimTimeout, keepAliveMargin);
     }
 

@@ -4,8 +4,9 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import io.micronaut.management.health.indicator.annotation.Liveness;
+import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.port.out.RefreshSchedule;
-import io.tokenbroker.application.service.ProactiveRefreshService;
+import io.tokenbroker.bootstrap.ProactiveRefreshTicker;
 import io.tokenbroker.bootstrap.config.SchedulerConfiguration;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -22,21 +23,23 @@ import java.util.Map;
  * {@code /health/liveness}, and leaves it out of {@code /health/readiness}.
  *
  * <p>Details (for authenticated callers): entries on the schedule (shared when Redis is configured), refreshes in
- * flight in this instance, the last tick and how late the last claimed entry was taken.
+ * flight in this instance, the last tick and how late the last claimed entry was taken. Absent without the ticker:
+ * nothing would tick, and its absence is not a fault.
  */
 @Singleton
 @Liveness
 @Requires(property = "tokenbroker.scheduler.enabled", notEquals = "false")
+@Requires(property = ProactiveRefreshTicker.ENABLED, notEquals = "false")
 public class SchedulerHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
 
     static final String NAME = "scheduler";
 
-    private final ProactiveRefreshService scheduler;
+    private final RefreshDueConnections scheduler;
     private final RefreshSchedule schedule;
     private final Clock clock;
     private final Duration staleAfter;
 
-    public SchedulerHealthIndicator(ProactiveRefreshService scheduler, RefreshSchedule schedule, Clock clock,
+    public SchedulerHealthIndicator(RefreshDueConnections scheduler, RefreshSchedule schedule, Clock clock,
                                     SchedulerConfiguration configuration) {
         this.scheduler = scheduler;
         this.schedule = schedule;
@@ -46,14 +49,15 @@ public class SchedulerHealthIndicator extends AbstractHealthIndicator<Map<String
 
     @Override
     protected Map<String, Object> getHealthInformation() {
-        Instant lastTick = scheduler.lastRun();
+        RefreshDueConnections.Status status = scheduler.status();
+        Instant lastTick = status.lastRun();
         boolean stuck = Duration.between(lastTick, clock.instant()).compareTo(staleAfter) > 0;
         healthStatus = stuck ? HealthStatus.DOWN : HealthStatus.UP;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("scheduled", schedule.size());
-        details.put("in_flight", scheduler.inFlight());
+        details.put("in_flight", status.inFlight());
         details.put("last_tick", lastTick.toString());
-        scheduler.lastLag().ifPresent(lag -> details.put("last_lag_ms", lag.toMillis()));
+        status.lastLag().ifPresent(lag -> details.put("last_lag_ms", lag.toMillis()));
         details.put("stale_after", staleAfter.toString());
         return details;
     }

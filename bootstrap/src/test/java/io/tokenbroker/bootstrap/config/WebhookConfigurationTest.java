@@ -22,7 +22,7 @@ class WebhookConfigurationTest {
     private static Map<String, Object> properties(Map<String, Object> webhooks) {
         Map<String, Object> properties = new HashMap<>(webhooks);
         properties.put("micronaut.server.port", -1);
-        properties.put("tokenbroker.scheduler.enabled", false);
+        properties.put("tokenbroker.scheduler.ticker.enabled", false);
         return properties;
     }
 

@@ -15,7 +15,7 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.application.inmemory.InMemoryRefreshSchedule;
 import io.tokenbroker.application.port.out.RefreshSchedule;
-import io.tokenbroker.application.service.ProactiveRefreshService;
+import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.testing.TestClock;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Test;
  * so the test decides when time passes and when the scheduler looks, and never waits for either.
  */
 @MicronautTest
-@Property(name = "tokenbroker.scheduler.enabled", value = "true")
 @Property(name = "tokenbroker.scheduler.tick", value = "1h")
 @Property(name = "tokenbroker.test.movable-clock", value = "true")
 @Property(name = "tokenbroker.upstream.resilience.min-interval", value = "0s")
@@ -51,7 +50,7 @@ class ProactiveRefreshEndToEndTest {
     @Inject
     EmbeddedServer server;
     @Inject
-    ProactiveRefreshService scheduler;
+    RefreshDueConnections scheduler;
     @Inject
     RefreshSchedule schedule;
 
@@ -76,9 +75,9 @@ class ProactiveRefreshEndToEndTest {
         String first = token();
 
         CLOCK.advance(Duration.ofSeconds(431));
-        assertEquals(0, scheduler.runDue(), "before 0.8 of the 540 s servable window (600 s less the 60 s buffer) nothing is due");
+        assertEquals(0, scheduler.refreshDue(), "before 0.8 of the 540 s servable window (600 s less the 60 s buffer) nothing is due");
         CLOCK.advance(Duration.ofSeconds(2));
-        assertEquals(1, scheduler.runDue());
+        assertEquals(1, scheduler.refreshDue());
 
         assertEquals(2, upstream.tokenRequests(), "renewed in the background");
         String second = token();

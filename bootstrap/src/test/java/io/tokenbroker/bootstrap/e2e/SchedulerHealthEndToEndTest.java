@@ -10,7 +10,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.tokenbroker.application.service.ProactiveRefreshService;
+import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.testing.TestClock;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * test (its first tick comes one period after start), so only the test ticks.
  */
 @MicronautTest
-@Property(name = "tokenbroker.scheduler.enabled", value = "true")
+@Property(name = "tokenbroker.scheduler.ticker.enabled", value = "true")
 @Property(name = "tokenbroker.scheduler.tick", value = "1h")
 @Property(name = "tokenbroker.test.scheduler-health", value = "true")
 class SchedulerHealthEndToEndTest {
@@ -41,7 +41,7 @@ class SchedulerHealthEndToEndTest {
     @Inject
     EmbeddedServer server;
     @Inject
-    ProactiveRefreshService scheduler;
+    RefreshDueConnections scheduler;
     @Inject
     JsonMapper json;
 
@@ -65,7 +65,7 @@ class SchedulerHealthEndToEndTest {
         assertEquals(Map.of("scheduled", 0, "in_flight", 0, "last_tick", CLOCK.instant().minus(STALE_AFTER)
                 .minusSeconds(1).toString(), "stale_after", "PT10H"), component.get("details"));
 
-        scheduler.runDue();
+        scheduler.refreshDue();
 
         assertStatus(anonymous, "/health", 200, "UP");
         assertStatus(anonymous, "/health/liveness", 200, "UP");

@@ -18,7 +18,7 @@ import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.RefreshSchedule;
-import io.tokenbroker.application.service.ProactiveRefreshService;
+import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
@@ -103,7 +103,6 @@ class SharedScheduleEndToEndTest {
                     "redis.uri", "redis://127.0.0.1:" + redisPort,
                     "tokenbroker.redis.command-timeout", "5s",
                     "tokenbroker.upstream.resilience.min-interval", "0s",
-                    "tokenbroker.scheduler.enabled", true,
                     // The timer stays out of the way: the test runs due work itself, on every instance at once.
                     "tokenbroker.scheduler.tick", "1h",
                     "tokenbroker.test.shared-schedule", true));
@@ -190,9 +189,9 @@ class SharedScheduleEndToEndTest {
 
     /** Runs an instance's due work until none is left, waiting for its refresh threads to fall idle each time. */
     private void runDueWork(int instance) {
-        ProactiveRefreshService scheduler = bean(instance, ProactiveRefreshService.class);
+        RefreshDueConnections scheduler = bean(instance, RefreshDueConnections.class);
         TrackedExecutor executor = bean(instance, RefreshThreads.class).executor();
-        while (scheduler.runDue() > 0) {
+        while (scheduler.refreshDue() > 0) {
             executor.awaitIdle();
         }
     }
