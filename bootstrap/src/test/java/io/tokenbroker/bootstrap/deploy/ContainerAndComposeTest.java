@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.http.HttpClient;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.tokenbroker.adapters.http.sandbox.SandboxUpstream;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
