@@ -61,6 +61,7 @@ class DashboardAndAlertMetricsTest {
                 "redis.uri", "redis://127.0.0.1:" + redisPort,
                 "tokenbroker.redis.command-timeout", "5s",
                 "tokenbroker.scheduler.enabled", true,
+                "tokenbroker.scheduler.ticker.enabled", true,
                 "tokenbroker.bootstrap-admin-key", ADMIN_KEY));
         try (SandboxUpstream upstream = SandboxUpstream.start(0, "deploy-metrics", CLIENT_SECRET,
                 Duration.ofSeconds(600))) {
