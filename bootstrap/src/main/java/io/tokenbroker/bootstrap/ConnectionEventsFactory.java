@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.json.JsonMapper;
+import io.tokenbroker.adapters.http.upstream.EgressGuard;
 import io.tokenbroker.adapters.http.webhook.WebhookConnectionEvents;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets;
 import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
@@ -13,6 +14,8 @@ import io.tokenbroker.bootstrap.config.WebhookConfiguration;
 import io.tokenbroker.bootstrap.metrics.MeteredConnectionEvents;
 import io.tokenbroker.domain.connection.InvalidIdentifierException;
 import io.tokenbroker.domain.connection.TenantId;
+import io.tokenbroker.domain.egress.EgressRefusal;
+import io.tokenbroker.domain.egress.SavedBy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -31,8 +34,8 @@ import java.util.random.RandomGenerator;
 /**
  * Connection events: always logged and kept in memory; also POSTed to webhooks when a default receiver
  * ({@code tokenbroker.webhooks.url}) or tenants' own ({@code tokenbroker.webhooks.tenants.<tenant>.url}) are
- * configured. A receiver configured wrongly (no secret, a short one, a bad URL or tenant id) fails the start: events
- * an operator relies on must not be lost silently.
+ * configured. A receiver configured wrongly (no secret, a short one, a bad URL or tenant id, an address the egress
+ * policy refuses even to operators) fails the start: events an operator relies on must not be lost silently.
  */
 @Factory
 public class ConnectionEventsFactory {
@@ -58,7 +61,8 @@ public class ConnectionEventsFactory {
     }
 
     @Singleton
-    WebhookTargets webhookTargets(WebhookConfiguration config, List<TenantWebhookConfiguration> tenants) {
+    WebhookTargets webhookTargets(WebhookConfiguration config, List<TenantWebhookConfiguration> tenants,
+                                  EgressGuard egress) {
         Map<TenantId, WebhookTargets.Target> perTenant = new HashMap<>();
         for (TenantWebhookConfiguration tenant : tenants) {
             if (!tenant.isReceiver()) {
@@ -71,18 +75,24 @@ public class ConnectionEventsFactory {
             } catch (InvalidIdentifierException invalid) {
                 throw new IllegalStateException(prefix + ": not a valid tenant id", invalid);
             }
-            if (perTenant.put(id, target(prefix, tenant.url(), tenant.secret())) != null) {
+            if (perTenant.put(id, target(prefix, tenant.url(), tenant.secret(), egress)) != null) {
                 throw new IllegalStateException(prefix + ": another entry already names tenant " + id.value());
             }
         }
         Optional<WebhookTargets.Target> fallback = config.url() == null ? Optional.empty()
-                : Optional.of(target("tokenbroker.webhooks", config.url(), config.secret()));
+                : Optional.of(target("tokenbroker.webhooks", config.url(), config.secret(), egress));
         return new WebhookTargets(perTenant, fallback);
     }
 
-    private static WebhookTargets.Target target(String prefix, URI url, String secret) {
+    private static WebhookTargets.Target target(String prefix, URI url, String secret, EgressGuard egress) {
         if (url == null) {
             throw new IllegalStateException(prefix + ".url is missing");
+        }
+        // Receivers are operator configuration: checked as an operator's connection would be.
+        Optional<EgressRefusal> refusal = egress.checkAtSave(url, SavedBy.OPERATOR);
+        if (refusal.isPresent()) {
+            throw new IllegalStateException(prefix + ".url is refused by the egress policy: "
+                    + refusal.get().detail() + " (list its exact host or CIDR in tokenbroker.egress.allowed-hosts)");
         }
         try {
             return WebhookTargets.Target.of(url, secret);
@@ -96,7 +106,7 @@ public class ConnectionEventsFactory {
     @Singleton
     @Bean(preDestroy = "close")
     MeteredConnectionEvents connectionEvents(WebhookTargets targets, WebhookConfiguration config, JsonMapper json,
-                                      Clock clock, RandomGenerator random,
+                                      EgressGuard egress, Clock clock, RandomGenerator random,
                                       @Named(EXECUTOR) ScheduledExecutorService deliveries, MeterRegistry registry) {
         InMemoryConnectionEvents recent = new InMemoryConnectionEvents(RECENT_CAPACITY);
         if (targets.isEmpty()) {
@@ -105,8 +115,8 @@ public class ConnectionEventsFactory {
         // HTTP/1.1 and no redirects: a receiver that redirects must not make us POST signed events elsewhere.
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-        WebhookConnectionEvents webhooks = new WebhookConnectionEvents(recent, targets, json, http, clock, random,
-                config.settings(random), deliveries);
+        WebhookConnectionEvents webhooks = new WebhookConnectionEvents(recent, targets, json, http, egress, clock,
+                random, config.settings(random), deliveries);
         return new MeteredConnectionEvents(webhooks, Optional.of(webhooks), registry);
     }
 }

@@ -3,6 +3,7 @@ package io.tokenbroker.bootstrap;
 import io.micronaut.context.annotation.Factory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.json.JsonMapper;
+import io.tokenbroker.adapters.http.upstream.EgressGuard;
 import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
 import io.tokenbroker.application.port.in.CircuitStates;
@@ -52,7 +53,8 @@ public class TokenBrokerFactory {
     }
 
     @Singleton
-    TokenIssuer tokenIssuer(JsonMapper json, Clock clock, TokenConfiguration token, UpstreamConfiguration upstream) {
+    TokenIssuer tokenIssuer(JsonMapper json, Clock clock, TokenConfiguration token, UpstreamConfiguration upstream,
+                            EgressGuard egress) {
         // HTTP/1.1: some token endpoints mishandle the h2c upgrade the JDK client would otherwise attempt.
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -60,7 +62,7 @@ public class TokenBrokerFactory {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         return new ProviderTokenIssuer(
-                new TokenEndpointClient(http, json, clock, token.expiryRules(), upstream.requestTimeout()));
+                new TokenEndpointClient(http, json, clock, token.expiryRules(), upstream.requestTimeout(), egress));
     }
 
     @Singleton
@@ -84,8 +86,9 @@ public class TokenBrokerFactory {
 
     @Singleton
     ConnectionService connectionService(Connections connections, TokenStore tokens,
-                                        Reauthorisations reauthorisations, ConnectionEvents events, Clock clock) {
-        return new ConnectionService(connections, tokens, reauthorisations, events, clock);
+                                        Reauthorisations reauthorisations, ConnectionEvents events,
+                                        EgressGuard egress, Clock clock) {
+        return new ConnectionService(connections, tokens, reauthorisations, events, egress, clock);
     }
 
     /** The circuits live in the token service's upstream policy; status and metrics read them through this. */

@@ -18,19 +18,19 @@ public interface ConnectionRepository extends GenericRepository<ConnectionRow, L
     /** Creates or replaces the row; true when it was created. The fence survives a replacement. */
     @Query("""
             INSERT INTO connections (tenant, name, provider, settings, client_secret_key_id, client_secret,
-                                     refresh_token_key_id, refresh_token, refresh_token_expires_at, fence, version,
-                                     created_at, updated_at)
+                                     refresh_token_key_id, refresh_token, refresh_token_expires_at, fence, saved_by,
+                                     version, created_at, updated_at)
             VALUES (:tenant, :name, :provider, CAST(:settings AS jsonb), :clientSecretKeyId, :clientSecret,
-                    :refreshTokenKeyId, :refreshToken, NULL, 0, 1, :now, :now)
+                    :refreshTokenKeyId, :refreshToken, NULL, 0, :savedBy, 1, :now, :now)
             ON CONFLICT (tenant, name) DO UPDATE SET
-                provider = EXCLUDED.provider, settings = EXCLUDED.settings,
+                provider = EXCLUDED.provider, settings = EXCLUDED.settings, saved_by = EXCLUDED.saved_by,
                 client_secret_key_id = EXCLUDED.client_secret_key_id, client_secret = EXCLUDED.client_secret,
                 refresh_token_key_id = EXCLUDED.refresh_token_key_id, refresh_token = EXCLUDED.refresh_token,
                 refresh_token_expires_at = NULL, version = connections.version + 1, updated_at = EXCLUDED.updated_at
             RETURNING (xmax = 0) AS created""")
     boolean upsert(String tenant, String name, String provider, String settings, @Nullable String clientSecretKeyId,
                    @Nullable byte[] clientSecret, @Nullable String refreshTokenKeyId, @Nullable byte[] refreshToken,
-                   Instant now);
+                   String savedBy, Instant now);
 
     /** The fenced compare-and-set of a rotation: 1 when written, 0 when a writer with an equal or higher fence won. */
     @Query("""

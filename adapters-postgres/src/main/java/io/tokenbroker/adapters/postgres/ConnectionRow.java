@@ -23,6 +23,7 @@ public record ConnectionRow(
         @Nullable byte[] refreshToken,
         @Nullable Instant refreshTokenExpiresAt,
         long fence,
+        String savedBy,
         long version,
         Instant createdAt,
         Instant updatedAt) {

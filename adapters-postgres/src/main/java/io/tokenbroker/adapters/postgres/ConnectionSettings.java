@@ -10,10 +10,12 @@ import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.ProviderType;
 import io.tokenbroker.domain.connection.Secret;
+import io.tokenbroker.domain.egress.SavedBy;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,8 +47,17 @@ final class ConnectionSettings {
         }
     }
 
+    /** The {@code saved_by} column's value: the enum's name in lower case. */
+    static String column(SavedBy savedBy) {
+        return savedBy.name().toLowerCase(Locale.ROOT);
+    }
+
+    static SavedBy savedBy(String column) {
+        return SavedBy.valueOf(column.toUpperCase(Locale.ROOT));
+    }
+
     static Connection toConnection(ConnectionKey key, String provider, String json, Optional<Secret> clientSecret,
-                                   Optional<Secret> refreshToken) {
+                                   Optional<Secret> refreshToken, SavedBy savedBy) {
         JsonNode settings;
         try {
             settings = JSON.readTree(json);
@@ -68,6 +79,7 @@ final class ConnectionSettings {
                 ClientAuthMethod.fromWireName(settings.path("auth_method").asText()).orElseThrow(
                         () -> new IllegalStateException("unknown auth method stored for " + key)),
                 refreshToken,
-                providerSettings);
+                providerSettings,
+                savedBy);
     }
 }

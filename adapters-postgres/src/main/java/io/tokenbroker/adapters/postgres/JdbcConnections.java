@@ -55,7 +55,7 @@ public final class JdbcConnections implements Connections {
                 .map(waiting -> cipher.open(waiting.refreshToken(), new AssociatedData(key, Field.REFRESH_TOKEN)))
                 .or(() -> open(key, Field.REFRESH_TOKEN, row.refreshTokenKeyId(), row.refreshToken()));
         return Optional.of(ConnectionSettings.toConnection(key, row.provider(), row.settings(), clientSecret,
-                refreshToken));
+                refreshToken, ConnectionSettings.savedBy(row.savedBy())));
     }
 
     @Override
@@ -69,7 +69,7 @@ public final class JdbcConnections implements Connections {
                 key.connection().value(), connection.provider().wireName(), ConnectionSettings.toJson(connection),
                 clientSecret.map(Sealed::keyId).orElse(null), clientSecret.map(Sealed::bytes).orElse(null),
                 refreshToken.map(Sealed::keyId).orElse(null), refreshToken.map(Sealed::bytes).orElse(null),
-                clock.instant()));
+                ConnectionSettings.column(connection.savedBy()), clock.instant()));
         // What an operator saved replaces any rotation still waiting in memory.
         pending.forget(key);
         return created;

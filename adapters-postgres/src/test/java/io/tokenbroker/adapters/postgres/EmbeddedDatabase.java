@@ -32,6 +32,12 @@ final class EmbeddedDatabase {
         return server.getPostgresDatabase();
     }
 
+    /** A JDBC URL for another database on the same server (create it first). */
+    static synchronized String jdbcUrl(String database) {
+        context();
+        return server.getJdbcUrl("postgres", database);
+    }
+
     static synchronized ApplicationContext context() {
         if (context == null) {
             try {

@@ -4,14 +4,18 @@ import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
 import io.tokenbroker.application.port.in.SaveConnection;
+import io.tokenbroker.application.port.in.UpstreamNotAllowedException;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.OutboundTargets;
 import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import java.net.URI;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * Registering, reading and removing connections. One service for the three because they share one invariant: a
@@ -23,19 +27,28 @@ public final class ConnectionService implements SaveConnection, FindConnection, 
     private final TokenStore tokens;
     private final Reauthorisations reauthorisations;
     private final ConnectionEvents events;
+    private final OutboundTargets outboundTargets;
     private final Clock clock;
 
     public ConnectionService(Connections connections, TokenStore tokens, Reauthorisations reauthorisations,
-                             ConnectionEvents events, Clock clock) {
+                             ConnectionEvents events, OutboundTargets outboundTargets, Clock clock) {
         this.connections = connections;
         this.tokens = tokens;
         this.reauthorisations = reauthorisations;
         this.events = events;
+        this.outboundTargets = outboundTargets;
         this.clock = clock;
     }
 
+    /** @throws UpstreamNotAllowedException naming the first URL the egress policy refuses to the saving key */
     @Override
     public boolean save(SaveConnection.Command command) {
+        Connection connection = command.connection();
+        for (Map.Entry<String, URI> url : connection.outboundUrls().entrySet()) {
+            outboundTargets.checkAtSave(url.getValue(), connection.savedBy()).ifPresent(refusal -> {
+                throw new UpstreamNotAllowedException(url.getKey(), refusal);
+            });
+        }
         return StoreOutages.translated(() -> {
             boolean created = connections.save(command.connection());
             if (!created) {

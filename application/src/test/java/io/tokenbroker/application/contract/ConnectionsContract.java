@@ -11,6 +11,7 @@ import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
 import io.tokenbroker.domain.connection.TenantId;
+import io.tokenbroker.domain.egress.SavedBy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -166,6 +167,18 @@ public abstract class ConnectionsContract {
 
         assertEquals(Optional.empty(), connections.find(a));
         assertEquals(Optional.of(connectionB.withRefreshToken(Secret.of("rt-b-1"))), connections.find(b));
+    }
+
+    @Test
+    void whoSavedAConnectionSurvivesARoundTripAndAReplacement() {
+        connections.save(aConnection().withKey(KEY).savedBy(SavedBy.TENANT).build());
+        assertEquals(SavedBy.TENANT, connections.find(KEY).orElseThrow().savedBy());
+
+        connections.save(aConnection().withKey(KEY).savedBy(SavedBy.OPERATOR).build());
+        assertEquals(SavedBy.OPERATOR, connections.find(KEY).orElseThrow().savedBy());
+
+        connections.saveRotation(KEY, Secret.of("rt-1"), NO_EXPIRY, 1);
+        assertEquals(SavedBy.OPERATOR, connections.find(KEY).orElseThrow().savedBy(), "a rotation keeps it");
     }
 
     @Test

@@ -15,12 +15,18 @@ import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
 import io.tokenbroker.application.port.in.SaveConnection;
+import io.tokenbroker.application.port.in.UpstreamNotAllowedException;
+import io.tokenbroker.application.port.out.OutboundTargets;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.ProviderType;
+import io.tokenbroker.domain.egress.EgressRefusal;
+import io.tokenbroker.domain.egress.SavedBy;
 import io.tokenbroker.domain.token.AccessToken;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -28,14 +34,18 @@ class ConnectionServiceTest {
 
     private static final ConnectionKey KEY = ConnectionKey.of("acme", "crm");
     private static final ConnectionKey UNKNOWN = ConnectionKey.of("acme", "nowhere");
+    private static final EgressRefusal PRIVATE = new EgressRefusal(EgressRefusal.Reason.PRIVATE_ADDRESS, "private");
 
     private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
     private final InMemoryTokenStore tokens = new InMemoryTokenStore(clock);
     private final InMemoryConnections connections = new InMemoryConnections();
     private final InMemoryReauthorisations reauthorisations = new InMemoryReauthorisations();
     private final InMemoryConnectionEvents events = new InMemoryConnectionEvents(10);
+    /** Refuses what a tenant names at 10.0.0.0/8, as the egress guard would; lets everything else pass. */
+    private final OutboundTargets outboundTargets = (url, savedBy) -> savedBy == SavedBy.TENANT
+            && url.getHost().startsWith("10.") ? Optional.of(PRIVATE) : Optional.empty();
     private final ConnectionService service = new ConnectionService(connections, tokens,
-            reauthorisations, events, clock);
+            reauthorisations, events, outboundTargets, clock);
 
     private boolean save(Connection connection) {
         return service.save(new SaveConnection.Command(connection));
@@ -54,6 +64,36 @@ class ConnectionServiceTest {
         assertTrue(save(connection));
 
         assertEquals(connection, service.find(new FindConnection.Query(KEY)).connection());
+    }
+
+    @Test
+    void theConnectionRemembersWhichKindOfKeySavedIt() {
+        service.save(SaveConnection.Command.by(SavedBy.TENANT, aConnection().withKey(KEY).build()));
+
+        assertEquals(SavedBy.TENANT, service.find(new FindConnection.Query(KEY)).connection().savedBy());
+    }
+
+    @Test
+    void aRefusedUrlIsNamedByItsFieldAndNothingIsStored() {
+        Connection internal = aConnection().withKey(KEY).withTokenUrl("http://10.0.0.7/token").build();
+
+        var refused = assertThrows(UpstreamNotAllowedException.class,
+                () -> service.save(SaveConnection.Command.by(SavedBy.TENANT, internal)));
+
+        assertEquals("token_url", refused.field());
+        assertEquals(Optional.empty(), connections.find(KEY));
+        assertTrue(save(internal), "an operator may name the same URL");
+    }
+
+    @Test
+    void aRefusalNamesTheSettingTheTokenUrlWasBuiltFrom() {
+        Connection internal = aConnection().withKey(KEY).withProvider(ProviderType.AUTH_SERVICE)
+                .withTokenUrl("http://10.0.0.7/token").withSettings(Map.of("url", "http://10.0.0.7/token")).build();
+
+        var refused = assertThrows(UpstreamNotAllowedException.class,
+                () -> service.save(SaveConnection.Command.by(SavedBy.TENANT, internal)));
+
+        assertEquals("url", refused.field());
     }
 
     @Test

@@ -80,7 +80,7 @@ class GetAccessTokenResilienceTest {
             clock, pause);
     private final InvalidateTokenService invalidate = new InvalidateTokenService(tokens, connections);
     private final ConnectionService connectionService = new ConnectionService(connections, tokens, reauthorisations,
-            events, clock);
+            events, (url, savedBy) -> Optional.empty(), clock);
 
     @BeforeEach
     void register() {

@@ -69,7 +69,7 @@ class StoreOutagesTest {
     void readingAConnectionWhileTheVaultIsDownIsUnavailable() {
         stored.save(aConnection().withKey(KEY).build());
         ConnectionService service = new ConnectionService(vaultDown, tokens, new InMemoryReauthorisations(),
-                new InMemoryConnectionEvents(10), clock);
+                new InMemoryConnectionEvents(10), (url, savedBy) -> Optional.empty(), clock);
 
         BrokerUnavailableException failure = assertThrows(BrokerUnavailableException.class,
                 () -> service.find(new FindConnection.Query(KEY)));

@@ -5,6 +5,7 @@ import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.ProviderType;
 import io.tokenbroker.domain.connection.Secret;
+import io.tokenbroker.domain.egress.SavedBy;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,15 @@ public final class ConnectionTestData {
     private ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
     private Optional<Secret> refreshToken = Optional.empty();
     private Map<String, String> settings = Map.of();
+    private SavedBy savedBy = SavedBy.OPERATOR;
 
     private ConnectionTestData() {
     }
 
-    /** acme/crm at http://127.0.0.1:9/token, client-1 / secret-1, scope read, client_secret_basic, no refresh token. */
+    /**
+     * acme/crm at http://127.0.0.1:9/token, client-1 / secret-1, scope read, client_secret_basic, no refresh token,
+     * saved by an operator.
+     */
     public static ConnectionTestData aConnection() {
         return new ConnectionTestData();
     }
@@ -119,8 +124,13 @@ public final class ConnectionTestData {
         return this;
     }
 
+    public ConnectionTestData savedBy(SavedBy savedBy) {
+        this.savedBy = Objects.requireNonNull(savedBy, "savedBy");
+        return this;
+    }
+
     public Connection build() {
         return new Connection(key, provider, tokenUrl, Optional.ofNullable(clientId), Optional.ofNullable(clientSecret),
-                scopes, authMethod, refreshToken, settings);
+                scopes, authMethod, refreshToken, settings, savedBy);
     }
 }

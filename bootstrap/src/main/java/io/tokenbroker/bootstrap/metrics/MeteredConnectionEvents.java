@@ -42,6 +42,7 @@ public final class MeteredConnectionEvents implements ConnectionEvents, AutoClos
         deliveries(registry, "retried", WebhookConnectionEvents::retried);
         deliveries(registry, "given_up", WebhookConnectionEvents::givenUp);
         deliveries(registry, "dropped", WebhookConnectionEvents::dropped);
+        deliveries(registry, "refused", WebhookConnectionEvents::refused);
         deliveries(registry, "lost_at_shutdown", WebhookConnectionEvents::lostAtShutdown);
         Gauge.builder(PENDING, this, self -> self.read(WebhookConnectionEvents::pending))
                 .description("Webhook events waiting, in flight or between retries").register(registry);
@@ -50,8 +51,9 @@ public final class MeteredConnectionEvents implements ConnectionEvents, AutoClos
     private void deliveries(MeterRegistry registry, String outcome, ToDoubleFunction<WebhookConnectionEvents> count) {
         FunctionCounter.builder(DELIVERIES, this, self -> self.read(count))
                 .description("Webhook delivery attempts and events by outcome: delivered, retried (an attempt that "
-                        + "failed and is tried again), given_up (after the last attempt), dropped (the receiver's backlog full), lost_at_shutdown (unfinished when the "
-                        + "instance stopped)")
+                        + "failed and is tried again), given_up (after the last attempt), dropped (the receiver's "
+                        + "backlog full), refused (the egress policy refuses the receiver's address), lost_at_shutdown "
+                        + "(unfinished when the instance stopped)")
                 .tag("outcome", outcome).register(registry);
     }
 

@@ -93,6 +93,16 @@ class WebhookConfigurationTest {
         assertTrue(messages(refused).contains("tokenbroker.webhooks.tenants.acme.url is missing"), messages(refused));
     }
 
+    @Test
+    void aReceiverAtTheCloudMetadataAddressStopsTheStart() {
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> ApplicationContext.run(properties(Map.of(
+                "tokenbroker.webhooks.tenants.acme.url", "http://169.254.169.254/hook",
+                "tokenbroker.webhooks.tenants.acme.secret", SECRET))).close());
+
+        assertTrue(messages(refused).contains("tokenbroker.webhooks.tenants.acme.url is refused by the egress policy"),
+                messages(refused));
+    }
+
     private static String messages(Throwable thrown) {
         StringBuilder all = new StringBuilder();
         for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {

@@ -1,6 +1,8 @@
 package io.tokenbroker.domain.connection;
 
+import io.tokenbroker.domain.egress.SavedBy;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +19,7 @@ import java.util.regex.Pattern;
  * @param refreshToken present for connections that use the refresh token grant; replaced on rotation
  * @param settings     provider-specific, non-secret settings ({@link ProviderType#settingNames()}, and for
  *                     {@code oauth2} extra form fields under {@link ProviderType#FORM_PARAMETER_PREFIX})
+ * @param savedBy      which kind of key last saved it, and so which outbound targets it may name
  */
 public record Connection(
         ConnectionKey key,
@@ -27,7 +30,8 @@ public record Connection(
         List<String> scopes,
         ClientAuthMethod authMethod,
         Optional<Secret> refreshToken,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        SavedBy savedBy) {
 
     private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
     private static final int MAX_SETTING_LENGTH = 512;
@@ -44,6 +48,7 @@ public record Connection(
         Objects.requireNonNull(authMethod, "authMethod");
         Objects.requireNonNull(refreshToken, "refreshToken");
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(savedBy, "savedBy");
         if (clientId.isPresent() && clientId.get().isBlank()) {
             throw new IllegalArgumentException("client_id must not be blank");
         }
@@ -70,10 +75,48 @@ public record Connection(
         settings = checkedSettings(provider, settings);
     }
 
+    /**
+     * A connection saved by an operator: configuration, demo data, and rows stored before the broker recorded who
+     * saved a connection.
+     */
+    public Connection(ConnectionKey key, ProviderType provider, URI tokenUrl, Optional<String> clientId,
+                      Optional<Secret> clientSecret, List<String> scopes, ClientAuthMethod authMethod,
+                      Optional<Secret> refreshToken, Map<String, String> settings) {
+        this(key, provider, tokenUrl, clientId, clientSecret, scopes, authMethod, refreshToken, settings,
+                SavedBy.OPERATOR);
+    }
+
     /** The same connection holding the refresh token the upstream rotated to. */
     public Connection withRefreshToken(Secret rotated) {
         return new Connection(key, provider, tokenUrl, clientId, clientSecret, scopes, authMethod,
-                Optional.of(rotated), settings);
+                Optional.of(rotated), settings, savedBy);
+    }
+
+    /** The same connection, as saved by this kind of key. */
+    public Connection savedBy(SavedBy by) {
+        return new Connection(key, provider, tokenUrl, clientId, clientSecret, scopes, authMethod, refreshToken,
+                settings, by);
+    }
+
+    /**
+     * Every URL the broker will call (or send a user to) for this connection, keyed by the request field that set
+     * it, so a refusal can name that field. The token endpoint is named by the setting it was built from when it was
+     * not given itself.
+     */
+    public Map<String, URI> outboundUrls() {
+        Map<String, URI> urls = new LinkedHashMap<>();
+        String tokenUrlField = provider.tokenUrlSetting().filter(settings::containsKey)
+                .filter(setting -> builtFromSettings()).orElse("token_url");
+        urls.put(tokenUrlField, tokenUrl);
+        return urls;
+    }
+
+    private boolean builtFromSettings() {
+        try {
+            return tokenUrl.equals(provider.tokenUrl(Optional.empty(), settings));
+        } catch (IllegalArgumentException notBuildable) {
+            return false;
+        }
     }
 
     public Optional<String> setting(String name) {

@@ -124,6 +124,16 @@ public enum ProviderType {
 
     abstract URI defaultTokenUrl(Map<String, String> settings);
 
+    /** The setting a default token endpoint is built from, when it is built from one. */
+    public Optional<String> tokenUrlSetting() {
+        return switch (this) {
+            case QPAY -> Optional.of("base_url");
+            case AUTH_SERVICE -> Optional.of("url");
+            case GENESYS -> Optional.of("region");
+            default -> Optional.empty();
+        };
+    }
+
     public static Optional<ProviderType> fromWireName(String name) {
         if (name == null) {
             return Optional.empty();

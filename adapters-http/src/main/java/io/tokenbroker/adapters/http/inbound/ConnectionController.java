@@ -1,5 +1,6 @@
 package io.tokenbroker.adapters.http.inbound;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -12,13 +13,16 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import jakarta.validation.Valid;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
 import io.tokenbroker.application.port.in.SaveConnection;
 import io.tokenbroker.domain.connection.Connection;
+import io.tokenbroker.domain.apikey.Scope;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.egress.SavedBy;
 import java.util.Optional;
 
 /** Registers, shows and removes a tenant's connection. Secrets go in, never come out. */
@@ -43,13 +47,24 @@ public class ConnectionController {
     @Put(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Secured("connections:write")
     public HttpResponse<?> put(String tenant, String connection, @Valid @Body ConnectionRequest body,
-                               HttpRequest<?> request) {
-        Connection saved = body.toConnection(ConnectionKey.of(tenant, connection));
+                               HttpRequest<?> request, @Nullable Authentication caller) {
+        SaveConnection.Command command = SaveConnection.Command.by(savedBy(caller),
+                body.toConnection(ConnectionKey.of(tenant, connection)));
+        Connection saved = command.connection();
         return idempotency.once(request, body, () -> {
-            boolean created = saveConnection.save(new SaveConnection.Command(saved));
+            boolean created = saveConnection.save(command);
             return HttpResponse.<ConnectionView>status(created ? HttpStatus.CREATED : HttpStatus.OK)
                     .body(ConnectionView.of(new FindConnection.Found(saved, Optional.empty())));
         });
+    }
+
+    /**
+     * An admin key is the operator's; any other key, even one for every tenant, may not point the broker inward.
+     * With security switched off (benchmarks of the unauthenticated path) there is no key and only an operator.
+     */
+    private static SavedBy savedBy(@Nullable Authentication caller) {
+        return caller == null || caller.getRoles().contains(Scope.ADMIN.wireName()) ? SavedBy.OPERATOR
+                : SavedBy.TENANT;
     }
 
     /** Reading a connection needs no write scope: a token reader may see where its tokens come from. */

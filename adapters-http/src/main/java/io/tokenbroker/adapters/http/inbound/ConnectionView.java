@@ -7,11 +7,13 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.domain.connection.Connection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * A connection as the API shows it: the same fields a PUT takes, but never a secret; whether a refresh token is
- * held instead. {@code token_url} is the resolved endpoint.
+ * held instead. {@code token_url} is the resolved endpoint; {@code saved_by} says whether an operator's or a tenant's
+ * key last saved it, which decides the hosts it may name.
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -33,7 +35,8 @@ public record ConnectionView(
         @Nullable String audience,
         @Nullable String resource,
         @JsonProperty("extra_params") @Nullable Map<String, String> extraParams,
-        @JsonProperty("needs_reauthorization_since") @Nullable String needsReauthorizationSince) {
+        @JsonProperty("needs_reauthorization_since") @Nullable String needsReauthorizationSince,
+        @JsonProperty("saved_by") String savedBy) {
 
     static ConnectionView of(FindConnection.Found found) {
         Connection connection = found.connection();
@@ -43,7 +46,8 @@ public record ConnectionView(
                 setting(connection, "base_url"), setting(connection, "realm_id"), setting(connection, "region"),
                 setting(connection, "environment"), setting(connection, "url"), setting(connection, "tenant_header"),
                 setting(connection, "audience"), setting(connection, "resource"), connection.formParameters(),
-                found.needsReauthorisationSince().map(Object::toString).orElse(null));
+                found.needsReauthorisationSince().map(Object::toString).orElse(null),
+                connection.savedBy().name().toLowerCase(Locale.ROOT));
     }
 
     private static String setting(Connection connection, String name) {

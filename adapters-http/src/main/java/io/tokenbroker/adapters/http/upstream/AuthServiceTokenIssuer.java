@@ -30,6 +30,6 @@ public final class AuthServiceTokenIssuer implements TokenIssuer {
             request.header("Authorization",
                     TokenEndpointClient.basic(connection.clientId().get(), connection.clientSecret().get()));
         }
-        return client.grant(client.exchange(request.build()), "token");
+        return client.grant(client.exchange(request.build(), connection.savedBy()), "token");
     }
 }

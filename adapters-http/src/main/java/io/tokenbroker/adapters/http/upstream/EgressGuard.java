@@ -1,5 +1,6 @@
 package io.tokenbroker.adapters.http.upstream;
 
+import io.tokenbroker.application.port.out.OutboundTargets;
 import io.tokenbroker.domain.egress.EgressPolicy;
 import io.tokenbroker.domain.egress.EgressRefusal;
 import io.tokenbroker.domain.egress.SavedBy;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * the JVM's address cache for the same name: it gets the same answer unless the cache entry expires in between (the
  * DNS-rebinding window that {@code docs/security.md} states).
  */
-public final class EgressGuard {
+public final class EgressGuard implements OutboundTargets {
 
     /** Resolves a host name to every address it has; the JVM's resolver (and its cache) in production. */
     @FunctionalInterface
@@ -42,6 +43,7 @@ public final class EgressGuard {
      * not refused here (the broker may be offline, or the name internal to where it will run); the call-time check
      * still applies.
      */
+    @Override
     public Optional<EgressRefusal> checkAtSave(URI url, SavedBy savedBy) {
         Optional<EgressRefusal> form = policy.checkUrl(url, savedBy);
         if (form.isPresent()) {

@@ -53,6 +53,6 @@ public final class OAuth2TokenIssuer implements TokenIssuer {
             }
         }
         request.POST(HttpRequest.BodyPublishers.ofString(TokenEndpointClient.formBody(form)));
-        return client.grant(client.exchange(request.build()), "access_token");
+        return client.grant(client.exchange(request.build(), connection.savedBy()), "access_token");
     }
 }

@@ -32,7 +32,7 @@ public final class QPayTokenIssuer implements TokenIssuer {
             try {
                 return client.grant(client.exchange(client.request(refreshUrl(connection.tokenUrl()))
                         .header("Authorization", "Bearer " + refreshToken.get().reveal())
-                        .POST(HttpRequest.BodyPublishers.noBody()).build()), "access_token");
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), connection.savedBy()), "access_token");
             } catch (UpstreamException.Rejected refreshRefused) {
                 // Falls through: the client credentials still get a new token (and a new refresh token).
             }
@@ -42,7 +42,7 @@ public final class QPayTokenIssuer implements TokenIssuer {
         return client.grant(client.exchange(client.request(connection.tokenUrl())
                 .header("Authorization",
                         "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.noBody()).build()), "access_token");
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), connection.savedBy()), "access_token");
     }
 
     /** The refresh endpoint sits beside the token endpoint: {@code …/auth/token} → {@code …/auth/refresh}. */

@@ -4,6 +4,8 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.domain.connection.Secret;
+import io.tokenbroker.domain.egress.EgressPolicy;
+import io.tokenbroker.domain.egress.SavedBy;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.ExpiryRules;
 import io.tokenbroker.domain.token.InvalidExpiryException;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,6 +39,11 @@ import java.util.regex.Pattern;
  *
  * <p>Nothing the upstream sends is echoed into exceptions except a sanitised OAuth {@code error} code: bodies may
  * contain tokens, and {@code error_description} is free text.
+ *
+ * <p>Every request first passes the {@link EgressGuard} for the kind of key that saved the connection. A refused
+ * target is never connected to, and its failure is the same whatever the target is and whether it would answer: a
+ * non-retryable {@code upstream_not_allowed}, so neither the answer, its timing nor the circuit tells a tenant
+ * anything about the network behind the broker.
  */
 public final class TokenEndpointClient {
 
@@ -52,15 +60,26 @@ public final class TokenEndpointClient {
     private final ExpiryRules expiryRules;
     private final Duration requestTimeout;
     private final RetryAfter retryAfter;
+    private final EgressGuard egress;
 
     public TokenEndpointClient(HttpClient http, JsonMapper json, Clock clock, ExpiryRules expiryRules,
-                               Duration requestTimeout) {
+                               Duration requestTimeout, EgressGuard egress) {
         this.http = http;
         this.json = json;
         this.clock = clock;
         this.expiryRules = expiryRules;
         this.requestTimeout = requestTimeout;
         this.retryAfter = new RetryAfter(clock);
+        this.egress = egress;
+    }
+
+    /**
+     * With the default policy (nothing listed) and the JVM's resolver: operator-saved connections reach any
+     * loopback, private or public host, as the broker did before it had an egress policy.
+     */
+    public TokenEndpointClient(HttpClient http, JsonMapper json, Clock clock, ExpiryRules expiryRules,
+                               Duration requestTimeout) {
+        this(http, json, clock, expiryRules, requestTimeout, EgressGuard.system(EgressPolicy.defaults()));
     }
 
     /** A request builder with the timeout and the JSON {@code Accept} every token request carries. */
@@ -69,11 +88,13 @@ public final class TokenEndpointClient {
     }
 
     /**
-     * Sends the request and reads a successful answer as a JSON object.
+     * Checks the target against the egress policy, sends the request and reads a successful answer as a JSON object.
      *
-     * @throws UpstreamException for every answer but a 2xx with a JSON object
+     * @param savedBy who last saved the connection the request is for
+     * @throws UpstreamException for every answer but a 2xx with a JSON object, and for a refused target
      */
-    Map<String, Object> exchange(HttpRequest request) {
+    Map<String, Object> exchange(HttpRequest request, SavedBy savedBy) {
+        allowEgress(request, savedBy);
         HttpResponse<InputStream> response = send(request);
         int status = response.statusCode();
         byte[] body = readBounded(response, status);
@@ -132,6 +153,18 @@ public final class TokenEndpointClient {
         } catch (InvalidExpiryException unusable) {
             // An unreadable refresh-token expiry costs only the early warning; the grant itself is good.
             return Optional.empty();
+        }
+    }
+
+    private void allowEgress(HttpRequest request, SavedBy savedBy) {
+        try {
+            if (egress.checkBeforeCall(request.uri(), savedBy).isPresent()) {
+                throw new UpstreamException.Rejected("the egress policy refuses the token endpoint's address",
+                        OptionalInt.empty(), Optional.of("upstream_not_allowed"));
+            }
+        } catch (UnknownHostException unresolved) {
+            // What the HTTP client itself would report for a name that does not resolve.
+            throw unavailable("token endpoint unreachable (UnknownHostException)", "unreachable");
         }
     }
 

@@ -15,6 +15,7 @@ final class DeliveryTally {
     final AtomicLong retried = new AtomicLong();
     final AtomicLong givenUp = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
     final AtomicLong lostAtShutdown = new AtomicLong();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();

@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.http.webhook;
 
 import io.micronaut.json.JsonMapper;
+import io.tokenbroker.adapters.http.upstream.EgressGuard;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.domain.connection.ConnectionEvent;
@@ -96,11 +97,12 @@ public final class WebhookConnectionEvents implements ConnectionEvents, AutoClos
 
     /**
      * @param recent     keeps and logs every event, whether or not it has a receiver
+     * @param egress     checked before every attempt: a receiver whose address it refuses gets nothing, and no retry
      * @param random     draws this instance's half of every event id (ids need to be unique, not secret)
      * @param deliveries starts attempts, handles their outcomes and schedules retries; never waits for a receiver
      */
     public WebhookConnectionEvents(ConnectionEvents recent, WebhookTargets targets, JsonMapper json, HttpClient http,
-                                   Clock clock, RandomGenerator random, Settings settings,
+                                   EgressGuard egress, Clock clock, RandomGenerator random, Settings settings,
                                    ScheduledExecutorService deliveries) {
         this.recent = Objects.requireNonNull(recent, "recent");
         this.targets = Objects.requireNonNull(targets, "targets");
@@ -108,7 +110,7 @@ public final class WebhookConnectionEvents implements ConnectionEvents, AutoClos
         this.instanceId = HexFormat.of().toHexDigits(Objects.requireNonNull(random, "random").nextLong());
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sender = new WebhookSender(Objects.requireNonNull(http, "http"), Objects.requireNonNull(clock, "clock"),
-                settings.timeout());
+                settings.timeout(), Objects.requireNonNull(egress, "egress"));
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
     }
 
@@ -158,6 +160,11 @@ public final class WebhookConnectionEvents implements ConnectionEvents, AutoClos
     /** Events never sent because their receiver already had {@code capacity} events pending. */
     public long dropped() {
         return tally.dropped.get();
+    }
+
+    /** Events not sent because the egress policy refuses their receiver's address; never retried. */
+    public long refused() {
+        return tally.refused.get();
     }
 
     /** Events unfinished when {@link #close} gave up on them, or published after it began. */

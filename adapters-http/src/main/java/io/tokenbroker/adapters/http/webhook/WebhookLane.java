@@ -106,6 +106,10 @@ final class WebhookLane {
     }
 
     private void start(WebhookDelivery delivery) {
+        if (sender.refused(target)) {
+            refused(delivery);
+            return;
+        }
         CompletableFuture<HttpResponse<Void>> exchange;
         try {
             exchange = sender.send(target, delivery.body());
@@ -135,6 +139,22 @@ final class WebhookLane {
                     boolean ok = failure == null && response.statusCode() >= 200 && response.statusCode() < 300;
                     onDeliveryThread(() -> completed(sent, delivery, ok));
                 });
+    }
+
+    /** A retry would meet the same policy: the event is counted and given up at once, nothing is sent. */
+    private void refused(WebhookDelivery delivery) {
+        synchronized (this) {
+            starting--;
+            if (abandoned) {
+                return; // counted by abandon()
+            }
+            pending--;
+        }
+        tally.refused.incrementAndGet();
+        LOG.warn("the egress policy refuses the webhook receiver {}: the {} event for {} is not sent", target,
+                delivery.event().type(), delivery.event().key());
+        tally.finished(1);
+        pump();
     }
 
     private void completed(CompletableFuture<?> exchange, WebhookDelivery delivery, boolean ok) {

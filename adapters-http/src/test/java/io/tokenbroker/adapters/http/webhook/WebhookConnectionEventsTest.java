@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.json.JsonMapper;
+import io.tokenbroker.adapters.http.upstream.EgressGuard;
 import io.tokenbroker.adapters.http.webhook.WebhookReceiver.Received;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
 import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
@@ -13,6 +14,7 @@ import io.tokenbroker.application.testing.RecordingScheduler;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.TenantId;
+import io.tokenbroker.domain.egress.EgressPolicy;
 import io.tokenbroker.domain.resilience.Backoff;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -71,6 +74,14 @@ class WebhookConnectionEventsTest {
     };
 
     private final JsonMapper json = JsonMapper.createDefault();
+    /** Only {@code metadata.test} resolves, to the cloud-metadata address; nothing is ever sent there. */
+    private final EgressGuard egress = new EgressGuard(EgressPolicy.defaults(), host -> {
+        if (host.equals("metadata.test")) {
+            return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169,
+                    (byte) 254})};
+        }
+        throw new UnknownHostException(host);
+    });
     private final WebhookReceiver receiver = new WebhookReceiver(Map.of("/acme", ACME_SECRET, "/globex", GLOBEX_SECRET,
             "/default", DEFAULT_SECRET));
     // One thread: were any delivery to wait for a receiver, every other delivery would wait behind it.
@@ -93,7 +104,7 @@ class WebhookConnectionEventsTest {
 
     private WebhookConnectionEvents events(WebhookTargets targets, WebhookConnectionEvents.Settings settings) {
         WebhookConnectionEvents events = new WebhookConnectionEvents(new InMemoryConnectionEvents(10), targets, json,
-                HttpClient.newHttpClient(), Clock.fixed(NOW, ZoneOffset.UTC), CEILING, settings, scheduler);
+                HttpClient.newHttpClient(), egress, Clock.fixed(NOW, ZoneOffset.UTC), CEILING, settings, scheduler);
         closing.add(events);
         return events;
     }
@@ -195,6 +206,26 @@ class WebhookConnectionEventsTest {
         assertEquals(1, events.delivered());
         assertEquals(2, events.retried());
         assertEquals(0, events.givenUp());
+    }
+
+    @Test
+    void aReceiverTheEgressPolicyRefusesGetsNothingAndIsNotRetried() throws Exception {
+        URI metadata = URI.create("http://metadata.test:" + receiver.url("/").getPort() + "/acme");
+        WebhookConnectionEvents events = events(new WebhookTargets(Map.of(new TenantId("acme"),
+                Target.of(metadata, ACME_SECRET)), Optional.of(Target.of(receiver.url("/default"), DEFAULT_SECRET))),
+                3, 100);
+
+        events.publish(event("acme", ConnectionEvent.Type.REFRESH_FAILED));
+        events.publish(event("globex", ConnectionEvent.Type.REFRESH_FAILED));
+        receiver.await(at("/default"), 1);
+        drain(events);
+
+        assertEquals(1, events.refused());
+        assertEquals(0, events.retried());
+        assertEquals(0, events.givenUp());
+        assertEquals(1, events.delivered(), "the other receiver still gets its events");
+        assertEquals(List.of(), scheduler.delays(), "no retry scheduled");
+        assertEquals(1, receiver.all().size(), "only the allowed receiver saw a request: " + receiver.all());
     }
 
     @Test
