@@ -7,6 +7,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.redis.RedisAdapters;
+import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.port.in.AuthenticateCaller;
 import io.tokenbroker.bootstrap.AdapterSelection.Adapter;
 import io.tokenbroker.bootstrap.AdapterSelection.Port;
@@ -31,7 +32,7 @@ public class RedisAdapterFactory {
     @Bean(preDestroy = "close")
     RedisAdapters redisAdapters(AdapterSelection checkedFirst, RedisClient client, RedisAdapterConfiguration config,
                                 Clock clock) {
-        return RedisAdapters.connect(client, config.settings(), clock, instanceId());
+        return RedisAdapters.connect(client, config.settings(), clock, instanceId(), new InMemoryLockManager());
     }
 
     @Context
@@ -39,7 +40,7 @@ public class RedisAdapterFactory {
     @Bean(preDestroy = "close")
     RedisAdapters redisClusterAdapters(AdapterSelection checkedFirst, RedisClusterClient client,
                                        RedisAdapterConfiguration config, Clock clock) {
-        return RedisAdapters.connect(client, config.settings(), clock, instanceId());
+        return RedisAdapters.connect(client, config.settings(), clock, instanceId(), new InMemoryLockManager());
     }
 
     /** Marker that revocations announced by other instances reach this one's verified-key cache. */

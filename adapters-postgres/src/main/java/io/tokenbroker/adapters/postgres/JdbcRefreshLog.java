@@ -1,11 +1,11 @@
 package io.tokenbroker.adapters.postgres;
 
 import io.tokenbroker.application.port.out.RefreshLog;
-import io.tokenbroker.application.port.out.RefreshPage;
-import io.tokenbroker.application.port.out.RefreshTotals;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
+import io.tokenbroker.domain.audit.RefreshPage;
+import io.tokenbroker.domain.audit.RefreshTotals;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.util.List;

@@ -74,7 +74,7 @@ public final class RedisAdapters implements AutoCloseable {
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
                           Supplier<StatefulRedisPubSubConnection<String, String>> pubSub,
-                          Settings settings, Clock clock, String instanceId) {
+                          Settings settings, Clock clock, String instanceId, LockManager inProcess) {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         this.commands = commands;
         try {
@@ -86,7 +86,7 @@ public final class RedisAdapters implements AutoCloseable {
         this.calls = new RedisCalls(async, settings.commandTimeout(), outage);
         this.redisTokens = new RedisTokenStore(calls, keys, clock);
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
-        this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck());
+        this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck(), inProcess);
         this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix());
         this.keyRevocations = new RedisKeyRevocations(calls, keys);
         this.idempotencyRecords = new RedisIdempotencyRecords(calls, settings.keyPrefix());
@@ -94,14 +94,16 @@ public final class RedisAdapters implements AutoCloseable {
     }
 
     /** Connects; fails when Redis cannot be reached now (later outages are survived). */
-    public static RedisAdapters connect(RedisClient client, Settings settings, Clock clock, String instanceId) {
+    public static RedisAdapters connect(RedisClient client, Settings settings, Clock clock, String instanceId,
+                                        LockManager inProcess) {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         StatefulRedisConnection<String, String> commands = client.connect();
         RedisAdapters adapters =
-                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId);
+                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId,
+                        inProcess);
         client.addListener(adapters.reconnectListener());
         return adapters;
     }
@@ -111,14 +113,15 @@ public final class RedisAdapters implements AutoCloseable {
      * slot; a classic PUBLISH reaches every node, so one pattern subscription hears every connection's events.
      */
     public static RedisAdapters connect(RedisClusterClient client, Settings settings, Clock clock,
-                                        String instanceId) {
+                                        String instanceId, LockManager inProcess) {
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         StatefulRedisClusterConnection<String, String> commands = client.connect();
         RedisAdapters adapters =
-                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId);
+                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId,
+                        inProcess);
         client.addListener(adapters.reconnectListener());
         return adapters;
     }

@@ -1,7 +1,6 @@
 package io.tokenbroker.adapters.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.lang.System.Logger.Level;
@@ -95,7 +94,7 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
     private final Clock clock;
     private final String instanceId;
     private final Duration recheck;
-    private final InMemoryLockManager local = new InMemoryLockManager();
+    private final LockManager local;
     private final AtomicLong owners = new AtomicLong();
     private final AtomicLong lastFallbackFence = new AtomicLong();
     private final ScheduledExecutorService watchdog;
@@ -103,15 +102,17 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
     /**
      * @param instanceId distinguishes this instance's leases from every other's; random per start
      * @param recheck    longest wait without an event before the lease is tried again
+     * @param inProcess  this process's leases, taken first (one waiter per key on Redis) and alone when Redis is down
      */
     RedisLockManager(RedisCalls redis, RedisKeys keys, RedisEvents events, Clock clock, String instanceId,
-                     Duration recheck) {
+                     Duration recheck, LockManager inProcess) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
         this.recheck = Objects.requireNonNull(recheck, "recheck");
+        this.local = Objects.requireNonNull(inProcess, "inProcess");
         this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tokenbroker-lease-watchdog");
             thread.setDaemon(true);

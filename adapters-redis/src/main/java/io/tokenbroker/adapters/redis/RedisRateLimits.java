@@ -2,6 +2,7 @@ package io.tokenbroker.adapters.redis;
 
 import io.lettuce.core.ScriptOutputType;
 import io.tokenbroker.application.port.out.RateLimits;
+import io.tokenbroker.domain.apikey.Admission;
 import io.tokenbroker.domain.apikey.RateLimit;
 import java.time.Duration;
 import java.util.List;

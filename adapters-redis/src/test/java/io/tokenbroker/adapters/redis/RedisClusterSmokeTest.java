@@ -1,14 +1,11 @@
 package io.tokenbroker.adapters.redis;
 
-import static io.tokenbroker.application.testing.TokenTestData.aToken;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.tokenbroker.adapters.redis.RedisEvents.Type;
+import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
 import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.testing.TestClock;
@@ -27,6 +24,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisShardedCluster;
+import static io.tokenbroker.application.testing.TokenTestData.aToken;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The same adapters on a real three-master Redis Cluster: every script touches one slot (the hash tag), and a
@@ -83,7 +83,8 @@ class RedisClusterSmokeTest {
         RedisClusterClient client = RedisClusterClient.create(seeds);
         clients.add(client);
         RedisAdapters adapters = RedisAdapters.connect(client,
-                new RedisAdapters.Settings("tb", Duration.ofSeconds(5), 100, Duration.ofSeconds(1)), clock, name);
+                new RedisAdapters.Settings("tb", Duration.ofSeconds(5), 100, Duration.ofSeconds(1)), clock, name,
+                new InMemoryLockManager());
         instances.add(adapters);
         return adapters;
     }

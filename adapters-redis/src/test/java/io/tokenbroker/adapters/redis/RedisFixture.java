@@ -2,6 +2,7 @@ package io.tokenbroker.adapters.redis;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,8 @@ final class RedisFixture implements AutoCloseable {
     }
 
     RedisAdapters adapters(RedisClient client, Clock clock, String instanceId, RedisAdapters.Settings settings) {
-        RedisAdapters adapters = RedisAdapters.connect(client, settings, clock, instanceId);
+        RedisAdapters adapters = RedisAdapters.connect(client, settings, clock, instanceId,
+                new InMemoryLockManager());
         opened.add(adapters);
         return adapters;
     }

@@ -1,6 +1,7 @@
 package io.tokenbroker.application.inmemory;
 
 import io.tokenbroker.application.port.out.RateLimits;
+import io.tokenbroker.domain.apikey.Admission;
 import io.tokenbroker.domain.apikey.RateLimit;
 import java.time.Clock;
 import java.time.Duration;

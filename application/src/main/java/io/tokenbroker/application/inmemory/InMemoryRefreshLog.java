@@ -1,9 +1,9 @@
 package io.tokenbroker.application.inmemory;
 
 import io.tokenbroker.application.port.out.RefreshLog;
-import io.tokenbroker.application.port.out.RefreshPage;
-import io.tokenbroker.application.port.out.RefreshTotals;
 import io.tokenbroker.domain.audit.RefreshAttempt;
+import io.tokenbroker.domain.audit.RefreshPage;
+import io.tokenbroker.domain.audit.RefreshTotals;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -197,20 +197,19 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         Connection connection = readUnderLease;
         boolean triedRotatedToken = false;
         while (true) {
-            RefreshAttempts.Attempt attempt = attempts.next(connection);
-            if (attempt instanceof RefreshAttempts.Granted granted) {
-                return stored(connection, granted, attempts, held, trigger);
+            Optional<RefreshAttempts.Granted> granted = attempts.next(connection);
+            if (granted.isPresent()) {
+                return stored(connection, granted.get(), attempts, held, trigger);
             }
-            RefreshAttempts.Failed failed = (RefreshAttempts.Failed) attempt;
-            Optional<Connection> rotated = rotatedMeanwhile(connection, failed.failure());
+            Optional<Connection> rotated = rotatedMeanwhile(connection, attempts.failed().failure());
             if (rotated.isPresent() && !triedRotatedToken && held.fence() > connections.highestFence(key)) {
                 connection = rotated.get();
                 triedRotatedToken = true;
-                attempts.tryAgain(failed);
+                attempts.tryAgain();
                 continue;
             }
-            attempts.giveUp(failed);
-            throw forCaller(connection, failed.failure(), rotated.isPresent());
+            attempts.giveUp();
+            throw forCaller(connection, attempts.failed().failure(), rotated.isPresent());
         }
     }
 

@@ -2,7 +2,7 @@ package io.tokenbroker.application.service;
 
 import io.tokenbroker.application.port.in.AdmitRequest;
 import io.tokenbroker.application.port.out.RateLimits;
-import io.tokenbroker.application.port.out.RateLimits.Admission;
+import io.tokenbroker.domain.apikey.Admission;
 import io.tokenbroker.domain.apikey.ApiKeyId;
 import io.tokenbroker.domain.apikey.RateLimit;
 import java.time.Duration;

@@ -21,19 +21,15 @@ import java.util.OptionalInt;
  */
 final class RefreshAttempts {
 
-    /** What one {@link #next} ended with. */
-    sealed interface Attempt permits Granted, Failed {
-    }
-
     /** The upstream issued a grant; the circuit has been told. Record it with {@link #recordSuccess} once stored. */
-    record Granted(TokenGrant grant, Instant startedAt, int number) implements Attempt {
+    record Granted(TokenGrant grant, Instant startedAt, int number) {
     }
 
     /**
      * The upstream failed and no retry is due: not retryable, out of retry budget, or the circuit opened. The
      * circuit's transition is held back until the caller either gives up or tries once more.
      */
-    record Failed(UpstreamException failure, CircuitBreaker.Transition moved) implements Attempt {
+    record Failed(UpstreamException failure, CircuitBreaker.Transition moved) {
     }
 
     private final UpstreamCalls calls;
@@ -44,6 +40,7 @@ final class RefreshAttempts {
     private final Instant firstStarted;
     private int number;
     private UpstreamException lastFailure;
+    private Failed failed;
 
     RefreshAttempts(UpstreamCalls calls, ConnectionKey key, Trigger trigger, long fence, CircuitBreaker circuit) {
         this.calls = calls;
@@ -57,10 +54,12 @@ final class RefreshAttempts {
     /**
      * Calls the upstream with {@code connection} until it grants or fails for good, waiting between retries.
      *
+     * @return the grant; empty when the upstream failed for good, then {@link #failed()} says how and the caller
+     *     either {@link #tryAgain}s or {@link #giveUp}s
      * @throws TokenUnavailableException when the circuit refuses the call
      * @throws UpstreamFailedException when interrupted while waiting to retry
      */
-    Attempt next(Connection connection) {
+    Optional<Granted> next(Connection connection) {
         while (true) {
             refuseIfOpen();
             number++;
@@ -68,13 +67,13 @@ final class RefreshAttempts {
             try {
                 TokenGrant grant = calls.call(connection, startedAt);
                 calls.announce(key, circuit.onSuccess());
-                return new Granted(grant, startedAt, number);
+                return Optional.of(new Granted(grant, startedAt, number));
             } catch (UpstreamException failure) {
-                Failed failed = failed(failure, startedAt);
+                failed = failed(failure, startedAt);
                 Optional<Duration> wait = waitBeforeRetry(failure);
                 // The call that opened the circuit reports its own failure; the refusal is for later callers.
                 if (wait.isEmpty() || circuit.state() == CircuitBreaker.State.OPEN) {
-                    return failed;
+                    return Optional.empty();
                 }
                 calls.announce(key, failed.moved());
                 waitToRetry(wait.get(), failure);
@@ -125,13 +124,18 @@ final class RefreshAttempts {
         }
     }
 
+    /** How the last {@link #next} that returned no grant failed. */
+    Failed failed() {
+        return failed;
+    }
+
     /** The caller tries once more (e.g. with a refresh token rotated meanwhile): the held-back transition is told. */
-    void tryAgain(Failed failed) {
+    void tryAgain() {
         calls.announce(key, failed.moved());
     }
 
     /** The refresh ended without a token: announced once, then the held-back circuit transition. */
-    void giveUp(Failed failed) {
+    void giveUp() {
         calls.refreshFailed(key, failed.failure());
         calls.announce(key, failed.moved());
     }

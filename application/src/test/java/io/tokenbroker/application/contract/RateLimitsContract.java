@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.port.out.RateLimits;
-import io.tokenbroker.application.port.out.RateLimits.Admission;
+import io.tokenbroker.domain.apikey.Admission;
 import io.tokenbroker.domain.apikey.RateLimit;
 import java.time.Duration;
 import java.util.UUID;

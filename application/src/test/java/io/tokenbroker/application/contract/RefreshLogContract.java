@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.port.out.RefreshLog;
-import io.tokenbroker.application.port.out.RefreshPage;
-import io.tokenbroker.application.port.out.RefreshTotals;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
+import io.tokenbroker.domain.audit.RefreshPage;
+import io.tokenbroker.domain.audit.RefreshTotals;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.time.Instant;

@@ -73,7 +73,7 @@ class UpstreamCallsTest {
     void aGrantIsReturnedWithItsAttemptNumberAndAuditedOnlyWhenTheCallerSaysItWasStored() {
         RefreshAttempts attempts = calls.begin(KEY, Trigger.REQUEST, FENCE);
 
-        RefreshAttempts.Granted granted = assertInstanceOf(RefreshAttempts.Granted.class, attempts.next(connection));
+        RefreshAttempts.Granted granted = attempts.next(connection).orElseThrow();
 
         assertEquals(1, granted.number());
         assertTrue(refreshLog.recent(KEY, 10).isEmpty(), "not stored yet: no success row");
@@ -88,12 +88,13 @@ class UpstreamCallsTest {
         issuer.failNext(outage(Optional.empty()));
         RefreshAttempts attempts = calls.begin(KEY, Trigger.REQUEST, FENCE);
 
-        RefreshAttempts.Failed failed = assertInstanceOf(RefreshAttempts.Failed.class, attempts.next(connection));
+        assertTrue(attempts.next(connection).isEmpty(), "no grant");
+        RefreshAttempts.Failed failed = attempts.failed();
 
         assertEquals(CircuitBreaker.Transition.OPENED, failed.moved());
         assertEquals(List.of(), published(), "nothing told before the caller decides");
         assertEquals(RefreshAttempt.Outcome.FAILURE, refreshLog.recent(KEY, 10).get(0).outcome());
-        attempts.giveUp(failed);
+        attempts.giveUp();
         assertEquals(List.of(ConnectionEvent.Type.REFRESH_FAILED, ConnectionEvent.Type.CIRCUIT_OPENED), published());
     }
 
@@ -101,9 +102,9 @@ class UpstreamCallsTest {
     void tryingAgainTellsTheTransitionButNoFailedRefresh() {
         issuer.failNext(outage(Optional.empty()));
         RefreshAttempts attempts = calls.begin(KEY, Trigger.MANUAL, FENCE);
-        RefreshAttempts.Failed failed = (RefreshAttempts.Failed) attempts.next(connection);
+        assertTrue(attempts.next(connection).isEmpty(), "no grant");
 
-        attempts.tryAgain(failed);
+        attempts.tryAgain();
 
         assertEquals(List.of(ConnectionEvent.Type.CIRCUIT_OPENED), published());
     }

@@ -55,6 +55,28 @@ final class ArchitectureRules {
                 .as("nothing but bootstrap depends on bootstrap");
     }
 
+    /** The application's interfaces are its ports; a service or an in-memory adapter declares none of its own. */
+    static ArchRule applicationInterfacesArePorts(String root) {
+        return classes().that().resideInAPackage(root + ".application..").and().areInterfaces()
+                .should().resideInAPackage(root + ".application.port..")
+                .as("interfaces of the application live in its port packages");
+    }
+
+    /** What callers ask for is said in domain words, never in the driven side's types. */
+    static ArchRule inPortsDoNotSeeOutPorts(String root) {
+        return noClasses().that().resideInAPackage(root + ".application.port.in..")
+                .should().dependOnClassesThat().resideInAPackage(root + ".application.port.out..")
+                .as("in-ports do not depend on out-ports");
+    }
+
+    /** Adapters talk to the core through its ports, so a service or an in-memory adapter can be swapped freely. */
+    static ArchRule adaptersUseOnlyPorts(String root) {
+        return noClasses().that().resideInAPackage(root + ".adapters..")
+                .should().dependOnClassesThat().resideInAnyPackage(root + ".application.service..",
+                        root + ".application.inmemory..")
+                .as("adapters do not depend on application services or in-memory adapters");
+    }
+
     /** The whole picture: who may use whom. */
     static ArchRule hexagon(String root) {
         return layeredArchitecture().consideringOnlyDependenciesInAnyPackage(root + "..")

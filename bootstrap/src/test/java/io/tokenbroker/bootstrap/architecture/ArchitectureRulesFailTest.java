@@ -46,6 +46,23 @@ class ArchitectureRulesFailTest {
     }
 
     @Test
+    void anInterfaceOutsideThePortsBreaksThePortRule() {
+        assertViolated(ArchitectureRules.applicationInterfacesArePorts(BROKEN), "ServiceWithItsOwnInterface$Outcome");
+        assertViolated(ArchitectureRules.applicationInterfacesArePorts(BROKEN), "StrayInterface");
+    }
+
+    @Test
+    void anInPortUsingAnOutPortBreaksTheInPortRule() {
+        assertViolated(ArchitectureRules.inPortsDoNotSeeOutPorts(BROKEN), "InPortUsingAnOutPort");
+    }
+
+    @Test
+    void anAdapterUsingAServiceOrAnInMemoryAdapterBreaksThePortOnlyRule() {
+        assertViolated(ArchitectureRules.adaptersUseOnlyPorts(BROKEN), "HttpAdapterUsingAService");
+        assertViolated(ArchitectureRules.adaptersUseOnlyPorts(BROKEN), "PostgresAdapterUsingInMemory");
+    }
+
+    @Test
     void theWholeArchitectureRuleCatchesEveryWrongDirection() {
         AssertionError failure = assertThrows(AssertionError.class,
                 () -> ArchitectureRules.hexagon(BROKEN).check(broken));
@@ -63,6 +80,9 @@ class ArchitectureRulesFailTest {
             ArchitectureRules.coreUsesNoInfrastructure(nowhere),
             ArchitectureRules.adapterDoesNotSeeAdapter(nowhere, "redis", "postgres"),
             ArchitectureRules.onlyBootstrapSeesBootstrap(nowhere),
+            ArchitectureRules.applicationInterfacesArePorts(nowhere),
+            ArchitectureRules.inPortsDoNotSeeOutPorts(nowhere),
+            ArchitectureRules.adaptersUseOnlyPorts(nowhere),
             ArchitectureRules.hexagon(nowhere)}) {
             assertThrows(AssertionError.class, () -> rule.check(broken), rule.getDescription());
         }

@@ -64,6 +64,21 @@ class ArchitectureTest {
     }
 
     @Test
+    void applicationInterfacesArePorts() {
+        ArchitectureRules.applicationInterfacesArePorts(ROOT).check(production);
+    }
+
+    @Test
+    void inPortsDoNotSeeOutPorts() {
+        ArchitectureRules.inPortsDoNotSeeOutPorts(ROOT).check(production);
+    }
+
+    @Test
+    void adaptersUseOnlyPorts() {
+        ArchitectureRules.adaptersUseOnlyPorts(ROOT).check(production);
+    }
+
+    @Test
     void theWholeHexagonHolds() {
         ArchitectureRules.hexagon(ROOT).check(production);
     }

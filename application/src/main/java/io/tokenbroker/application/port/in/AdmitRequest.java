@@ -1,6 +1,6 @@
 package io.tokenbroker.application.port.in;
 
-import io.tokenbroker.application.port.out.RateLimits.Admission;
+import io.tokenbroker.domain.apikey.Admission;
 import io.tokenbroker.domain.apikey.ApiKeyId;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.tokenbroker.application.port.in;
 
-import io.tokenbroker.application.port.out.RefreshPage;
-import io.tokenbroker.application.port.out.RefreshTotals;
+import io.tokenbroker.domain.audit.RefreshPage;
+import io.tokenbroker.domain.audit.RefreshTotals;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,8 @@
 package io.tokenbroker.application.port.out;
 
 import io.tokenbroker.domain.audit.RefreshAttempt;
+import io.tokenbroker.domain.audit.RefreshPage;
+import io.tokenbroker.domain.audit.RefreshTotals;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.util.List;
 import java.util.Optional;

@@ -117,7 +117,7 @@ public final class SandboxUpstream implements AutoCloseable {
     private SandboxHandler handler(String clientId, String clientSecret, Duration tokenLifetime, JsonMapper json) {
         OAuth2Endpoint oauth2 = new OAuth2Endpoint(state, clientId, clientSecret, tokenLifetime);
         QPayEndpoints qpay = new QPayEndpoints(state, clientId, clientSecret, tokenLifetime, Clock.systemUTC());
-        AuthServiceEndpoint authService = new AuthServiceEndpoint(state);
+        AuthServiceEndpoint authService = new AuthServiceEndpoint(state, clientId, clientSecret);
         AdminEndpoints admin = new AdminEndpoints(state, json);
         Map<String, Function<Request, Response>> tokenPaths = Map.of(TOKEN_PATH, oauth2::token,
                 QPAY_TOKEN_PATH, qpay::token, QPAY_REFRESH_PATH, qpay::refresh, AUTH_SERVICE_PATH, authService::token);

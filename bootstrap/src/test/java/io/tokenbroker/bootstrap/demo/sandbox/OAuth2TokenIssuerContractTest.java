@@ -1,51 +1,19 @@
 package io.tokenbroker.bootstrap.demo.sandbox;
 
-import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
-
-import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
-import io.tokenbroker.application.contract.TokenIssuerContract;
 import io.tokenbroker.application.port.out.TokenIssuer;
-import io.tokenbroker.domain.connection.Connection;
-import io.tokenbroker.domain.token.ExpiryRules;
-import java.io.IOException;
-import java.net.http.HttpClient;
-import java.time.Clock;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
-/** The issuer contract for the broker's issuer (provider oauth2), over real HTTP, against the sandbox upstream. */
-class OAuth2TokenIssuerContractTest extends TokenIssuerContract {
+/** The issuer contract for the broker's issuer (provider oauth2). */
+class OAuth2TokenIssuerContractTest extends SandboxTokenIssuerContract {
 
-    private static SandboxUpstream sandbox;
-
-    @BeforeAll
-    static void startSandbox() throws IOException {
-        sandbox = SandboxUpstream.start(0, "contract-client", "contract-secret", Duration.ofSeconds(300));
-    }
-
-    @AfterAll
-    static void stopSandbox() {
-        sandbox.close();
+    @Override
+    protected TokenIssuer issuer(TokenEndpointClient client) {
+        return new ProviderTokenIssuer(client);
     }
 
     @Override
-    protected TokenIssuer issuer() {
-        return new ProviderTokenIssuer(new TokenEndpointClient(HttpClient.newHttpClient(), JsonMapper.createDefault(),
-                Clock.systemUTC(), ExpiryRules.defaults(), Duration.ofSeconds(5)));
-    }
-
-    @Override
-    protected Connection connectionWithValidCredentials() {
-        return aConnection().withTokenUrl(sandbox.tokenUrl()).withClientId("contract-client")
-                .withClientSecret("contract-secret").build();
-    }
-
-    @Override
-    protected Connection connectionWithWrongSecret() {
-        return aConnection().withTokenUrl(sandbox.tokenUrl()).withClientId("contract-client")
-                .withClientSecret("guessed-secret").build();
+    protected String path() {
+        return SandboxUpstream.TOKEN_PATH;
     }
 }

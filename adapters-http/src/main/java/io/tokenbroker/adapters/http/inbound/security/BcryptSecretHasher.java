@@ -55,7 +55,8 @@ public final class BcryptSecretHasher implements SecretHasher {
     public boolean matches(String secret, String hash) {
         try {
             return OpenBSDBCrypt.checkPassword(hash, secret.toCharArray());
-        } catch (IllegalArgumentException malformedHash) {
+        } catch (IllegalArgumentException | IndexOutOfBoundsException malformedHash) {
+            // Bouncy Castle reads the version at fixed positions before it checks the length: "" throws the latter.
             return false;
         }
     }

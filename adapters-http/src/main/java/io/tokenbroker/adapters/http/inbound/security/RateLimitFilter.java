@@ -16,7 +16,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.authentication.Authentication;
 import io.tokenbroker.adapters.http.inbound.Problems;
 import io.tokenbroker.application.port.in.AdmitRequest;
-import io.tokenbroker.application.port.out.RateLimits.Admission;
+import io.tokenbroker.domain.apikey.Admission;
 import io.tokenbroker.domain.apikey.ApiKeyId;
 import java.util.Optional;
 

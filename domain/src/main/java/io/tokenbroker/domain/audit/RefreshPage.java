@@ -1,6 +1,5 @@
-package io.tokenbroker.application.port.out;
+package io.tokenbroker.domain.audit;
 
-import io.tokenbroker.domain.audit.RefreshAttempt;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.tokenbroker.application.port.out;
+package io.tokenbroker.domain.audit;
 
 import java.time.Duration;
 import java.util.Objects;
