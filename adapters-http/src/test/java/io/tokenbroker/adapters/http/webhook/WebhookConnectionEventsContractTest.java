@@ -1,5 +1,7 @@
 package io.tokenbroker.adapters.http.webhook;
 
+import io.tokenbroker.adapters.http.upstream.EgressGuard;
+import io.tokenbroker.domain.egress.EgressPolicy;
 import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
 import io.tokenbroker.application.contract.ConnectionEventsContract;
@@ -32,7 +34,9 @@ class WebhookConnectionEventsContractTest extends ConnectionEventsContract {
                 new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), new SecureRandom()), 3, timeout, 100, 1,
                 timeout);
         events = new WebhookConnectionEvents(new InMemoryConnectionEvents(10), targets, JsonMapper.createDefault(),
-                HttpClient.newHttpClient(), Clock.systemUTC(), new SecureRandom(), settings, scheduler);
+                HttpClient.newHttpClient(),
+                // The receiver listens on a loopback literal, which the JDK reads without a lookup.
+                EgressGuard.system(EgressPolicy.defaults()), Clock.systemUTC(), new SecureRandom(), settings, scheduler);
         return events;
     }
 
