@@ -1,6 +1,7 @@
 package io.tokenbroker.bootstrap.tracing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.annotation.Property;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -18,13 +19,17 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** With {@code tokenbroker.tracing.include-ids=true} spans name the tenant, connection and path; never the query. */
+/**
+ * With {@code tokenbroker.tracing.include-ids=true} spans name the tenant, connection and path; never the query.
+ * Health probes make no spans either way.
+ */
 @MicronautTest
 @Property(name = InMemoryTracing.ENABLED, value = "true")
 @Property(name = "tokenbroker.tracing.include-ids", value = "true")
 class TracingWithIdsEndToEndTest {
 
     private static final String TRACE_ID = "5bf92f3577b34da6a3ce929d0e0e4737";
+    private static final String HEALTH_TRACE_ID = "7bf92f3577b34da6a3ce929d0e0e4739";
 
     @Inject
     EmbeddedServer server;
@@ -37,6 +42,7 @@ class TracingWithIdsEndToEndTest {
         try (SandboxUpstream upstream = SandboxUpstream.start(0, TracedRequests.CLIENT_ID,
                 TracedRequests.CLIENT_SECRET, Duration.ofSeconds(600))) {
             requests.register("idtenant", "idconnection", upstream, Optional.empty());
+            assertEquals(200, requests.get("/health", HEALTH_TRACE_ID, "00f067aa0ba902b8", "probe").statusCode());
             HttpResponse<String> answer = requests.get("/v1/tenants/idtenant/connections/idconnection/token"
                     + "?probe=query-never-traced", TRACE_ID, "00f067aa0ba902b8", "trace-ids-request");
             assertEquals(200, answer.statusCode(), answer.body());
@@ -49,6 +55,8 @@ class TracingWithIdsEndToEndTest {
         SpanData lease = trace.stream().filter(span -> span.getName().equals("lease wait")).findFirst().orElseThrow();
         assertEquals("idtenant", lease.getAttributes().get(SpanRedaction.TENANT));
         assertEquals("idconnection", lease.getAttributes().get(SpanRedaction.CONNECTION));
+        assertTrue(exporter.getFinishedSpanItems().stream().noneMatch(span -> span.getTraceId().equals(HEALTH_TRACE_ID)),
+                "probes make no spans (otel.exclusions); the probe's would have ended before the token request began");
         TracedRequests.assertNoneCarries(trace, TracedRequests.CLIENT_SECRET, "query-never-traced", "probe");
     }
 }
