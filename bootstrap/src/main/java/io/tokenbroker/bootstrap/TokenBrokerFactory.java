@@ -27,6 +27,7 @@ import io.tokenbroker.bootstrap.config.TokenConfiguration;
 import io.tokenbroker.bootstrap.config.UpstreamConfiguration;
 import io.tokenbroker.bootstrap.metrics.MeteredLockManager;
 import io.tokenbroker.bootstrap.metrics.MeteredTokenIssuer;
+import io.tokenbroker.bootstrap.tracing.TracedPorts;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -71,10 +72,13 @@ public class TokenBrokerFactory {
                                          RefreshConfiguration refresh, LeaseConfiguration lease,
                                          ResilienceConfiguration resilience, RandomGenerator random,
                                          Reauthorisations reauthorisations, ConnectionEvents events,
-                                         TokenRequestOutcomes outcomes, MeterRegistry registry) {
+                                         TokenRequestOutcomes outcomes, MeterRegistry registry,
+                                         TracedPorts traced) {
         return new GetAccessTokenService(
-                new GetAccessTokenService.Ports(tokens, connections, new MeteredTokenIssuer(issuer, registry),
-                        new MeteredLockManager(locks, registry), refreshLog, reauthorisations, events, outcomes),
+                new GetAccessTokenService.Ports(traced.tokenStore(tokens), traced.connections(connections),
+                        traced.tokenIssuer(new MeteredTokenIssuer(issuer, registry)),
+                        traced.lockManager(new MeteredLockManager(locks, registry)), refreshLog, reauthorisations,
+                        events, outcomes),
                 new GetAccessTokenService.Settings(refresh.policy(), lease.settings(), resilience.settings(random)),
                 clock, wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()));
     }

@@ -37,6 +37,11 @@ public final class LeakDetectingAppender extends AppenderBase<ILoggingEvent> {
         }
     }
 
+    /** Whether {@code text} holds something secret-shaped, by the same patterns: for what leaves the broker elsewhere. */
+    public static boolean isSecretShaped(CharSequence text) {
+        return SECRET.matcher(text).find();
+    }
+
     /** The request id (MDC {@code requestId}) of the newest logged event whose message contains {@code text}. */
     public static java.util.Optional<String> requestIdOfLastEventContaining(String text) {
         for (int i = RECENT.size() - 1; i >= 0; i--) {

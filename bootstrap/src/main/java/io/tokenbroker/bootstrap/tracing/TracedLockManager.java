@@ -1,0 +1,37 @@
+package io.tokenbroker.bootstrap.tracing;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code lease wait}: how long a caller waited for a connection's lease, whether it got it, and its fence. */
+final class TracedLockManager implements LockManager {
+
+    static final AttributeKey<Boolean> ACQUIRED = AttributeKey.booleanKey("tokenbroker.lease.acquired");
+    static final AttributeKey<Long> FENCE = AttributeKey.longKey("tokenbroker.lease.fence");
+
+    private final LockManager locks;
+    private final TracedPorts spans;
+    private final String adapter;
+
+    TracedLockManager(LockManager locks, TracedPorts spans, String adapter) {
+        this.locks = locks;
+        this.spans = spans;
+        this.adapter = adapter;
+    }
+
+    @Override
+    public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait) {
+        Span span = spans.start("lease wait", SpanKind.INTERNAL, key, adapter);
+        return TracedPorts.within(span, () -> {
+            Optional<Lease> lease = locks.acquire(key, ttl, maxWait);
+            span.setAttribute(ACQUIRED, lease.isPresent());
+            lease.ifPresent(held -> span.setAttribute(FENCE, held.fence()));
+            return lease;
+        });
+    }
+}

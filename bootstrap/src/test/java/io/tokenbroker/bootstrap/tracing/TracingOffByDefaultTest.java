@@ -1,0 +1,69 @@
+package io.tokenbroker.bootstrap.tracing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.TokenIssuer;
+import io.tokenbroker.application.port.out.TokenStore;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production configuration without any {@code otel.*} setting: no exporter, the API's no-op OpenTelemetry, and
+ * the token flow's ports unwrapped. Also the rule that turns tracing on.
+ */
+@MicronautTest
+class TracingOffByDefaultTest {
+
+    @Inject
+    ApplicationContext context;
+    @Inject
+    OpenTelemetry openTelemetry;
+    @Inject
+    TracedPorts traced;
+
+    @Test
+    void withoutConfigurationNothingIsRecordedOrExported() {
+        assertFalse(openTelemetry instanceof OpenTelemetrySdk);
+        assertTrue(context.getBeansOfType(SpanExporter.class).isEmpty());
+        Span span = openTelemetry.getTracer("probe").spanBuilder("probe").startSpan();
+        assertFalse(span.isRecording());
+        assertFalse(span.getSpanContext().isValid());
+    }
+
+    @Test
+    void withoutConfigurationThePortsAreNotWrapped() {
+        TokenStore tokens = context.getBean(TokenStore.class);
+        Connections connections = context.getBean(Connections.class);
+        LockManager locks = context.getBean(LockManager.class);
+        TokenIssuer issuer = context.getBean(TokenIssuer.class);
+        assertSame(tokens, traced.tokenStore(tokens));
+        assertSame(connections, traced.connections(connections));
+        assertSame(locks, traced.lockManager(locks));
+        assertSame(issuer, traced.tokenIssuer(issuer));
+    }
+
+    @Test
+    void anExporterOrAnOtlpEndpointTurnsTracingOn() {
+        assertEquals(Optional.empty(), TracingFactory.exporter(Map.of()));
+        assertEquals(Optional.empty(), TracingFactory.exporter(Map.of("traces.exporter", "none",
+                "exporter.otlp.endpoint", "http://127.0.0.1:4318")));
+        assertEquals(Optional.of("otlp"), TracingFactory.exporter(Map.of("exporter.otlp.endpoint",
+                "http://127.0.0.1:4317")));
+        assertEquals(Optional.of("otlp"), TracingFactory.exporter(Map.of("exporter.otlp.traces.endpoint",
+                "http://127.0.0.1:4318/v1/traces")));
+        assertEquals(Optional.of("logging"), TracingFactory.exporter(Map.of("traces.exporter", "logging")));
+    }
+}
