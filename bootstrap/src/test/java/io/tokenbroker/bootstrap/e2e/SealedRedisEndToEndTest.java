@@ -162,10 +162,15 @@ class SealedRedisEndToEndTest {
     void redisWithoutAKeyRingRefusesToStartUnlessPlaintextIsAllowed() {
         Map<String, Object> noRing = Map.of("micronaut.server.port", -1,
                 "redis.uri", "redis://127.0.0.1:" + redisPort);
-        RuntimeException refused = assertThrows(RuntimeException.class,
-                () -> ApplicationContext.run(EmbeddedServer.class, noRing).close());
-        assertTrue(causes(refused).contains("Redis is configured but TOKENBROKER_ENCRYPTION_KEYS is not set"),
-                causes(refused));
+        // Built, then started, so the half-started context is stopped again and leaves nothing to later tests.
+        ApplicationContext context = ApplicationContext.builder().properties(noRing).build();
+        try {
+            RuntimeException refused = assertThrows(RuntimeException.class, context::start);
+            assertTrue(causes(refused).contains("Redis is configured but TOKENBROKER_ENCRYPTION_KEYS is not set"),
+                    causes(refused));
+        } finally {
+            context.stop();
+        }
 
         try (EmbeddedServer allowed = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1,
                 "redis.uri", "redis://127.0.0.1:" + redisPort, "tokenbroker.redis.allow-plaintext", true))) {
