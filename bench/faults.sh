@@ -72,7 +72,7 @@ if [[ -n $PG_BIN ]]; then
   start_pg
   PG_ENV=(DATASOURCES_DEFAULT_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
           DATASOURCES_DEFAULT_USERNAME=tokenbroker DATASOURCES_DEFAULT_PASSWORD=unused
-          TOKENBROKER_ENCRYPTION_KEYS="k1:$(head -c 32 /dev/urandom | base64 -w0)")
+          TOKENBROKER_ENCRYPTION_KEYS="$ENCRYPTION_KEYS")
 fi
 
 # Every broker of the drills, started side by side; each gets its connection just before its drill, so that no

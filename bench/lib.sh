@@ -30,6 +30,9 @@ CLIENT_ID=bench-client
 CLIENT_SECRET=bench-secret
 BASIC=$(printf '%s:%s' "$CLIENT_ID" "$CLIENT_SECRET" | base64 | tr -d '\n')
 API_KEY=${BENCH_API_KEY:-}
+# One key ring for every broker of a run: brokers over one Redis must open each other's sealed tokens, and a broker
+# over Redis refuses to start without one (docs/security.md).
+ENCRYPTION_KEYS=${BENCH_ENCRYPTION_KEYS:-k1:$(head -c 32 /dev/urandom | base64 -w0)}
 export BENCH_API_KEY=$API_KEY
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tokenbroker-bench.XXXXXX")
 ROWS=$WORK/rows.jsonl
@@ -248,7 +251,8 @@ launch_broker() {
   # shellcheck disable=SC2086
   launch "$name" "$port" env TOKENBROKER_PORT="$port" MICRONAUT_SERVER_HOST=127.0.0.1 TOKENBROKER_BENCH_ENABLED=true \
     TOKENBROKER_RATE_LIMIT_PER_KEY=0 TOKENBROKER_RATE_LIMIT_PER_ADDRESS=0 "${SMOKE_BROKER_ENV[@]}" \
-    ${API_KEY:+TOKENBROKER_BOOTSTRAP_ADMIN_KEY=$API_KEY} "$@" java $JAVA_OPTS_BENCH $CDS_OPTS -jar "$JAR"
+    TOKENBROKER_ENCRYPTION_KEYS="$ENCRYPTION_KEYS" ${API_KEY:+TOKENBROKER_BOOTSTRAP_ADMIN_KEY=$API_KEY} "$@" \
+    java $JAVA_OPTS_BENCH $CDS_OPTS -jar "$JAR"
 }
 start_broker() { launch_broker "$@"; await "$1"; }
 

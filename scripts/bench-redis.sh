@@ -10,6 +10,8 @@ REDIS_PORT=${REDIS_PORT:-16379}
 SANDBOX_PORT=${SANDBOX_PORT:-18090}
 NEAR_PORT=${NEAR_PORT:-18081}    # instance with the near cache (the default)
 REDIS_ONLY_PORT=${REDIS_ONLY_PORT:-18082}  # instance with tokenbroker.redis.near-cache-size=0
+# Both instances seal with one ring, so each opens what the other cached; without one they refuse to start.
+export TOKENBROKER_ENCRYPTION_KEYS=${TOKENBROKER_ENCRYPTION_KEYS:-k1:$(head -c 32 /dev/urandom | base64 -w0)}
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT

@@ -1,13 +1,11 @@
 package io.tokenbroker.bootstrap;
 
 import io.micronaut.context.annotation.Bean;
-import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.transaction.TransactionOperations;
 import io.tokenbroker.adapters.postgres.ApiKeyRepository;
 import io.tokenbroker.adapters.postgres.ConnectionRepository;
-import io.tokenbroker.adapters.postgres.EncryptionKeys;
 import io.tokenbroker.adapters.postgres.JdbcApiKeys;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
 import io.tokenbroker.adapters.postgres.JdbcReauthorisations;
@@ -16,26 +14,21 @@ import io.tokenbroker.adapters.postgres.OnlineReEncryption;
 import io.tokenbroker.adapters.postgres.ReauthorisationRepository;
 import io.tokenbroker.adapters.postgres.RefreshLogRepository;
 import io.tokenbroker.adapters.postgres.RefreshLogWriter;
-import io.tokenbroker.adapters.postgres.SecretCipher;
-import io.tokenbroker.bootstrap.config.EncryptionConfiguration;
+import io.tokenbroker.application.port.out.Seals;
 import io.tokenbroker.bootstrap.config.PostgresConfiguration;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL adapters, built when {@code datasources.default.url} ({@code DATASOURCES_DEFAULT_URL}) is set; each
  * is typed as itself, so it serves its port only where {@link AdapterSelection} chooses it. Each adapter wraps the
  * micronaut-data repository of its table; micronaut-flyway ({@code flyway.datasources.default.*} in application.yml)
  * migrates the schema when the pool is created, so no adapter can run on an old schema, and a database that cannot be
- * migrated stops the start. The key ring is a {@link Context} bean, so a missing or short key stops the start instead
- * of the first request.
+ * migrated stops the start. The vault seals with the process's one {@link Seals} ({@link EncryptionFactory}).
  */
 @Factory
 @Requires(property = PostgresAdapterFactory.DATASOURCE_URL)
@@ -43,20 +36,6 @@ public class PostgresAdapterFactory {
 
     /** The property whose presence enables the PostgreSQL adapters. */
     public static final String DATASOURCE_URL = "datasources.default.url";
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresAdapterFactory.class);
-
-    @Context
-    @Singleton
-    EncryptionKeys encryptionKeys(EncryptionConfiguration configuration) {
-        EncryptionKeys keys = EncryptionKeys.parse(configuration.keys(), configuration.activeKey());
-        LOG.info("secrets at rest are sealed with key {} (ring: {})", keys.activeId(), keys.ids());
-        return keys;
-    }
-
-    @Singleton
-    SecretCipher secretCipher(EncryptionKeys keys) {
-        return new SecretCipher(keys, new SecureRandom());
-    }
 
     @Singleton
     @Bean(typed = JdbcApiKeys.class)
@@ -73,13 +52,13 @@ public class PostgresAdapterFactory {
 
     @Singleton
     @Bean(typed = JdbcConnections.class)
-    JdbcConnections connections(ConnectionRepository rows, SecretCipher cipher, Clock clock) {
+    JdbcConnections connections(ConnectionRepository rows, Seals cipher, Clock clock) {
         return new JdbcConnections(rows, cipher, clock);
     }
 
     /** The operator's {@code re-encrypt} (see {@link ReEncryptCommand}); not used while serving. */
     @Singleton
-    OnlineReEncryption reEncryption(ConnectionRepository rows, SecretCipher cipher, Clock clock,
+    OnlineReEncryption reEncryption(ConnectionRepository rows, Seals cipher, Clock clock,
                                     TransactionOperations<Connection> transactions) {
         return new OnlineReEncryption(rows, cipher, clock, transactions);
     }

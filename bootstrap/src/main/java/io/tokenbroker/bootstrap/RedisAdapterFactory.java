@@ -9,6 +9,7 @@ import io.micronaut.context.annotation.Requires;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.port.in.AuthenticateCaller;
+import io.tokenbroker.application.port.out.Seals;
 import io.tokenbroker.bootstrap.AdapterSelection.Adapter;
 import io.tokenbroker.bootstrap.AdapterSelection.Port;
 import io.tokenbroker.bootstrap.config.RedisAdapterConfiguration;
@@ -21,7 +22,8 @@ import java.util.UUID;
  * The Redis adapters of this instance, when {@code redis.uri} (standalone or Sentinel; env {@code REDIS_URI}) or
  * {@code redis.uris} (Cluster) is set; micronaut-redis-lettuce builds the client from it. Which ports they serve,
  * {@link AdapterSelection} decides (it is asked first, so an impossible combination fails before anything
- * connects). Connected at startup ({@link Context}) so a wrong URI fails the start, not the first request.
+ * connects). Connected at startup ({@link Context}) so a wrong URI fails the start, not the first request. They seal
+ * with the process's one {@link Seals} ({@link EncryptionFactory}), which refuses to start without a key ring.
  */
 @Factory
 public class RedisAdapterFactory {
@@ -31,16 +33,18 @@ public class RedisAdapterFactory {
     @Requires(missingProperty = AdapterSelection.REDIS_URIS)
     @Bean(preDestroy = "close")
     RedisAdapters redisAdapters(AdapterSelection checkedFirst, RedisClient client, RedisAdapterConfiguration config,
-                                Clock clock) {
-        return RedisAdapters.connect(client, config.settings(), clock, instanceId(), new InMemoryLockManager());
+                                Seals seals, Clock clock) {
+        return RedisAdapters.connect(client, config.settings(), seals, clock, instanceId(),
+                new InMemoryLockManager());
     }
 
     @Context
     @Requires(property = AdapterSelection.REDIS_URIS)
     @Bean(preDestroy = "close")
     RedisAdapters redisClusterAdapters(AdapterSelection checkedFirst, RedisClusterClient client,
-                                       RedisAdapterConfiguration config, Clock clock) {
-        return RedisAdapters.connect(client, config.settings(), clock, instanceId(), new InMemoryLockManager());
+                                       RedisAdapterConfiguration config, Seals seals, Clock clock) {
+        return RedisAdapters.connect(client, config.settings(), seals, clock, instanceId(),
+                new InMemoryLockManager());
     }
 
     /** Marker that revocations announced by other instances reach this one's verified-key cache. */

@@ -1,6 +1,10 @@
 package io.tokenbroker.adapters.postgres;
 
+import io.tokenbroker.application.port.out.Sealed;
+import io.tokenbroker.application.port.out.Seals;
+import io.tokenbroker.application.port.out.UndecryptableSecretException;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -11,8 +15,16 @@ import java.util.Objects;
  */
 public record AssociatedData(ConnectionKey connection, Field field) {
 
-    /** The encrypted columns. */
-    public enum Field { CLIENT_SECRET, REFRESH_TOKEN }
+    /** The encrypted columns, each sealed for its own {@link Seals.Purpose}. */
+    public enum Field {
+        CLIENT_SECRET(Seals.Purpose.CLIENT_SECRET), REFRESH_TOKEN(Seals.Purpose.REFRESH_TOKEN);
+
+        private final Seals.Purpose purpose;
+
+        Field(Seals.Purpose purpose) {
+            this.purpose = purpose;
+        }
+    }
 
     private static final String VERSION = "tb-aad-v1";
 
@@ -28,5 +40,24 @@ public record AssociatedData(ConnectionKey connection, Field field) {
             joined.append(part.length()).append(':').append(part);
         }
         return joined.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Seals {@code secret} for this row and field. */
+    public Sealed seal(Seals seals, Secret secret) {
+        return seals.seal(field.purpose, bytes(), secret.reveal());
+    }
+
+    /**
+     * Opens a value sealed for this row and field.
+     *
+     * @throws UndecryptableSecretException naming the row and field, never the value
+     */
+    public Secret open(Seals seals, Sealed sealed) {
+        try {
+            return Secret.of(seals.open(field.purpose, bytes(), sealed));
+        } catch (UndecryptableSecretException undecryptable) {
+            throw new UndecryptableSecretException("the " + field + " of " + connection + ": "
+                    + undecryptable.getMessage());
+        }
     }
 }

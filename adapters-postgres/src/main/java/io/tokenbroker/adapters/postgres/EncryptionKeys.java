@@ -1,5 +1,6 @@
 package io.tokenbroker.adapters.postgres;
 
+import io.tokenbroker.application.port.out.UndecryptableSecretException;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;

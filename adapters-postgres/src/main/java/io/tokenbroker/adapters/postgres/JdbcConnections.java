@@ -2,8 +2,9 @@ package io.tokenbroker.adapters.postgres;
 
 import io.tokenbroker.adapters.postgres.AssociatedData.Field;
 import io.tokenbroker.adapters.postgres.PendingRotations.Rotation;
-import io.tokenbroker.adapters.postgres.SecretCipher.Sealed;
 import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.Sealed;
+import io.tokenbroker.application.port.out.Seals;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
@@ -16,7 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The credential vault on PostgreSQL. Client secrets and refresh tokens are sealed by {@link SecretCipher} and bound
+ * The credential vault on PostgreSQL. Client secrets and refresh tokens are sealed by {@link Seals} and bound
  * to their row and field; every other field is JSON in {@code settings}. Rows stay in this class: callers see
  * domain {@link Connection}s.
  *
@@ -28,11 +29,11 @@ import java.util.Set;
 public final class JdbcConnections implements Connections {
 
     private final ConnectionRepository rows;
-    private final SecretCipher cipher;
+    private final Seals cipher;
     private final Clock clock;
     private final PendingRotations pending;
 
-    public JdbcConnections(ConnectionRepository rows, SecretCipher cipher, Clock clock) {
+    public JdbcConnections(ConnectionRepository rows, Seals cipher, Clock clock) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.cipher = Objects.requireNonNull(cipher, "cipher");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -52,7 +53,7 @@ public final class JdbcConnections implements Connections {
         Optional<Secret> clientSecret = open(key, Field.CLIENT_SECRET, row.clientSecretKeyId(), row.clientSecret());
         Optional<Secret> refreshToken = pending.newerThan(key, row.fence())
                 // The database is reachable but this slot was not written yet (a flush raced us): it is newer.
-                .map(waiting -> cipher.open(waiting.refreshToken(), new AssociatedData(key, Field.REFRESH_TOKEN)))
+                .map(waiting -> new AssociatedData(key, Field.REFRESH_TOKEN).open(cipher, waiting.refreshToken()))
                 .or(() -> open(key, Field.REFRESH_TOKEN, row.refreshTokenKeyId(), row.refreshToken()));
         return Optional.of(ConnectionSettings.toConnection(key, row.provider(), row.settings(), clientSecret,
                 refreshToken, ConnectionSettings.savedBy(row.savedBy())));
@@ -62,9 +63,9 @@ public final class JdbcConnections implements Connections {
     public boolean save(Connection connection) {
         ConnectionKey key = connection.key();
         Optional<Sealed> clientSecret = connection.clientSecret()
-                .map(secret -> cipher.seal(secret, new AssociatedData(key, Field.CLIENT_SECRET)));
+                .map(secret -> new AssociatedData(key, Field.CLIENT_SECRET).seal(cipher, secret));
         Optional<Sealed> refreshToken = connection.refreshToken()
-                .map(token -> cipher.seal(token, new AssociatedData(key, Field.REFRESH_TOKEN)));
+                .map(token -> new AssociatedData(key, Field.REFRESH_TOKEN).seal(cipher, token));
         boolean created = Storage.call("saving connection " + key, () -> rows.upsert(key.tenant().value(),
                 key.connection().value(), connection.provider().wireName(), ConnectionSettings.toJson(connection),
                 clientSecret.map(Sealed::keyId).orElse(null), clientSecret.map(Sealed::bytes).orElse(null),
@@ -93,8 +94,8 @@ public final class JdbcConnections implements Connections {
     public boolean saveRotation(ConnectionKey key, Secret refreshToken, Optional<Instant> refreshTokenExpiresAt,
                                 long fence) {
         pending.flushQuietly();
-        return pending.write(key, new Rotation(cipher.seal(refreshToken, new AssociatedData(key, Field.REFRESH_TOKEN)),
-                refreshTokenExpiresAt, fence));
+        Sealed sealed = new AssociatedData(key, Field.REFRESH_TOKEN).seal(cipher, refreshToken);
+        return pending.write(key, new Rotation(sealed, refreshTokenExpiresAt, fence));
     }
 
     /** How many rotated refresh tokens wait for the database in this process. */
@@ -139,6 +140,6 @@ public final class JdbcConnections implements Connections {
 
     private Optional<Secret> open(ConnectionKey key, Field field, String keyId, byte[] sealed) {
         return keyId == null ? Optional.empty()
-                : Optional.of(cipher.open(new Sealed(keyId, sealed), new AssociatedData(key, field)));
+                : Optional.of(new AssociatedData(key, field).open(cipher, new Sealed(keyId, sealed)));
     }
 }

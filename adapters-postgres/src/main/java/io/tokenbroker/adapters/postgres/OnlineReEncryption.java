@@ -2,7 +2,9 @@ package io.tokenbroker.adapters.postgres;
 
 import io.micronaut.transaction.TransactionOperations;
 import io.tokenbroker.adapters.postgres.AssociatedData.Field;
-import io.tokenbroker.adapters.postgres.SecretCipher.Sealed;
+import io.tokenbroker.application.port.out.Sealed;
+import io.tokenbroker.application.port.out.Seals;
+import io.tokenbroker.application.port.out.UndecryptableSecretException;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -25,11 +27,11 @@ public final class OnlineReEncryption {
     }
 
     private final ConnectionRepository rows;
-    private final SecretCipher cipher;
+    private final Seals cipher;
     private final Clock clock;
     private final TransactionOperations<Connection> transactions;
 
-    public OnlineReEncryption(ConnectionRepository rows, SecretCipher cipher, Clock clock,
+    public OnlineReEncryption(ConnectionRepository rows, Seals cipher, Clock clock,
                               TransactionOperations<Connection> transactions) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.cipher = Objects.requireNonNull(cipher, "cipher");
@@ -92,6 +94,6 @@ public final class OnlineReEncryption {
             return Optional.of(sealed);
         }
         AssociatedData binding = new AssociatedData(key, field);
-        return Optional.of(cipher.seal(cipher.open(sealed, binding), binding));
+        return Optional.of(binding.seal(cipher, binding.open(cipher, sealed)));
     }
 }

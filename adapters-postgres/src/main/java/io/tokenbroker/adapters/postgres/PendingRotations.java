@@ -1,6 +1,6 @@
 package io.tokenbroker.adapters.postgres;
 
-import io.tokenbroker.adapters.postgres.SecretCipher.Sealed;
+import io.tokenbroker.application.port.out.Sealed;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.lang.System.Logger.Level;
 import java.time.Clock;

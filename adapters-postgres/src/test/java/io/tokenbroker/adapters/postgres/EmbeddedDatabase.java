@@ -92,8 +92,8 @@ final class EmbeddedDatabase {
         return ring.toString();
     }
 
-    static SecretCipher cipher(String ring, String active) {
-        return new SecretCipher(EncryptionKeys.parse(ring, active), new SecureRandom());
+    static AesGcmSeals cipher(String ring, String active) {
+        return new AesGcmSeals(EncryptionKeys.parse(ring, active), new SecureRandom());
     }
 
     /** A vault over the shared database sealing with {@code active} of {@code ring}. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.adapters.postgres.AssociatedData.Field;
+import io.tokenbroker.application.port.out.Sealed;
+import io.tokenbroker.application.port.out.UndecryptableSecretException;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
 import java.security.SecureRandom;
@@ -57,16 +59,16 @@ class EncryptionKeysTest {
 
     @Test
     void everySealUsesAFreshNonceAndOpensOnlyForItsBinding() {
-        SecretCipher cipher = new SecretCipher(EncryptionKeys.parse(EmbeddedDatabase.randomRing("k1"), null),
+        AesGcmSeals cipher = new AesGcmSeals(EncryptionKeys.parse(EmbeddedDatabase.randomRing("k1"), null),
                 new SecureRandom());
 
-        SecretCipher.Sealed once = cipher.seal(Secret.of("rt"), ACME_RT);
-        SecretCipher.Sealed twice = cipher.seal(Secret.of("rt"), ACME_RT);
+        Sealed once = ACME_RT.seal(cipher, Secret.of("rt"));
+        Sealed twice = ACME_RT.seal(cipher, Secret.of("rt"));
 
         assertNotEquals(once, twice, "same plaintext, different ciphertext");
-        assertEquals(Secret.of("rt"), cipher.open(once, ACME_RT));
+        assertEquals(Secret.of("rt"), ACME_RT.open(cipher, once));
         assertThrows(UndecryptableSecretException.class,
-                () -> cipher.open(once, new AssociatedData(ConnectionKey.of("acme", "crm"), Field.CLIENT_SECRET)));
+                () -> new AssociatedData(ConnectionKey.of("acme", "crm"), Field.CLIENT_SECRET).open(cipher, once));
         assertTrue(once.toString().startsWith("Sealed[keyId=k1"));
     }
 }

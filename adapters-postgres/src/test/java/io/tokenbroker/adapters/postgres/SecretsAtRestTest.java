@@ -1,12 +1,7 @@
 package io.tokenbroker.adapters.postgres;
 
-import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.micronaut.transaction.TransactionOperations;
+import io.tokenbroker.application.port.out.UndecryptableSecretException;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
@@ -29,6 +24,11 @@ import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a database dump shows, and what happens to ciphertext that is moved, altered or sealed under an old key. */
 class SecretsAtRestTest {

@@ -16,6 +16,7 @@ import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.RateLimits;
 import io.tokenbroker.application.port.out.RefreshSchedule;
+import io.tokenbroker.application.port.out.Seals;
 import io.tokenbroker.application.port.out.TokenStore;
 import java.net.SocketAddress;
 import java.time.Clock;
@@ -63,6 +64,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisEvents events;
     private final RedisOutage outage = new RedisOutage();
     private final RedisCalls calls;
+    private final RedisSeals seals;
     private final RedisTokenStore redisTokens;
     private final NearCachedTokenStore tokens;
     private final RedisLockManager locks;
@@ -74,8 +76,10 @@ public final class RedisAdapters implements AutoCloseable {
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
                           Supplier<StatefulRedisPubSubConnection<String, String>> pubSub,
-                          Settings settings, Clock clock, String instanceId, LockManager inProcess) {
+                          Settings settings, Seals sealing, Clock clock, String instanceId,
+                          LockManager inProcess) {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
+        this.seals = new RedisSeals(sealing);
         this.commands = commands;
         try {
             this.events = new RedisEvents(pubSub.get(), keys, settings.commandTimeout().multipliedBy(10));
@@ -84,17 +88,23 @@ public final class RedisAdapters implements AutoCloseable {
             throw failed;
         }
         this.calls = new RedisCalls(async, settings.commandTimeout(), outage);
-        this.redisTokens = new RedisTokenStore(calls, keys, clock);
+        this.redisTokens = new RedisTokenStore(calls, keys, seals, clock);
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
         this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck(), inProcess);
         this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix());
         this.keyRevocations = new RedisKeyRevocations(calls, keys);
-        this.idempotencyRecords = new RedisIdempotencyRecords(calls, settings.keyPrefix());
+        this.idempotencyRecords = new RedisIdempotencyRecords(calls, seals, settings.keyPrefix());
         this.refreshSchedule = new RedisRefreshSchedule(calls, keys);
     }
 
-    /** Connects; fails when Redis cannot be reached now (later outages are survived). */
-    public static RedisAdapters connect(RedisClient client, Settings settings, Clock clock, String instanceId,
+    /**
+     * Connects; fails when Redis cannot be reached now (later outages are survived).
+     *
+     * @param seals seals every value that could serve as a credential before it is written
+     * @param inProcess the lease this instance falls back to while Redis is unreachable
+     */
+    public static RedisAdapters connect(RedisClient client, Settings settings, Seals seals, Clock clock,
+                                        String instanceId,
                                         LockManager inProcess) {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
@@ -102,8 +112,8 @@ public final class RedisAdapters implements AutoCloseable {
                 .build());
         StatefulRedisConnection<String, String> commands = client.connect();
         RedisAdapters adapters =
-                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId,
-                        inProcess);
+                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, seals, clock,
+                        instanceId, inProcess);
         client.addListener(adapters.reconnectListener());
         return adapters;
     }
@@ -112,16 +122,17 @@ public final class RedisAdapters implements AutoCloseable {
      * Connects to a Redis Cluster. Every key of a connection shares one hash tag, so each script runs on one
      * slot; a classic PUBLISH reaches every node, so one pattern subscription hears every connection's events.
      */
-    public static RedisAdapters connect(RedisClusterClient client, Settings settings, Clock clock,
-                                        String instanceId, LockManager inProcess) {
+    public static RedisAdapters connect(RedisClusterClient client, Settings settings, Seals seals, Clock clock,
+                                        String instanceId,
+                                        LockManager inProcess) {
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         StatefulRedisClusterConnection<String, String> commands = client.connect();
         RedisAdapters adapters =
-                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, clock, instanceId,
-                        inProcess);
+                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, seals, clock,
+                        instanceId, inProcess);
         client.addListener(adapters.reconnectListener());
         return adapters;
     }
@@ -167,6 +178,19 @@ public final class RedisAdapters implements AutoCloseable {
     /** Rate-limit counters shared by every instance. */
     public RateLimits rateLimits() {
         return rateLimits;
+    }
+
+    /**
+     * Seals every cached token under the active key (the operator's {@code re-encrypt}); returns how many moved.
+     * Idempotent answers are not moved: they expire within their replay window.
+     */
+    public long resealTokens() {
+        return redisTokens.resealAll();
+    }
+
+    /** Values read from Redis that did not open since start (copied, tampered, unknown key): treated as absent. */
+    public long refusedValues() {
+        return seals.refused();
     }
 
     public RedisEvents events() {

@@ -3,14 +3,17 @@ package io.tokenbroker.adapters.redis;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.tokenbroker.application.port.out.IdempotencyRecords;
+import io.tokenbroker.application.port.out.Seals.Purpose;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Idempotency records shared by every instance: the claim is one {@code SET NX PX} in a script that returns the
  * existing record when there is one, so two instances racing with the same key cannot both run the request. A
- * record is {@code fingerprint}, or {@code fingerprint \n status \n body} once answered. When Redis is down the
- * request runs (replay protection is lost for the outage, requests are not).
+ * record is {@code fingerprint}, or {@code fingerprint \n status \n sealed body} once answered: the body may hold a
+ * token or a new API key's secret, so it is sealed bound to its key; a body that does not open counts as no record
+ * (the request runs again). When Redis is down the request runs (replay protection is lost for the outage, requests
+ * are not).
  */
 final class RedisIdempotencyRecords implements IdempotencyRecords {
 
@@ -19,10 +22,12 @@ final class RedisIdempotencyRecords implements IdempotencyRecords {
             return redis.call('GET', KEYS[1])""";
 
     private final RedisCalls redis;
+    private final RedisSeals seals;
     private final String prefix;
 
-    RedisIdempotencyRecords(RedisCalls redis, String keyPrefix) {
+    RedisIdempotencyRecords(RedisCalls redis, RedisSeals seals, String keyPrefix) {
         this.redis = redis;
+        this.seals = seals;
         this.prefix = keyPrefix + ":";
     }
 
@@ -35,14 +40,15 @@ final class RedisIdempotencyRecords implements IdempotencyRecords {
         } catch (RedisUnavailableException down) {
             return Optional.empty();
         }
-        return Optional.ofNullable(existing).map(RedisIdempotencyRecords::parse);
+        return Optional.ofNullable(existing).flatMap(record -> parse(prefix + key, record));
     }
 
     @Override
     public void complete(String key, String requestFingerprint, StoredResponse response, Duration ttl) {
         try {
+            String body = seals.seal(Purpose.IDEMPOTENT_ANSWER, prefix + key, response.body());
             redis.call("store idempotent answer", commands -> commands.set(prefix + key,
-                    requestFingerprint + "\n" + response.status() + "\n" + response.body(),
+                    requestFingerprint + "\n" + response.status() + "\n" + body,
                     SetArgs.Builder.px(Math.max(1, ttl.toMillis()))));
         } catch (RedisUnavailableException down) {
             // The answer went out; only its replay is lost.
@@ -58,13 +64,14 @@ final class RedisIdempotencyRecords implements IdempotencyRecords {
         }
     }
 
-    private static Entry parse(String record) {
+    private Optional<Entry> parse(String redisKey, String record) {
         int first = record.indexOf('\n');
         if (first < 0) {
-            return new Entry(record, Optional.empty());
+            return Optional.of(new Entry(record, Optional.empty()));
         }
         int second = record.indexOf('\n', first + 1);
-        return new Entry(record.substring(0, first), Optional.of(new StoredResponse(
-                Integer.parseInt(record.substring(first + 1, second)), record.substring(second + 1))));
+        int status = Integer.parseInt(record.substring(first + 1, second));
+        return seals.open(Purpose.IDEMPOTENT_ANSWER, redisKey, record.substring(second + 1))
+                .map(body -> new Entry(record.substring(0, first), Optional.of(new StoredResponse(status, body))));
     }
 }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * The Redis key layout. Every key of one connection carries the same hash tag, {@code {tenant:connection}}, so in
  * Redis Cluster they share a slot and one Lua script may touch them all. Ids are restricted to
- * {@code [A-Za-z0-9._-]}, so neither braces nor colons from a caller can shift the tag. No key ever holds a token.
+ * {@code [A-Za-z0-9._-]}, so neither braces nor colons from a caller can shift the tag. No key name ever holds a token.
  */
 public final class RedisKeys {
 
@@ -32,6 +32,11 @@ public final class RedisKeys {
 
     public String token(ConnectionKey key) {
         return base(key) + ":token";
+    }
+
+    /** A SCAN pattern matching every connection's token key. */
+    public String allTokens() {
+        return prefix + ":{*}:token";
     }
 
     public String lease(ConnectionKey key) {

@@ -1,6 +1,10 @@
 package io.tokenbroker.adapters.redis;
 
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.tokenbroker.application.port.out.Seals.Purpose;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
@@ -17,6 +21,9 @@ import java.util.Optional;
  * issued, {@code e} expires, {@code f} fingerprint, {@code u} serve-until), expiring after the ttl the service
  * passes, which already stops at the hard buffer. A hash rather than a JSON string so the Lua scripts compare the
  * fingerprint with {@code HGET} and the adapter needs no JSON library.
+ *
+ * <p>The value is sealed by {@link RedisSeals}, bound to the hash's key: Redis, its dumps and replicas hold no
+ * usable token. The fingerprint is a one-way hash; a value that does not open is a miss (counted), never served.
  *
  * <p>A put is refused when the connection's fence key holds a greater fence than the writer's: that key holds the
  * greatest fence granted by {@link RedisLockManager} or written here, so a holder whose lease expired and was
@@ -65,13 +72,24 @@ public final class RedisTokenStore implements TokenStore {
             return 1
             """;
 
+    /** Re-seals the value only if it is still the one read, so a concurrent put is never overwritten. */
+    private static final String RESEAL = """
+            if redis.call('HGET', KEYS[1], 'v') == ARGV[1] then
+              redis.call('HSET', KEYS[1], 'v', ARGV[2])
+              return 1
+            end
+            return 0
+            """;
+
     private final RedisCalls redis;
     private final RedisKeys keys;
+    private final RedisSeals seals;
     private final Clock clock;
 
-    RedisTokenStore(RedisCalls redis, RedisKeys keys, Clock clock) {
+    RedisTokenStore(RedisCalls redis, RedisKeys keys, RedisSeals seals, Clock clock) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.seals = Objects.requireNonNull(seals, "seals");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -85,7 +103,8 @@ public final class RedisTokenStore implements TokenStore {
      * Redis TTL: the clocks of the instances and of Redis differ slightly, and ours is the one the policy used.
      */
     Optional<Stored> findStored(ConnectionKey key) {
-        Map<String, String> fields = redis.call("find token", commands -> commands.hgetall(keys.token(key)));
+        String tokenKey = keys.token(key);
+        Map<String, String> fields = redis.call("find token", commands -> commands.hgetall(tokenKey));
         if (fields == null || fields.isEmpty() || !fields.containsKey("v")) {
             return Optional.empty();
         }
@@ -93,9 +112,9 @@ public final class RedisTokenStore implements TokenStore {
         if (!clock.instant().isBefore(serveUntil)) {
             return Optional.empty();
         }
-        AccessToken token = new AccessToken(fields.get("v"), fields.get("t"), Instant.parse(fields.get("i")),
-                Instant.parse(fields.get("e")));
-        return Optional.of(new Stored(token, serveUntil));
+        return seals.open(Purpose.ACCESS_TOKEN, tokenKey, fields.get("v"))
+                .map(value -> new Stored(new AccessToken(value, fields.get("t"), Instant.parse(fields.get("i")),
+                        Instant.parse(fields.get("e"))), serveUntil));
     }
 
     @Override
@@ -106,8 +125,10 @@ public final class RedisTokenStore implements TokenStore {
         // PX takes whole milliseconds; rounding a sub-millisecond ttl down to 0 would be an error in Redis.
         long millis = Math.max(1, ttl.toMillis());
         Instant serveUntil = clock.instant().plus(ttl);
+        String tokenKey = keys.token(key);
         Long stored = redis.eval("put token", PUT, ScriptOutputType.INTEGER,
-                new String[] {keys.token(key), keys.fence(key)}, Long.toString(millis), token.value(),
+                new String[] {tokenKey, keys.fence(key)}, Long.toString(millis),
+                seals.seal(Purpose.ACCESS_TOKEN, tokenKey, token.value()),
                 token.tokenType(), token.issuedAt().toString(), token.expiresAt().toString(),
                 token.fingerprint().hex(), serveUntil.toString(), keys.channel(key),
                 RedisEvents.stored(token.fingerprint()), Long.toString(fence));
@@ -127,5 +148,40 @@ public final class RedisTokenStore implements TokenStore {
     public void delete(ConnectionKey key) {
         redis.eval("delete token", DELETE, ScriptOutputType.INTEGER, new String[] {keys.token(key)},
                 keys.channel(key), RedisEvents.invalidated(Optional.empty()));
+    }
+
+    /**
+     * Seals every cached token under the active key (the operator's {@code re-encrypt}), so a retired key can leave
+     * the ring. Values that do not open are left to expire and counted by {@link RedisSeals#refused()}.
+     *
+     * @return how many values were sealed again
+     */
+    long resealAll() {
+        ScanArgs tokens = ScanArgs.Builder.matches(keys.allTokens()).limit(200);
+        long resealed = 0;
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            ScanCursor from = cursor;
+            KeyScanCursor<String> page = redis.call("scan tokens", commands -> commands.scan(from, tokens));
+            for (String tokenKey : page.getKeys()) {
+                resealed += reseal(tokenKey) ? 1 : 0;
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return resealed;
+    }
+
+    private boolean reseal(String tokenKey) {
+        String current = redis.call("read token", commands -> commands.hget(tokenKey, "v"));
+        if (current == null) {
+            return false;
+        }
+        Optional<String> again = seals.resealed(Purpose.ACCESS_TOKEN, tokenKey, current);
+        if (again.isEmpty()) {
+            return false;
+        }
+        Long swapped = redis.eval("reseal token", RESEAL, ScriptOutputType.INTEGER, new String[] {tokenKey}, current,
+                again.get());
+        return swapped != null && swapped == 1L;
     }
 }

@@ -9,6 +9,7 @@ import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
 import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.testing.TestClock;
+import io.tokenbroker.application.testing.TestSeals;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import java.io.IOException;
@@ -83,8 +84,8 @@ class RedisClusterSmokeTest {
         RedisClusterClient client = RedisClusterClient.create(seeds);
         clients.add(client);
         RedisAdapters adapters = RedisAdapters.connect(client,
-                new RedisAdapters.Settings("tb", Duration.ofSeconds(5), 100, Duration.ofSeconds(1)), clock, name,
-                new InMemoryLockManager());
+                new RedisAdapters.Settings("tb", Duration.ofSeconds(5), 100, Duration.ofSeconds(1)),
+                new TestSeals("k1"), clock, name, new InMemoryLockManager());
         instances.add(adapters);
         return adapters;
     }

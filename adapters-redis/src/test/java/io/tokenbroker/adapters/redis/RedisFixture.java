@@ -3,6 +3,8 @@ package io.tokenbroker.adapters.redis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
+import io.tokenbroker.application.port.out.Seals;
+import io.tokenbroker.application.testing.TestSeals;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,9 @@ final class RedisFixture implements AutoCloseable {
      * which the contract tests would rightly report as two holders. Fail-open tests choose their own.
      */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
+    /** One ring for every instance of a test, as in a deployment. */
+    static final TestSeals SEALS = new TestSeals("k1");
 
     private final EmbeddedRedis redis;
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -44,7 +49,18 @@ final class RedisFixture implements AutoCloseable {
     }
 
     RedisAdapters adapters(RedisClient client, Clock clock, String instanceId, RedisAdapters.Settings settings) {
-        RedisAdapters adapters = RedisAdapters.connect(client, settings, clock, instanceId,
+        return adapters(client, clock, instanceId, settings, SEALS);
+    }
+
+    /** Adapters sealing with their own key ring, as after a rotation. */
+    RedisAdapters adapters(Clock clock, String instanceId, Seals seals) {
+        return adapters(client(), clock, instanceId,
+                new RedisAdapters.Settings("tb", COMMAND_TIMEOUT, 0, Duration.ofSeconds(1)), seals);
+    }
+
+    private RedisAdapters adapters(RedisClient client, Clock clock, String instanceId,
+                                   RedisAdapters.Settings settings, Seals seals) {
+        RedisAdapters adapters = RedisAdapters.connect(client, settings, seals, clock, instanceId,
                 new InMemoryLockManager());
         opened.add(adapters);
         return adapters;

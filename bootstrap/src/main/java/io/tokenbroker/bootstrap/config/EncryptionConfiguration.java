@@ -5,7 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 
 /**
  * {@code tokenbroker.encryption.*}: the key ring that seals secrets at rest. Required when the PostgreSQL adapters
- * are enabled; see {@code docs/security.md}. Never logged.
+ * or Redis are enabled (unless {@code tokenbroker.redis.allow-plaintext}); see {@code docs/security.md}. Never logged.
  *
  * @param keys      {@code TOKENBROKER_ENCRYPTION_KEYS}: {@code id:base64key[,id:base64key...]}, each key at least 32
  *                  bytes

@@ -12,13 +12,15 @@ import java.time.Duration;
  * @param commandTimeout the longest a request waits for one Redis command before it fails open
  * @param nearCacheSize  tokens each instance keeps in process
  * @param leaseRecheck   the longest a lease waiter waits without a pub/sub event before trying again
+ * @param allowPlaintext development only: start without a key ring, so cached tokens are readable in Redis
  */
 @ConfigurationProperties("tokenbroker.redis")
 public record RedisAdapterConfiguration(
         @Bindable(defaultValue = "tb") String keyPrefix,
         @Bindable(defaultValue = "250ms") Duration commandTimeout,
         @Bindable(defaultValue = "10000") long nearCacheSize,
-        @Bindable(defaultValue = "1s") Duration leaseRecheck) {
+        @Bindable(defaultValue = "1s") Duration leaseRecheck,
+        @Bindable(defaultValue = "false") boolean allowPlaintext) {
 
     public RedisAdapters.Settings settings() {
         return new RedisAdapters.Settings(keyPrefix, commandTimeout, nearCacheSize, leaseRecheck);

@@ -12,7 +12,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Redis outages as metrics (the log says it once per outage; alerts need a number): whether Redis is down now, how
- * many outages began, how many calls failed and how many were skipped while it was down (served fail-open).
+ * many outages began, how many calls failed and how many were skipped while it was down (served fail-open), and
+ * how many sealed values did not open (a copied or tampered value, or a key removed before {@code re-encrypt}).
  */
 @Factory
 @Requires(beans = RedisAdapters.class)
@@ -34,6 +35,9 @@ public class RedisMetrics {
                 .description("Redis calls that failed or timed out").register(registry);
         FunctionCounter.builder("tokenbroker.redis.skipped.calls", outage, RedisOutage::skippedCalls)
                 .description("Redis calls not attempted while it was down (answered fail-open)").register(registry);
+        FunctionCounter.builder("tokenbroker.redis.sealed.refused", redis, RedisAdapters::refusedValues)
+                .description("values read from Redis that did not open (copied, tampered, unknown key): misses")
+                .register(registry);
         return new Registered();
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -59,6 +60,7 @@ class DashboardAndAlertMetricsTest {
         broker = ApplicationContext.run(EmbeddedServer.class, Map.of(
                 "micronaut.server.port", -1,
                 "redis.uri", "redis://127.0.0.1:" + redisPort,
+                TestKeyRing.PROPERTY, TestKeyRing.KEYS,
                 "tokenbroker.redis.command-timeout", "5s",
                 "tokenbroker.scheduler.enabled", true,
                 "tokenbroker.scheduler.ticker.enabled", true,

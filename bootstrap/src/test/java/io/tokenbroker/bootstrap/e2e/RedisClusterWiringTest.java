@@ -7,9 +7,10 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.bootstrap.TestKeyRing;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -56,7 +57,8 @@ class RedisClusterWiringTest {
             String uris = cluster.serverPorts().stream().map(port -> "redis://127.0.0.1:" + port)
                     .collect(Collectors.joining(","));
             try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class,
-                    Map.of("micronaut.server.port", -1, "redis.uris", uris))) {
+                    Map.of("micronaut.server.port", -1, "redis.uris", uris, TestKeyRing.PROPERTY,
+                            TestKeyRing.KEYS))) {
                 assertEquals(server.getApplicationContext().getBean(RedisAdapters.class).tokenStore(),
                         server.getApplicationContext().getBean(TokenStore.class));
                 BrokerClient broker = new BrokerClient(server.getURI());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -32,7 +33,8 @@ class RedisReadinessTest {
                 Duration.ofSeconds(600))) {
             EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                     "micronaut.server.port", -1,
-                    "redis.uri", "redis://127.0.0.1:" + redisPort));
+                    "redis.uri", "redis://127.0.0.1:" + redisPort,
+                    TestKeyRing.PROPERTY, TestKeyRing.KEYS));
             try {
                 BrokerClient admin = new BrokerClient(server.getURI());
                 BrokerClient probe = admin.as(null);

@@ -13,13 +13,14 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.redis.RedisAdapters;
+import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.RefreshSchedule;
-import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.testing.TestClock;
+import io.tokenbroker.bootstrap.TestKeyRing;
+import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
@@ -101,6 +102,7 @@ class SharedScheduleEndToEndTest {
             EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                     "micronaut.server.port", -1,
                     "redis.uri", "redis://127.0.0.1:" + redisPort,
+                    TestKeyRing.PROPERTY, TestKeyRing.KEYS,
                     "tokenbroker.redis.command-timeout", "5s",
                     "tokenbroker.upstream.resilience.min-interval", "0s",
                     // The timer stays out of the way: the test runs due work itself, on every instance at once.

@@ -31,6 +31,7 @@ import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.bootstrap.AdapterSelection;
+import io.tokenbroker.bootstrap.TestKeyRing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -99,7 +100,8 @@ class AdapterTableTest {
     void redisServesTheSharedPortsAndMemoryTheRest() throws IOException {
         int port = freePort();
         RedisServer redis = startRedis(port);
-        try (ApplicationContext context = ApplicationContext.run(Map.of("redis.uri", "redis://127.0.0.1:" + port))) {
+        try (ApplicationContext context = ApplicationContext.run(Map.of("redis.uri", "redis://127.0.0.1:" + port,
+                TestKeyRing.PROPERTY, TestKeyRing.KEYS))) {
             assertEquals("tokens=redis, leases=redis, refresh-schedule=redis, rate-limits=redis, "
                     + "idempotency=redis, key-revocations=redis, connections=memory, reauthorisations=memory, "
                     + "refresh-log=memory, api-keys=memory", table(context));
