@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -21,9 +22,11 @@ import io.tokenbroker.domain.token.AccessToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The facilitator endpoints a backend calls. Blocking executor: a miss waits on the upstream (or on another
@@ -33,6 +36,8 @@ import java.util.Set;
 @Controller("/v1/tenants/{tenant}/connections/{connection}/token")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TokenController {
+
+    private static final Pattern WHOLE_SECONDS = Pattern.compile("[0-9]{1,9}");
 
     private final GetAccessToken getAccessToken;
     private final InvalidateToken invalidateToken;
@@ -68,11 +73,23 @@ public class TokenController {
         return Optional.ofNullable((String) token);
     }
 
+    /** Bound as text so that "abc", "-5" or "1.5" are this edge's 400 rather than the framework's own answer. */
+    private static Duration seconds(@Nullable String minValidFor) {
+        if (minValidFor == null || minValidFor.isEmpty()) {
+            return Duration.ZERO;
+        }
+        if (!WHOLE_SECONDS.matcher(minValidFor).matches()) {
+            throw new InvalidRequestException("min_valid_for must be a whole number of seconds from 0 to 999999999");
+        }
+        return Duration.ofSeconds(Long.parseLong(minValidFor));
+    }
+
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured("token:read")
-    public HttpResponse<TokenResponse> token(String tenant, String connection) {
+    public HttpResponse<TokenResponse> token(String tenant, String connection,
+                                             @QueryValue("min_valid_for") @Nullable String minValidFor) {
         ConnectionKey key = ConnectionKey.of(tenant, connection);
-        AccessToken token = getAccessToken.get(new GetAccessToken.Query(key));
+        AccessToken token = getAccessToken.get(new GetAccessToken.Query(key, seconds(minValidFor)));
         return HttpResponse.ok(TokenResponse.of(token, clock.instant()))
                 .header("Cache-Control", "no-store")
                 .header("Pragma", "no-cache");
