@@ -14,6 +14,17 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
@@ -33,11 +44,24 @@ import java.util.regex.Pattern;
  * caller's refresh), which must not stall the event loop.
  */
 @TenantScoped
+@Tag(name = "tokens")
+@ApiResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+@ApiResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+@ApiResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+@ApiResponse(responseCode = "429", ref = ApiDocument.TOO_MANY_REQUESTS)
+@ApiResponse(responseCode = "500", ref = ApiDocument.INTERNAL_ERROR)
+@ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
 @Controller("/v1/tenants/{tenant}/connections/{connection}/token")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TokenController {
 
     private static final Pattern WHOLE_SECONDS = Pattern.compile("[0-9]{1,9}");
+
+    /** The invalidation body's shape, for the API document; the body itself is read by hand (see below). */
+    @Serdeable
+    @Schema(name = "Invalidation", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+    record Invalidation(@JsonProperty("access_token") @Nullable String accessToken) {
+    }
 
     private final GetAccessToken getAccessToken;
     private final InvalidateToken invalidateToken;
@@ -84,9 +108,27 @@ public class TokenController {
         return Duration.ofSeconds(Long.parseLong(minValidFor));
     }
 
+    @Operation(operationId = "getToken", summary = "A valid access token for the connection",
+            description = "Scope `token:read`. Served from the cache while it is outside the refresh buffer (and lasts "
+                    + "`min_valid_for`), otherwise fetched once however many callers ask.")
+    @ApiResponse(responseCode = "200", description = "The token; never cached by intermediaries.",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = TokenResponse.class)))
+    @ApiResponse(responseCode = "409", ref = ApiDocument.CONFLICT)
+    @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
+    @ApiResponse(responseCode = "502", ref = ApiDocument.BAD_GATEWAY)
+    @ApiResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured("token:read")
     public HttpResponse<TokenResponse> token(String tenant, String connection,
+                                             @Parameter(name = "min_valid_for", description = "Seconds the token "
+                                                     + "must stay valid from now (default 0); more than a fresh "
+                                                     + "token lasts is a 422.", schema = @Schema(type = "integer",
+                                                     minimum = "0", maximum = "999999999"))
                                              @QueryValue("min_valid_for") @Nullable String minValidFor) {
         ConnectionKey key = ConnectionKey.of(tenant, connection);
         AccessToken token = getAccessToken.get(new GetAccessToken.Query(key, seconds(minValidFor)));
@@ -100,6 +142,15 @@ public class TokenController {
      * token) must be a 400, while binding a nullable body turns such a body into "no body", which would drop the
      * cached token unconditionally.
      */
+    @Operation(operationId = "invalidateToken", summary = "Drop the cached token (only it, if named)",
+            description = "Scope `token:read`. With `{\"access_token\": \"...\"}` only that token is dropped (a stale "
+                    + "one is ignored); without a body whatever is cached is dropped.", parameters = @Parameter(
+                    name = ApiDocument.IDEMPOTENCY_KEY, in = ParameterIn.HEADER, ref = ApiDocument.IDEMPOTENCY_KEY_REF),
+            requestBody = @RequestBody(required = false,
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Invalidation.class))))
+    @ApiResponse(responseCode = "204", description = "Dropped (or nothing to drop).")
+    @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
     @Post(uri = "/invalidate", consumes = MediaType.APPLICATION_JSON)
     @Secured("token:read")
     public HttpResponse<?> invalidate(String tenant, String connection, @Body @Nullable byte[] body,
