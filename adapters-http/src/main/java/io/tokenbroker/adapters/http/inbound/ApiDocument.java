@@ -2,7 +2,6 @@ package io.tokenbroker.adapters.http.inbound;
 
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.info.Info;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 
 /**
  * The root of the OpenAPI document micronaut-openapi generates from the controllers at compile time. Shared parts
@@ -16,9 +15,12 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
                         + "callers ask. Every operation needs an API key with the scope its description names (an "
                         + "admin key has every scope), as `X-API-Key` or as a bearer token. Every answer carries "
                         + "`X-Request-Id` and the `RateLimit-*` headers; failures are RFC 9457 problem+json with a "
-                        + "stable `type` URN (see the Problem schema)."),
-        security = {@SecurityRequirement(name = "apiKey"), @SecurityRequirement(name = "bearer")})
+                        + "stable `type` URN (see the Problem schema)."))
 final class ApiDocument {
+
+    /** The security schemes: the same API key as {@code X-API-Key} or as {@code Authorization: Bearer}. */
+    static final String API_KEY = "apiKey";
+    static final String BEARER = "bearer";
 
     private static final String RESPONSES = "#/components/responses/";
     private static final String HEADERS = "#/components/headers/";

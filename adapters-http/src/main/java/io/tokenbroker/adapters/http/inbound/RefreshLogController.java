@@ -4,17 +4,26 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.ReadRefreshHistory;
 import io.tokenbroker.application.port.out.RefreshPage;
@@ -33,6 +42,15 @@ import java.util.Optional;
  * {@code X-Next-Cursor} header so a script can page through without parsing JSON.
  */
 @TenantScoped
+@Tag(name = "status")
+@SecurityRequirement(name = ApiDocument.API_KEY)
+@SecurityRequirement(name = ApiDocument.BEARER)
+@ApiResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
+@ApiResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
+@ApiResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
+@ApiResponse(responseCode = "429", ref = ApiDocument.TOO_MANY_REQUESTS)
+@ApiResponse(responseCode = "500", ref = ApiDocument.INTERNAL_ERROR)
+@ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
 @Controller("/v1/tenants/{tenant}/connections/{connection}/refresh-log")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RefreshLogController {
@@ -48,11 +66,23 @@ public class RefreshLogController {
         this.readHistory = readHistory;
     }
 
+    @Operation(operationId = "getRefreshLog", summary = "The connection's refresh attempts, newest first",
+            description = "Scope `logs:read`. JSON, or CSV when `Accept` names `text/csv` (then the next page is in "
+                    + "`X-Next-Cursor` and `Link`). `limit` defaults to 50.")
+    @ApiResponse(responseCode = "200", description = "A page of attempts with totals.",
+            headers = {@Header(name = "X-Next-Cursor", description = "CSV only: the next page's cursor.",
+                    schema = @Schema(type = "string")),
+                    @Header(name = "Link", description = "CSV only: the next page.", schema = @Schema(type = "string"))},
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = HistoryView.class)),
+                    @Content(mediaType = CSV, schema = @Schema(type = "string"))})
     @Get(produces = {MediaType.APPLICATION_JSON, CSV})
     @Secured("logs:read")
     public HttpResponse<?> history(String tenant, String connection, @Nullable @QueryValue Integer limit,
                                    @Nullable @QueryValue String cursor,
-                                   @Nullable @Header(HttpHeaders.ACCEPT) String accept) {
+                                   HttpRequest<?> request) {
+        // Read from the request rather than bound with @Header: Accept is content negotiation, not an API parameter.
+        String accept = request.getHeaders().get(HttpHeaders.ACCEPT);
         ConnectionKey key = ConnectionKey.of(tenant, connection);
         ReadRefreshHistory.History history = readHistory.history(new ReadRefreshHistory.Query(key,
                 toCursor(cursor), Cursors.limit(limit, DEFAULT_LIMIT, ReadRefreshHistory.Query.MAX_LIMIT)));

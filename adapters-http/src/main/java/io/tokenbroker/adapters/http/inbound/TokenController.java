@@ -24,6 +24,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.GetAccessToken;
@@ -45,6 +46,8 @@ import java.util.regex.Pattern;
  */
 @TenantScoped
 @Tag(name = "tokens")
+@SecurityRequirement(name = ApiDocument.API_KEY)
+@SecurityRequirement(name = ApiDocument.BEARER)
 @ApiResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
 @ApiResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
 @ApiResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
