@@ -11,6 +11,7 @@ import io.micronaut.web.router.UriRouteInfo;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -43,7 +44,15 @@ class ApiDocumentEndToEndTest {
         HttpResponse<String> served = new BrokerClient(server.getURI(), null).get("/openapi.yml");
         assertEquals(200, served.statusCode(), "open to anonymous callers");
         assertTrue(served.headers().firstValue("Content-Type").orElseThrow().startsWith("application/yaml"));
-        return new OpenAPIV3Parser().readContents(served.body()).getOpenAPI();
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(served.body());
+        assertEquals(List.of(), parsed.getMessages(), "the document parses cleanly");
+        OpenAPI document = parsed.getOpenAPI();
+        assertTrue(document.getComponents().getResponses().keySet().containsAll(List.of("BadRequest", "Unauthorized",
+                "Forbidden", "NotFound", "Conflict", "UnprocessableEntity", "TooManyRequests", "InternalError",
+                "BadGateway", "ServiceUnavailable")), "the shared problem answers are merged in");
+        assertTrue(document.getComponents().getSchemas().containsKey("Problem"));
+        assertEquals(Set.of("apiKey", "bearer"), document.getComponents().getSecuritySchemes().keySet());
+        return document;
     }
 
     @Test

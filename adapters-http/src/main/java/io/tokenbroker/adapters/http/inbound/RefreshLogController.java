@@ -154,7 +154,7 @@ public class RefreshLogController {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record HistoryView(List<Row> attempts, Totals totals, @JsonProperty("next_cursor") String nextCursor) {
+    public record HistoryView(List<Row> attempts, Totals totals, @JsonProperty("next_cursor") @Nullable String nextCursor) {
     }
 
     @Serdeable
@@ -163,9 +163,9 @@ public class RefreshLogController {
                       @JsonProperty("completed_at") String completedAt,
                       @JsonProperty("duration_ms") long durationMs,
                       String trigger, String outcome, int attempt,
-                      @JsonProperty("upstream_status") Integer upstreamStatus,
-                      @JsonProperty("error_code") String errorCode,
-                      String message, long fence) {
+                      @JsonProperty("upstream_status") @Nullable Integer upstreamStatus,
+                      @JsonProperty("error_code") @Nullable String errorCode,
+                      @Nullable String message, long fence) {
 
         static Row of(RefreshAttempt attempt) {
             return new Row(attempt.startedAt().toString(), attempt.completedAt().toString(),
@@ -179,7 +179,7 @@ public class RefreshLogController {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Totals(long attempts, long successes, long failures,
-                         @JsonProperty("average_duration_ms") Long averageDurationMs) {
+                         @JsonProperty("average_duration_ms") @Nullable Long averageDurationMs) {
 
         static Totals of(RefreshTotals totals) {
             return new Totals(totals.attempts(), totals.successes(), totals.failures(),
