@@ -25,7 +25,6 @@ import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.application.port.in.ManageApiKeys;
 import io.tokenbroker.domain.apikey.ApiKey;
@@ -49,13 +48,7 @@ import java.util.Set;
 
 /** Key management, admin scope only. A key's secret appears in exactly one response: the one that created it. */
 @Tag(name = "api-keys")
-@SecurityRequirement(name = ApiDocument.API_KEY)
-@SecurityRequirement(name = ApiDocument.BEARER)
-@ApiResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
-@ApiResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
-@ApiResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
-@ApiResponse(responseCode = "429", ref = ApiDocument.TOO_MANY_REQUESTS)
-@ApiResponse(responseCode = "500", ref = ApiDocument.INTERNAL_ERROR)
+@ProblemAnswers
 @Controller("/v1/api-keys")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Secured("admin")

@@ -22,7 +22,6 @@ import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.ReadRefreshHistory;
@@ -43,13 +42,7 @@ import java.util.Optional;
  */
 @TenantScoped
 @Tag(name = "status")
-@SecurityRequirement(name = ApiDocument.API_KEY)
-@SecurityRequirement(name = ApiDocument.BEARER)
-@ApiResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
-@ApiResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
-@ApiResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
-@ApiResponse(responseCode = "429", ref = ApiDocument.TOO_MANY_REQUESTS)
-@ApiResponse(responseCode = "500", ref = ApiDocument.INTERNAL_ERROR)
+@ProblemAnswers
 @ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
 @Controller("/v1/tenants/{tenant}/connections/{connection}/refresh-log")
 @ExecuteOn(TaskExecutors.BLOCKING)

@@ -16,7 +16,6 @@ import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
@@ -33,13 +32,7 @@ import java.util.Map;
  */
 @TenantScoped
 @Tag(name = "status")
-@SecurityRequirement(name = ApiDocument.API_KEY)
-@SecurityRequirement(name = ApiDocument.BEARER)
-@ApiResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
-@ApiResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
-@ApiResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
-@ApiResponse(responseCode = "429", ref = ApiDocument.TOO_MANY_REQUESTS)
-@ApiResponse(responseCode = "500", ref = ApiDocument.INTERNAL_ERROR)
+@ProblemAnswers
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class StatusController {

@@ -24,7 +24,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.GetAccessToken;
@@ -46,13 +45,7 @@ import java.util.regex.Pattern;
  */
 @TenantScoped
 @Tag(name = "tokens")
-@SecurityRequirement(name = ApiDocument.API_KEY)
-@SecurityRequirement(name = ApiDocument.BEARER)
-@ApiResponse(responseCode = "400", ref = ApiDocument.BAD_REQUEST)
-@ApiResponse(responseCode = "401", ref = ApiDocument.UNAUTHORIZED)
-@ApiResponse(responseCode = "403", ref = ApiDocument.FORBIDDEN)
-@ApiResponse(responseCode = "429", ref = ApiDocument.TOO_MANY_REQUESTS)
-@ApiResponse(responseCode = "500", ref = ApiDocument.INTERNAL_ERROR)
+@ProblemAnswers
 @ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
 @Controller("/v1/tenants/{tenant}/connections/{connection}/token")
 @ExecuteOn(TaskExecutors.BLOCKING)
