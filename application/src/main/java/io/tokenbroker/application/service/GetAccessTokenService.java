@@ -4,6 +4,7 @@ import io.tokenbroker.application.port.in.BrokerException;
 import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
+import io.tokenbroker.application.port.in.MinValidityUnsatisfiableException;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
@@ -127,8 +128,9 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     public AccessToken get(Query query) {
         ConnectionKey key = query.key();
         Instant now = clock.instant();
-        Optional<TokenStore.Found> cached = tokens.lookup(key)
-                .filter(found -> policy.isServable(found.token(), now));
+        Optional<TokenStore.Found> found = tokens.lookup(key);
+        Optional<TokenStore.Found> cached = found
+                .filter(hit -> policy.isServable(hit.token(), now, query.minValidFor()));
         if (cached.isPresent()) {
             AccessToken token = cached.get().token();
             outcomes.record(policy.isDueForRefresh(token, now) ? TokenRequestOutcomes.Outcome.STALE_SERVED
@@ -137,8 +139,10 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             return token;
         }
         try {
-            AccessToken token = singleFlight.run(key,
-                    () -> StoreOutages.translated(() -> refreshUnderLease(key, Trigger.REQUEST)));
+            // Up front when the cached token shows how long this connection's tokens live: no refresh is spent on
+            // a wish a fresh token cannot grant.
+            found.ifPresent(hit -> requireMeetable(key, hit.token(), query.minValidFor()));
+            AccessToken token = fetched(key, query.minValidFor());
             outcomes.record(TokenRequestOutcomes.Outcome.MISS);
             return token;
         } catch (RuntimeException failed) {
@@ -147,27 +151,51 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         }
     }
 
+    /**
+     * A caller may join a flight led by one that wanted less validity, and so get the token that caller found
+     * still good enough under the lease; it then flies once more with its own need, which refreshes. A token issued
+     * too short-lived for the need is the caller's 422, not a reason to refresh again.
+     */
+    private AccessToken fetched(ConnectionKey key, Duration minValidFor) {
+        AccessToken token = null;
+        for (int flight = 0; flight < 2; flight++) {
+            token = singleFlight.run(key, () -> StoreOutages.translated(
+                    () -> refreshUnderLease(key, Trigger.REQUEST, minValidFor)));
+            if (policy.isServable(token, clock.instant(), minValidFor)) {
+                return token;
+            }
+            requireMeetable(key, token, minValidFor);
+        }
+        throw new MinValidityUnsatisfiableException(key, minValidFor, token.lifetime());
+    }
+
+    private void requireMeetable(ConnectionKey key, AccessToken token, Duration minValidFor) {
+        if (!policy.canMeet(token.lifetime(), minValidFor)) {
+            throw new MinValidityUnsatisfiableException(key, minValidFor, token.lifetime());
+        }
+    }
+
     @Override
     public AccessToken refresh(RefreshConnection.Command command) {
         Trigger trigger = command.reason() == Reason.PROACTIVE ? Trigger.PROACTIVE : Trigger.MANUAL;
         return forcedFlight.run(command.key(),
-                () -> StoreOutages.translated(() -> refreshUnderLease(command.key(), trigger)));
+                () -> StoreOutages.translated(() -> refreshUnderLease(command.key(), trigger, Duration.ZERO)));
     }
 
     /**
-     * A request takes a token another holder cached meanwhile; a proactive refresh one that is not due yet (another
+     * A request takes a token another holder cached meanwhile, if it lasts as long as the request needs; a proactive refresh one that is not due yet (another
      * instance's schedule may have renewed it a moment ago: ahead of need, once is enough); a manual refresh calls
      * the upstream regardless.
      */
-    private Optional<AccessToken> renewedMeanwhile(ConnectionKey key, Trigger trigger) {
+    private Optional<AccessToken> renewedMeanwhile(ConnectionKey key, Trigger trigger, Duration minValidFor) {
         return switch (trigger) {
-            case REQUEST -> tokens.find(key).filter(token -> policy.isServable(token, clock.instant()));
+            case REQUEST -> tokens.find(key).filter(token -> policy.isServable(token, clock.instant(), minValidFor));
             case PROACTIVE -> tokens.find(key).filter(token -> !policy.isDueForRefresh(token, clock.instant()));
             case MANUAL, INVALIDATE -> Optional.empty();
         };
     }
 
-    private AccessToken refreshUnderLease(ConnectionKey key, Trigger trigger) {
+    private AccessToken refreshUnderLease(ConnectionKey key, Trigger trigger, Duration minValidFor) {
         if (connections.find(key).isEmpty()) {
             throw new ConnectionNotFoundException(key);
         }
@@ -177,7 +205,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                     Optional.of(Duration.ofSeconds(1)));
         }
         try (Lease held = acquired.get()) {
-            Optional<AccessToken> renewed = renewedMeanwhile(key, trigger);
+            Optional<AccessToken> renewed = renewedMeanwhile(key, trigger, minValidFor);
             if (renewed.isPresent()) {
                 return renewed.get();
             }

@@ -108,6 +108,12 @@ class JavaClientEndToEndTest {
 
         assertTrue(token.validFor(Duration.ofSeconds(300), Instant.now()), token.toString());
         assertEquals("Bearer", token.tokenType());
+        // The sandbox issues 600 s tokens: the broker knows that now, so a longer wish is refused, not refreshed.
+        TokenBrokerException.InvalidRequest refused = assertThrows(TokenBrokerException.InvalidRequest.class,
+                () -> client.token("acme", "long", Duration.ofSeconds(601)));
+        assertEquals("min-validity-unsatisfiable", refused.problem().name());
+        assertEquals(422, refused.problem().status());
+        assertEquals(1, upstream.tokenRequests());
     }
 
     @Test

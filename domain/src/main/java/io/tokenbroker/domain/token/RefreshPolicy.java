@@ -66,6 +66,30 @@ public record RefreshPolicy(Duration hardBuffer, double refreshAheadRatio) {
     }
 
     /**
+     * {@link #isServable(AccessToken, Instant)} for a caller that needs the token for at least {@code minValidFor}:
+     * {@code expires_at − now ≥ max(buffer, minValidFor)}, the buffer still being the strict bound it is above.
+     */
+    public boolean isServable(AccessToken token, Instant now, Duration minValidFor) {
+        requireMinValidFor(minValidFor);
+        return isServable(token, now) && !token.expiresAt().minus(minValidFor).isBefore(now);
+    }
+
+    /**
+     * Whether a token issued with {@code lifetime} could meet {@code minValidFor} even at the instant it is issued;
+     * when not, refreshing cannot help the caller.
+     */
+    public boolean canMeet(Duration lifetime, Duration minValidFor) {
+        requireMinValidFor(minValidFor);
+        return lifetime.compareTo(minValidFor) >= 0;
+    }
+
+    private static void requireMinValidFor(Duration minValidFor) {
+        if (Objects.requireNonNull(minValidFor, "minValidFor").isNegative()) {
+            throw new IllegalArgumentException("the minimum validity must not be negative");
+        }
+    }
+
+    /**
      * When a background refresh should renew the token: after {@code refreshAheadRatio} of its servable window
      * (issue to {@link #serveUntil}), not of its lifetime. Taken over the lifetime, the point of every token up to
      * five minutes long (default buffer) would fall inside the buffer and be clamped to the last servable instant,

@@ -17,18 +17,27 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.PositiveOrZero;
-import jakarta.validation.constraints.Size;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.application.port.in.ManageApiKeys;
 import io.tokenbroker.domain.apikey.ApiKey;
 import io.tokenbroker.domain.apikey.ApiKeyId;
 import io.tokenbroker.domain.apikey.Scope;
 import io.tokenbroker.domain.apikey.TenantScope;
 import io.tokenbroker.domain.connection.TenantId;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -38,6 +47,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Key management, admin scope only. A key's secret appears in exactly one response: the one that created it. */
+@Tag(name = "api-keys")
+@ProblemAnswers
 @Controller("/v1/api-keys")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Secured("admin")
@@ -95,6 +106,10 @@ public class ApiKeyController {
         }
     }
 
+    @Operation(operationId = "createApiKey", summary = "Issue an API key",
+            description = "Scope `admin`. The answer's `key` is the only time the secret is shown.")
+    @ApiResponse(responseCode = "201", description = "Issued; `key` holds the secret.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyView.class)))
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<KeyView> create(@Valid @Body CreateRequest body) {
         ManageApiKeys.Issue issue = issueOf(body);
@@ -108,11 +123,21 @@ public class ApiKeyController {
                 .body(KeyView.of(issued.key(), issued.plaintext()));
     }
 
+    @Operation(operationId = "listApiKeys", summary = "Every API key, without secrets", description = "Scope `admin`.")
+    @ApiResponse(responseCode = "200", description = "The keys.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, array = @ArraySchema(schema = @Schema(implementation = KeyView.class))))
     @Get(produces = MediaType.APPLICATION_JSON)
     public List<KeyView> list() {
         return manageApiKeys.list().stream().map(key -> KeyView.of(key, null)).toList();
     }
 
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key at once", description = "Scope `admin`.",
+            parameters = @Parameter(name = ApiDocument.IDEMPOTENCY_KEY, in = ParameterIn.HEADER,
+            ref = ApiDocument.IDEMPOTENCY_KEY_REF))
+    @ApiResponse(responseCode = "204", description = "Revoked.",
+            headers = @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED))
+    @ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
+    @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
     @Delete("/{id}")
     public HttpResponse<?> revoke(String id, HttpRequest<?> request) {
         return idempotency.once(request, null, () -> {
@@ -121,6 +146,11 @@ public class ApiKeyController {
         });
     }
 
+    @Operation(operationId = "rotateApiKey", summary = "Issue a successor; the old key works for `grace_seconds`",
+            description = "Scope `admin`. The answer's `key` is the only time the new secret is shown.")
+    @ApiResponse(responseCode = "201", description = "The successor; `key` holds its secret.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyView.class)))
+    @ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
     @Post(uri = "/{id}/rotate", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<KeyView> rotate(String id, @Valid @Body @Nullable RotateRequest body) {
         Duration grace = Optional.ofNullable(body).map(RotateRequest::graceSeconds).map(Duration::ofSeconds)

@@ -14,8 +14,15 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
-import jakarta.validation.Valid;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
 import io.tokenbroker.application.port.in.SaveConnection;
@@ -23,10 +30,14 @@ import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.apikey.Scope;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.egress.SavedBy;
+import jakarta.validation.Valid;
 import java.util.Optional;
 
 /** Registers, shows and removes a tenant's connection. Secrets go in, never come out. */
 @TenantScoped
+@Tag(name = "connections")
+@ProblemAnswers
+@ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
 @Controller("/v1/tenants/{tenant}/connections/{connection}")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ConnectionController {
@@ -44,6 +55,16 @@ public class ConnectionController {
         this.idempotency = idempotency;
     }
 
+    @Operation(operationId = "saveConnection", summary = "Create or replace a connection",
+            description = "Scope `connections:write`. Secrets are stored sealed and never shown again.", parameters = @Parameter(name = ApiDocument.IDEMPOTENCY_KEY, in = ParameterIn.HEADER,
+                    ref = ApiDocument.IDEMPOTENCY_KEY_REF))
+    @ApiResponse(responseCode = "201", description = "Created.",
+            headers = @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectionView.class)))
+    @ApiResponse(responseCode = "200", description = "Replaced.",
+            headers = @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectionView.class)))
+    @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
     @Put(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Secured("connections:write")
     public HttpResponse<?> put(String tenant, String connection, @Valid @Body ConnectionRequest body,
@@ -68,6 +89,10 @@ public class ConnectionController {
     }
 
     /** Reading a connection needs no write scope: a token reader may see where its tokens come from. */
+    @Operation(operationId = "getConnection", summary = "A connection, without its secrets",
+            description = "Scope `connections:write`, `token:read` or `logs:read`.")
+    @ApiResponse(responseCode = "200", description = "The connection.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectionView.class)))
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured({"connections:write", "token:read", "logs:read"})
     public ConnectionView get(String tenant, String connection) {
@@ -75,6 +100,12 @@ public class ConnectionController {
         return ConnectionView.of(findConnection.find(new FindConnection.Query(key)));
     }
 
+    @Operation(operationId = "deleteConnection", summary = "Remove a connection and its cached token",
+            description = "Scope `connections:write`.", parameters = @Parameter(name = ApiDocument.IDEMPOTENCY_KEY, in = ParameterIn.HEADER,
+                    ref = ApiDocument.IDEMPOTENCY_KEY_REF))
+    @ApiResponse(responseCode = "204", description = "Removed.",
+            headers = @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED))
+    @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
     @Delete
     @Secured("connections:write")
     public HttpResponse<?> delete(String tenant, String connection, HttpRequest<?> request) {

@@ -62,6 +62,7 @@ public final class ProblemExceptionHandler implements ExceptionHandler<RuntimeEx
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case THROTTLED -> HttpStatus.TOO_MANY_REQUESTS;
             case INVALID -> HttpStatus.BAD_REQUEST;
+            case UNSATISFIABLE -> HttpStatus.UNPROCESSABLE_ENTITY;
         };
     }
 

@@ -8,6 +8,14 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.domain.connection.ConnectionKey;
@@ -21,6 +29,13 @@ import java.time.Instant;
  * refresh scope is an operator's, and handing out tokens stays with {@code token:read}.
  */
 @TenantScoped
+@Tag(name = "tokens")
+@ProblemAnswers
+@ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
+@ApiResponse(responseCode = "409", ref = ApiDocument.CONFLICT)
+@ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
+@ApiResponse(responseCode = "502", ref = ApiDocument.BAD_GATEWAY)
+@ApiResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
 @Controller("/v1/tenants/{tenant}/connections/{connection}/refresh")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RefreshController {
@@ -35,6 +50,12 @@ public class RefreshController {
         this.idempotency = idempotency;
     }
 
+    @Operation(operationId = "refreshToken", summary = "Renew the connection's token now",
+            description = "Scope `token:refresh`. Answers the new expiry, not the token.", parameters = @Parameter(name = ApiDocument.IDEMPOTENCY_KEY, in = ParameterIn.HEADER,
+                    ref = ApiDocument.IDEMPOTENCY_KEY_REF))
+    @ApiResponse(responseCode = "200", description = "Renewed.",
+            headers = @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Refreshed.class)))
     @Post(produces = MediaType.APPLICATION_JSON)
     @Secured("token:refresh")
     public HttpResponse<?> refresh(String tenant, String connection, HttpRequest<?> request) {

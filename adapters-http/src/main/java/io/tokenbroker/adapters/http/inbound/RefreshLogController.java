@@ -4,17 +4,25 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.ReadRefreshHistory;
 import io.tokenbroker.domain.audit.RefreshAttempt;
@@ -33,6 +41,9 @@ import java.util.Optional;
  * {@code X-Next-Cursor} header so a script can page through without parsing JSON.
  */
 @TenantScoped
+@Tag(name = "status")
+@ProblemAnswers
+@ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
 @Controller("/v1/tenants/{tenant}/connections/{connection}/refresh-log")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RefreshLogController {
@@ -48,11 +59,23 @@ public class RefreshLogController {
         this.readHistory = readHistory;
     }
 
+    @Operation(operationId = "getRefreshLog", summary = "The connection's refresh attempts, newest first",
+            description = "Scope `logs:read`. JSON, or CSV when `Accept` names `text/csv` (then the next page is in "
+                    + "`X-Next-Cursor` and `Link`). `limit` defaults to 50.")
+    @ApiResponse(responseCode = "200", description = "A page of attempts with totals.",
+            headers = {@Header(name = "X-Next-Cursor", description = "CSV only: the next page's cursor.",
+                    schema = @Schema(type = "string")),
+                    @Header(name = "Link", description = "CSV only: the next page.", schema = @Schema(type = "string"))},
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = HistoryView.class)),
+                    @Content(mediaType = CSV, schema = @Schema(type = "string"))})
     @Get(produces = {MediaType.APPLICATION_JSON, CSV})
     @Secured("logs:read")
     public HttpResponse<?> history(String tenant, String connection, @Nullable @QueryValue Integer limit,
                                    @Nullable @QueryValue String cursor,
-                                   @Nullable @Header(HttpHeaders.ACCEPT) String accept) {
+                                   HttpRequest<?> request) {
+        // Read from the request rather than bound with @Header: Accept is content negotiation, not an API parameter.
+        String accept = request.getHeaders().get(HttpHeaders.ACCEPT);
         ConnectionKey key = ConnectionKey.of(tenant, connection);
         ReadRefreshHistory.History history = readHistory.history(new ReadRefreshHistory.Query(key,
                 toCursor(cursor), Cursors.limit(limit, DEFAULT_LIMIT, ReadRefreshHistory.Query.MAX_LIMIT)));
@@ -124,7 +147,7 @@ public class RefreshLogController {
 
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record HistoryView(List<Row> attempts, Totals totals, @JsonProperty("next_cursor") String nextCursor) {
+    public record HistoryView(List<Row> attempts, Totals totals, @JsonProperty("next_cursor") @Nullable String nextCursor) {
     }
 
     @Serdeable
@@ -133,9 +156,9 @@ public class RefreshLogController {
                       @JsonProperty("completed_at") String completedAt,
                       @JsonProperty("duration_ms") long durationMs,
                       String trigger, String outcome, int attempt,
-                      @JsonProperty("upstream_status") Integer upstreamStatus,
-                      @JsonProperty("error_code") String errorCode,
-                      String message, long fence) {
+                      @JsonProperty("upstream_status") @Nullable Integer upstreamStatus,
+                      @JsonProperty("error_code") @Nullable String errorCode,
+                      @Nullable String message, long fence) {
 
         static Row of(RefreshAttempt attempt) {
             return new Row(attempt.startedAt().toString(), attempt.completedAt().toString(),
@@ -149,7 +172,7 @@ public class RefreshLogController {
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Totals(long attempts, long successes, long failures,
-                         @JsonProperty("average_duration_ms") Long averageDurationMs) {
+                         @JsonProperty("average_duration_ms") @Nullable Long averageDurationMs) {
 
         static Totals of(RefreshTotals totals) {
             return new Totals(totals.attempts(), totals.successes(), totals.failures(),

@@ -1,7 +1,7 @@
 package io.tokenbroker.adapters.http.inbound;
 
-import io.micronaut.http.HttpRequest;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -9,6 +9,14 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.ConnectionStatus;
@@ -23,6 +31,8 @@ import java.util.Map;
  * backend checking its own connections); either way only the tenants the key is scoped to.
  */
 @TenantScoped
+@Tag(name = "status")
+@ProblemAnswers
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class StatusController {
@@ -37,6 +47,11 @@ public class StatusController {
         this.listStatus = listStatus;
     }
 
+    @Operation(operationId = "getConnectionStatus", summary = "A connection's token health",
+            description = "Scope `logs:read` or `token:read`.")
+    @ApiResponse(responseCode = "200", description = "The connection's health.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatusView.class)))
+    @ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
     @Get(uri = "/v1/tenants/{tenant}/connections/{connection}/status", produces = MediaType.APPLICATION_JSON)
     @Secured({"logs:read", "token:read"})
     public StatusView status(String tenant, String connection) {
@@ -44,6 +59,11 @@ public class StatusController {
         return StatusView.of(readStatus.status(new ReadConnectionStatus.Query(key)));
     }
 
+    @Operation(operationId = "listConnectionStatus", summary = "Token health of every visible connection, paged",
+            description = "Scope `logs:read` or `token:read`; only the tenants the key is bound to. `limit` defaults "
+                    + "to 100 (at most 1000); `cursor` is the previous page's `next`.")
+    @ApiResponse(responseCode = "200", description = "A page of connections with a summary by health.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatusPageView.class)))
     @Get(uri = "/v1/status", produces = MediaType.APPLICATION_JSON)
     @Secured({"logs:read", "token:read"})
     public StatusPageView all(@Nullable @QueryValue Integer limit, @Nullable @QueryValue String cursor,

@@ -2,6 +2,7 @@ package io.tokenbroker.adapters.http.inbound;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 import java.util.Map;
@@ -10,5 +11,5 @@ import java.util.Map;
 @Serdeable
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record StatusPageView(Map<String, Long> summary, List<StatusView> connections,
-                             @JsonProperty("next_cursor") String nextCursor) {
+                             @JsonProperty("next_cursor") @Nullable String nextCursor) {
 }

@@ -2,6 +2,7 @@ package io.tokenbroker.adapters.http.inbound;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.tokenbroker.application.port.in.ConnectionStatus;
 import java.time.Duration;
@@ -14,17 +15,17 @@ public record StatusView(
         String tenant,
         String connection,
         String health,
-        @JsonProperty("expires_at") String expiresAt,
-        @JsonProperty("seconds_until_expiry") Long secondsUntilExpiry,
+        @JsonProperty("expires_at") @Nullable String expiresAt,
+        @JsonProperty("seconds_until_expiry") @Nullable Long secondsUntilExpiry,
         @JsonProperty("needs_refresh") boolean needsRefresh,
         @JsonProperty("circuit_state") String circuitState,
-        @JsonProperty("last_refresh") LastRefresh lastRefresh,
+        @JsonProperty("last_refresh") @Nullable LastRefresh lastRefresh,
         @JsonProperty("consecutive_failures") int consecutiveFailures,
-        @JsonProperty("refresh_token_expires_at") String refreshTokenExpiresAt) {
+        @JsonProperty("refresh_token_expires_at") @Nullable String refreshTokenExpiresAt) {
 
     @Serdeable
     public record LastRefresh(String at, String outcome, String trigger,
-                              @JsonProperty("error_code") String errorCode) {
+                              @JsonProperty("error_code") @Nullable String errorCode) {
     }
 
     static StatusView of(ConnectionStatus status) {

@@ -9,10 +9,22 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
@@ -21,18 +33,31 @@ import io.tokenbroker.domain.token.AccessToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The facilitator endpoints a backend calls. Blocking executor: a miss waits on the upstream (or on another
  * caller's refresh), which must not stall the event loop.
  */
 @TenantScoped
+@Tag(name = "tokens")
+@ProblemAnswers
+@ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
 @Controller("/v1/tenants/{tenant}/connections/{connection}/token")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TokenController {
+
+    private static final Pattern WHOLE_SECONDS = Pattern.compile("[0-9]{1,9}");
+
+    /** The invalidation body's shape, for the API document; the body itself is read by hand (see below). */
+    @Serdeable
+    @Schema(name = "Invalidation", additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+    record Invalidation(@JsonProperty("access_token") @Nullable String accessToken) {
+    }
 
     private final GetAccessToken getAccessToken;
     private final InvalidateToken invalidateToken;
@@ -68,11 +93,41 @@ public class TokenController {
         return Optional.ofNullable((String) token);
     }
 
+    /** Bound as text so that "abc", "-5" or "1.5" are this edge's 400 rather than the framework's own answer. */
+    private static Duration seconds(@Nullable String minValidFor) {
+        if (minValidFor == null || minValidFor.isEmpty()) {
+            return Duration.ZERO;
+        }
+        if (!WHOLE_SECONDS.matcher(minValidFor).matches()) {
+            throw new InvalidRequestException("min_valid_for must be a whole number of seconds from 0 to 999999999");
+        }
+        return Duration.ofSeconds(Long.parseLong(minValidFor));
+    }
+
+    @Operation(operationId = "getToken", summary = "A valid access token for the connection",
+            description = "Scope `token:read`. Served from the cache while it is outside the refresh buffer (and lasts "
+                    + "`min_valid_for`), otherwise fetched once however many callers ask.")
+    @ApiResponse(responseCode = "200", description = "The token; never cached by intermediaries.",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = TokenResponse.class)))
+    @ApiResponse(responseCode = "409", ref = ApiDocument.CONFLICT)
+    @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
+    @ApiResponse(responseCode = "502", ref = ApiDocument.BAD_GATEWAY)
+    @ApiResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured("token:read")
-    public HttpResponse<TokenResponse> token(String tenant, String connection) {
+    public HttpResponse<TokenResponse> token(String tenant, String connection,
+                                             @Parameter(name = "min_valid_for", description = "Seconds the token "
+                                                     + "must stay valid from now (default 0); more than a fresh "
+                                                     + "token lasts is a 422.", schema = @Schema(type = "integer",
+                                                     minimum = "0", maximum = "999999999"))
+                                             @QueryValue("min_valid_for") @Nullable String minValidFor) {
         ConnectionKey key = ConnectionKey.of(tenant, connection);
-        AccessToken token = getAccessToken.get(new GetAccessToken.Query(key));
+        AccessToken token = getAccessToken.get(new GetAccessToken.Query(key, seconds(minValidFor)));
         return HttpResponse.ok(TokenResponse.of(token, clock.instant()))
                 .header("Cache-Control", "no-store")
                 .header("Pragma", "no-cache");
@@ -83,6 +138,15 @@ public class TokenController {
      * token) must be a 400, while binding a nullable body turns such a body into "no body", which would drop the
      * cached token unconditionally.
      */
+    @Operation(operationId = "invalidateToken", summary = "Drop the cached token (only it, if named)",
+            description = "Scope `token:read`. With `{\"access_token\": \"...\"}` only that token is dropped (a stale "
+                    + "one is ignored); without a body whatever is cached is dropped.", parameters = @Parameter(
+                    name = ApiDocument.IDEMPOTENCY_KEY, in = ParameterIn.HEADER, ref = ApiDocument.IDEMPOTENCY_KEY_REF),
+            requestBody = @RequestBody(required = false,
+                    content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Invalidation.class))))
+    @ApiResponse(responseCode = "204", description = "Dropped (or nothing to drop).")
+    @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
     @Post(uri = "/invalidate", consumes = MediaType.APPLICATION_JSON)
     @Secured("token:read")
     public HttpResponse<?> invalidate(String tenant, String connection, @Body @Nullable byte[] body,

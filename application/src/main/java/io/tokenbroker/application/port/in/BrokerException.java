@@ -14,7 +14,7 @@ import java.util.Optional;
 public abstract sealed class BrokerException extends RuntimeException
         permits ConnectionNotFoundException, ReauthorisationNeededException, TokenUnavailableException,
                 UpstreamFailedException, BrokerUnavailableException, ManageApiKeys.ApiKeyNotFoundException,
-                AuthenticateCaller.Throttled, UpstreamNotAllowedException {
+                AuthenticateCaller.Throttled, UpstreamNotAllowedException, MinValidityUnsatisfiableException {
 
     /** What kind of answer the caller gets; each maps to exactly one response status at the edge. */
     public enum Kind {
@@ -29,7 +29,9 @@ public abstract sealed class BrokerException extends RuntimeException
         /** The caller sent too much, too fast. */
         THROTTLED,
         /** The request says something impossible. */
-        INVALID
+        INVALID,
+        /** The request is well-formed, but asks for more than the connection can ever give (e.g. a longer validity). */
+        UNSATISFIABLE
     }
 
     private final Kind kind;

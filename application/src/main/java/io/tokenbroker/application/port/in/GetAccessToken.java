@@ -2,6 +2,7 @@ package io.tokenbroker.application.port.in;
 
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -16,13 +17,26 @@ public interface GetAccessToken {
      * @throws UpstreamFailedException        when the upstream failed, after the broker's retries
      * @throws TokenUnavailableException      when the refresh lease could not be had in time or the circuit is open
      * @throws BrokerUnavailableException     when the broker's storage could not be reached
+     * @throws MinValidityUnsatisfiableException when even a freshly issued token would not last {@code minValidFor}
      */
     AccessToken get(Query query);
 
-    /** Which connection's token is wanted. */
-    record Query(ConnectionKey key) {
+    /**
+     * Which connection's token is wanted, and for how long at least it must stay valid from now (zero: any servable
+     * token). A cached token with less left is refreshed like a miss.
+     */
+    record Query(ConnectionKey key, Duration minValidFor) {
         public Query {
             Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(minValidFor, "minValidFor");
+            if (minValidFor.isNegative()) {
+                throw new IllegalArgumentException("the minimum validity must not be negative");
+            }
+        }
+
+        /** Any servable token will do. */
+        public Query(ConnectionKey key) {
+            this(key, Duration.ZERO);
         }
     }
 }
