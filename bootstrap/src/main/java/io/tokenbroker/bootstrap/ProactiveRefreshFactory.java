@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Requires;
@@ -106,8 +107,12 @@ public class ProactiveRefreshFactory {
         return new ProactiveRefreshService(tokens, tokens, offers);
     }
 
-    /** Refreshes through the undecorated token service: what it renews it schedules itself. */
-    @Singleton
+    /**
+     * Refreshes through the undecorated token service: what it renews it schedules itself. Built at start-up, not at
+     * the ticker's first run, so the scheduler's meters are exported from the first scrape (the dashboard and the
+     * alert rules name them) whether or not the ticker runs.
+     */
+    @Context
     RefreshDueConnections refreshDueConnections(GetAccessTokenService tokens, RefreshSchedule schedule,
                                                 ScheduleOffers offers, TokenStore cache, Connections connections,
                                                 ConnectionEvents events, ProactiveRefreshOutcomes outcomes,
