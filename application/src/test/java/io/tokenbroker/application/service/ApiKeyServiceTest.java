@@ -88,14 +88,60 @@ class ApiKeyServiceTest {
     }
 
     @Test
-    void theCacheExpiresAndTheKeyIsVerifiedAgain() {
+    void whenTheCacheEntryLapsesAnUnchangedKeyIsRenewedFromTheStoreWithoutBcrypt() {
         ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
         authenticate(issued.plaintext());
         int before = hasher.verifications();
         clock.advance(Duration.ofSeconds(61));
 
         assertTrue(authenticate(issued.plaintext()).isPresent());
+        clock.advance(Duration.ofSeconds(61));
+        assertTrue(authenticate(issued.plaintext()).isPresent());
+        assertEquals(before, hasher.verifications(), "the stored hash did not change: no bcrypt");
+    }
+
+    @Test
+    void aKeyWhoseStoredHashChangedIsVerifiedAgainAfterItsEntryLapses() {
+        ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
+        authenticate(issued.plaintext()).orElseThrow();
+        ApiKey stored = keys.find(issued.key().id()).orElseThrow();
+        keys.save(new ApiKey(stored.id(), stored.name(), stored.scopes(), stored.tenants(), stored.createdAt(),
+                stored.expiresAt(), stored.revokedAt(), stored.lastUsedAt(), hasher.hash("another secret")));
+        int before = hasher.verifications();
+
+        assertTrue(authenticate(issued.plaintext()).isPresent(), "still trusted until its entry lapses");
+        clock.advance(Duration.ofSeconds(61));
+        assertTrue(authenticate(issued.plaintext()).isEmpty(), "the secret no longer matches the stored hash");
         assertEquals(before + 1, hasher.verifications());
+    }
+
+    @Test
+    void aKeyRevokedElsewhereIsRefusedOnceItsEntryLapsesEvenWithoutAnAnnouncement() {
+        ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
+        authenticate(issued.plaintext()).orElseThrow();
+        ApiKeyService otherInstance = new ApiKeyService(keys, hasher, clock, new SecureRandom(),
+                ApiKeySettings.defaults());
+        otherInstance.revoke(issued.key().id());
+        int before = hasher.verifications();
+
+        clock.advance(Duration.ofSeconds(61));
+
+        assertTrue(authenticate(issued.plaintext()).isEmpty());
+        assertTrue(service.alreadyVerified(new AuthenticateCaller.Command(issued.plaintext(), "10.0.0.1")).isEmpty());
+        assertEquals(before, hasher.verifications(), "refused from the stored record, without bcrypt");
+    }
+
+    @Test
+    void aKeyWhoseScopesChangedIsRenewedWithTheStoredScopes() {
+        ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
+        authenticate(issued.plaintext()).orElseThrow();
+        ApiKey stored = keys.find(issued.key().id()).orElseThrow();
+        keys.save(new ApiKey(stored.id(), stored.name(), Set.of(Scope.LOGS_READ), stored.tenants(),
+                stored.createdAt(), stored.expiresAt(), stored.revokedAt(), stored.lastUsedAt(), stored.secretHash()));
+
+        clock.advance(Duration.ofSeconds(61));
+
+        assertEquals(Set.of(Scope.LOGS_READ), authenticate(issued.plaintext()).orElseThrow().scopes());
     }
 
     @Test
