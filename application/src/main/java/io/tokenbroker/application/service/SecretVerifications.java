@@ -52,26 +52,36 @@ final class SecretVerifications {
             ahead[0] = tail == null ? DONE : tail;
             return flight;
         });
-        flight.whenComplete((caller, failure) -> {
-            flights.remove(key, flight);
-            lanes.remove(id, flight);
-        });
-        ahead[0].whenComplete((ignored, failure) -> submit(flight, work));
+        ahead[0].whenComplete((ignored, failure) -> submit(key, id, flight, work));
         return flight;
     }
 
-    private void submit(CompletableFuture<Optional<Caller>> flight, Supplier<Optional<Caller>> work) {
+    private void submit(String key, ApiKeyId id, CompletableFuture<Optional<Caller>> flight,
+                        Supplier<Optional<Caller>> work) {
         try {
             executor.execute(() -> {
                 try {
-                    flight.complete(work.get());
+                    Optional<Caller> caller = work.get();
+                    ended(key, id, flight);
+                    flight.complete(caller);
                 } catch (RuntimeException | Error failure) {
+                    ended(key, id, flight);
                     flight.completeExceptionally(failure);
                 }
             });
         } catch (RejectedExecutionException queueFull) {
+            ended(key, id, flight);
             flight.completeExceptionally(new Overloaded());
         }
+    }
+
+    /**
+     * Before the flight completes, so a request that arrives after its answer (a caller retrying a wrong key) starts
+     * and is counted anew instead of joining a verification that is over.
+     */
+    private void ended(String key, ApiKeyId id, CompletableFuture<Optional<Caller>> flight) {
+        flights.remove(key, flight);
+        lanes.remove(id, flight);
     }
 
     private static String flightKey(ApiKeyId id, String fingerprint) {
