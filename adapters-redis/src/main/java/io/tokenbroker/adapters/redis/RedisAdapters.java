@@ -87,7 +87,7 @@ public final class RedisAdapters implements AutoCloseable {
         this.redisTokens = new RedisTokenStore(calls, keys, clock);
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
         this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck());
-        this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix(), clock);
+        this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix());
         this.keyRevocations = new RedisKeyRevocations(calls, keys);
         this.idempotencyRecords = new RedisIdempotencyRecords(calls, settings.keyPrefix());
         this.refreshSchedule = new RedisRefreshSchedule(calls, keys);
