@@ -17,162 +17,72 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
- * API keys: issuing and managing them, and authenticating callers with them.
- *
- * <p>Authentication costs one bcrypt verification per key and process: a verified key is remembered for a short
- * time under a keyed fingerprint of the presented secret, so the hot path is a hash-map lookup. Unknown ids are
- * verified against a dummy hash, so they take as long as wrong secrets. Failures are counted per client address and
- * per key id, and past the limit refused before any hashing: a flood of wrong keys must not become a CPU flood.
- * Keys already verified are served from the cache before any throttle, so an attacker cannot lock them out.
- * {@code last_used_at} is collected in memory and written by {@link #flushUsage()} off the request path.
+ * API keys: issuing and managing them, and authenticating callers with them (the latter in
+ * {@link KeyAuthentication}, which this class fronts so both in-ports are one bean sharing one verified-key cache).
  */
 public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
 
     private static final System.Logger LOG = System.getLogger(ApiKeyService.class.getName());
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
-    private record Verified(ApiKeyId id, Caller caller, Optional<Instant> expiresAt, Instant until) {
-    }
-
-    private record Window(Instant start, int failures) {
-    }
-
     private final ApiKeys keys;
     private final SecretHasher hasher;
     private final Clock clock;
     private final SecureRandom random;
-    private final ApiKeySettings settings;
     private final KeyRevocations revocations;
-    private final String dummyHash;
-    private final ConcurrentMap<String, Verified> verified = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Window> failures = new ConcurrentHashMap<>();
-    private final ConcurrentMap<ApiKeyId, Instant> pendingUse = new ConcurrentHashMap<>();
+    private final KeyAuthentication authentication;
 
+    /** Verifies on the calling thread, for a single instance. */
     public ApiKeyService(ApiKeys keys, SecretHasher hasher, Clock clock, SecureRandom random, ApiKeySettings settings) {
         this(keys, hasher, clock, random, settings, KeyRevocations.NONE);
     }
 
+    /** Verifies on the calling thread. */
     public ApiKeyService(ApiKeys keys, SecretHasher hasher, Clock clock, SecureRandom random, ApiKeySettings settings,
                          KeyRevocations revocations) {
+        this(keys, hasher, clock, random, settings, revocations, Runnable::run);
+    }
+
+    /**
+     * @param verificationExecutor runs bcrypt verifications; bounded (it refuses work when full, which callers see
+     *                             as {@link AuthenticateCaller.Overloaded}) and sized to the cores
+     */
+    public ApiKeyService(ApiKeys keys, SecretHasher hasher, Clock clock, SecureRandom random, ApiKeySettings settings,
+                         KeyRevocations revocations, Executor verificationExecutor) {
         this.revocations = revocations;
         this.keys = keys;
         this.hasher = hasher;
         this.clock = clock;
         this.random = random;
-        this.settings = settings;
-        this.dummyHash = hasher.hash(newSecret());
+        this.authentication = new KeyAuthentication(keys, hasher, clock, settings, hasher.hash(newSecret()),
+                verificationExecutor);
     }
 
     @Override
-    public Optional<Caller> authenticate(AuthenticateCaller.Command command) {
-        Instant now = clock.instant();
-        String address = "addr:" + command.clientAddress();
-        Optional<PresentedApiKey> presented = PresentedApiKey.parse(command.presentedKey());
-        if (presented.isEmpty()) {
-            refuseIfThrottled(address, now);
-            countFailure(address, now);
-            return Optional.empty();
-        }
-        PresentedApiKey key = presented.get();
-        String fingerprint = hasher.fingerprint(key.secret());
-        Optional<Caller> cached = cached(key, fingerprint, now);
-        if (cached.isPresent()) {
-            return cached;
-        }
-        // Throttles apply after the cache: failures from a shared address (a NAT, a load balancer) or wrong secrets
-        // sent for a key's id must not lock out callers whose keys are already verified.
-        refuseIfThrottled(address, now);
-        String keyCounter = "key:" + key.id().value();
-        refuseIfThrottled(keyCounter, now);
-        Optional<ApiKey> stored = keys.find(key.id());
-        boolean matches = hasher.matches(key.secret(), stored.map(ApiKey::secretHash).orElse(dummyHash));
-        if (stored.isEmpty() || !matches || !stored.get().isActiveAt(now)) {
-            countFailure(address, now);
-            countFailure(keyCounter, now);
-            return Optional.empty();
-        }
-        ApiKey found = stored.get();
-        Caller caller = new Caller(found.id(), found.scopes(), found.tenants());
-        if (verified.size() >= settings.verifiedCacheSize()) {
-            // Crude but bounded: a full cache starts over; each key then costs one more bcrypt.
-            verified.clear();
-        }
-        verified.put(fingerprint, new Verified(found.id(), caller, found.expiresAt(),
-                now.plus(settings.verifiedCacheTtl())));
-        pendingUse.merge(found.id(), now, (a, b) -> a.isAfter(b) ? a : b);
-        return Optional.of(caller);
-    }
-
-    @Override
-    public void forget(ApiKeyId id) {
-        verified.values().removeIf(entry -> entry.id().equals(id));
+    public CompletionStage<Optional<Caller>> authenticateAsync(AuthenticateCaller.Command command) {
+        return authentication.authenticateAsync(command);
     }
 
     @Override
     public Optional<Caller> alreadyVerified(AuthenticateCaller.Command command) {
-        return PresentedApiKey.parse(command.presentedKey())
-                .flatMap(key -> cached(key, hasher.fingerprint(key.secret()), clock.instant()));
+        return authentication.alreadyVerified(command);
     }
 
-    private Optional<Caller> cached(PresentedApiKey key, String fingerprint, Instant now) {
-        Verified cached = verified.get(fingerprint);
-        if (cached != null && cached.id().equals(key.id()) && now.isBefore(cached.until())
-                && cached.expiresAt().map(now::isBefore).orElse(true)) {
-            pendingUse.merge(key.id(), now, (a, b) -> a.isAfter(b) ? a : b);
-            return Optional.of(cached.caller());
-        }
-        return Optional.empty();
-    }
-
-    private void refuseIfThrottled(String counter, Instant now) {
-        Window window = failures.get(counter);
-        if (window == null) {
-            return;
-        }
-        Instant end = window.start().plus(settings.failureWindow());
-        if (!now.isBefore(end)) {
-            failures.remove(counter, window);
-            return;
-        }
-        if (window.failures() >= settings.maxFailures()) {
-            throw new Throttled(Duration.between(now, end));
-        }
-    }
-
-    private void countFailure(String counter, Instant now) {
-        failures.compute(counter, (k, window) -> window == null
-                || !now.isBefore(window.start().plus(settings.failureWindow()))
-                ? new Window(now, 1) : new Window(window.start(), window.failures() + 1));
+    @Override
+    public void forget(ApiKeyId id) {
+        authentication.forget(id);
     }
 
     /** Writes the collected last-used instants; called on a schedule, never on the request path. */
     public void flushUsage() {
-        if (pendingUse.isEmpty()) {
-            return;
-        }
-        Map<ApiKeyId, Instant> batch = new HashMap<>();
-        for (ApiKeyId id : List.copyOf(pendingUse.keySet())) {
-            Instant at = pendingUse.remove(id);
-            if (at != null) {
-                batch.put(id, at);
-            }
-        }
-        try {
-            keys.recordUse(batch);
-        } catch (RuntimeException storeDown) {
-            // Put them back so the next flush tries again; only the newest instant per key matters.
-            batch.forEach((id, at) -> pendingUse.merge(id, at, (a, b) -> a.isAfter(b) ? a : b));
-            LOG.log(Level.WARNING, "could not record API key usage; will retry", storeDown);
-        }
+        authentication.flushUsage();
     }
 
     @Override

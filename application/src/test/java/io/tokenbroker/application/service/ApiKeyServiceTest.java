@@ -44,6 +44,12 @@ class ApiKeyServiceTest {
         return service.authenticate(new AuthenticateCaller.Command(key, address));
     }
 
+    /** What an administrator editing the store, or another version of the broker, might do to a key. */
+    private void changeStored(ApiKey stored, Set<Scope> scopes, String secretHash) {
+        keys.save(new ApiKey(stored.id(), stored.name(), scopes, stored.tenants(), stored.createdAt(),
+                stored.expiresAt(), stored.revokedAt(), stored.lastUsedAt(), secretHash));
+    }
+
     private static String wrongSecretFor(String key) {
         return key.substring(0, key.length() - 4) + (key.endsWith("AAAA") ? "BBBB" : "AAAA");
     }
@@ -88,14 +94,58 @@ class ApiKeyServiceTest {
     }
 
     @Test
-    void theCacheExpiresAndTheKeyIsVerifiedAgain() {
+    void whenTheCacheEntryLapsesAnUnchangedKeyIsRenewedFromTheStoreWithoutBcrypt() {
         ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
         authenticate(issued.plaintext());
         int before = hasher.verifications();
         clock.advance(Duration.ofSeconds(61));
 
         assertTrue(authenticate(issued.plaintext()).isPresent());
+        clock.advance(Duration.ofSeconds(61));
+        assertTrue(authenticate(issued.plaintext()).isPresent());
+        assertEquals(before, hasher.verifications(), "the stored hash did not change: no bcrypt");
+    }
+
+    @Test
+    void aKeyWhoseStoredHashChangedIsVerifiedAgainAfterItsEntryLapses() {
+        ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
+        authenticate(issued.plaintext()).orElseThrow();
+        ApiKey stored = keys.find(issued.key().id()).orElseThrow();
+        changeStored(stored, stored.scopes(), hasher.hash("another secret"));
+        int before = hasher.verifications();
+
+        assertTrue(authenticate(issued.plaintext()).isPresent(), "still trusted until its entry lapses");
+        clock.advance(Duration.ofSeconds(61));
+        assertTrue(authenticate(issued.plaintext()).isEmpty(), "the secret no longer matches the stored hash");
         assertEquals(before + 1, hasher.verifications());
+    }
+
+    @Test
+    void aKeyRevokedElsewhereIsRefusedOnceItsEntryLapsesEvenWithoutAnAnnouncement() {
+        ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
+        authenticate(issued.plaintext()).orElseThrow();
+        ApiKeyService otherInstance = new ApiKeyService(keys, hasher, clock, new SecureRandom(),
+                ApiKeySettings.defaults());
+        otherInstance.revoke(issued.key().id());
+        int before = hasher.verifications();
+
+        clock.advance(Duration.ofSeconds(61));
+
+        assertTrue(authenticate(issued.plaintext()).isEmpty());
+        assertTrue(service.alreadyVerified(new AuthenticateCaller.Command(issued.plaintext(), "10.0.0.1")).isEmpty());
+        assertEquals(before, hasher.verifications(), "refused from the stored record, without bcrypt");
+    }
+
+    @Test
+    void aKeyWhoseScopesChangedIsRenewedWithTheStoredScopes() {
+        ManageApiKeys.Issued issued = issue(Scope.TOKEN_READ);
+        authenticate(issued.plaintext()).orElseThrow();
+        ApiKey stored = keys.find(issued.key().id()).orElseThrow();
+        changeStored(stored, Set.of(Scope.LOGS_READ), stored.secretHash());
+
+        clock.advance(Duration.ofSeconds(61));
+
+        assertEquals(Set.of(Scope.LOGS_READ), authenticate(issued.plaintext()).orElseThrow().scopes());
     }
 
     @Test

@@ -13,6 +13,11 @@ import io.tokenbroker.bootstrap.config.SecurityConfiguration;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wires caller authentication: how key secrets are hashed, and the rate limits. Where keys, counters and revocations
@@ -35,6 +40,24 @@ public class SecurityFactory {
     @Singleton
     ApiKeyService apiKeyService(ApiKeys keys, SecretHasher hasher, Clock clock, SecurityConfiguration security,
                                 KeyRevocations revocations) {
-        return new ApiKeyService(keys, hasher, clock, new SecureRandom(), security.settings(), revocations);
+        return new ApiKeyService(keys, hasher, clock, new SecureRandom(), security.settings(), revocations,
+                verificationPool(security.verificationThreadCount(), security.verificationQueue()));
+    }
+
+    /**
+     * bcrypt is pure CPU: more threads than cores only makes every verification slower, and an unbounded queue
+     * turns a cold-start burst into minutes of backlog. Idle threads end, so a closed context leaves none behind.
+     */
+    static ThreadPoolExecutor verificationPool(int threads, int queue) {
+        AtomicInteger counter = new AtomicInteger();
+        ThreadFactory named = task -> {
+            Thread thread = new Thread(task, "key-verification-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, queue)), named, new ThreadPoolExecutor.AbortPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
 public abstract sealed class BrokerException extends RuntimeException
         permits ConnectionNotFoundException, ReauthorisationNeededException, TokenUnavailableException,
                 UpstreamFailedException, BrokerUnavailableException, ManageApiKeys.ApiKeyNotFoundException,
-                AuthenticateCaller.Throttled, UpstreamNotAllowedException, MinValidityUnsatisfiableException {
+                AuthenticateCaller.Throttled, AuthenticateCaller.Overloaded, UpstreamNotAllowedException,
+                MinValidityUnsatisfiableException {
 
     /** What kind of answer the caller gets; each maps to exactly one response status at the edge. */
     public enum Kind {

@@ -22,8 +22,9 @@ import org.reactivestreams.Publisher;
 /**
  * Reads an API key from {@code X-API-Key} or {@code Authorization: Bearer} and hands micronaut-security the caller
  * it belongs to: the key id as name, its scopes as roles (so {@code @Secured("token:read")} works), its tenants as
- * attributes. A key verified moments ago is answered on the event loop; anything else runs on the blocking executor,
- * since a first sight of a key costs one bcrypt, which must not stall the event loop.
+ * attributes. A key verified moments ago is answered on the event loop; anything else starts on the blocking executor
+ * (renewing a lapsed key reads the stored key) and, when bcrypt is needed, completes when the application's bounded
+ * verification pool has run it, without holding a blocking thread meanwhile.
  */
 @Singleton
 public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
@@ -56,7 +57,8 @@ public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<
             return Publishers.just(authentication(known.get()));
         }
         return Publishers.fromCompletableFuture(() -> CompletableFuture
-                .supplyAsync(() -> authenticateCaller.authenticate(command), blocking)
+                .supplyAsync(() -> authenticateCaller.authenticateAsync(command), blocking)
+                .thenCompose(stage -> stage)
                 .thenCompose(caller -> caller.map(ApiKeyAuthenticationFetcher::authentication)
                         .map(CompletableFuture::completedFuture)
                         .orElseGet(() -> CompletableFuture.completedFuture(null))));
