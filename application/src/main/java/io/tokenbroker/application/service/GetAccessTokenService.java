@@ -18,7 +18,6 @@ import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
-import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionEvent;
@@ -100,6 +99,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     // found cached under the lease, which is exactly what a forced refresh must not return.
     private final SingleFlight<ConnectionKey, AccessToken> forcedFlight = new SingleFlight<>();
     private final UpstreamCalls upstream;
+    private final RefusedGrants refused;
 
     public GetAccessTokenService(Ports ports, Settings settings, Clock clock, Pause pause) {
         this.tokens = ports.tokens();
@@ -111,6 +111,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         this.policy = settings.policy();
         this.lease = settings.lease();
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.refused = new RefusedGrants(connections, reauthorisations, events, clock);
         this.upstream = new UpstreamCalls(ports.issuer(), ports.refreshLog(), events, settings.resilience(), clock,
                 pause);
     }
@@ -229,7 +230,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             if (granted.isPresent()) {
                 return stored(connection, granted.get(), attempts, held, trigger);
             }
-            Optional<Connection> rotated = rotatedMeanwhile(connection, attempts.failed().failure());
+            Optional<Connection> rotated = refused.rotatedMeanwhile(connection, attempts.failed().failure());
             if (rotated.isPresent() && !triedRotatedToken && held.fence() > connections.highestFence(key)) {
                 connection = rotated.get();
                 triedRotatedToken = true;
@@ -237,22 +238,8 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                 continue;
             }
             attempts.giveUp();
-            throw forCaller(connection, attempts.failed().failure(), rotated.isPresent());
+            throw refused.forCaller(connection, attempts.failed().failure(), rotated.isPresent());
         }
-    }
-
-    /** What the caller is told once a refresh ended without a token; marks a connection whose grant is gone. */
-    private BrokerException forCaller(Connection connection, UpstreamException failure, boolean rotatedMeanwhile) {
-        if (rotatedMeanwhile) {
-            // Our fence could not store what a retry would rotate (the other holder's is higher), and a second
-            // refusal means the other holder is still rotating: the grant is alive either way.
-            return new TokenUnavailableException("the refresh token of " + connection.key() + " was rotated by "
-                    + "another holder meanwhile", Optional.of(Duration.ofSeconds(1)));
-        }
-        if (!failure.retryable()) {
-            markIfGrantIsGone(connection, failure);
-        }
-        return UpstreamCalls.forCaller(failure);
     }
 
     private AccessToken stored(Connection connection, RefreshAttempts.Granted granted, RefreshAttempts attempts,
@@ -274,35 +261,6 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
 
     private void publish(ConnectionKey key, ConnectionEvent.Type type, String detail, Optional<Instant> expiresAt) {
         EventPublishing.publish(events, clock, key, type, detail, expiresAt);
-    }
-
-    /**
-     * The connection as stored now, when the provider refused our refresh token and the store holds another one:
-     * another holder rotated it after we read it, which happens when instances could only take in-process leases
-     * (Redis unreachable or stalled). The refused token is then stale, not revoked: the connection must not be marked
-     * for re-authorisation. One more try with the stored token follows when our fence can still store its rotation;
-     * otherwise the caller is told to retry, and the next lease's fence can.
-     */
-    private Optional<Connection> rotatedMeanwhile(Connection presented, UpstreamException failure) {
-        if (presented.refreshToken().isEmpty() || failure.errorCode().filter("invalid_grant"::equals).isEmpty()) {
-            return Optional.empty();
-        }
-        return connections.find(presented.key())
-                .filter(stored -> stored.refreshToken().isPresent())
-                .filter(stored -> !stored.refreshToken().equals(presented.refreshToken()));
-    }
-
-    /**
-     * A refused refresh token cannot heal by itself: asking again only burns the provider's rate limit (and some
-     * providers revoke the whole token family on reuse). Client-credentials connections are left alone, since
-     * for them {@code invalid_grant} usually means a misconfiguration that is fixed by saving the connection.
-     */
-    private void markIfGrantIsGone(Connection connection, UpstreamException failure) {
-        if (connection.refreshToken().isPresent() && failure.errorCode().filter("invalid_grant"::equals).isPresent()) {
-            reauthorisations.mark(new Reauthorisations.Needed(connection.key(), clock.instant(), "invalid_grant"));
-            publish(connection.key(), ConnectionEvent.Type.NEEDS_REAUTHORIZATION,
-                    "the provider refused the refresh token (invalid_grant)", Optional.empty());
-        }
     }
 
     /** A rotated refresh token is persisted before the new access token is cached or returned. */
