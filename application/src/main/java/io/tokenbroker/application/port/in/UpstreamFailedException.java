@@ -30,6 +30,9 @@ public abstract sealed class UpstreamFailedException extends BrokerException
     /** The provider refused: bad credentials, revoked grant, unusable answer. */
     public static final class Rejected extends UpstreamFailedException {
 
+        /** The code of a call the egress policy stopped before anything was sent. */
+        private static final String NOT_ALLOWED = "upstream_not_allowed";
+
         public Rejected(String message, Optional<String> errorCode, Throwable cause) {
             super(Kind.REJECTED_UPSTREAM, "upstream-rejected", "The provider refused to issue a token", message,
                     errorCode, Optional.empty(), cause);
@@ -37,6 +40,12 @@ public abstract sealed class UpstreamFailedException extends BrokerException
 
         @Override
         public String detail() {
+            if (errorCode().filter(NOT_ALLOWED::equals).isPresent()) {
+                // Nothing was sent: the same words for every refused target, so they reveal nothing about it.
+                return "The broker's egress policy does not allow this connection's token endpoint ("
+                        + NOT_ALLOWED + "): save it with an admin key, or have an operator list its host in "
+                        + "tokenbroker.egress.allowed-hosts.";
+            }
             return "The provider's token endpoint refused: " + errorCode().orElse("unknown")
                     + ". Check the connection's credentials.";
         }
