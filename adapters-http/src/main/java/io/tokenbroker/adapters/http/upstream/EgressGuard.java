@@ -45,12 +45,8 @@ public final class EgressGuard implements OutboundTargets {
      */
     @Override
     public Optional<EgressRefusal> checkAtSave(URI url, SavedBy savedBy) {
-        Optional<EgressRefusal> form = policy.checkUrl(url, savedBy);
-        if (form.isPresent()) {
-            return form;
-        }
         try {
-            return checkAddresses(url.getHost(), resolver.resolve(bare(url.getHost())), savedBy);
+            return checkBeforeCall(url, savedBy);
         } catch (UnknownHostException unresolved) {
             return Optional.empty();
         }
