@@ -24,9 +24,8 @@ import java.util.Optional;
  * The {@link OpenTelemetry} every span goes through. Off unless configured: without a traces exporter
  * ({@code otel.traces.exporter} / {@code OTEL_TRACES_EXPORTER}), an OTLP endpoint
  * ({@code otel.exporter.otlp[.traces].endpoint} / {@code OTEL_EXPORTER_OTLP_ENDPOINT}) or a {@link SpanExporter}
- * bean it is the API's no-op and {@link TracedPorts} leaves the ports unwrapped; micronaut-tracing's server filter
- * still runs on every request (a no-op span), which an A/B in docs/benchmarks.md suspects of costing the cached path
- * up to a few tens of percent — making it conditional is open work. An endpoint
+ * bean it is the API's no-op, {@link TracedPorts} leaves the ports unwrapped and {@link UntracedServer} takes
+ * micronaut-tracing's server filter off the request path. An endpoint
  * alone means OTLP. Otherwise OpenTelemetry's autoconfiguration builds the SDK from the {@code otel.*} properties
  * (sampler, batch size, headers, protocol, resource...), and every exporter sees spans through {@link SpanRedaction}.
  *

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 @MicronautTest
 @Property(name = InMemoryTracing.ENABLED, value = "true")
+@Property(name = ServerSpanPath.FORCED, value = "true")
 @Property(name = "tokenbroker.upstream.resilience.min-interval", value = "0s")
 class TracingEndToEndTest {
 

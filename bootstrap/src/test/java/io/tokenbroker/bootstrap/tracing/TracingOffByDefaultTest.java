@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.tracing.opentelemetry.instrument.http.server.OpenTelemetryServerFilter;
+import io.micronaut.web.router.Router;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -16,6 +19,7 @@ import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.application.port.out.TokenStore;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,14 @@ class TracingOffByDefaultTest {
         assertSame(connections, traced.connections(connections));
         assertSame(locks, traced.lockManager(locks));
         assertSame(issuer, traced.tokenIssuer(issuer));
+    }
+
+    @Test
+    void withoutConfigurationNoRequestPassesTheTracingFilter() {
+        assertEquals(List.of(), context.getBean(Router.class)
+                .findFilters(HttpRequest.GET("/v1/tenants/t/connections/c/token")).stream()
+                .filter(filter -> filter.toString().contains(OpenTelemetryServerFilter.class.getSimpleName())).toList());
+        assertEquals(ServerSpanPath.NO_PATH, context.getProperty("tracing.http.server.path", String.class).orElseThrow());
     }
 
     @Test

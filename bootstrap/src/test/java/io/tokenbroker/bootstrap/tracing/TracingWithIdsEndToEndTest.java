@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 @MicronautTest
 @Property(name = InMemoryTracing.ENABLED, value = "true")
+@Property(name = ServerSpanPath.FORCED, value = "true")
 @Property(name = "tokenbroker.tracing.include-ids", value = "true")
 class TracingWithIdsEndToEndTest {
 
