@@ -91,7 +91,7 @@ public final class RedisAdapters implements AutoCloseable {
         this.redisTokens = new RedisTokenStore(calls, keys, seals, clock);
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
         this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck(), inProcess);
-        this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix());
+        this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix(), clock);
         this.keyRevocations = new RedisKeyRevocations(calls, keys);
         this.idempotencyRecords = new RedisIdempotencyRecords(calls, seals, settings.keyPrefix());
         this.refreshSchedule = new RedisRefreshSchedule(calls, keys);

@@ -4,42 +4,90 @@ import io.lettuce.core.ScriptOutputType;
 import io.tokenbroker.application.port.out.RateLimits;
 import io.tokenbroker.domain.apikey.Admission;
 import io.tokenbroker.domain.apikey.RateLimit;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Fixed-window counters shared by every instance: one Lua script per request (INCR, set the expiry on the first
- * hit, read the remaining time), so counting and reading are atomic and cost one round trip. When Redis is down the
- * request is admitted: rate limiting protects the broker, it must not take it down with Redis.
+ * Fixed windows (aligned to the epoch, so every instance agrees on them) whose budget lives in Redis, admitted from
+ * memory: each instance leases the budget in chunks ({@code INCRBY} of one counter per bucket and window) on a
+ * background thread while it still has allowance left, so no request waits for Redis. Until a lease answers, an
+ * instance may admit up to one chunk on credit; confirmed leases never exceed the limit, so across N instances a
+ * window admits at most {@code limit + N × chunk}, with {@code chunk = min(100, limit)}. When a lease fails (Redis
+ * down) the bucket falls back to a local limit of {@code limit} for the rest of the window: rate limiting protects
+ * the broker, it must not take it down with Redis.
  */
 final class RedisRateLimits implements RateLimits {
 
-    private static final String ADMIT = """
-            local count = redis.call('INCR', KEYS[1])
-            if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-            local ttl = redis.call('PTTL', KEYS[1])
-            if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-            return {count, ttl}""";
+    /** The largest lease: with the default 60,000 a minute, one Redis call per 100 requests per instance. */
+    static final long MAX_CHUNK = 100;
+
+    private static final String LEASE = """
+            local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+            if count == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+            return count""";
 
     private final RedisCalls redis;
     private final String prefix;
+    private final Clock clock;
+    private final Executor leases;
+    private final ConcurrentMap<String, Allowance> allowances = new ConcurrentHashMap<>();
 
-    RedisRateLimits(RedisCalls redis, String keyPrefix) {
+    RedisRateLimits(RedisCalls redis, String keyPrefix, Clock clock) {
         this.redis = redis;
         this.prefix = keyPrefix + ":rl:";
+        this.clock = clock;
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "rate-limit-leases");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        this.leases = executor;
+    }
+
+    static long chunk(RateLimit limit) {
+        return Math.min(MAX_CHUNK, limit.requests());
     }
 
     @Override
     public Admission admit(String bucket, RateLimit limit) {
-        List<Object> result;
-        try {
-            result = redis.eval("rate limit", ADMIT, ScriptOutputType.MULTI, new String[] {prefix + bucket},
-                    Long.toString(limit.window().toMillis()));
-        } catch (RedisUnavailableException down) {
-            return new Admission(true, limit.requests(), limit.requests(), limit.window());
+        long now = clock.millis();
+        long windowMillis = limit.window().toMillis();
+        long window = now / windowMillis;
+        Duration reset = Duration.ofMillis((window + 1) * windowMillis - now);
+        Allowance allowance = allowances.compute(bucket, (k, current) -> current == null || current.window != window
+                ? new Allowance(window, limit.requests(), chunk(limit)) : current);
+        if (allowances.size() > 100_000) {
+            allowances.values().removeIf(stale -> stale.window < window);
         }
-        long count = (Long) result.get(0);
-        Duration reset = Duration.ofMillis((Long) result.get(1));
-        return new Admission(count <= limit.requests(), limit.requests(), Math.max(0, limit.requests() - count), reset);
+        Allowance.Taken taken = allowance.take();
+        if (taken.lease()) {
+            lease(bucket, allowance, windowMillis);
+        }
+        return new Admission(taken.allowed(), limit.requests(), taken.remaining(), reset);
+    }
+
+    private void lease(String bucket, Allowance allowance, long windowMillis) {
+        leases.execute(() -> {
+            String key = prefix + bucket + ":" + allowance.window;
+            boolean again;
+            try {
+                Long count = redis.eval("rate limit lease", LEASE, ScriptOutputType.INTEGER, new String[] {key},
+                        Long.toString(allowance.chunk), Long.toString(2 * windowMillis));
+                again = allowance.leased(count);
+            } catch (RedisUnavailableException down) {
+                again = allowance.failed();
+            }
+            if (again) {
+                lease(bucket, allowance, windowMillis);
+            }
+        });
     }
 }
