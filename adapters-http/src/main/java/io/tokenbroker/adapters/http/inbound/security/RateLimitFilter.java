@@ -11,8 +11,6 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.authentication.Authentication;
 import io.tokenbroker.adapters.http.inbound.Problems;
 import io.tokenbroker.application.port.in.AdmitRequest;
@@ -41,8 +39,8 @@ public final class RateLimitFilter implements Ordered {
         return ServerFilterPhase.SECURITY.after();
     }
 
+    /** On the event loop: both adapters answer from memory (Redis budgets are leased in the background). */
     @RequestFilter
-    @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public HttpResponse<?> admit(HttpRequest<?> request) {
         Optional<ApiKeyId> key = request.getUserPrincipal(Authentication.class).map(Authentication::getName)
