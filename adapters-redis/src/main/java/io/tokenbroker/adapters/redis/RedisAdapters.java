@@ -72,6 +72,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisKeyRevocations keyRevocations;
     private final RedisIdempotencyRecords idempotencyRecords;
     private final RedisRefreshSchedule refreshSchedule;
+    private volatile boolean closing;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
@@ -141,7 +142,17 @@ public final class RedisAdapters implements AutoCloseable {
         return new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
+                outage.succeeded();
                 calls.probeNow();
+            }
+
+            // A hit may make no Redis call at all (near cache, leased rate limits), so a lost connection is
+            // the only sign of an outage that operators would otherwise learn of on the next miss.
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (!closing) {
+                    outage.lost("connection closed by " + connection.getClass().getSimpleName());
+                }
             }
         };
     }
@@ -203,6 +214,7 @@ public final class RedisAdapters implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         locks.close();
         events.close();
         commands.close();

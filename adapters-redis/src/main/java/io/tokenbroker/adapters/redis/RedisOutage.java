@@ -29,6 +29,15 @@ public final class RedisOutage {
         }
     }
 
+    /** The connection dropped: down until a call or the reconnect says otherwise. */
+    void lost(String what) {
+        if (down.compareAndSet(false, true)) {
+            outages.incrementAndGet();
+            LOG.log(Level.WARNING, "Redis is unavailable (" + what
+                    + "); serving from the near cache and in-process leases until it is back");
+        }
+    }
+
     void skipped() {
         skippedCalls.incrementAndGet();
     }
