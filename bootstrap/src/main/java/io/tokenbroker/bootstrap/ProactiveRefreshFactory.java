@@ -9,6 +9,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.scheduling.TaskExecutors;
 import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
@@ -94,10 +95,14 @@ public class ProactiveRefreshFactory {
         };
     }
 
-    /** What this instance told the schedule: shared by the serving side and the due refreshes. */
+    /**
+     * What this instance told the schedule: shared by the serving side and the due refreshes. Written on the blocking
+     * pool, so a request that records demand never waits for the schedule's store (Redis).
+     */
     @Singleton
-    ScheduleOffers scheduleOffers(RefreshSchedule schedule, RefreshConfiguration refresh, Clock clock) {
-        return new ScheduleOffers(schedule, refresh.policy(), clock);
+    ScheduleOffers scheduleOffers(RefreshSchedule schedule, RefreshConfiguration refresh, Clock clock,
+                                  @Named(TaskExecutors.BLOCKING) ExecutorService writer) {
+        return new ScheduleOffers(schedule, refresh.policy(), clock, writer);
     }
 
     /** Every token handed out, to a request or a forced refresh, passes through here on its way to the caller. */

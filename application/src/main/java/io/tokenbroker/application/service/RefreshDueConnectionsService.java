@@ -99,6 +99,8 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
      */
     @Override
     public int refreshDue() {
+        // What this instance's requests offered must be in the schedule before it is read.
+        offers.flush();
         Instant now = clock.instant();
         lastRun = now;
         int started = 0;

@@ -13,12 +13,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What this instance has told the {@link RefreshSchedule} about each connection: the serving side
  * ({@link ProactiveRefreshService}) offers tokens and demand through it, and the background side
  * ({@link RefreshDueConnectionsService}) notes the tokens it renewed and the connections it dropped, so that cache
- * hits stay nearly write-free.
+ * hits stay nearly write-free. The writes themselves run on a writer executor, coalesced per connection, so a request
+ * that happens to record demand does not wait for the schedule's store either.
  */
 public final class ScheduleOffers {
 
@@ -30,22 +34,39 @@ public final class ScheduleOffers {
     private record Told(Instant aheadAt, Optional<Instant> demandAt) {
     }
 
+    /** A write not yet made: the newest entry, and when demand was last seen (if it was). */
+    private record Write(Entry entry, Optional<Instant> askedAt) {
+        Write then(Write later) {
+            return new Write(later.entry(), later.askedAt().or(this::askedAt));
+        }
+    }
+
     private final RefreshSchedule schedule;
     private final RefreshPolicy policy;
     private final Clock clock;
+    private final Executor writer;
     private final ConcurrentMap<ConnectionKey, Told> told = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ConnectionKey, Write> pending = new ConcurrentHashMap<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
 
+    /** Writes on the caller's thread (tests, and where the schedule is in memory anyway). */
     public ScheduleOffers(RefreshSchedule schedule, RefreshPolicy policy, Clock clock) {
+        this(schedule, policy, clock, Runnable::run);
+    }
+
+    /** @param writer runs the schedule writes; one drain at a time, so a single thread is enough */
+    public ScheduleOffers(RefreshSchedule schedule, RefreshPolicy policy, Clock clock, Executor writer) {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.writer = Objects.requireNonNull(writer, "writer");
     }
 
     /**
      * Cache hits must stay nearly write-free: the schedule hears of a connection only when this instance sees a
      * token it has not offered yet, or (for requests, {@code demand}) once a minute, which records demand and offers
-     * the token again so an entry lost with the store or dropped as idle comes back. Either way one call to the
-     * schedule; a failing schedule is logged, never thrown, since the token is served regardless.
+     * the token again so an entry lost with the store or dropped as idle comes back. Either way one write, made by
+     * the writer; a failing schedule is logged, never thrown, since the token is served regardless.
      */
     void tell(ConnectionKey key, AccessToken token, boolean demand) {
         Instant now = clock.instant();
@@ -59,12 +80,51 @@ public final class ScheduleOffers {
             return;
         }
         told.put(key, new Told(ahead, recordDemand ? Optional.of(now) : lastDemand));
+        pending.merge(key, new Write(Entry.forToken(key, token, ahead),
+                recordDemand ? Optional.of(now) : Optional.empty()), Write::then);
+        startDrain();
+    }
+
+    private void startDrain() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            Entry entry = Entry.forToken(key, token, ahead);
-            if (recordDemand) {
-                schedule.offerAsked(entry, now);
+            writer.execute(this::drain);
+        } catch (RejectedExecutionException stopping) {
+            // Shutting down: the entry comes back with the next request on any instance.
+            draining.set(false);
+        }
+    }
+
+    /** Makes the writes pending now on the caller's thread: before due work is claimed, and when stopping. */
+    public void flush() {
+        for (ConnectionKey key : pending.keySet()) {
+            Write write = pending.remove(key);
+            if (write != null) {
+                write(key, write);
+            }
+        }
+    }
+
+    private void drain() {
+        try {
+            flush();
+        } finally {
+            draining.set(false);
+            // A write queued after the loop passed its key, before the flag was down.
+            if (!pending.isEmpty()) {
+                startDrain();
+            }
+        }
+    }
+
+    private void write(ConnectionKey key, Write write) {
+        try {
+            if (write.askedAt().isPresent()) {
+                schedule.offerAsked(write.entry(), write.askedAt().get());
             } else {
-                schedule.offer(entry);
+                schedule.offer(write.entry());
             }
         } catch (RuntimeException failed) {
             // A schedule that misses a beat costs a caller one wait, at worst.
@@ -81,6 +141,7 @@ public final class ScheduleOffers {
     /** Off the schedule until a request offers the connection again. */
     void forget(ConnectionKey key) {
         told.remove(key);
+        pending.remove(key);
         schedule.remove(key);
     }
 }

@@ -246,6 +246,42 @@ class ProactiveRefreshServiceTest {
     }
 
     @Test
+    void theRequestPathLeavesScheduleWritesToTheWriterCoalescedPerConnection() {
+        connections.save(aConnection().withKey(KEY).build());
+        connections.save(aConnection().withKey(ConnectionKey.of("acme", "erp")).build());
+        List<Runnable> writer = new ArrayList<>();
+        ScheduleOffers offers = new ScheduleOffers(schedule, POLICY, clock, writer::add);
+        ProactiveRefreshService serving = new ProactiveRefreshService(core, core, offers);
+
+        serving.get(new GetAccessToken.Query(KEY, Duration.ZERO));
+        clock.advance(Duration.ofMinutes(2));
+        serving.get(new GetAccessToken.Query(KEY, Duration.ZERO));
+        serving.get(new GetAccessToken.Query(ConnectionKey.of("acme", "erp"), Duration.ZERO));
+
+        assertEquals(0, schedule.requestPathCalls.get(), "no request waited for the schedule");
+        assertEquals(1, writer.size(), "one drain queued for every pending write");
+        writer.remove(0).run();
+        assertEquals(2, schedule.requestPathCalls.get(), "one write per connection, the newer demand kept");
+        assertEquals(2, schedule.demands.get());
+        assertEquals(2, schedule.size());
+    }
+
+    @Test
+    void dueWorkWritesWhatThisInstanceOfferedBeforeItReadsTheSchedule() {
+        connections.save(aConnection().withKey(KEY).build());
+        List<Runnable> writer = new ArrayList<>();
+        ScheduleOffers offers = new ScheduleOffers(schedule, POLICY, clock, writer::add);
+        ProactiveRefreshService serving = new ProactiveRefreshService(core, core, offers);
+        RefreshDueConnectionsService due = new RefreshDueConnectionsService(core, schedule, offers, tokens,
+                connections, events, outcomes, POLICY, clock, settings, queued::add);
+
+        serving.get(new GetAccessToken.Query(KEY, Duration.ZERO));
+        clock.advance(Duration.ofMinutes(50));
+
+        assertEquals(1, due.refreshDue(), "the offer still waiting for the writer was written first");
+    }
+
+    @Test
     void demandIsSharedSoTheInstanceThatClaimsRefreshesAConnectionOnlyAnotherInstanceServes() {
         List<Runnable> otherQueue = new ArrayList<>();
         Instance other = instance(otherQueue::add);

@@ -18,6 +18,7 @@ import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.RefreshSchedule;
+import io.tokenbroker.application.service.ScheduleOffers;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
@@ -139,6 +140,7 @@ class SharedScheduleEndToEndTest {
         }
         Instant warmedAt = CLOCK.instant();
         askEveryConnection(0);
+        flushOffers();
         assertEquals(CONNECTIONS, upstream.tokenRequests(), "the warm-up: one miss per connection");
         assertEquals(CONNECTIONS, misses(), "and only those");
 
@@ -152,6 +154,7 @@ class SharedScheduleEndToEndTest {
             }
             work.add(CompletableFuture.runAsync(askEveryConnectionOnce(step)));
             CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+            flushOffers();
         }
 
         // A refresh ahead every 12 s, five in two lifetimes: one per token, by exactly one instance.
@@ -187,6 +190,13 @@ class SharedScheduleEndToEndTest {
         }
         assertTrue(instancesThatRefreshed > 1, "the work was shared: " + Arrays.toString(proactiveByInstance));
         assertEquals(refreshesAhead * CONNECTIONS, Arrays.stream(proactiveByInstance).sum());
+    }
+
+    /** Requests offer tokens to the schedule in the background; the next step's due work must see them. */
+    private void flushOffers() {
+        for (int instance = 0; instance < INSTANCES; instance++) {
+            bean(instance, ScheduleOffers.class).flush();
+        }
     }
 
     /** Runs an instance's due work until none is left, waiting for its refresh threads to fall idle each time. */
