@@ -60,12 +60,22 @@ public final class NearCachedTokenStore implements TokenStore {
         return lookup(key).map(Found::token);
     }
 
-    /** A hit here is {@link TokenStore.Source#NEAR_CACHE}; whatever had to be read from Redis is {@code STORE}. */
+    /** The near cache alone. */
     @Override
-    public Optional<Found> lookup(ConnectionKey key) {
+    public Optional<Found> lookupInMemory(ConnectionKey key) {
         Stored hit = enabled ? near.getIfPresent(key) : null;
         if (hit != null && clock.instant().isBefore(hit.serveUntil())) {
             return Optional.of(new Found(hit.token(), Source.NEAR_CACHE));
+        }
+        return Optional.empty();
+    }
+
+    /** A hit here is {@link TokenStore.Source#NEAR_CACHE}; whatever had to be read from Redis is {@code STORE}. */
+    @Override
+    public Optional<Found> lookup(ConnectionKey key) {
+        Optional<Found> nearHit = lookupInMemory(key);
+        if (nearHit.isPresent()) {
+            return nearHit;
         }
         long before = generation.get();
         Optional<Stored> stored;

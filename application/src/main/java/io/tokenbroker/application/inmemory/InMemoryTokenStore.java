@@ -28,6 +28,11 @@ public final class InMemoryTokenStore implements TokenStore {
     }
 
     @Override
+    public Optional<Found> lookupInMemory(ConnectionKey key) {
+        return lookup(key);
+    }
+
+    @Override
     public Optional<AccessToken> find(ConnectionKey key) {
         Entry entry = entries.get(key);
         if (entry == null) {

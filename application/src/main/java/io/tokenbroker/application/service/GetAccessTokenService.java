@@ -126,18 +126,17 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      * falling behind; otherwise a hit is a near-cache or a store hit by where it was read.
      */
     @Override
+    public Optional<AccessToken> getWithoutWaiting(Query query) {
+        return served(query, tokens.lookupInMemory(query.key()));
+    }
+
+    @Override
     public AccessToken get(Query query) {
         ConnectionKey key = query.key();
-        Instant now = clock.instant();
         Optional<TokenStore.Found> found = tokens.lookup(key);
-        Optional<TokenStore.Found> cached = found
-                .filter(hit -> policy.isServable(hit.token(), now, query.minValidFor()));
-        if (cached.isPresent()) {
-            AccessToken token = cached.get().token();
-            outcomes.record(policy.isDueForRefresh(token, now) ? TokenRequestOutcomes.Outcome.STALE_SERVED
-                    : cached.get().source() == TokenStore.Source.NEAR_CACHE
-                    ? TokenRequestOutcomes.Outcome.NEAR_CACHE_HIT : TokenRequestOutcomes.Outcome.CACHE_HIT);
-            return token;
+        Optional<AccessToken> served = served(query, found);
+        if (served.isPresent()) {
+            return served.get();
         }
         try {
             // Up front when the cached token shows how long this connection's tokens live: no refresh is spent on
@@ -150,6 +149,17 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             outcomes.record(TokenRequestOutcomes.Outcome.ERROR);
             throw failed;
         }
+    }
+
+    /** The cached token if it may be served for this query, counted as the hit it is. */
+    private Optional<AccessToken> served(Query query, Optional<TokenStore.Found> found) {
+        Instant now = clock.instant();
+        Optional<TokenStore.Found> cached = found
+                .filter(hit -> policy.isServable(hit.token(), now, query.minValidFor()));
+        cached.ifPresent(hit -> outcomes.record(policy.isDueForRefresh(hit.token(), now)
+                ? TokenRequestOutcomes.Outcome.STALE_SERVED : hit.source() == TokenStore.Source.NEAR_CACHE
+                ? TokenRequestOutcomes.Outcome.NEAR_CACHE_HIT : TokenRequestOutcomes.Outcome.CACHE_HIT));
+        return cached.map(TokenStore.Found::token);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The serving side of refresh-ahead, in front of the token service: every token it hands out (to a request or a
@@ -32,6 +33,14 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
     public AccessToken get(Query query) {
         AccessToken token = tokens.get(query);
         offers.tell(query.key(), token, true);
+        return token;
+    }
+
+    /** A hit offers nothing that waits: {@link ScheduleOffers} writes in the background. */
+    @Override
+    public Optional<AccessToken> getWithoutWaiting(Query query) {
+        Optional<AccessToken> token = tokens.getWithoutWaiting(query);
+        token.ifPresent(hit -> offers.tell(query.key(), hit, true));
         return token;
     }
 

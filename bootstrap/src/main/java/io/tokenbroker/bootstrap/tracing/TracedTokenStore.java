@@ -53,6 +53,12 @@ final class TracedTokenStore implements TokenStore {
         });
     }
 
+    /** No span: no I/O to see, and a cold request would show two reads. */
+    @Override
+    public Optional<Found> lookupInMemory(ConnectionKey key) {
+        return tokens.lookupInMemory(key);
+    }
+
     @Override
     public boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence) {
         Span span = spans.start("token store put", SpanKind.CLIENT, key, adapter);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
@@ -19,6 +20,20 @@ import redis.embedded.RedisServer;
  * load balancer while Redis is down. Proven against a real Redis that is stopped under a running broker.
  */
 class RedisReadinessTest {
+
+    /**
+     * A hit may make no Redis call, so the outage is flagged by Lettuce's disconnect event, which arrives on its own
+     * thread a moment after the server is gone.
+     */
+    private static String awaitMetric(BrokerClient probe, String line) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String metrics = probe.get("/prometheus").body();
+        while (!metrics.contains(line) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            metrics = probe.get("/prometheus").body();
+        }
+        return metrics;
+    }
 
     @Test
     void readinessStaysUpAndTokensAreServedWhileRedisIsDown() throws IOException {
@@ -50,7 +65,7 @@ class RedisReadinessTest {
                         "served without Redis");
                 assertEquals(200, probe.get("/health/readiness").statusCode(), "still ready");
                 assertEquals(200, probe.get("/health/liveness").statusCode());
-                String metrics = probe.get("/prometheus").body();
+                String metrics = awaitMetric(probe, "tokenbroker_redis_down 1.0");
                 assertTrue(metrics.contains("tokenbroker_redis_down 1.0"), "the outage is visible as a metric");
                 assertTrue(metrics.contains("tokenbroker_redis_outages_total 1.0"), "counted once");
                 // One outcome per request: the first fetched, the others never left the process (near cache).

@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.http.inbound;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -30,6 +31,7 @@ import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
+import jakarta.inject.Named;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,18 +39,22 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * The facilitator endpoints a backend calls. Blocking executor: a miss waits on the upstream (or on another
- * caller's refresh), which must not stall the event loop.
+ * The facilitator endpoints a backend calls. A token this instance holds in memory is answered on the event loop;
+ * anything else goes to the blocking executor, since a miss waits on the upstream (or on another caller's refresh),
+ * which must not stall the event loop.
  */
 @TenantScoped
 @Tag(name = "tokens")
 @ProblemAnswers
 @ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
 @Controller("/v1/tenants/{tenant}/connections/{connection}/token")
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class TokenController {
 
     private static final Pattern WHOLE_SECONDS = Pattern.compile("[0-9]{1,9}");
@@ -64,14 +70,17 @@ public class TokenController {
     private final Clock clock;
     private final JsonMapper json;
     private final Idempotency idempotency;
+    private final Executor blocking;
 
     public TokenController(GetAccessToken getAccessToken, InvalidateToken invalidateToken, Clock clock,
-                           JsonMapper json, Idempotency idempotency) {
+                           JsonMapper json, Idempotency idempotency,
+                           @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
         this.getAccessToken = getAccessToken;
         this.invalidateToken = invalidateToken;
         this.clock = clock;
         this.json = json;
         this.idempotency = idempotency;
+        this.blocking = blocking;
     }
 
     /** Only {@code access_token} (a string) is allowed; checked by hand, since the body is not bound. */
@@ -120,14 +129,23 @@ public class TokenController {
     @ApiResponse(responseCode = "503", ref = ApiDocument.UNAVAILABLE)
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured("token:read")
-    public HttpResponse<TokenResponse> token(String tenant, String connection,
+    public CompletableFuture<HttpResponse<TokenResponse>> token(String tenant, String connection,
                                              @Parameter(name = "min_valid_for", description = "Seconds the token "
                                                      + "must stay valid from now (default 0); more than a fresh "
                                                      + "token lasts is a 422.", schema = @Schema(type = "integer",
                                                      minimum = "0", maximum = "999999999"))
                                              @QueryValue("min_valid_for") @Nullable String minValidFor) {
-        ConnectionKey key = ConnectionKey.of(tenant, connection);
-        AccessToken token = getAccessToken.get(new GetAccessToken.Query(key, seconds(minValidFor)));
+        GetAccessToken.Query query = new GetAccessToken.Query(ConnectionKey.of(tenant, connection),
+                seconds(minValidFor));
+        Optional<AccessToken> hit = getAccessToken.getWithoutWaiting(query);
+        if (hit.isPresent()) {
+            return CompletableFuture.completedFuture(answer(hit.get()));
+        }
+        Supplier<HttpResponse<TokenResponse>> fetched = () -> answer(getAccessToken.get(query));
+        return CompletableFuture.supplyAsync(PropagatedContext.wrapCurrent(fetched), blocking);
+    }
+
+    private HttpResponse<TokenResponse> answer(AccessToken token) {
         return HttpResponse.ok(TokenResponse.of(token, clock.instant()))
                 .header("Cache-Control", "no-store")
                 .header("Pragma", "no-cache");
@@ -149,6 +167,7 @@ public class TokenController {
     @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
     @Post(uri = "/invalidate", consumes = MediaType.APPLICATION_JSON)
     @Secured("token:read")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> invalidate(String tenant, String connection, @Body @Nullable byte[] body,
                                       HttpRequest<?> request) {
         ConnectionKey key = ConnectionKey.of(tenant, connection);

@@ -4,6 +4,7 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Gives a valid access token for a connection: the cached one while it is outside the refresh buffer, otherwise
@@ -20,6 +21,14 @@ public interface GetAccessToken {
      * @throws MinValidityUnsatisfiableException when even a freshly issued token would not last {@code minValidFor}
      */
     AccessToken get(Query query);
+
+    /**
+     * The token {@link #get} would answer with, when this instance can hand it out without waiting on any I/O (a hit
+     * in memory); empty otherwise, and then the caller calls {@code get}, off any event loop. Never throws.
+     */
+    default Optional<AccessToken> getWithoutWaiting(Query query) {
+        return Optional.empty();
+    }
 
     /**
      * Which connection's token is wanted, and for how long at least it must stay valid from now (zero: any servable

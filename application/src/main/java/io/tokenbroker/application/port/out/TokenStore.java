@@ -41,6 +41,15 @@ public interface TokenStore {
     }
 
     /**
+     * {@link #lookup} answered from this process's memory alone, never waiting for I/O, so that a request can be
+     * answered on the thread it arrived on; empty whenever answering would need a round trip (then call
+     * {@code lookup}).
+     */
+    default Optional<Found> lookupInMemory(ConnectionKey key) {
+        return Optional.empty();
+    }
+
+    /**
      * Caches {@code token} for {@code ttl}, replacing whatever was there, unless a writer with a greater fence has
      * written this key before (deleting the token does not forget that fence). A store that shares its storage
      * with the {@link LockManager} also refuses a writer once a lease with a greater fence has been granted. So a
