@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -70,6 +72,23 @@ public final class NearCachedTokenStore implements TokenStore {
         return Optional.empty();
     }
 
+    /** The near cache, else Redis read asynchronously (and remembered, as {@link #lookup} does). */
+    @Override
+    public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
+        Optional<Found> nearHit = lookupInMemory(key);
+        if (nearHit.isPresent()) {
+            return CompletableFuture.completedFuture(nearHit);
+        }
+        long before = generation.get();
+        return redis.findStoredAsync(key).handle((stored, failed) -> {
+            if (failed != null || stored.isEmpty()) {
+                return Optional.empty();
+            }
+            remember(key, stored.get(), before);
+            return Optional.of(new Found(stored.get().token(), Source.STORE));
+        });
+    }
+
     /** A hit here is {@link TokenStore.Source#NEAR_CACHE}; whatever had to be read from Redis is {@code STORE}. */
     @Override
     public Optional<Found> lookup(ConnectionKey key) {
@@ -84,11 +103,15 @@ public final class NearCachedTokenStore implements TokenStore {
         } catch (RedisUnavailableException down) {
             return Optional.empty();
         }
-        if (enabled) {
-            stored.ifPresent(found -> near.asMap().compute(key, (k, current) ->
-                    generation.get() == before ? found : current));
-        }
+        stored.ifPresent(found -> remember(key, found, before));
         return stored.map(found -> new Found(found.token(), Source.STORE));
+    }
+
+    /** Unless the near cache was dropped since the read began: the entry read may be one an eviction missed. */
+    private void remember(ConnectionKey key, Stored found, long generationBefore) {
+        if (enabled) {
+            near.asMap().compute(key, (k, current) -> generation.get() == generationBefore ? found : current);
+        }
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,26 +70,56 @@ final class RedisCalls {
             }
             throw new CancellationException("interrupted while waiting for Redis (" + operation + ")");
         } catch (ExecutionException failed) {
-            Optional<String> refusal = commandError(failed.getCause());
-            if (refusal.isPresent()) {
-                // Redis answered, so it is up: the command is at fault (a script error is a bug, or an entry this
-                // version cannot read). Counted as an outage, it would turn every adapter fail-open for nothing.
-                outage.succeeded();
-                LOG.log(Level.WARNING, "Redis refused {0} ({1})", operation, refusal.get());
-                throw RedisUnavailableException.refused(operation, refusal.get());
-            }
-            holdOffProbes();
-            outage.failed(operation, failed.getCause());
-            throw new RedisUnavailableException(operation, failed.getCause());
+            throw failure(operation, failed.getCause());
         } catch (TimeoutException | RuntimeException failed) {
             if (future != null) {
                 // A late reply must not act on anything: the caller has already moved on.
                 future.cancel(false);
             }
-            holdOffProbes();
-            outage.failed(operation, failed);
-            throw new RedisUnavailableException(operation, failed);
+            throw failure(operation, failed);
         }
+    }
+
+    /**
+     * {@link #call} without waiting: completes on Lettuce's thread (or the timeout's), with the same outage
+     * bookkeeping; a failure completes it with a {@link RedisUnavailableException}.
+     */
+    <T> CompletableFuture<T> callAsync(String operation,
+                                       Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+        if (outage.isDown() && !mayProbe()) {
+            outage.skipped();
+            return CompletableFuture.failedFuture(
+                    new RedisUnavailableException(operation + ", skipped until the next probe", null));
+        }
+        CompletableFuture<T> future;
+        try {
+            future = command.apply(commands).toCompletableFuture();
+        } catch (RuntimeException failed) {
+            return CompletableFuture.failedFuture(failure(operation, failed));
+        }
+        return future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((result, failed) -> {
+            if (failed == null) {
+                outage.succeeded();
+                return result;
+            }
+            future.cancel(false);
+            throw failure(operation, failed instanceof CompletionException ? failed.getCause() : failed);
+        });
+    }
+
+    /** What a failed call means (an outage, or a refused command) and the exception its caller gets. */
+    private RedisUnavailableException failure(String operation, Throwable cause) {
+        Optional<String> refusal = commandError(cause);
+        if (refusal.isPresent()) {
+            // Redis answered, so it is up: the command is at fault (a script error is a bug, or an entry this
+            // version cannot read). Counted as an outage, it would turn every adapter fail-open for nothing.
+            outage.succeeded();
+            LOG.log(Level.WARNING, "Redis refused {0} ({1})", operation, refusal.get());
+            return RedisUnavailableException.refused(operation, refusal.get());
+        }
+        holdOffProbes();
+        outage.failed(operation, cause);
+        return new RedisUnavailableException(operation, cause);
     }
 
     /**

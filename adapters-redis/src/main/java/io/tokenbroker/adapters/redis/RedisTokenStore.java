@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The token cache shared by every instance: one hash per connection ({@code v} value, {@code t} type, {@code i}
@@ -104,7 +106,24 @@ public final class RedisTokenStore implements TokenStore {
      */
     Optional<Stored> findStored(ConnectionKey key) {
         String tokenKey = keys.token(key);
-        Map<String, String> fields = redis.call("find token", commands -> commands.hgetall(tokenKey));
+        return stored(tokenKey, redis.call("find token", commands -> commands.hgetall(tokenKey)));
+    }
+
+    /** Read asynchronously; Redis unreachable is empty, as for the service any miss is. */
+    @Override
+    public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
+        return findStoredAsync(key).handle((stored, failed) -> failed != null ? Optional.empty()
+                : stored.map(found -> new Found(found.token(), Source.STORE)));
+    }
+
+    /** {@link #findStored} on Lettuce's asynchronous API: no thread waits for the reply. */
+    CompletableFuture<Optional<Stored>> findStoredAsync(ConnectionKey key) {
+        String tokenKey = keys.token(key);
+        return redis.callAsync("find token", commands -> commands.hgetall(tokenKey))
+                .thenApply(fields -> stored(tokenKey, fields));
+    }
+
+    private Optional<Stored> stored(String tokenKey, Map<String, String> fields) {
         if (fields == null || fields.isEmpty() || !fields.containsKey("v")) {
             return Optional.empty();
         }

@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Cache hit: return. Otherwise one refresh per connection in this process (single flight), under the connection's
@@ -126,8 +127,8 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      * falling behind; otherwise a hit is a near-cache or a store hit by where it was read.
      */
     @Override
-    public Optional<AccessToken> getWithoutWaiting(Query query) {
-        return served(query, tokens.lookupInMemory(query.key()));
+    public CompletionStage<Optional<AccessToken>> getWithoutBlocking(Query query) {
+        return tokens.lookupWithoutBlocking(query.key()).thenApply(found -> served(query, found));
     }
 
     @Override

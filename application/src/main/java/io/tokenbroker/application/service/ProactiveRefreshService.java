@@ -6,6 +6,7 @@ import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The serving side of refresh-ahead, in front of the token service: every token it hands out (to a request or a
@@ -38,10 +39,11 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
 
     /** A hit offers nothing that waits: {@link ScheduleOffers} writes in the background. */
     @Override
-    public Optional<AccessToken> getWithoutWaiting(Query query) {
-        Optional<AccessToken> token = tokens.getWithoutWaiting(query);
-        token.ifPresent(hit -> offers.tell(query.key(), hit, true));
-        return token;
+    public CompletionStage<Optional<AccessToken>> getWithoutBlocking(Query query) {
+        return tokens.getWithoutBlocking(query).thenApply(token -> {
+            token.ifPresent(hit -> offers.tell(query.key(), hit, true));
+            return token;
+        });
     }
 
     @Override

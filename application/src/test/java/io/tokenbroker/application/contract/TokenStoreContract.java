@@ -65,6 +65,27 @@ public abstract class TokenStoreContract {
         store = newStore(clock);
     }
 
+    /**
+     * Whether {@link TokenStore#lookupWithoutBlocking} finds a token just put (from memory, or by an asynchronous
+     * read); a store that can only read by blocking answers empty, and callers then use {@code lookup}.
+     */
+    protected boolean readsWithoutBlocking() {
+        return true;
+    }
+
+    @Test
+    void aReadWithoutBlockingAnswersWhatLookupWouldOrNothing() {
+        assertEquals(Optional.empty(), store.lookupWithoutBlocking(KEY).toCompletableFuture().join());
+        AccessToken token = aToken("tok-no-wait", clock, LIFETIME);
+        store.put(KEY, token, TTL, FENCE);
+
+        Optional<TokenStore.Found> found = store.lookupWithoutBlocking(KEY).toCompletableFuture().join();
+
+        assertEquals(readsWithoutBlocking(), found.isPresent());
+        found.ifPresent(hit -> assertEquals(token, hit.token()));
+        assertEquals(Optional.empty(), store.lookupWithoutBlocking(TENANT_A).toCompletableFuture().join());
+    }
+
     @Test
     void findOnAnEmptyStoreIsEmpty() {
         assertEquals(Optional.empty(), store.find(KEY));

@@ -10,6 +10,7 @@ import io.tokenbroker.domain.token.AccessToken.Fingerprint;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code token store read} ({@code tokenbroker.cache.hit}, and {@code tokenbroker.cache.source}: near_cache or store)
@@ -57,6 +58,12 @@ final class TracedTokenStore implements TokenStore {
     @Override
     public Optional<Found> lookupInMemory(ConnectionKey key) {
         return tokens.lookupInMemory(key);
+    }
+
+    /** No span either: a miss here is followed by the traced {@link #lookup}. */
+    @Override
+    public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
+        return tokens.lookupWithoutBlocking(key);
     }
 
     @Override

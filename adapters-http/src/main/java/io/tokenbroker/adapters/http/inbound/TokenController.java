@@ -46,9 +46,9 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * The facilitator endpoints a backend calls. A token this instance holds in memory is answered on the event loop;
- * anything else goes to the blocking executor, since a miss waits on the upstream (or on another caller's refresh),
- * which must not stall the event loop.
+ * The facilitator endpoints a backend calls. A token this instance holds in memory is answered on the event loop,
+ * one in Redis from Lettuce's reply; anything else goes to the blocking executor, since a miss waits on the upstream
+ * (or on another caller's refresh), which must not stall the event loop.
  */
 @TenantScoped
 @Tag(name = "tokens")
@@ -137,12 +137,12 @@ public class TokenController {
                                              @QueryValue("min_valid_for") @Nullable String minValidFor) {
         GetAccessToken.Query query = new GetAccessToken.Query(ConnectionKey.of(tenant, connection),
                 seconds(minValidFor));
-        Optional<AccessToken> hit = getAccessToken.getWithoutWaiting(query);
-        if (hit.isPresent()) {
-            return CompletableFuture.completedFuture(answer(hit.get()));
-        }
+        // Wrapped here, on the request's thread: the hit may complete on Lettuce's.
         Supplier<HttpResponse<TokenResponse>> fetched = () -> answer(getAccessToken.get(query));
-        return CompletableFuture.supplyAsync(PropagatedContext.wrapCurrent(fetched), blocking);
+        Supplier<HttpResponse<TokenResponse>> inContext = PropagatedContext.wrapCurrent(fetched);
+        return getAccessToken.getWithoutBlocking(query).toCompletableFuture().thenCompose(hit -> hit.isPresent()
+                ? CompletableFuture.completedFuture(answer(hit.get()))
+                : CompletableFuture.supplyAsync(inContext, blocking));
     }
 
     private HttpResponse<TokenResponse> answer(AccessToken token) {

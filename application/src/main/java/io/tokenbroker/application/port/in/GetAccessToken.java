@@ -5,6 +5,8 @@ import io.tokenbroker.domain.token.AccessToken;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Gives a valid access token for a connection: the cached one while it is outside the refresh buffer, otherwise
@@ -23,11 +25,12 @@ public interface GetAccessToken {
     AccessToken get(Query query);
 
     /**
-     * The token {@link #get} would answer with, when this instance can hand it out without waiting on any I/O (a hit
-     * in memory); empty otherwise, and then the caller calls {@code get}, off any event loop. Never throws.
+     * The token {@link #get} would answer with, when it can be had without blocking a thread: a hit in memory (at
+     * once) or in a store read asynchronously. Completes with empty otherwise, and then the caller calls
+     * {@code get}, off any event loop. Never completes exceptionally.
      */
-    default Optional<AccessToken> getWithoutWaiting(Query query) {
-        return Optional.empty();
+    default CompletionStage<Optional<AccessToken>> getWithoutBlocking(Query query) {
+        return CompletableFuture.completedFuture(Optional.empty());
     }
 
     /**

@@ -6,6 +6,8 @@ import io.tokenbroker.domain.token.AccessToken.Fingerprint;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The shared cache of access tokens, one per connection. Safe for concurrent use; of two writers, the one with the
@@ -47,6 +49,15 @@ public interface TokenStore {
      */
     default Optional<Found> lookupInMemory(ConnectionKey key) {
         return Optional.empty();
+    }
+
+    /**
+     * {@link #lookup} without blocking the calling thread: answered from memory, or by a store that reads
+     * asynchronously; completes with empty when answering needs a blocking read or the store cannot be reached
+     * (then call {@code lookup} off the event loop). Never completes exceptionally.
+     */
+    default CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
+        return CompletableFuture.completedFuture(lookupInMemory(key));
     }
 
     /**
