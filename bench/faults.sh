@@ -41,39 +41,7 @@ launch_sandbox SF 4 20
 # log (no psql needed), and the brokers use the cluster's "postgres" database.
 start_redis
 REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
-if [[ -n $PG_BIN ]]; then
-  PG_USER=$(id -un); AS_PG=()
-  if [[ $(id -u) -eq 0 ]]; then
-    PG_USER=$(id -u postgres >/dev/null 2>&1 && echo postgres || echo nobody)
-    AS_PG=(setpriv --reuid="$PG_USER" --regid="$(id -g "$PG_USER")" --init-groups)
-  fi
-  PG_DIR=$WORK/pg; free_port PG_PORT
-  mkdir -p "$PG_DIR"; chmod o+x "$WORK"; chown "$PG_USER" "$PG_DIR"
-  if ! "${AS_PG[@]}" "$PG_BIN/postgres" --version >/dev/null 2>&1; then
-    # binaries under a directory that user cannot enter (a checkout in /root): a copy it can run
-    cp -r "$(dirname "$PG_BIN")" "$WORK/pg-dist" && chmod -R o+rX "$WORK/pg-dist" && PG_BIN=$WORK/pg-dist/bin
-  fi
-  "${AS_PG[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U tokenbroker -A trust --no-sync -E UTF8 --no-locale \
-    >"$WORK/initdb.log" 2>&1 || die "initdb failed: $(tail -3 "$WORK/initdb.log")"
-  start_pg() {
-    local ready
-    ready=$(grep -c 'ready to accept connections' "$WORK/postgres.log" 2>/dev/null || true)
-    # a plain command in the background (no function): setpriv execs postgres, so $! is the postmaster
-    "${AS_PG[@]}" "$PG_BIN/postgres" -D "$PG_DIR/data" -p "$PG_PORT" -k "$PG_DIR" -c listen_addresses=127.0.0.1 \
-      -c fsync=off >>"$WORK/postgres.log" 2>&1 &
-    PG_PID=$!; track $PG_PID; echo $PG_PID >"$WORK/pg.pid"
-    for _ in $(seq 400); do
-      (( $(grep -c 'ready to accept connections' "$WORK/postgres.log" || true) > ${ready:-0} )) && return 0
-      kill -0 $PG_PID 2>/dev/null || break
-      sleep 0.05
-    done
-    die "postgres did not start: $(tail -3 "$WORK/postgres.log")"
-  }
-  start_pg
-  PG_ENV=(DATASOURCES_DEFAULT_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
-          DATASOURCES_DEFAULT_USERNAME=tokenbroker DATASOURCES_DEFAULT_PASSWORD=unused
-          TOKENBROKER_ENCRYPTION_KEYS="$ENCRYPTION_KEYS")
-fi
+[[ -n $PG_BIN ]] && setup_pg
 
 # Every broker of the drills, started side by side; each gets its connection just before its drill, so that no
 # idle broker refreshes tokens in the background of another drill.

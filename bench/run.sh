@@ -16,10 +16,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 COMMAND="bench/run.sh${1:+ $1}"
 if $SMOKE; then
   SECONDS_PER_RUN=1; SCALES=(100); STAMPEDES=(100); MISSES=5; DIRECT=5; REDIS_N=2000; STARTUP_RUNS=1
-  REDIS_KEYS=5; REDIS_KEYS_LABEL=5; EXPIRY_SECONDS=2; EXPIRY_OPTS=(--rate=1000)
+  REDIS_KEYS=5; REDIS_KEYS_LABEL=5; EXPIRY_SECONDS=2; EXPIRY_OPTS=(--rate=1000); STEADY_SECONDS=1; BURST=10
 else
   SECONDS_PER_RUN=10; SCALES=(1 1000 100000); STAMPEDES=(100 1000); MISSES=20; DIRECT=20; REDIS_N=100000
   STARTUP_RUNS=3; REDIS_KEYS=1000; REDIS_KEYS_LABEL=1,000; EXPIRY_SECONDS=10; EXPIRY_OPTS=()
+  # Three minutes: more than two verified-key cache lifetimes (60 s), so a lapse on the request path would show.
+  STEADY_SECONDS=180; BURST=100
 fi
 THREADS=2; CONNECTIONS=64
 DELAY_MS=${BENCH_UPSTREAM_DELAY_MS:-100}
@@ -37,6 +39,7 @@ if $SMOKE; then
 fi
 prepare
 resolve_redis
+resolve_pg
 if $SMOKE; then
   # The fault drills run alongside: paced load and waiting for the most part, they overlap this run's CPU-bound
   # steps, which a smoke run does not measure for keeps. They reuse the compiled helpers and class-data archives.
@@ -60,8 +63,18 @@ for name in B1 B2 B3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false; d
 launch_broker BA
 for name in R1 R2 R3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI"; done
 launch_broker RN MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1
-await S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN
-log "sandboxes S0–S2, brokers B1–B3, BA, R1–R3, RN ready"
+# The production shape: Redis and PostgreSQL, P1 with API keys and rate limits on (limits far above what one load
+# generator sends, so they are counted, not hit), P0 the same with caller security off.
+PRODUCTION=()
+if [[ -n $PG_BIN ]]; then
+  setup_pg
+  LIMITS=(TOKENBROKER_RATE_LIMIT_PER_KEY=1000000000 TOKENBROKER_RATE_LIMIT_PER_ADDRESS=1000000000)
+  launch_broker P1 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" "${LIMITS[@]}"
+  launch_broker P0 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" MICRONAUT_SECURITY_ENABLED=false
+  PRODUCTION=(P1 P0)
+fi
+await S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN "${PRODUCTION[@]}"
+log "sandboxes S0–S2, brokers B1–B3, BA, R1–R3, RN ${PRODUCTION[*]} ready"
 S0_URL=http://127.0.0.1:$S0_PORT/oauth/token
 S1_URL=http://127.0.0.1:$S1_PORT/oauth/token
 S2_URL=http://127.0.0.1:$S2_PORT/oauth/token
@@ -173,6 +186,32 @@ m=$(http_load "$RN/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS=$REDIS_KE
 row cached.redis.redis-hit "cached token" \
   "Redis hit (near cache 1 entry), random of $REDIS_KEYS_LABEL keys, 1 instance, auth off" measured "$m"
 stop_pid "$RN_PID"
+
+# The production shape: near-cache hits with keys and rate limits on and off; one caller for three minutes (the tail
+# a lapsing verified key would cause); a burst of first uses of a key this instance has never verified.
+PROD_LABEL="Redis + PostgreSQL"
+if [[ ${#PRODUCTION[@]} -gt 0 ]]; then
+  P1=http://127.0.0.1:$P1_PORT; P0=http://127.0.0.1:$P0_PORT
+  for base in "$P1" "$P0"; do register "$base" prod 1 "$S0_URL" >/dev/null; warm "$base" prod 1 >/dev/null; done
+  m=$(http_load "$P1/v1/tenants/prod/connections/c1/token" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
+  row cached.production.auth-on "cached token" "near-cache hit, $PROD_LABEL, API keys and rate limits on" measured "$m"
+  m=$(http_load "$P0/v1/tenants/prod/connections/c1/token" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
+  row cached.production.auth-off "cached token" "near-cache hit, $PROD_LABEL, caller security off" measured "$m"
+  m=$(http_load "$P1/v1/tenants/prod/connections/c1/token" $STEADY_SECONDS 1 1)
+  row steady.one-caller "cached token" "one caller for ${STEADY_SECONDS} s (wrk -t1 -c1), $PROD_LABEL, keys on" \
+    measured "$m" "p99 shows a request that waited for bcrypt or a Redis round trip; the verified-key cache lapses every 60 s"
+  http POST "$P1/v1/api-keys" '{"name":"burst","scopes":["token:read"],"tenants":["prod"]}' "X-API-Key: $API_KEY"
+  BURST_KEY=$(json_get key "$HTTP_BODY")
+  [[ $HTTP_STATUS == 201 && -n $BURST_KEY ]] || die "no key for the burst: $HTTP_STATUS"
+  m=$(BENCH_API_KEY=$BURST_KEY load stampede "$P1" /v1/tenants/prod/connections/c1/token $BURST)
+  row cold-key.burst "authentication" "$BURST concurrent first requests of a new key, 1 instance, $PROD_LABEL" \
+    measured "$m" "max_ms: the slowest waited for one bcrypt (cost 12 here; 4 in a smoke run) and its queue"
+  stop_pids "$P1_PID" "$P0_PID"
+else
+  for id in cached.production.auth-on cached.production.auth-off steady.one-caller cold-key.burst; do
+    skip "$id" "cached token" "$PROD_LABEL" postgres
+  done
+fi
 
 # --- 4. the alternative: every request asks the upstream for a token ------------------------------------------------
 m=$(http_load "$S0_URL" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_METHOD=POST \
