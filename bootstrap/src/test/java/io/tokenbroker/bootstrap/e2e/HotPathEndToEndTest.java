@@ -11,12 +11,12 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.port.out.TokenStore.Source;
 import io.tokenbroker.application.testing.ForwardingTokenStore;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,7 +28,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * Issue 17's mechanisms in the production shape (Redis, API keys, rate limits on): once a token is in this instance's
@@ -57,18 +56,9 @@ class HotPathEndToEndTest {
 
     /** Twenty hits of a warm token on a broker over a real Redis; the recorder saw them, the upstream one call. */
     private static Recorder twentyHits(Map<String, Object> extra) throws IOException {
-        int redisPort;
-        try (ServerSocket free = new ServerSocket(0)) {
-            redisPort = free.getLocalPort();
-        }
-        RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
-        Map<String, Object> properties = new HashMap<>(Map.of("micronaut.server.port", -1,
-                "redis.uri", "redis://127.0.0.1:" + redisPort, TestKeyRing.PROPERTY, TestKeyRing.KEYS, RECORD, true));
-        properties.putAll(extra);
-        try (SandboxUpstream upstream = SandboxUpstream.start(0, "hot-client", "hot-secret", Duration.ofSeconds(600));
-             EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties)) {
+        try (LocalRedis redis = LocalRedis.start();
+             SandboxUpstream upstream = SandboxUpstream.start(0, "hot-client", "hot-secret", Duration.ofSeconds(600));
+             EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties(redis, extra))) {
             BrokerClient admin = new BrokerClient(server.getURI());
             admin.put("/v1/tenants/acme/connections/hot", "{\"provider\":\"oauth2\",\"token_url\":\""
                     + upstream.tokenUrl() + "\",\"client_id\":\"hot-client\",\"client_secret\":\"hot-secret\"}");
@@ -86,9 +76,14 @@ class HotPathEndToEndTest {
             assertEquals(20, recorder.sources.size());
             assertEquals(1, upstream.tokenRequests());
             return recorder;
-        } finally {
-            redis.stop();
         }
+    }
+
+    private static Map<String, Object> properties(LocalRedis redis, Map<String, Object> extra) {
+        Map<String, Object> properties = new HashMap<>(Map.of("micronaut.server.port", -1, "redis.uri", redis.uri(),
+                TestKeyRing.PROPERTY, TestKeyRing.KEYS, RECORD, true));
+        properties.putAll(extra);
+        return properties;
     }
 
     private static String token(String body) {

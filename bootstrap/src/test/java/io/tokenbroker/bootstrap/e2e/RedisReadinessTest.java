@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * Readiness leaves Redis out on purpose: the broker serves without it (fail-open), so an instance must stay in the
@@ -37,18 +36,12 @@ class RedisReadinessTest {
 
     @Test
     void readinessStaysUpAndTokensAreServedWhileRedisIsDown() throws IOException {
-        int redisPort;
-        try (ServerSocket free = new ServerSocket(0)) {
-            redisPort = free.getLocalPort();
-        }
-        RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        LocalRedis redis = LocalRedis.start();
         try (SandboxUpstream upstream = SandboxUpstream.start(0, "ready-client", "ready-secret",
                 Duration.ofSeconds(600))) {
             EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                     "micronaut.server.port", -1,
-                    "redis.uri", "redis://127.0.0.1:" + redisPort,
+                    "redis.uri", redis.uri(),
                     TestKeyRing.PROPERTY, TestKeyRing.KEYS));
             try {
                 BrokerClient admin = new BrokerClient(server.getURI());
