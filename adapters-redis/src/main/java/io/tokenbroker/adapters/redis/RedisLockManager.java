@@ -289,27 +289,4 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
             return "RedisLease[" + key + ", fence=" + fence + "]";
         }
     }
-
-    /** A lease granted while Redis was down: {@code whenDown}'s, inside this process's. */
-    private record FallbackLease(Lease inProcess, Lease granted) implements Lease {
-
-        @Override
-        public ConnectionKey key() {
-            return inProcess.key();
-        }
-
-        @Override
-        public long fence() {
-            return granted.fence();
-        }
-
-        @Override
-        public void close() {
-            try {
-                granted.close();
-            } finally {
-                inProcess.close();
-            }
-        }
-    }
 }

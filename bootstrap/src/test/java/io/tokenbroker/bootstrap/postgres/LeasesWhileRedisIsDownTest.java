@@ -3,7 +3,9 @@ package io.tokenbroker.bootstrap.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +83,13 @@ class LeasesWhileRedisIsDownTest {
         assertEquals(Adapter.POSTGRES, selection.leasesWhileRedisIsDown());
         assertTrue(selection.table().get(AdapterSelection.Port.LEASES).because().contains(
                 "while Redis is down: postgres for connections with a refresh token"));
+    }
+
+    @Test
+    void thePoolHoldsTheLeaseConnectionsOnTopOfItsSize() {
+        DataSource pool = DelegatingDataSource.unwrapDataSource(brokers.get(0).getBean(DataSource.class));
+        // Hikari's default of 10 for statements, and tokenbroker.lease.postgres-connections (4) for leases.
+        assertEquals(14, ((HikariDataSource) pool).getMaximumPoolSize());
     }
 
     @Test
