@@ -4,8 +4,8 @@
 #   bench/faults.sh           full drills (~5 min), results in bench/results/<date>-faults.json and .md
 #   bench/faults.sh --smoke   each drill for a few seconds, results in a temporary directory; exit ≠ 0 on failure
 # Loopback only; same tools and environment variables as bench/run.sh (PostgreSQL: BENCH_PG_BIN, the
-# distribution's binaries or the zonky embedded-postgres ones; a smoke run without any skips the two drills that
-# need it).
+# distribution's binaries or the zonky embedded-postgres ones; a smoke run without any skips the drills that need
+# it).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The drills measure resilience, not authentication: their brokers run with caller security off (run.sh measures
@@ -19,7 +19,7 @@ WORKERS=16
 # The kill -9 drills pace their load: flat out, 16 looping workers and the two surviving brokers took both cores,
 # and the restarted JVM needed 22 s instead of 3 s to start; at 2,000 requests/s still 16–25 s, at 500 3.3 s (see
 # docs/benchmarks.md). A real restart happens on a host of its own; what the drill measures is what the fleet loses
-# meanwhile. Their window outlasts the lease ttl (30 s): a holder killed mid-refresh blocks its connection that long.
+# meanwhile. Their window outlasts the lease ttl (10 s): a holder killed mid-refresh blocks its connection that long.
 # A smoke run paces every drill.
 if $SMOKE; then
   BEFORE=1; FAULT=1; AFTER=1; KILL_AFTER=3; KILL_RATE=400; DRILL_OPTS=(--rate=400); STALLS=3; STALL_AFTER=1
@@ -79,6 +79,9 @@ drill() {
   lost=${LOST:-0}; (( lost >= 0 )) || lost=$(json_get refresh_rejected "$result")
   result=$(json_add "$result" "\"refresh_tokens_lost\":$lost")
   [[ -f $WORK/restart.$label ]] && result=$(json_add "$result" "\"restart_ready_ms\":$(<"$WORK/restart.$label")")
+  # THEN: a command that finishes what the fault started and may note more figures in $WORK/extra.LABEL
+  [[ -z ${THEN:-} ]] || $THEN "$label"
+  [[ -f $WORK/extra.$label ]] && result=$(json_add "$result" "$(<"$WORK/extra.$label")")
   row "$id" "$name" "$variant" measured "$result" "$note"
 }
 
@@ -152,10 +155,86 @@ if [[ -n $PG_BIN ]]; then
     "invalid_grant: a refresh token presented twice by instances that each held only an in-process lease (the loser re-reads the rotated token instead of marking the connection; docs/benchmarks.md)" \
     --rate=$KILL_RATE
   kill -CONT "$REDIS_PID" 2>/dev/null || true
-  stop_pids "$K1_PID" "$K3_PID"; stop_restarted killshared
+  K1=http://127.0.0.1:$K1_PORT; K2=http://127.0.0.1:$K2_PORT; K3=http://127.0.0.1:$K3_PORT
+
+  # --- the lease holder killed in the middle of a refresh -------------------------------------------------------------
+  # K3 forces a refresh of a connection the other two serve while the upstream takes 3 s to answer, and is killed
+  # (then restarted) while it holds the connection's lease. The others' callers wait for that lease: until it expires,
+  # one lease ttl (10 s) after the dead holder's last renewal. max_ms is the longest a caller waited.
+  register "$K1" holder 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
+  kill_holder() {
+    http POST "$SF_ADMIN/delay" '{"millis":3000}'
+    http POST "$K3/v1/tenants/holder/connections/c1/refresh" &
+    sleep 1.5
+    # The delay is taken when a request arrives: the refresh in flight keeps its 3 s, later ones are quick again.
+    http POST "$SF_ADMIN/delay" '{"millis":20}'
+    restart K3 holder "${PG_ENV[@]}" REDIS_URI="$REDIS_URI" TOKENBROKER_SHUTDOWN_DRAIN=5s
+  }
+  at holder $BEFORE kill_holder
+  RESTARTER=$AT_PID
+  LOST=-1 drill fault.lease-holder-killed "lease holder killed" "kill -9 of the instance holding a connection's lease mid-refresh (3 s upstream), 2 others serve it (PostgreSQL + Redis)" \
+    "$K1,$K2" /v1/tenants/holder/connections/c1/token $((BEFORE + KILL_AFTER)) holder 1.5 \
+    "max_ms: the longest a caller of the other instances waited for the dead holder's lease (one lease ttl, 10 s, at most; failures only past lease.max-wait, 15 s)" \
+    --rate=$KILL_RATE
+  wait $RESTARTER || die "restarting the killed lease holder failed: $(cat "$WORK/at.log")"
+  K3_LIVE=$(<"$WORK/restarted.holder")
+
+  # --- Redis down while 3 instances refresh one rotating refresh token --------------------------------------------------
+  # While Redis is unreachable, a connection with a refresh token is refreshed under a PostgreSQL advisory lock, so no
+  # two instances present one refresh token: invalid_grant answers must stay 0 by construction.
+  register "$K1" rdown 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
+  # In the background job's shell: the new Redis's PID comes back through a file.
+  stop_start_redis_k() { stop_pid "$REDIS_PID"; sleep "$FAULT"; start_redis; echo "$REDIS_PID" >"$WORK/redis.pid"; }
+  at rdown $BEFORE stop_start_redis_k
+  RESTARTER=$AT_PID
+  LOST=-1 drill fault.redis-down-rotating "Redis down, rotating" "Redis stopped for ${FAULT} s while 3 instances share a rotating refresh token (PostgreSQL + Redis)" \
+    "$K1,$K2,$K3" /v1/tenants/rdown/connections/c1/token $((BEFORE + FAULT + AFTER)) rdown $FAULT \
+    "refresh tokens lost counted as invalid_grant answers: leases go through PostgreSQL advisory locks while Redis is down" \
+    --rate=$KILL_RATE
+  wait $RESTARTER || die "restarting Redis failed: $(cat "$WORK/at.log")"
+  REDIS_PID=$(<"$WORK/redis.pid")
+
+  # --- SIGTERM of one of two instances under load ---------------------------------------------------------------------
+  # K3 (restarted above with a 5 s drain) gets SIGTERM: readiness goes down, it serves for the drain, lets its
+  # requests finish, releases its leases and writes its refresh-log queue. The load on both stops within the drain (a
+  # load balancer would have stopped routing to it); a second caller group on K1 alone runs past K3's exit and
+  # measures the lease handover (its max_ms). The stopped broker's own last log line gives what it released and
+  # what it could not write.
+  register "$K1" sigterm 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
+  sigterm_k3() {
+    local started; started=$(now_ms)
+    kill -TERM "$K3_LIVE" 2>/dev/null || true
+    for _ in $(seq 1200); do kill -0 "$K3_LIVE" 2>/dev/null || break; sleep 0.05; done
+    echo $(( $(now_ms) - started )) >"$WORK/stopped.sigterm"
+  }
+  at sigterm $BEFORE sigterm_k3
+  SIGTERMER=$AT_PID
+  load drive "$K1" /v1/tenants/sigterm/connections/c1/token 4 $((BEFORE + 8 + STALL_AFTER)) \
+    --rate=$((KILL_RATE / 4)) >"$WORK/handover.json" 2>>"$WORK/at.log" &
+  HANDOVER=$!; track $HANDOVER
+  finish_sigterm() {
+    wait "$SIGTERMER" "$HANDOVER" || die "the SIGTERM drill's helpers failed: $(tail -5 "$WORK/at.log")"
+    local stopped released unwritten line
+    line=$(grep -a 'stopped: released' "$WORK/K3.log" | tail -1 || true)
+    released=$(sed -n 's/.*stopped: released \([0-9]*\) leases.*/\1/p' <<<"$line")
+    unwritten=$(sed -n 's/.*not written: \([0-9]*\) refresh-log rows.*/\1/p' <<<"$line")
+    [[ -n $line ]] && : "${unwritten:=0}"
+    stopped=$(cat "$WORK/stopped.sigterm" 2>/dev/null || echo -1)
+    printf '"stopped_ms":%s,"leases_released":%s,"audit_rows_lost":%s,"handover_max_ms":%s' "$stopped" \
+      "${released:--1}" "${unwritten:--1}" "$(json_get max_ms "$(<"$WORK/handover.json")")" >"$WORK/extra.$1"
+  }
+  THEN=finish_sigterm drill fault.sigterm-one-of-two "SIGTERM" "SIGTERM of 1 of 2 instances under load, rotating refresh token (PostgreSQL + Redis)" \
+    "$K1,$K3" /v1/tenants/sigterm/connections/c1/token $((BEFORE + 4)) sigterm 0 \
+    "failed: requests during the 5 s drain; audit_rows_lost and leases_released from the stopped broker's last log line (-1: no such line); handover_max_ms: K1's callers, past K3's exit" \
+    --rate=$KILL_RATE
+
+  stop_pids "$K1_PID" "$K3_PID"; stop_restarted killshared; stop_restarted holder
 else
   skip fault.kill-shared-store "kill -9" "1 of 3 instances killed during rotating refreshes, shared store" postgres
   skip fault.redis-stall "Redis stalls" "Redis paused under load; 3 instances share a rotating refresh token" postgres
+  skip fault.lease-holder-killed "lease holder killed" "kill -9 of the instance holding a connection's lease mid-refresh" postgres
+  skip fault.redis-down-rotating "Redis down, rotating" "Redis stopped while 3 instances share a rotating refresh token" postgres
+  skip fault.sigterm-one-of-two "SIGTERM" "SIGTERM of 1 of 2 instances under load" postgres
 fi
 
 # --- Redis stop and restart -------------------------------------------------------------------------------------------

@@ -248,9 +248,11 @@ launch_broker() {
   local name=$1 port=${BROKER_PORT:-}; shift
   [[ -n $port ]] || free_port port
   # Rate limits off: the load generator is one address and one key, and the limits would be what gets measured.
+  # No drain on SIGTERM: the harness stops brokers, no load balancer routes to them (the SIGTERM drill sets one).
   # shellcheck disable=SC2086
   launch "$name" "$port" env TOKENBROKER_PORT="$port" MICRONAUT_SERVER_HOST=127.0.0.1 TOKENBROKER_BENCH_ENABLED=true \
-    TOKENBROKER_RATE_LIMIT_PER_KEY=0 TOKENBROKER_RATE_LIMIT_PER_ADDRESS=0 "${SMOKE_BROKER_ENV[@]}" \
+    TOKENBROKER_RATE_LIMIT_PER_KEY=0 TOKENBROKER_RATE_LIMIT_PER_ADDRESS=0 TOKENBROKER_SHUTDOWN_DRAIN=0s \
+    "${SMOKE_BROKER_ENV[@]}" \
     TOKENBROKER_ENCRYPTION_KEYS="$ENCRYPTION_KEYS" ${API_KEY:+TOKENBROKER_BOOTSTRAP_ADMIN_KEY=$API_KEY} "$@" \
     java $JAVA_OPTS_BENCH $CDS_OPTS -jar "$JAR"
 }

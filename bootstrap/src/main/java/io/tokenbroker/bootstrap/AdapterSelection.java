@@ -21,6 +21,10 @@ import java.util.stream.Collectors;
  * {@code DATASOURCES_DEFAULT_URL}); everything else is served in process memory, the embedded default. An operator
  * may name the adapter of one port, {@code tokenbroker.adapters.<port>=memory|redis|postgres}.
  *
+ * <p>Leases on Redis have a fallback for while Redis is unreachable ({@link #leasesWhileRedisIsDown}): PostgreSQL when
+ * a datasource is configured (for connections with a refresh token, which may rotate), unless
+ * {@code tokenbroker.lease.postgres-connections} is 0; otherwise the in-process lease. The leases row says which.
+ *
  * <p>An impossible combination stops the start with every reason at once, and the chosen table is logged once, one
  * line per port. {@link SelectedAdapters} builds what this decides.
  */
@@ -30,6 +34,7 @@ public final class AdapterSelection {
     static final String REDIS_URIS = "redis.uris";
     static final String DATASOURCE_URL = "datasources.default.url";
     static final String OVERRIDES = "tokenbroker.adapters";
+    static final String LEASE_CONNECTIONS = "tokenbroker.lease.postgres-connections";
 
     /** The technologies an out-port can be served by. */
     public enum Adapter {
@@ -76,9 +81,11 @@ public final class AdapterSelection {
     }
 
     private final Map<Port, Choice> table;
+    private final Adapter leasesWhileRedisIsDown;
 
-    private AdapterSelection(Map<Port, Choice> table) {
+    private AdapterSelection(Map<Port, Choice> table, Adapter leasesWhileRedisIsDown) {
         this.table = Collections.unmodifiableMap(new EnumMap<>(table));
+        this.leasesWhileRedisIsDown = leasesWhileRedisIsDown;
     }
 
     /** Decides from the configuration, or throws naming every impossible setting. */
@@ -97,11 +104,27 @@ public final class AdapterSelection {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("impossible adapter configuration: " + String.join("; ", problems));
         }
-        return new AdapterSelection(table);
+        Adapter whileDown = table.get(Port.LEASES).adapter() == Adapter.REDIS && postgres
+                && configuration.get(LEASE_CONNECTIONS, Integer.class).orElse(1) > 0 ? Adapter.POSTGRES : Adapter.MEMORY;
+        if (table.get(Port.LEASES).adapter() == Adapter.REDIS) {
+            Choice leases = table.get(Port.LEASES);
+            table.put(Port.LEASES, new Choice(leases.adapter(), leases.because() + "; while Redis is down: "
+                    + (whileDown == Adapter.POSTGRES ? "postgres for connections with a refresh token, memory for"
+                    + " the others" : "memory")));
+        }
+        return new AdapterSelection(table, whileDown);
     }
 
     public Adapter of(Port port) {
         return table.get(port).adapter();
+    }
+
+    /**
+     * Who grants a lease while Redis is unreachable, when leases are on Redis: {@link Adapter#POSTGRES} for
+     * connections with a refresh token (the in-process lease for the others), or {@link Adapter#MEMORY} for all.
+     */
+    public Adapter leasesWhileRedisIsDown() {
+        return leasesWhileRedisIsDown;
     }
 
     public Map<Port, Choice> table() {

@@ -3,6 +3,7 @@ package io.tokenbroker.bootstrap;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.transaction.TransactionOperations;
 import io.tokenbroker.adapters.postgres.ApiKeyRepository;
 import io.tokenbroker.adapters.postgres.ConnectionRepository;
@@ -11,10 +12,13 @@ import io.tokenbroker.adapters.postgres.JdbcConnections;
 import io.tokenbroker.adapters.postgres.JdbcReauthorisations;
 import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
 import io.tokenbroker.adapters.postgres.OnlineReEncryption;
+import io.tokenbroker.adapters.postgres.PostgresLockManager;
 import io.tokenbroker.adapters.postgres.ReauthorisationRepository;
 import io.tokenbroker.adapters.postgres.RefreshLogRepository;
 import io.tokenbroker.adapters.postgres.RefreshLogWriter;
+import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.Seals;
+import io.tokenbroker.bootstrap.config.LeaseConfiguration;
 import io.tokenbroker.bootstrap.config.PostgresConfiguration;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
@@ -22,6 +26,7 @@ import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
 
 /**
  * The PostgreSQL adapters, built when {@code datasources.default.url} ({@code DATASOURCES_DEFAULT_URL}) is set; each
@@ -70,6 +75,19 @@ public class PostgresAdapterFactory {
         return JdbcRefreshLog.start(rows, instanceId, new RefreshLogWriter.Settings(
                 configuration.logQueueCapacity(), configuration.logBatchSize(), Duration.ofSeconds(1),
                 Duration.ofSeconds(2)));
+    }
+
+    /**
+     * Leases through an advisory lock, for while Redis is unreachable ({@link LeaseFallback}); each open one holds a
+     * pool connection of its own, which {@link LeaseConnectionsInPool} adds to the pool. It works on the pool itself,
+     * not on micronaut-data's transaction-bound view of it: a lease's transaction outlives the call that opened it.
+     */
+    @Singleton
+    @Bean(preDestroy = "close", typed = PostgresLockManager.class)
+    PostgresLockManager leases(DataSource dataSource, Connections connections, Clock clock,
+                               LeaseConfiguration lease) {
+        return new PostgresLockManager(DelegatingDataSource.unwrapDataSource(dataSource), connections::highestFence,
+                clock, Math.max(1, lease.postgresConnections()));
     }
 
     private static String defaultInstanceId() {

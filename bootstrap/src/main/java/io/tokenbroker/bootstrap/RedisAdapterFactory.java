@@ -12,6 +12,7 @@ import io.tokenbroker.application.port.in.AuthenticateCaller;
 import io.tokenbroker.application.port.out.Seals;
 import io.tokenbroker.bootstrap.AdapterSelection.Adapter;
 import io.tokenbroker.bootstrap.AdapterSelection.Port;
+import io.tokenbroker.bootstrap.SelectedAdapters.LeasesWhileRedisIsDown;
 import io.tokenbroker.bootstrap.config.RedisAdapterConfiguration;
 import io.tokenbroker.domain.apikey.ApiKeyId;
 import jakarta.inject.Singleton;
@@ -33,18 +34,19 @@ public class RedisAdapterFactory {
     @Requires(missingProperty = AdapterSelection.REDIS_URIS)
     @Bean(preDestroy = "close")
     RedisAdapters redisAdapters(AdapterSelection checkedFirst, RedisClient client, RedisAdapterConfiguration config,
-                                Seals seals, Clock clock) {
+                                Seals seals, Clock clock, LeasesWhileRedisIsDown whileDown) {
         return RedisAdapters.connect(client, config.settings(), seals, clock, instanceId(),
-                new InMemoryLockManager());
+                new InMemoryLockManager(), whileDown.locks());
     }
 
     @Context
     @Requires(property = AdapterSelection.REDIS_URIS)
     @Bean(preDestroy = "close")
     RedisAdapters redisClusterAdapters(AdapterSelection checkedFirst, RedisClusterClient client,
-                                       RedisAdapterConfiguration config, Seals seals, Clock clock) {
+                                       RedisAdapterConfiguration config, Seals seals, Clock clock,
+                                       LeasesWhileRedisIsDown whileDown) {
         return RedisAdapters.connect(client, config.settings(), seals, clock, instanceId(),
-                new InMemoryLockManager());
+                new InMemoryLockManager(), whileDown.locks());
     }
 
     /** Marker that revocations announced by other instances reach this one's verified-key cache. */

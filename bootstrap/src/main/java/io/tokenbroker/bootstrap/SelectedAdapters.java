@@ -8,6 +8,8 @@ import io.tokenbroker.adapters.postgres.JdbcApiKeys;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
 import io.tokenbroker.adapters.postgres.JdbcReauthorisations;
 import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
+import io.tokenbroker.adapters.postgres.PostgresLockManager;
+import io.tokenbroker.adapters.redis.ClockFencedLeases;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.inmemory.InMemoryApiKeys;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
@@ -71,6 +73,22 @@ public class SelectedAdapters {
             case REDIS -> redis.get().lockManager();
             case POSTGRES -> throw AdapterSelection.notOffered(Port.LEASES);
         };
+    }
+
+    /** What grants a lease while Redis is unreachable; handed to the Redis lock manager by {@link RedisAdapterFactory}. */
+    public record LeasesWhileRedisIsDown(LockManager locks) {
+    }
+
+    @Singleton
+    LeasesWhileRedisIsDown leasesWhileRedisIsDown(AdapterSelection selection,
+                                                  BeanProvider<PostgresLockManager> postgres,
+                                                  Connections connections, Clock clock) {
+        LockManager inProcess = new ClockFencedLeases(clock);
+        return new LeasesWhileRedisIsDown(switch (selection.leasesWhileRedisIsDown()) {
+            case MEMORY -> inProcess;
+            case POSTGRES -> new LeaseFallback(postgres.get(), connections, inProcess);
+            case REDIS -> throw AdapterSelection.notOffered(Port.LEASES);
+        });
     }
 
     /** One refresh-ahead schedule for every instance with Redis (see {@link ProactiveRefreshFactory}). */

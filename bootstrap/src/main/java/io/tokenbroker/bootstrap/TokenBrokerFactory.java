@@ -27,6 +27,7 @@ import io.tokenbroker.bootstrap.config.TokenConfiguration;
 import io.tokenbroker.bootstrap.config.UpstreamConfiguration;
 import io.tokenbroker.bootstrap.metrics.MeteredLockManager;
 import io.tokenbroker.bootstrap.metrics.MeteredTokenIssuer;
+import io.tokenbroker.bootstrap.shutdown.HeldLeases;
 import io.tokenbroker.bootstrap.tracing.TracedPorts;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
@@ -73,12 +74,12 @@ public class TokenBrokerFactory {
                                          ResilienceConfiguration resilience, RandomGenerator random,
                                          Reauthorisations reauthorisations, ConnectionEvents events,
                                          TokenRequestOutcomes outcomes, MeterRegistry registry,
-                                         TracedPorts traced) {
+                                         TracedPorts traced, HeldLeases held) {
         return new GetAccessTokenService(
                 new GetAccessTokenService.Ports(traced.tokenStore(tokens), traced.connections(connections),
                         traced.tokenIssuer(new MeteredTokenIssuer(issuer, registry)),
-                        traced.lockManager(new MeteredLockManager(locks, registry)), refreshLog, reauthorisations,
-                        events, outcomes),
+                        traced.lockManager(new MeteredLockManager(held.tracking(locks), registry)), refreshLog,
+                        reauthorisations, events, outcomes),
                 new GetAccessTokenService.Settings(refresh.policy(), lease.settings(), resilience.settings(random)),
                 clock, wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()));
     }

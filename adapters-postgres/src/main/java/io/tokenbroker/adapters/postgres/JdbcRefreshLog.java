@@ -66,6 +66,11 @@ public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
         return writer.flush(maxWait);
     }
 
+    /** Attempts recorded and not written yet (nor counted as dropped). */
+    public long unwritten() {
+        return writer.unwritten();
+    }
+
     @Override
     public void close() {
         writer.close();

@@ -99,6 +99,16 @@ public final class RefreshLogWriter implements AutoCloseable {
         return dropped.get();
     }
 
+    /** Attempts enqueued and neither written nor counted as dropped yet: what a stop now would lose. */
+    public long unwritten() {
+        progress.lock();
+        try {
+            return enqueued.get() - settled;
+        } finally {
+            progress.unlock();
+        }
+    }
+
     /** Waits (bounded by the read-your-writes wait) until what was enqueued before the call is written. */
     public void awaitEnqueued() {
         awaitWritten(enqueued.get(), settings.readYourWritesWait());

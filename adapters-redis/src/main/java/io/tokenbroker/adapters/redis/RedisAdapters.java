@@ -78,7 +78,7 @@ public final class RedisAdapters implements AutoCloseable {
                           RedisClusterAsyncCommands<String, String> async,
                           Supplier<StatefulRedisPubSubConnection<String, String>> pubSub,
                           Settings settings, Seals sealing, Clock clock, String instanceId,
-                          LockManager inProcess) {
+                          LockManager inProcess, LockManager whenDown) {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         this.seals = new RedisSeals(sealing);
         this.commands = commands;
@@ -91,7 +91,8 @@ public final class RedisAdapters implements AutoCloseable {
         this.calls = new RedisCalls(async, settings.commandTimeout(), outage);
         this.redisTokens = new RedisTokenStore(calls, keys, seals, clock);
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
-        this.locks = new RedisLockManager(calls, keys, events, clock, instanceId, settings.recheck(), inProcess);
+        this.locks = new RedisLockManager(calls, keys, events, instanceId, settings.recheck(), inProcess,
+                whenDown);
         this.rateLimits = new RedisRateLimits(calls, settings.keyPrefix(), clock);
         this.keyRevocations = new RedisKeyRevocations(calls, keys);
         this.idempotencyRecords = new RedisIdempotencyRecords(calls, seals, settings.keyPrefix());
@@ -107,6 +108,15 @@ public final class RedisAdapters implements AutoCloseable {
     public static RedisAdapters connect(RedisClient client, Settings settings, Seals seals, Clock clock,
                                         String instanceId,
                                         LockManager inProcess) {
+        return connect(client, settings, seals, clock, instanceId, inProcess, new ClockFencedLeases(clock));
+    }
+
+    /**
+     * As {@link #connect(RedisClient, Settings, Seals, Clock, String, LockManager)}, with the lock manager that
+     * grants leases while Redis is unreachable (asked with the in-process lease held).
+     */
+    public static RedisAdapters connect(RedisClient client, Settings settings, Seals seals, Clock clock,
+                                        String instanceId, LockManager inProcess, LockManager whenDown) {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -114,7 +124,7 @@ public final class RedisAdapters implements AutoCloseable {
         StatefulRedisConnection<String, String> commands = client.connect();
         RedisAdapters adapters =
                 new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, seals, clock,
-                        instanceId, inProcess);
+                        instanceId, inProcess, whenDown);
         client.addListener(adapters.reconnectListener());
         return adapters;
     }
@@ -126,6 +136,12 @@ public final class RedisAdapters implements AutoCloseable {
     public static RedisAdapters connect(RedisClusterClient client, Settings settings, Seals seals, Clock clock,
                                         String instanceId,
                                         LockManager inProcess) {
+        return connect(client, settings, seals, clock, instanceId, inProcess, new ClockFencedLeases(clock));
+    }
+
+    /** A Redis Cluster, with the lock manager that grants leases while it is unreachable. */
+    public static RedisAdapters connect(RedisClusterClient client, Settings settings, Seals seals, Clock clock,
+                                        String instanceId, LockManager inProcess, LockManager whenDown) {
         client.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -133,7 +149,7 @@ public final class RedisAdapters implements AutoCloseable {
         StatefulRedisClusterConnection<String, String> commands = client.connect();
         RedisAdapters adapters =
                 new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, seals, clock,
-                        instanceId, inProcess);
+                        instanceId, inProcess, whenDown);
         client.addListener(adapters.reconnectListener());
         return adapters;
     }

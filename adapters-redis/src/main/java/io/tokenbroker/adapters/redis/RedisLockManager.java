@@ -4,9 +4,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,9 +46,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the lease; when the instance dies the extensions stop and the lease expires after one ttl.
  *
  * <h2>Redis down</h2>
- * Fail-open: the in-process lease alone is granted, with a fence from the local clock in the same microsecond
- * space ({@code max(last + 1, now)}), so the instance keeps refreshing for its own callers; instances may then
- * refresh once each. The outage is logged once by {@link RedisOutage}.
+ * Fail-open: with the in-process lease held, the lease comes from the {@code whenDown} lock manager bootstrap hands
+ * in (PostgreSQL's for connections whose refresh token may rotate, so two instances never present one at once);
+ * by default the in-process lease alone is granted, with a fence from the local clock in the same microsecond space
+ * ({@code max(last + 1, now)}), so the instance keeps refreshing for its own callers and instances may refresh once
+ * each. The outage is logged once by {@link RedisOutage}.
  */
 public final class RedisLockManager implements LockManager, AutoCloseable {
 
@@ -91,28 +91,28 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
     private final RedisCalls redis;
     private final RedisKeys keys;
     private final RedisEvents events;
-    private final Clock clock;
     private final String instanceId;
     private final Duration recheck;
     private final LockManager local;
+    private final LockManager whenDown;
     private final AtomicLong owners = new AtomicLong();
-    private final AtomicLong lastFallbackFence = new AtomicLong();
     private final ScheduledExecutorService watchdog;
 
     /**
      * @param instanceId distinguishes this instance's leases from every other's; random per start
      * @param recheck    longest wait without an event before the lease is tried again
-     * @param inProcess  this process's leases, taken first (one waiter per key on Redis) and alone when Redis is down
+     * @param inProcess  this process's leases, taken first (one waiter per key on Redis, and on {@code whenDown})
+     * @param whenDown   grants the lease while Redis is unreachable, asked with the in-process lease held
      */
-    RedisLockManager(RedisCalls redis, RedisKeys keys, RedisEvents events, Clock clock, String instanceId,
-                     Duration recheck, LockManager inProcess) {
+    RedisLockManager(RedisCalls redis, RedisKeys keys, RedisEvents events, String instanceId,
+                     Duration recheck, LockManager inProcess, LockManager whenDown) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.events = Objects.requireNonNull(events, "events");
-        this.clock = Objects.requireNonNull(clock, "clock");
         this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
         this.recheck = Objects.requireNonNull(recheck, "recheck");
         this.local = Objects.requireNonNull(inProcess, "inProcess");
+        this.whenDown = Objects.requireNonNull(whenDown, "whenDown");
         this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tokenbroker-lease-watchdog");
             thread.setDaemon(true);
@@ -136,7 +136,7 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
             }
             return shared;
         } catch (RedisUnavailableException down) {
-            return Optional.of(new FallbackLease(inProcess, fallbackFence()));
+            return whileDown(key, ttl, inProcess, deadline);
         } catch (CancellationException interrupted) {
             // Interrupted while waiting, as the in-process lease answers it: no lease.
             inProcess.close();
@@ -195,10 +195,19 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
         return Math.max(1, ttl.toMillis());
     }
 
-    private long fallbackFence() {
-        Instant now = clock.instant();
-        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-        return lastFallbackFence.updateAndGet(last -> Math.max(last + 1, micros));
+    private Optional<Lease> whileDown(ConnectionKey key, Duration ttl, Lease inProcess, long deadline) {
+        Optional<Lease> granted;
+        try {
+            granted = whenDown.acquire(key, ttl, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (RuntimeException | Error failure) {
+            inProcess.close();
+            throw failure;
+        }
+        if (granted.isEmpty()) {
+            inProcess.close();
+            return Optional.empty();
+        }
+        return Optional.of(new FallbackLease(inProcess, granted.get()));
     }
 
     /** Stops extending leases, as a dead instance would; leases still held then expire after their ttl. */
@@ -278,19 +287,6 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
         @Override
         public String toString() {
             return "RedisLease[" + key + ", fence=" + fence + "]";
-        }
-    }
-
-    private record FallbackLease(Lease inProcess, long fence) implements Lease {
-
-        @Override
-        public ConnectionKey key() {
-            return inProcess.key();
-        }
-
-        @Override
-        public void close() {
-            inProcess.close();
         }
     }
 }

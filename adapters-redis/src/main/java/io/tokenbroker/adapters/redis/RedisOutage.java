@@ -25,7 +25,7 @@ public final class RedisOutage {
         if (down.compareAndSet(false, true)) {
             outages.incrementAndGet();
             LOG.log(Level.WARNING, "Redis is unavailable (" + operation + ": " + cause
-                    + "); serving from the near cache and in-process leases until it is back");
+                    + "); serving from the near cache and fallback leases until it is back");
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
+import io.tokenbroker.application.service.LeaseSettings;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import java.time.Clock;
@@ -33,6 +34,7 @@ class RedisLeaseTest {
     private static final Duration SHORT_TTL = Duration.ofMillis(300);
     private static final Duration TTL = Duration.ofSeconds(30);
     private static final Duration GUARD = Duration.ofSeconds(20);
+    private static final String LEASE_KEY = "tb:{acme:crm}:lease";
 
     private static EmbeddedRedis redis;
     private RedisFixture fixture;
@@ -108,6 +110,24 @@ class RedisLeaseTest {
         ((RedisLockManager) dying).close();
 
         try (Lease taken = acquired(instance("survivor"), TTL, GUARD)) {
+            assertTrue(taken.fence() > orphaned.fence());
+        }
+    }
+
+    @Test
+    void aKilledHoldersLeaseIsFreeWithinOneDefaultTtl() {
+        Duration ttl = LeaseSettings.defaults().ttl();
+        LockManager dying = instance("dying");
+        Lease orphaned = acquired(dying, ttl, Duration.ZERO);
+        // Killed mid-refresh: neither released nor renewed any more.
+        ((RedisLockManager) dying).close();
+
+        long left = fixture.raw().sync().pttl(LEASE_KEY);
+        assertTrue(left > 0 && left <= ttl.toMillis(), "the orphaned lease lives " + left + " ms more");
+        // Redis's clock moves on past that rest: the key expires as it would have after it.
+        fixture.raw().sync().pexpire(LEASE_KEY, 1);
+
+        try (Lease taken = acquired(instance("survivor"), ttl, GUARD)) {
             assertTrue(taken.fence() > orphaned.fence());
         }
     }

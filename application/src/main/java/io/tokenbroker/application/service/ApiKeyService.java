@@ -80,9 +80,14 @@ public final class ApiKeyService implements ManageApiKeys, AuthenticateCaller {
         authentication.forget(id);
     }
 
-    /** Writes the collected last-used instants; called on a schedule, never on the request path. */
-    public void flushUsage() {
-        authentication.flushUsage();
+    /**
+     * Writes the collected last-used instants; called on a schedule and when the instance stops, never on the
+     * request path.
+     *
+     * @return how many keys' last-used instants are still unwritten (the store failed; the next flush retries)
+     */
+    public int flushUsage() {
+        return authentication.flushUsage();
     }
 
     @Override

@@ -144,10 +144,10 @@ final class KeyAuthentication implements AuthenticateCaller {
         verified.forget(id);
     }
 
-    /** Writes the collected last-used instants; called on a schedule, never on the request path. */
-    void flushUsage() {
+    /** Writes the collected last-used instants; returns how many are still unwritten. Never on the request path. */
+    int flushUsage() {
         if (pendingUse.isEmpty()) {
-            return;
+            return 0;
         }
         Map<ApiKeyId, Instant> batch = new HashMap<>();
         for (ApiKeyId id : List.copyOf(pendingUse.keySet())) {
@@ -163,5 +163,6 @@ final class KeyAuthentication implements AuthenticateCaller {
             batch.forEach((id, at) -> pendingUse.merge(id, at, (a, b) -> a.isAfter(b) ? a : b));
             LOG.log(Level.WARNING, "could not record API key usage; will retry", storeDown);
         }
+        return pendingUse.size();
     }
 }

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * @param ttl     how long a refresh lease outlives a holder that died; longer than the upstream timeout
+ * @param ttl     how long a refresh lease outlives a holder that died; the holder renews it while the refresh runs, so
+ *                it bounds how long a dead holder blocks its connection, not how long a refresh may take
  * @param maxWait how long a caller waits for a lease another holder has before giving up with a retryable error
  */
 public record LeaseSettings(Duration ttl, Duration maxWait) {
@@ -21,6 +22,6 @@ public record LeaseSettings(Duration ttl, Duration maxWait) {
     }
 
     public static LeaseSettings defaults() {
-        return new LeaseSettings(Duration.ofSeconds(30), Duration.ofSeconds(15));
+        return new LeaseSettings(Duration.ofSeconds(10), Duration.ofSeconds(15));
     }
 }

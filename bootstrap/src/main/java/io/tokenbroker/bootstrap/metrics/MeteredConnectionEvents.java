@@ -76,4 +76,9 @@ public final class MeteredConnectionEvents implements ConnectionEvents, AutoClos
     public void close() {
         webhooks.ifPresent(WebhookConnectionEvents::close);
     }
+
+    /** Webhook events given up when {@link #close} ended their grace, or published after it began; 0 without any. */
+    public long webhooksLostAtShutdown() {
+        return webhooks.map(WebhookConnectionEvents::lostAtShutdown).orElse(0L);
+    }
 }

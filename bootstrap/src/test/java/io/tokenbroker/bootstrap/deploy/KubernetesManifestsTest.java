@@ -17,16 +17,22 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micronaut.context.ApplicationContext;
+import io.tokenbroker.bootstrap.config.ShutdownConfiguration;
+import io.tokenbroker.bootstrap.config.WebhookConfiguration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,6 +115,23 @@ class KubernetesManifestsTest {
         Service service = resource(BASE + "/service.yaml", Service.class);
         assertEquals("http", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
         assertEquals(podLabels(), service.getSpec().getSelector());
+    }
+
+    @Test
+    void theGracePeriodOutlastsThePreStopSleepAndTheBrokersWholeShutdown() {
+        Deployment deployment = resource(BASE + "/deployment.yaml", Deployment.class);
+        List<String> preStop = broker().getLifecycle().getPreStop().getExec().getCommand();
+        Matcher sleep = Pattern.compile("sleep (\\d+)").matcher(preStop.get(preStop.size() - 1));
+        assertTrue(sleep.matches(), "preStop is a sleep: " + preStop);
+        Duration stopping;
+        try (ApplicationContext defaults = ApplicationContext.run()) {
+            ShutdownConfiguration shutdown = defaults.getBean(ShutdownConfiguration.class);
+            stopping = Duration.ofSeconds(Long.parseLong(sleep.group(1))).plus(shutdown.drain())
+                    .plus(shutdown.inFlight()).plus(shutdown.flush())
+                    .plus(defaults.getBean(WebhookConfiguration.class).shutdownGrace());
+        }
+        long grace = deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        assertTrue(grace > stopping.toSeconds(), "terminationGracePeriodSeconds " + grace + " <= " + stopping);
     }
 
     private static void assertProbe(Probe probe, String path) {
