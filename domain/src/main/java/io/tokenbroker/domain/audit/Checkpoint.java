@@ -40,7 +40,7 @@ public record Checkpoint(Instant createdAt, String reason, Optional<String> keyI
             }
         }
 
-        static Entry of(ChainHead head) {
+        public static Entry of(ChainHead head) {
             return new Entry(chainId(head.connection()), head.fromSeq(), head.fromPrevHash(), head.seq(), head.hash());
         }
     }
