@@ -24,10 +24,13 @@ public record DroppedAttempts(ConnectionKey connection, long count, Instant star
         }
     }
 
-    /** This gap widened by one more dropped attempt that started at {@code at}. */
-    public DroppedAttempts plus(long more, Instant at) {
-        Instant first = at.isBefore(startedAt) ? at : startedAt;
-        Instant last = at.isAfter(completedAt) ? at : completedAt;
-        return new DroppedAttempts(connection, count + more, first, last);
+    /** One gap holding both this one's attempts and {@code other}'s (of the same connection). */
+    public DroppedAttempts and(DroppedAttempts other) {
+        if (!other.connection.equals(connection)) {
+            throw new IllegalArgumentException("gaps of different connections do not merge");
+        }
+        Instant first = other.startedAt.isBefore(startedAt) ? other.startedAt : startedAt;
+        Instant last = other.completedAt.isAfter(completedAt) ? other.completedAt : completedAt;
+        return new DroppedAttempts(connection, count + other.count, first, last);
     }
 }
