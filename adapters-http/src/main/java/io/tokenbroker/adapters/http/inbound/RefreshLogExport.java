@@ -57,8 +57,8 @@ public final class RefreshLogExport {
         StringBuilder out = new StringBuilder();
         ChainHead head = export.head();
         append(out, json, new Line("chain", head.connection().tenant().value(),
-                head.connection().connection().value(), head.fromSeq(), head.fromPrevHash(), head.seq(), head.hash(),
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null));
+                head.connection().connection().value(), head.fromSeq(), head.fromPrevHash(), head.seq(), null,
+                head.hash(), null, null, null, null, null, null, null, null, null, null, null, null, null, null));
         export.links().forEach(link -> append(out, json, line(link)));
         export.checkpoint().ifPresent(signed -> append(out, json, new Line("checkpoint", null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
