@@ -9,7 +9,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
-import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -18,42 +17,22 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantAccess;
 import io.tokenbroker.application.port.in.ReadAuditStatus;
 import io.tokenbroker.application.port.in.TakeCheckpoint;
-import io.tokenbroker.application.port.out.CheckpointSigner;
 import io.tokenbroker.domain.connection.TenantId;
 import java.util.function.Predicate;
 
-/**
- * The audit trail's protection: its status, the public key auditors pin (anonymous: it proves nothing by itself and
- * must be public to be useful), and a checkpoint on demand.
- */
+/** The audit trail's protection: its status, and a checkpoint on demand. The public key: {@link AuditKeyController}. */
 @Tag(name = "audit")
 @ProblemAnswers
 @Controller("/v1/audit")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AuditController {
 
-    static final String PEM = "application/x-pem-file";
-
     private final ReadAuditStatus readStatus;
     private final TakeCheckpoint takeCheckpoint;
-    private final CheckpointSigner signer;
 
-    public AuditController(ReadAuditStatus readStatus, TakeCheckpoint takeCheckpoint, CheckpointSigner signer) {
+    public AuditController(ReadAuditStatus readStatus, TakeCheckpoint takeCheckpoint) {
         this.readStatus = readStatus;
         this.takeCheckpoint = takeCheckpoint;
-        this.signer = signer;
-    }
-
-    @Operation(operationId = "getAuditPublicKey", summary = "The Ed25519 public key that signs audit checkpoints",
-            description = "No key needed. PEM (X.509 SubjectPublicKeyInfo); 404 when checkpoints are unsigned.")
-    @ApiResponse(responseCode = "200", description = "The public key.",
-            content = @Content(mediaType = PEM, schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "404", description = "The broker has no audit signing key.")
-    @Get(uri = "/public-key", produces = PEM)
-    @Secured(SecurityRule.IS_ANONYMOUS)
-    public HttpResponse<String> publicKey() {
-        return signer.publicKeyPem().map(pem -> HttpResponse.ok(pem).header("X-Key-Id", signer.keyId().orElseThrow()))
-                .orElseGet(HttpResponse::notFound);
     }
 
     @Operation(operationId = "getAuditStatus", summary = "How the refresh log is protected right now",
