@@ -1,13 +1,15 @@
 package io.tokenbroker.bootstrap;
 
 import io.micronaut.runtime.Micronaut;
+import io.tokenbroker.bootstrap.audit.VerifyLogCommand;
 import io.tokenbroker.bootstrap.demo.SandboxCommand;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
  * Starts the broker; with {@code sandbox} as first argument only the sandbox upstream (for benchmarks); with
- * {@code re-encrypt} it moves every stored secret to the active encryption key and exits.
+ * {@code re-encrypt} it moves every stored secret to the active encryption key and exits; with {@code verify-log} it
+ * verifies a refresh-log export offline and exits.
  */
 public final class Application {
 
@@ -21,6 +23,9 @@ public final class Application {
         }
         if (args.length > 0 && "re-encrypt".equals(args[0])) {
             System.exit(ReEncryptCommand.run(Map.of()));
+        }
+        if (args.length > 0 && "verify-log".equals(args[0])) {
+            System.exit(VerifyLogCommand.run(Arrays.asList(args).subList(1, args.length), System.out));
         }
         Micronaut.run(Application.class, args);
     }

@@ -6,14 +6,17 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.transaction.TransactionOperations;
 import io.tokenbroker.adapters.postgres.ApiKeyRepository;
+import io.tokenbroker.adapters.postgres.CheckpointRepository;
 import io.tokenbroker.adapters.postgres.ConnectionRepository;
 import io.tokenbroker.adapters.postgres.JdbcApiKeys;
+import io.tokenbroker.adapters.postgres.JdbcCheckpoints;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
 import io.tokenbroker.adapters.postgres.JdbcReauthorisations;
 import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
 import io.tokenbroker.adapters.postgres.OnlineReEncryption;
 import io.tokenbroker.adapters.postgres.PostgresLockManager;
 import io.tokenbroker.adapters.postgres.ReauthorisationRepository;
+import io.tokenbroker.adapters.postgres.RefreshLogChainRepository;
 import io.tokenbroker.adapters.postgres.RefreshLogRepository;
 import io.tokenbroker.adapters.postgres.RefreshLogWriter;
 import io.tokenbroker.application.port.out.Connections;
@@ -70,9 +73,10 @@ public class PostgresAdapterFactory {
 
     @Singleton
     @Bean(preDestroy = "close", typed = JdbcRefreshLog.class)
-    JdbcRefreshLog refreshLog(RefreshLogRepository rows, PostgresConfiguration configuration) {
+    JdbcRefreshLog refreshLog(RefreshLogRepository rows, RefreshLogChainRepository chains,
+                              TransactionOperations<Connection> transactions, PostgresConfiguration configuration) {
         String instanceId = configuration.instanceId() != null ? configuration.instanceId() : defaultInstanceId();
-        return JdbcRefreshLog.start(rows, instanceId, new RefreshLogWriter.Settings(
+        return JdbcRefreshLog.start(rows, chains, transactions, instanceId, new RefreshLogWriter.Settings(
                 configuration.logQueueCapacity(), configuration.logBatchSize(), Duration.ofSeconds(1),
                 Duration.ofSeconds(2)));
     }
@@ -88,6 +92,13 @@ public class PostgresAdapterFactory {
                                LeaseConfiguration lease) {
         return new PostgresLockManager(DelegatingDataSource.unwrapDataSource(dataSource), connections::highestFence,
                 clock, Math.max(1, lease.postgresConnections()));
+    }
+
+    /** The audit checkpoints live beside the refresh log they vouch for. */
+    @Singleton
+    @Bean(typed = JdbcCheckpoints.class)
+    JdbcCheckpoints checkpoints(CheckpointRepository rows) {
+        return new JdbcCheckpoints(rows);
     }
 
     private static String defaultInstanceId() {

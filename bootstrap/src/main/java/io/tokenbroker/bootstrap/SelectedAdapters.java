@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.env.Environment;
 import io.tokenbroker.adapters.postgres.JdbcApiKeys;
+import io.tokenbroker.adapters.postgres.JdbcCheckpoints;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
 import io.tokenbroker.adapters.postgres.JdbcReauthorisations;
 import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
@@ -12,6 +13,7 @@ import io.tokenbroker.adapters.postgres.PostgresLockManager;
 import io.tokenbroker.adapters.redis.ClockFencedLeases;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.inmemory.InMemoryApiKeys;
+import io.tokenbroker.application.inmemory.InMemoryCheckpoints;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryIdempotencyRecords;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
@@ -21,6 +23,7 @@ import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryRefreshSchedule;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.out.ApiKeys;
+import io.tokenbroker.application.port.out.Checkpoints;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
@@ -165,6 +168,16 @@ public class SelectedAdapters {
             case MEMORY -> new InMemoryApiKeys();
             case POSTGRES -> postgres.get();
             case REDIS -> throw AdapterSelection.notOffered(Port.API_KEYS);
+        };
+    }
+
+    /** The audit checkpoints follow the refresh log they vouch for; they have no row of their own in the table. */
+    @Singleton
+    Checkpoints checkpoints(AdapterSelection selection, BeanProvider<JdbcCheckpoints> postgres) {
+        return switch (selection.of(Port.REFRESH_LOG)) {
+            case MEMORY -> new InMemoryCheckpoints();
+            case POSTGRES -> postgres.get();
+            case REDIS -> throw AdapterSelection.notOffered(Port.REFRESH_LOG);
         };
     }
 }

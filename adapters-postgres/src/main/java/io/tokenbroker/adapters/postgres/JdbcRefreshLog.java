@@ -1,49 +1,58 @@
 package io.tokenbroker.adapters.postgres;
 
+import io.micronaut.transaction.TransactionOperations;
 import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.domain.audit.ChainHead;
+import io.tokenbroker.domain.audit.ChainLink;
 import io.tokenbroker.domain.audit.RefreshAttempt;
-import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
-import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
 import io.tokenbroker.domain.audit.RefreshPage;
 import io.tokenbroker.domain.audit.RefreshTotals;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 
 /**
  * The audit trail on PostgreSQL. {@link #record} only enqueues into a {@link RefreshLogWriter}, which inserts in
  * batches. Reads ({@link #recent}, {@link #history}, {@link #totals}) first wait (bounded) for what this instance
- * enqueued before the call to be written, so a caller reads its own attempts.
+ * enqueued before the call to be written, so a caller reads its own attempts. Batches are appended to the
+ * connections' hash chains by a {@link ChainAppender}; retention ({@link #removeBefore}) runs on one instance at a time
+ * under a PostgreSQL advisory lock, since the rows it removes live there too.
  */
 public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
 
-    /** Bounds what a message may add to a row; messages are sanitised by their writers already. */
-    private static final int MAX_MESSAGE_CHARS = 500;
+    /** The advisory lock key of retention: "tbk-ret" in ASCII, unlikely to meet another application's key. */
+    static final long RETENTION_LOCK = 0x74626b2d726574L;
 
     private final RefreshLogRepository rows;
-    private final String instanceId;
+    private final RefreshLogChainRepository chains;
+    private final TransactionOperations<Connection> transactions;
     private final RefreshLogWriter writer;
 
     /**
      * @param writerExecutor runs the single writer task, which lives until {@link #close}; tests pass an executor
      *                       that starts it when they choose
      */
-    public JdbcRefreshLog(RefreshLogRepository rows, String instanceId, RefreshLogWriter.Settings settings,
-                          Executor writerExecutor) {
+    public JdbcRefreshLog(RefreshLogRepository rows, RefreshLogChainRepository chains,
+                          TransactionOperations<Connection> transactions, String instanceId,
+                          RefreshLogWriter.Settings settings, Executor writerExecutor) {
         this.rows = Objects.requireNonNull(rows, "rows");
-        this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
-        this.writer = new RefreshLogWriter(this::insert, settings, writerExecutor);
+        this.chains = Objects.requireNonNull(chains, "chains");
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
+        ChainAppender appender = new ChainAppender(rows, chains, transactions, instanceId);
+        this.writer = new RefreshLogWriter(appender::append, settings, writerExecutor);
     }
 
     /** A log whose writer runs on its own daemon thread. */
-    public static JdbcRefreshLog start(RefreshLogRepository rows, String instanceId,
+    public static JdbcRefreshLog start(RefreshLogRepository rows, RefreshLogChainRepository chains,
+                                       TransactionOperations<Connection> transactions, String instanceId,
                                        RefreshLogWriter.Settings settings) {
-        return new JdbcRefreshLog(rows, instanceId, settings, RefreshLogWriter.daemonThread());
+        return new JdbcRefreshLog(rows, chains, transactions, instanceId, settings, RefreshLogWriter.daemonThread());
     }
 
     @Override
@@ -94,7 +103,7 @@ public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
                 ? rows.firstPage(tenant, connection, limit + 1)
                 : rows.nextPage(tenant, connection, after.get().startedAt(), after.get().sequence(), limit + 1));
         List<RefreshLogRow> shown = page.subList(0, Math.min(limit, page.size()));
-        List<RefreshAttempt> attempts = shown.stream().map(row -> attempt(key, row)).toList();
+        List<RefreshAttempt> attempts = shown.stream().map(row -> ChainRows.attempt(key, row)).toList();
         Optional<RefreshPage.Cursor> next = page.size() > limit
                 ? Optional.of(new RefreshPage.Cursor(shown.get(limit - 1).startedAt(), shown.get(limit - 1).id()))
                 : Optional.empty();
@@ -110,30 +119,43 @@ public final class JdbcRefreshLog implements RefreshLog, AutoCloseable {
                 counts.attempts() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(counts.average())));
     }
 
-    private void insert(List<RefreshAttempt> batch) {
-        rows.saveAll(batch.stream().map(this::row).toList());
+    @Override
+    public List<ChainLink> chain(ConnectionKey key, long afterSeq, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("the limit must be at least 1");
+        }
+        writer.awaitEnqueued();
+        return Storage.call("reading the chain of " + key, () -> rows.chain(key.tenant().value(),
+                key.connection().value(), afterSeq, limit)).stream().map(row -> ChainRows.link(key, row)).toList();
     }
 
-    private RefreshLogRow row(RefreshAttempt attempt) {
-        return new RefreshLogRow(null, attempt.connection().tenant().value(), attempt.connection().connection().value(),
-                attempt.trigger().name().toLowerCase(Locale.ROOT), attempt.outcome().name().toLowerCase(Locale.ROOT),
-                attempt.startedAt(), attempt.completedAt(), attempt.duration().toMillis(), attempt.attempt(),
-                attempt.upstreamStatus().isPresent() ? attempt.upstreamStatus().getAsInt() : null,
-                attempt.errorCode().orElse(null), attempt.message().map(JdbcRefreshLog::bounded).orElse(null),
-                instanceId, attempt.fence());
+    @Override
+    public ChainHead head(ConnectionKey key) {
+        writer.awaitEnqueued();
+        return Storage.call("reading the chain head of " + key,
+                () -> chains.find(key.tenant().value(), key.connection().value()))
+                .map(row -> ChainRows.head(key, row)).orElseGet(() -> ChainHead.empty(key));
     }
 
-    private static String bounded(String message) {
-        return message.length() <= MAX_MESSAGE_CHARS ? message : message.substring(0, MAX_MESSAGE_CHARS);
+    @Override
+    public List<ChainHead> heads() {
+        writer.awaitEnqueued();
+        return Storage.call("reading the chain heads", chains::findAll).stream()
+                .map(row -> ChainRows.head(ConnectionKey.of(row.tenant(), row.connection()), row)).toList();
     }
 
-    private static RefreshAttempt attempt(ConnectionKey key, RefreshLogRow row) {
-        OptionalInt upstreamStatus = row.upstreamStatus() == null ? OptionalInt.empty()
-                : OptionalInt.of(row.upstreamStatus());
-        return new RefreshAttempt(key,
-                Trigger.valueOf(row.trigger().toUpperCase(Locale.ROOT)),
-                Outcome.valueOf(row.outcome().toUpperCase(Locale.ROOT)),
-                row.startedAt(), row.completedAt(), row.attempt(), upstreamStatus,
-                Optional.ofNullable(row.errorCode()), Optional.ofNullable(row.message()), row.fence());
+    @Override
+    public OptionalLong removeBefore(Instant cutoff) {
+        return Storage.call("removing refresh log rows before " + cutoff, () -> transactions.executeWrite(status -> {
+            if (!chains.tryLock(RETENTION_LOCK)) {
+                return OptionalLong.empty();
+            }
+            long removed = rows.deleteUnchainedBefore(cutoff);
+            for (ChainCut cut : rows.cuts(cutoff)) {
+                chains.cut(cut.tenant(), cut.connection(), cut.seq(), cut.hash());
+                removed += rows.deleteThrough(cut.tenant(), cut.connection(), cut.seq());
+            }
+            return OptionalLong.of(removed);
+        }));
     }
 }

@@ -1,6 +1,9 @@
 package io.tokenbroker.adapters.postgres;
 
+import io.tokenbroker.domain.audit.ChainEntry;
+import io.tokenbroker.domain.audit.DroppedAttempts;
 import io.tokenbroker.domain.audit.RefreshAttempt;
+import io.tokenbroker.domain.connection.ConnectionKey;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +25,8 @@ import java.util.function.Consumer;
  * bounded queue and hands batches to the inserter. When the queue is full the attempt is counted in
  * {@link #droppedAttempts()} and logged, never dropped silently; when the database fails the batch is kept and
  * retried, unless the database rejects its content (then it is counted as dropped, so it cannot stall the log).
+ * Dropped attempts are also gathered per connection and written with the next batch as one gap entry per connection
+ * ({@link DroppedAttempts}), so the loss shows in the connection's chain.
  */
 public final class RefreshLogWriter implements AutoCloseable {
 
@@ -41,11 +48,13 @@ public final class RefreshLogWriter implements AutoCloseable {
         }
     }
 
-    private final Consumer<List<RefreshAttempt>> inserter;
+    private final Consumer<List<ChainEntry>> inserter;
     private final Settings settings;
     private final BlockingQueue<RefreshAttempt> queue;
     private final AtomicLong enqueued = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Drops not yet written as gap entries, per connection. */
+    private final ConcurrentMap<ConnectionKey, DroppedAttempts> gaps = new ConcurrentHashMap<>();
     private final ReentrantLock progress = new ReentrantLock();
     private final Condition progressed = progress.newCondition();
     /** How many enqueued attempts have been written or given up on; guarded by {@link #progress}. */
@@ -54,11 +63,11 @@ public final class RefreshLogWriter implements AutoCloseable {
     private volatile Thread writer;
 
     /**
-     * @param inserter       writes one batch in one statement; throws on failure
+     * @param inserter       writes one batch (attempts, then gap entries) atomically; throws on failure
      * @param writerExecutor runs the single writer task, which lives until {@link #close}; tests pass an executor
      *                       that starts it when they choose
      */
-    public RefreshLogWriter(Consumer<List<RefreshAttempt>> inserter, Settings settings, Executor writerExecutor) {
+    public RefreshLogWriter(Consumer<List<ChainEntry>> inserter, Settings settings, Executor writerExecutor) {
         this.inserter = Objects.requireNonNull(inserter, "inserter");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -80,6 +89,7 @@ public final class RefreshLogWriter implements AutoCloseable {
         enqueued.incrementAndGet();
         if (!queue.offer(attempt)) {
             long total = dropped.incrementAndGet();
+            noteGap(new DroppedAttempts(attempt.connection(), 1, attempt.startedAt(), attempt.startedAt()));
             settle(1);
             // Powers of two: the first drop and then ever rarer lines, so a flood cannot flood the log too.
             if (Long.bitCount(total) == 1) {
@@ -163,29 +173,50 @@ public final class RefreshLogWriter implements AutoCloseable {
         }
     }
 
+    private void noteGap(DroppedAttempts gap) {
+        gaps.merge(gap.connection(), gap, DroppedAttempts::and);
+    }
+
     private void writeUntilClosed() {
         writer = Thread.currentThread();
         List<RefreshAttempt> batch = new ArrayList<>(settings.batchSize());
+        List<DroppedAttempts> pendingGaps = new ArrayList<>();
         while (!closed) {
             try {
-                if (batch.isEmpty() && !takeBatch(batch)) {
-                    continue;
+                if (batch.isEmpty() && pendingGaps.isEmpty()) {
+                    takeBatch(batch);
+                    takeGaps(pendingGaps);
+                    if (batch.isEmpty() && pendingGaps.isEmpty()) {
+                        continue;
+                    }
                 }
-                inserter.accept(batch);
+                List<ChainEntry> entries = new ArrayList<>(batch);
+                entries.addAll(pendingGaps);
+                inserter.accept(entries);
                 settle(batch.size());
                 batch.clear();
+                pendingGaps.clear();
             } catch (InterruptedException stopping) {
                 if (closed) {
                     break;
                 }
             } catch (RuntimeException failure) {
-                if (!survive(batch, failure)) {
+                if (!survive(batch, pendingGaps, failure)) {
                     break;
                 }
             }
         }
         if (!batch.isEmpty() || !queue.isEmpty()) {
             LOG.log(Level.WARNING, "the refresh log stopped with {0} attempts unwritten", batch.size() + queue.size());
+        }
+    }
+
+    private void takeGaps(List<DroppedAttempts> into) {
+        for (ConnectionKey key : gaps.keySet()) {
+            DroppedAttempts gap = gaps.remove(key);
+            if (gap != null) {
+                into.add(gap);
+            }
         }
     }
 
@@ -201,10 +232,16 @@ public final class RefreshLogWriter implements AutoCloseable {
     }
 
     /** Handles a failed insert; false when the writer was closed while it waited to retry. */
-    private boolean survive(List<RefreshAttempt> batch, RuntimeException failure) {
+    private boolean survive(List<RefreshAttempt> batch, List<DroppedAttempts> pendingGaps,
+                            RuntimeException failure) {
         if (Storage.isPermanent(failure)) {
-            // Retrying a batch the database rejects for its content would stall the whole log behind it.
+            // Retrying a batch the database rejects for its content would stall the whole log behind it. Its
+            // attempts become gaps, written with the next batch (gap rows carry no content to reject).
             dropped.addAndGet(batch.size());
+            batch.forEach(attempt -> noteGap(
+                    new DroppedAttempts(attempt.connection(), 1, attempt.startedAt(), attempt.startedAt())));
+            pendingGaps.forEach(this::noteGap);
+            pendingGaps.clear();
             LOG.log(Level.ERROR, "the database rejected " + batch.size() + " refresh log rows (SQLState "
                     + Storage.sqlState(failure) + "); counted as dropped", failure);
             settle(batch.size());

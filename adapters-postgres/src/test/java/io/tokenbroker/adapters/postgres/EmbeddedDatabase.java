@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.postgres;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.transaction.TransactionOperations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 
 /**
@@ -68,7 +70,7 @@ final class EmbeddedDatabase {
     }
 
     static void truncate(DataSource dataSource) {
-        execute(dataSource, "TRUNCATE connections, refresh_log RESTART IDENTITY");
+        execute(dataSource, "TRUNCATE connections, refresh_log, refresh_log_chains, audit_checkpoints RESTART IDENTITY");
     }
 
     static void execute(DataSource dataSource, String sql) {
@@ -94,6 +96,14 @@ final class EmbeddedDatabase {
 
     static AesGcmSeals cipher(String ring, String active) {
         return new AesGcmSeals(EncryptionKeys.parse(ring, active), new SecureRandom());
+    }
+
+    /** A refresh log over the shared database whose writer runs on {@code writerExecutor}. */
+    @SuppressWarnings("unchecked")
+    static JdbcRefreshLog refreshLog(String instanceId, RefreshLogWriter.Settings settings,
+                                     Executor writerExecutor) {
+        return new JdbcRefreshLog(bean(RefreshLogRepository.class), bean(RefreshLogChainRepository.class),
+                bean(TransactionOperations.class), instanceId, settings, writerExecutor);
     }
 
     /** A vault over the shared database sealing with {@code active} of {@code ring}. */

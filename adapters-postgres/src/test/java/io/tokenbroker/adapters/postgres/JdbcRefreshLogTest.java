@@ -30,8 +30,8 @@ class JdbcRefreshLogTest extends RefreshLogContract {
     protected RefreshLog newRefreshLog() {
         DataSource dataSource = EmbeddedDatabase.shared();
         EmbeddedDatabase.truncate(dataSource);
-        JdbcRefreshLog log = JdbcRefreshLog.start(EmbeddedDatabase.bean(RefreshLogRepository.class), "test-instance",
-                RefreshLogWriter.Settings.defaults());
+        JdbcRefreshLog log = EmbeddedDatabase.refreshLog("test-instance", RefreshLogWriter.Settings.defaults(),
+                RefreshLogWriter.daemonThread());
         opened.add(log);
         return log;
     }
@@ -53,7 +53,7 @@ class JdbcRefreshLogTest extends RefreshLogContract {
         EmbeddedDatabase.truncate(dataSource);
         // The writer starts only when the test says so, so the queue fills deterministically.
         AtomicReference<Runnable> heldWriter = new AtomicReference<>();
-        JdbcRefreshLog log = new JdbcRefreshLog(EmbeddedDatabase.bean(RefreshLogRepository.class), "test-instance",
+        JdbcRefreshLog log = EmbeddedDatabase.refreshLog("test-instance",
                 new RefreshLogWriter.Settings(3, 2, Duration.ofMillis(100), Duration.ofSeconds(30)),
                 heldWriter::set);
         opened.add(log);

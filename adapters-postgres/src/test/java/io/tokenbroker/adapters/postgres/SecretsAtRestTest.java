@@ -60,8 +60,8 @@ class SecretsAtRestTest {
         vault.save(aConnection().withKey(GLOBEX).withClientSecret(clientSecret).withRefreshToken(refreshToken)
                 .build());
         assertTrue(vault.saveRotation(ACME, Secret.of(rotated), Optional.empty(), 1));
-        try (JdbcRefreshLog log = JdbcRefreshLog.start(EmbeddedDatabase.bean(RefreshLogRepository.class), "i-1",
-                RefreshLogWriter.Settings.defaults())) {
+        try (JdbcRefreshLog log = EmbeddedDatabase.refreshLog("i-1", RefreshLogWriter.Settings.defaults(),
+                RefreshLogWriter.daemonThread())) {
             Instant now = Instant.parse("2030-01-01T00:00:00Z");
             // The service never puts a token into a message; this row shows the table has no column that would.
             log.record(new RefreshAttempt(ACME, Trigger.REQUEST, Outcome.FAILURE, now, now.plusMillis(5), 1,

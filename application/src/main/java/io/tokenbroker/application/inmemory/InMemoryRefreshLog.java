@@ -1,38 +1,62 @@
 package io.tokenbroker.application.inmemory;
 
 import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.domain.audit.ChainHead;
+import io.tokenbroker.domain.audit.ChainLink;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshPage;
 import io.tokenbroker.domain.audit.RefreshTotals;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
  * The embedded default's audit trail: the newest {@code capacityPerConnection} attempts per connection, so a
  * connection that fails in a loop cannot grow the heap without bound. Totals count every attempt since start,
- * also those that no longer fit.
+ * also those that no longer fit. Each connection's attempts are chained like the durable log's; as the oldest go, the
+ * chain's start moves past them (see {@link ChainHead#fromSeq()}).
  */
 public final class InMemoryRefreshLog implements RefreshLog {
 
-    private record Entry(RefreshAttempt attempt, long sequence) {
+    /** The attempt as recorded, and its link (whose times are cut to the microsecond). */
+    private record Entry(RefreshAttempt attempt, ChainLink link) {
+        long sequence() {
+            return link.seq();
+        }
     }
 
     /** Newest first; guarded by its own monitor. */
     private static final class History {
         final Deque<Entry> entries = new ArrayDeque<>();
+        final ConnectionKey key;
+        ChainHead head;
         long sequence;
         long attempts;
         long successes;
         long totalMillis;
+
+        History(ConnectionKey key) {
+            this.key = key;
+            this.head = ChainHead.empty(key);
+        }
+
+        void dropOldest() {
+            ChainLink oldest = entries.removeLast().link();
+            head = new ChainHead(key, oldest.seq() + 1, oldest.hash(), head.seq(), head.hash());
+        }
     }
+
+    /** Names the embedded default as the writer of its links. */
+    private static final String INSTANCE = "memory";
 
     private final ConcurrentMap<ConnectionKey, History> histories = new ConcurrentHashMap<>();
     private final int capacityPerConnection;
@@ -46,11 +70,13 @@ public final class InMemoryRefreshLog implements RefreshLog {
 
     @Override
     public void record(RefreshAttempt attempt) {
-        History history = histories.computeIfAbsent(attempt.connection(), key -> new History());
+        History history = histories.computeIfAbsent(attempt.connection(), History::new);
         synchronized (history) {
-            history.entries.addFirst(new Entry(attempt, ++history.sequence));
+            ChainLink link = ChainLink.append(++history.sequence, history.head.hash(), attempt, INSTANCE);
+            history.entries.addFirst(new Entry(attempt, link));
+            history.head = history.head.after(link);
             while (history.entries.size() > capacityPerConnection) {
-                history.entries.removeLast();
+                history.dropOldest();
             }
             history.attempts++;
             if (attempt.outcome() == RefreshAttempt.Outcome.SUCCESS) {
@@ -111,5 +137,59 @@ public final class InMemoryRefreshLog implements RefreshLog {
 
     private static RefreshPage.Cursor cursorOf(Entry entry) {
         return new RefreshPage.Cursor(entry.attempt().startedAt(), entry.sequence());
+    }
+
+    @Override
+    public List<ChainLink> chain(ConnectionKey key, long afterSeq, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("the limit must be at least 1");
+        }
+        History history = histories.get(key);
+        if (history == null) {
+            return List.of();
+        }
+        synchronized (history) {
+            List<ChainLink> links = new ArrayList<>();
+            Iterator<Entry> oldestFirst = history.entries.descendingIterator();
+            while (oldestFirst.hasNext() && links.size() < limit) {
+                ChainLink link = oldestFirst.next().link();
+                if (link.seq() > afterSeq) {
+                    links.add(link);
+                }
+            }
+            return links;
+        }
+    }
+
+    @Override
+    public ChainHead head(ConnectionKey key) {
+        History history = histories.get(key);
+        if (history == null) {
+            return ChainHead.empty(key);
+        }
+        synchronized (history) {
+            return history.head;
+        }
+    }
+
+    @Override
+    public List<ChainHead> heads() {
+        return histories.keySet().stream().map(this::head).toList();
+    }
+
+    @Override
+    public OptionalLong removeBefore(Instant cutoff) {
+        long removed = 0;
+        for (History history : histories.values()) {
+            synchronized (history) {
+                long cut = history.entries.stream().filter(entry -> entry.attempt().startedAt().isBefore(cutoff))
+                        .mapToLong(Entry::sequence).max().orElse(0);
+                while (!history.entries.isEmpty() && history.entries.getLast().sequence() <= cut) {
+                    history.dropOldest();
+                    removed++;
+                }
+            }
+        }
+        return OptionalLong.of(removed);
     }
 }

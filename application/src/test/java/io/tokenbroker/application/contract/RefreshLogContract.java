@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.port.out.RefreshLog;
+import io.tokenbroker.domain.audit.ChainHead;
+import io.tokenbroker.domain.audit.ChainLink;
+import io.tokenbroker.domain.audit.ChainVerification;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Outcome;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -157,5 +161,46 @@ public abstract class RefreshLogContract {
 
         assertEquals(new RefreshTotals(3, 2, 1, Optional.of(Duration.ofMillis(300))), log.totals(KEY));
         assertEquals(RefreshTotals.none(), log.totals(ConnectionKey.of("nobody", "crm")));
+    }
+
+    private static ChainVerification.Verdict verify(RefreshLog log, ConnectionKey key) {
+        ChainHead head = log.head(key);
+        ChainVerification walk = ChainVerification.from(head, Optional.empty());
+        log.chain(key, head.fromSeq() - 1, 1_000).forEach(walk::add);
+        return walk.finish();
+    }
+
+    @Test
+    void eachConnectionsAttemptsFormAChainThatVerifies() {
+        List<RefreshAttempt> oldestFirst = recordAll(success(KEY, 1), success(OTHER_KEY, 1), success(KEY, 2),
+                success(KEY, 3));
+
+        List<ChainLink> links = log.chain(KEY, 0, 10);
+        assertEquals(List.of(1L, 2L, 3L), links.stream().map(ChainLink::seq).toList());
+        assertEquals(ChainLink.GENESIS, links.get(0).prevHash());
+        assertEquals(links.get(0).hash(), links.get(1).prevHash());
+        assertEquals(oldestFirst.get(2), links.get(1).entry());
+        assertEquals(new ChainHead(KEY, 1, ChainLink.GENESIS, 3, links.get(2).hash()), log.head(KEY));
+        assertEquals(3, verify(log, KEY).rows());
+        assertTrue(verify(log, KEY).verified());
+        assertEquals(List.of(2L, 3L), log.chain(KEY, 1, 10).stream().map(ChainLink::seq).toList());
+        assertEquals(List.of(2L), log.chain(KEY, 1, 1).stream().map(ChainLink::seq).toList());
+        assertEquals(ChainHead.empty(ConnectionKey.of("nobody", "crm")), log.head(ConnectionKey.of("nobody", "crm")));
+        assertEquals(2, log.heads().size());
+    }
+
+    @Test
+    void retentionMovesTheChainsStartAndTheRestVerifies() {
+        recordAll(success(KEY, 1), success(KEY, 2), success(KEY, 3), success(OTHER_KEY, 1));
+        ChainLink second = log.chain(KEY, 0, 10).get(1);
+
+        OptionalLong removed = log.removeBefore(START.plusSeconds(2));
+
+        assertEquals(OptionalLong.of(2), removed, "the first two of KEY started before the cut; OTHER_KEY after");
+        assertEquals(new ChainHead(KEY, 3, second.hash(), 3, log.head(KEY).hash()), log.head(KEY));
+        assertEquals(1, verify(log, KEY).rows());
+        assertTrue(verify(log, KEY).verified());
+        assertEquals(1, log.recent(KEY, 10).size());
+        assertEquals(1, log.recent(OTHER_KEY, 10).size());
     }
 }

@@ -3,6 +3,7 @@ package io.tokenbroker.domain.audit;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -23,7 +24,7 @@ public record RefreshAttempt(
         OptionalInt upstreamStatus,
         Optional<String> errorCode,
         Optional<String> message,
-        long fence) {
+        long fence) implements ChainEntry {
 
     /** What asked for the refresh. */
     public enum Trigger { REQUEST, PROACTIVE, MANUAL, INVALIDATE }
@@ -46,6 +47,12 @@ public record RefreshAttempt(
         if (attempt < 1) {
             throw new IllegalArgumentException("attempts count from 1");
         }
+    }
+
+    /** The same attempt with its times cut to the microsecond: what a store keeps and the chain hashes. */
+    public RefreshAttempt toMicros() {
+        return new RefreshAttempt(connection, trigger, outcome, startedAt.truncatedTo(ChronoUnit.MICROS),
+                completedAt.truncatedTo(ChronoUnit.MICROS), attempt, upstreamStatus, errorCode, message, fence);
     }
 
     public Duration duration() {

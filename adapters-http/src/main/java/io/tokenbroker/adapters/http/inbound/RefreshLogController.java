@@ -11,6 +11,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -24,6 +25,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
+import io.tokenbroker.application.port.in.ExportRefreshLog;
 import io.tokenbroker.application.port.in.ReadRefreshHistory;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshPage;
@@ -38,7 +40,8 @@ import java.util.Optional;
 /**
  * A connection's refresh history for auditors: JSON by default, CSV (RFC 4180, header row) when the caller accepts
  * {@code text/csv}. The CSV carries the page's rows only; the next cursor travels in a {@code Link} header and an
- * {@code X-Next-Cursor} header so a script can page through without parsing JSON.
+ * {@code X-Next-Cursor} header so a script can page through without parsing JSON. With {@code application/x-ndjson}
+ * it exports the whole hash chain instead, for {@code verify-log} ({@link RefreshLogExport}).
  */
 @TenantScoped
 @Tag(name = "status")
@@ -54,22 +57,29 @@ public class RefreshLogController {
             "attempt", "upstream_status", "error_code", "message", "fence");
 
     private final ReadRefreshHistory readHistory;
+    private final ExportRefreshLog exportLog;
+    private final JsonMapper json;
 
-    public RefreshLogController(ReadRefreshHistory readHistory) {
+    public RefreshLogController(ReadRefreshHistory readHistory, ExportRefreshLog exportLog, JsonMapper json) {
         this.readHistory = readHistory;
+        this.exportLog = exportLog;
+        this.json = json;
     }
 
     @Operation(operationId = "getRefreshLog", summary = "The connection's refresh attempts, newest first",
             description = "Scope `logs:read`. JSON, or CSV when `Accept` names `text/csv` (then the next page is in "
-                    + "`X-Next-Cursor` and `Link`). `limit` defaults to 50.")
+                    + "`X-Next-Cursor` and `Link`). `limit` defaults to 50. With `Accept: application/x-ndjson` "
+                    + "the whole hash chain instead (no paging): a `chain` line, a `link` line per row oldest first "
+                    + "with its hashes, and the newest `checkpoint`, for `tokenbroker.jar verify-log`.")
     @ApiResponse(responseCode = "200", description = "A page of attempts with totals.",
             headers = {@Header(name = "X-Next-Cursor", description = "CSV only: the next page's cursor.",
                     schema = @Schema(type = "string")),
                     @Header(name = "Link", description = "CSV only: the next page.", schema = @Schema(type = "string"))},
             content = {@Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = HistoryView.class)),
-                    @Content(mediaType = CSV, schema = @Schema(type = "string"))})
-    @Get(produces = {MediaType.APPLICATION_JSON, CSV})
+                    @Content(mediaType = CSV, schema = @Schema(type = "string")),
+                    @Content(mediaType = RefreshLogExport.NDJSON, schema = @Schema(type = "string"))})
+    @Get(produces = {MediaType.APPLICATION_JSON, CSV, RefreshLogExport.NDJSON})
     @Secured("logs:read")
     public HttpResponse<?> history(String tenant, String connection, @Nullable @QueryValue Integer limit,
                                    @Nullable @QueryValue String cursor,
@@ -77,6 +87,10 @@ public class RefreshLogController {
         // Read from the request rather than bound with @Header: Accept is content negotiation, not an API parameter.
         String accept = request.getHeaders().get(HttpHeaders.ACCEPT);
         ConnectionKey key = ConnectionKey.of(tenant, connection);
+        if (accept != null && accept.toLowerCase(Locale.ROOT).contains(RefreshLogExport.NDJSON)) {
+            return HttpResponse.ok(RefreshLogExport.write(exportLog.export(key), json))
+                    .contentType(RefreshLogExport.NDJSON + "; charset=utf-8").header("Cache-Control", "no-store");
+        }
         ReadRefreshHistory.History history = readHistory.history(new ReadRefreshHistory.Query(key,
                 toCursor(cursor), Cursors.limit(limit, DEFAULT_LIMIT, ReadRefreshHistory.Query.MAX_LIMIT)));
         Optional<String> next = history.page().next().map(RefreshLogController::ofCursor);
