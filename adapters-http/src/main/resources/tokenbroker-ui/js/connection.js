@@ -45,7 +45,8 @@ async function loadPage() {
     body.append(row([empty]));
   }
   const totals = history.totals;
-  $('totals').textContent = `${totals.attempts} attempts: ${totals.successes} succeeded, ${totals.failures} failed`
+  $('totals').textContent = `${totals.attempts} ${totals.attempts === 1 ? 'attempt' : 'attempts'}: `
+    + `${totals.successes} succeeded, ${totals.failures} failed`
     + (totals.average_duration_ms === null ? '.' : `, ${totals.average_duration_ms} ms on average.`);
   $('newer').disabled = current.page === 0;
   $('older').disabled = !history.next_cursor;

@@ -17,11 +17,16 @@ export function drawTimeline(canvas, caption, attempts, total) {
     return;
   }
   caption.textContent = attempts.length < total
-    ? `The latest ${attempts.length} of ${total} attempts.` : `All ${total} attempts.`;
+    ? `The latest ${attempts.length} of ${total} attempts.` : `All ${total} ${total === 1 ? 'attempt' : 'attempts'}.`;
   if (typeof window.Chart !== 'function') {
     caption.append(el('span', ' (The chart library did not load; the table below has every row.)'));
     return;
   }
+  const times = attempts.map((attempt) => Date.parse(attempt.started_at));
+  // Padded bounds: a single attempt (or a burst) would otherwise get an axis of many hours around it.
+  const spread = Math.max(...times) - Math.min(...times);
+  const pad = Math.max(spread * 0.05, 30_000);
+  const [min, max] = [Math.min(...times) - pad, Math.max(...times) + pad];
   chart = new window.Chart(canvas, {
     type: 'scatter',
     data: { datasets: datasets(attempts) },
@@ -29,7 +34,7 @@ export function drawTimeline(canvas, caption, attempts, total) {
       animation: false,
       maintainAspectRatio: false,
       scales: {
-        x: { type: 'linear', title: { display: true, text: 'started (UTC)' }, ticks: { callback: (at) => clock(at) } },
+        x: { type: 'linear', title: { display: true, text: 'started (UTC)' }, min, max, ticks: { callback: clock(max - min) } },
         y: { beginAtZero: true, title: { display: true, text: 'duration (ms)' } },
       },
       plugins: {
@@ -56,8 +61,10 @@ function datasets(attempts) {
   }));
 }
 
-function clock(epochMillis) {
-  return new Date(epochMillis).toISOString().slice(5, 19).replace('T', ' ');
+/** Tick labels as fine as the axis needs: milliseconds for a burst, dates for weeks. */
+function clock(range) {
+  const [from, to] = range < 120_000 ? [11, 23] : range < 86_400_000 ? [11, 19] : [5, 16];
+  return (epochMillis) => new Date(epochMillis).toISOString().slice(from, to).replace('T', ' ');
 }
 
 function label({ attempt }) {
