@@ -24,8 +24,10 @@ import org.openqa.selenium.logging.LoggingPreferences;
  */
 final class HeadlessChromium implements AutoCloseable {
 
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path BROWSER = Path.of("/usr/bin/chromium");
+    /** Debian's paths; Selenium's own property (and {@code chromium.binary}) name others, e.g. on a laptop. */
+    static final Path DRIVER = Path.of(System.getProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY,
+            "/usr/bin/chromedriver"));
+    static final Path BROWSER = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
     /** Kept after the build as test artifacts (surefire runs in the module's folder). */
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
