@@ -3,6 +3,7 @@
 // becomes part of a link.
 
 import { ApiError, describe, json, request } from './api.js';
+import { instant } from './dom.js';
 
 /** Every page of the CSV export joined into one file, the header row once. */
 export async function downloadCsv(base, name) {
@@ -49,20 +50,29 @@ function save(blob, fileName) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** Fills the badge from GET …/refresh-log/verify; a broker without that endpoint answers 404. */
+/**
+ * Fills the badge from GET …/refresh-log/verify: {verified, rows, head {seq, hash}, checkpoint {created_at, trust, …},
+ * broken {seq, expected, found, reason}}. A broker without that endpoint answers 404.
+ */
 export async function showVerification(base, badge) {
   badge.className = 'badge';
+  badge.title = '';
   badge.textContent = 'Verifying the hash chain…';
   try {
     const result = await json(`${base}/verify`);
     if (result.verified) {
       badge.classList.add('verified');
       badge.textContent = `Chain verified: ${result.rows} rows${checkpoint(result.checkpoint)}`;
-    } else {
-      const broken = result.broken ?? result;
+      badge.title = result.head ? `head: row ${result.head.seq}, ${result.head.hash}` : '';
+    } else if (result.broken) {
+      const broken = result.broken;
       badge.classList.add('broken');
-      badge.textContent = `Chain broken at row ${broken.seq ?? '?'}: expected ${broken.expected ?? '?'}, `
-        + `found ${broken.found ?? '?'}`;
+      badge.textContent = `Chain broken at row ${broken.seq}${broken.reason ? ` (${broken.reason})` : ''}: `
+        + `expected ${short(broken.expected)}, found ${short(broken.found)}`;
+      badge.title = `expected ${broken.expected}\nfound ${broken.found}`;
+    } else {
+      badge.classList.add('broken');
+      badge.textContent = `Chain not verified: ${result.rows} rows${checkpoint(result.checkpoint)}`;
     }
   } catch (failed) {
     badge.textContent = failed instanceof ApiError && failed.status === 404
@@ -71,11 +81,15 @@ export async function showVerification(base, badge) {
   }
 }
 
-function checkpoint(value) {
-  if (!value) {
+function checkpoint(line) {
+  if (!line) {
     return ', no checkpoint yet';
   }
-  const at = value.at ?? value.created_at ?? value.createdAt;
-  const signed = value.signed === false || value.signature === null ? 'unsigned' : 'signed';
-  return at ? `, ${signed} checkpoint at ${at}` : `, ${signed} checkpoint`;
+  const trust = { signed: 'signed', unsigned: 'unsigned', invalid: 'INVALID' }[line.trust] ?? line.trust ?? '';
+  return `, ${trust} checkpoint of ${instant(line.created_at)}`;
+}
+
+/** A hash's first twelve characters; the badge's title has it whole. */
+function short(hash) {
+  return typeof hash === 'string' && hash.length > 16 ? `${hash.slice(0, 12)}…` : String(hash ?? '?');
 }
