@@ -25,7 +25,7 @@ export function drawTimeline(canvas, caption, attempts, total) {
   const times = attempts.map((attempt) => Date.parse(attempt.started_at));
   // Padded bounds: a single attempt (or a burst) would otherwise get an axis of many hours around it.
   const spread = Math.max(...times) - Math.min(...times);
-  const pad = Math.max(spread * 0.05, 30_000);
+  const pad = spread > 0 ? Math.max(spread * 0.05, 50) : 30_000;
   const [min, max] = [Math.min(...times) - pad, Math.max(...times) + pad];
   chart = new window.Chart(canvas, {
     type: 'scatter',
