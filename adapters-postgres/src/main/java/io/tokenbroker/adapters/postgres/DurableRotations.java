@@ -113,7 +113,8 @@ final class DurableRotations {
     private static <T> T quietly(Supplier<T> call, T otherwise) {
         try {
             return call.get();
-        } catch (StoreUnavailableException unavailable) {
+        } catch (StoreUnavailableException | UndecryptableSecretException unusable) {
+            // A place down now, or a slot that is not one (malformed): as if nothing were held there.
             return otherwise;
         }
     }

@@ -1,7 +1,6 @@
 package io.tokenbroker.adapters.postgres;
 
 import io.tokenbroker.application.port.out.RotationSlots;
-import io.tokenbroker.application.port.out.Sealed;
 import io.tokenbroker.application.port.out.StoreUnavailableException;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -47,8 +45,7 @@ public final class FileRotationSlots implements RotationSlots {
         if (find(key).filter(held -> held.fence() >= slot.fence()).isPresent()) {
             return;
         }
-        String value = slot.fence() + "|" + slot.expiresAt().map(at -> Long.toString(at.toEpochMilli())).orElse("")
-                + "|" + slot.refreshToken().text();
+        String value = slot.text();
         Path target = file(key);
         Path temporary = directory.resolve(target.getFileName() + ".tmp");
         try {
@@ -71,10 +68,7 @@ public final class FileRotationSlots implements RotationSlots {
             return Optional.empty();
         }
         try {
-            String[] parts = Files.readString(file, StandardCharsets.US_ASCII).split("\\|", 3);
-            Optional<Instant> expiresAt = parts[1].isEmpty() ? Optional.empty()
-                    : Optional.of(Instant.ofEpochMilli(Long.parseLong(parts[1])));
-            return Optional.of(new Slot(Sealed.parse(parts[2]), expiresAt, Long.parseLong(parts[0])));
+            return Optional.of(Slot.parse(Files.readString(file, StandardCharsets.US_ASCII)));
         } catch (IOException | RuntimeException unreadable) {
             throw new StoreUnavailableException("cannot read the pending rotation of " + key + " in " + directory,
                     unreadable instanceof IOException ? unreadable : null);

@@ -2,10 +2,8 @@ package io.tokenbroker.adapters.redis;
 
 import io.lettuce.core.ScriptOutputType;
 import io.tokenbroker.application.port.out.RotationSlots;
-import io.tokenbroker.application.port.out.Sealed;
 import io.tokenbroker.application.port.out.StoreUnavailableException;
 import io.tokenbroker.domain.connection.ConnectionKey;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,8 +45,7 @@ final class RedisRotationSlots implements RotationSlots {
 
     @Override
     public void hold(ConnectionKey key, Slot slot) {
-        String value = slot.fence() + "|" + slot.expiresAt().map(at -> Long.toString(at.toEpochMilli())).orElse("")
-                + "|" + slot.refreshToken().text();
+        String value = slot.text();
         reachable(() -> redis.eval("hold a pending rotation", HOLD, ScriptOutputType.INTEGER,
                 new String[] {keys.pendingRotation(key)}, Long.toString(slot.fence()), value));
         reachable(() -> redis.call("index a pending rotation",
@@ -59,7 +56,7 @@ final class RedisRotationSlots implements RotationSlots {
     public Optional<Slot> find(ConnectionKey key) {
         String value = reachable(() -> redis.call("read a pending rotation",
                 commands -> commands.get(keys.pendingRotation(key))));
-        return Optional.ofNullable(value).map(RedisRotationSlots::slot);
+        return Optional.ofNullable(value).map(Slot::parse);
     }
 
     @Override
@@ -81,16 +78,6 @@ final class RedisRotationSlots implements RotationSlots {
 
     private String member(ConnectionKey key) {
         return keys.scheduleMember(key);
-    }
-
-    private static Slot slot(String value) {
-        String[] parts = value.split("\\|", 3);
-        if (parts.length != 3) {
-            throw new StoreUnavailableException("a pending rotation in Redis is not fence|expiry|sealed", null);
-        }
-        Optional<Instant> expiresAt = parts[1].isEmpty() ? Optional.empty()
-                : Optional.of(Instant.ofEpochMilli(Long.parseLong(parts[1])));
-        return new Slot(Sealed.parse(parts[2]), expiresAt, Long.parseLong(parts[0]));
     }
 
     private static <T> T reachable(Supplier<T> call) {

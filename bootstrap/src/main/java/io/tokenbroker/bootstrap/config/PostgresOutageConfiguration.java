@@ -22,7 +22,7 @@ import java.time.Duration;
  */
 @ConfigurationProperties("tokenbroker.postgres")
 public record PostgresOutageConfiguration(
-        @Bindable(defaultValue = "1s") Duration connectionTimeout,
+        @Bindable(defaultValue = "800ms") Duration connectionTimeout,
         @Bindable(defaultValue = "1s") Duration statementTimeout,
         @Bindable(defaultValue = "2") int breakerFailureThreshold,
         @Bindable(defaultValue = "2s") Duration breakerOpenDuration,

@@ -15,11 +15,35 @@ import java.util.Optional;
  */
 public interface RotationSlots {
 
-    /** A rotated refresh token, sealed, its expiry as the provider said, and the fence of the lease that got it. */
+    /**
+     * A rotated refresh token, sealed, its expiry as the provider said, and the fence of the lease that got it.
+     * {@link #text()} is the form for places that hold strings: {@code fence|expiry epoch ms or empty|sealed text}.
+     */
     record Slot(Sealed refreshToken, Optional<Instant> expiresAt, long fence) {
         public Slot {
             Objects.requireNonNull(refreshToken, "refreshToken");
             Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+
+        /**
+         * Reads the {@link #text()} form.
+         *
+         * @throws UndecryptableSecretException when the text is not in that form (it never quotes the text)
+         */
+        public static Slot parse(String text) {
+            String[] parts = text == null ? new String[0] : text.split("\\|", 3);
+            try {
+                Optional<Instant> expiresAt = parts[1].isEmpty() ? Optional.empty()
+                        : Optional.of(Instant.ofEpochMilli(Long.parseLong(parts[1])));
+                return new Slot(Sealed.parse(parts[2]), expiresAt, Long.parseLong(parts[0]));
+            } catch (ArrayIndexOutOfBoundsException | NumberFormatException malformed) {
+                throw new UndecryptableSecretException("a pending rotation is not fence|expiry|sealed");
+            }
+        }
+
+        public String text() {
+            return fence + "|" + expiresAt.map(at -> Long.toString(at.toEpochMilli())).orElse("") + "|"
+                    + refreshToken.text();
         }
     }
 
