@@ -89,8 +89,10 @@ if [[ -n $PG_BIN ]]; then
   launch_drill_broker BP "${PG_ENV[@]}"
   for name in K1 K2 K3; do launch_drill_broker $name "${PG_ENV[@]}" REDIS_URI="$REDIS_URI"; done
   BROKERS+=(BP K1 K2 K3)
-  # the database-outage drills: two instances over PostgreSQL and Redis
-  for name in O1 O2; do launch_drill_broker $name "${PG_ENV[@]}" REDIS_URI="$REDIS_URI"; done
+  # the database-outage drills: two instances over PostgreSQL and Redis, with keys of their own in Redis, so their
+  # refresh-ahead schedule never takes up the other drills' connections
+  O_ENV=("${PG_ENV[@]}" REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_KEY_PREFIX=tbo)
+  for name in O1 O2; do launch_drill_broker $name "${O_ENV[@]}"; done
   BROKERS+=(O1 O2)
 fi
 await "${BROKERS[@]}"
@@ -247,8 +249,9 @@ if [[ -n $PG_BIN ]]; then
   await_db() {
     local base
     for base in "$@"; do
-      for _ in $(seq 150); do http GET "$base/health" && [[ $HTTP_BODY == *'"UP"'* ]] && break; sleep 0.1; done
-      [[ $HTTP_BODY == *'"UP"'* ]] || die "$base did not see PostgreSQL again: $HTTP_BODY"
+      # the drills run without caller security, so /health shows every component: UP and no DEGRADED one
+      for _ in $(seq 150); do http GET "$base/health" && [[ $HTTP_BODY == *'"UP"'* && $HTTP_BODY != *DEGRADED* ]] && break; sleep 0.1; done
+      [[ $HTTP_BODY == *'"UP"'* && $HTTP_BODY != *DEGRADED* ]] || die "$base did not see PostgreSQL again: $HTTP_BODY"
     done
   }
   register "$O1" odown 1 "$SO_URL" "$SO_ADMIN/refresh-tokens" >/dev/null
@@ -284,7 +287,7 @@ if [[ -n $PG_BIN ]]; then
     kill -KILL "$O1_PID"
     sleep "$OUTAGE_AFTER_KILL"; start_pg
     for _ in $(seq 200); do port_open "$O1_PORT" || break; sleep 0.05; done
-    BROKER_PORT=$O1_PORT start_drill_broker O1 "${PG_ENV[@]}" REDIS_URI="$REDIS_URI"
+    BROKER_PORT=$O1_PORT start_drill_broker O1 "${O_ENV[@]}"
     echo "$O1_PID" >"$WORK/restarted.okill"
     echo "$O1_READY_MS" >"$WORK/restart.okill"
   }
