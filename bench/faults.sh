@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # tokenbroker fault drills: faults injected while load runs; for each, failed requests, upstream calls, refresh
 # tokens lost and recovery time.
-#   bench/faults.sh           full drills (~5 min), results in bench/results/<date>-faults.json and .md
+#   bench/faults.sh           full drills (~8 min), results in bench/results/<date>-faults.json and .md
 #   bench/faults.sh --smoke   each drill for a few seconds, results in a temporary directory; exit ≠ 0 on failure
 # Loopback only; same tools and environment variables as bench/run.sh (PostgreSQL: BENCH_PG_BIN, the
-# distribution's binaries or the zonky embedded-postgres ones; a smoke run without any skips the two drills that
-# need it).
+# distribution's binaries or the zonky embedded-postgres ones; a smoke run without any skips the drills that need
+# it).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The drills measure resilience, not authentication: their brokers run with caller security off (run.sh measures
