@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tokenbroker fault drills: faults injected while load runs; for each, failed requests, upstream calls, refresh
 # tokens lost and recovery time.
-#   bench/faults.sh           full drills (~5 min), results in bench/results/<date>-faults.json and .md
+#   bench/faults.sh           full drills (~8 min), results in bench/results/<date>-faults.json and .md
 #   bench/faults.sh --smoke   each drill for a few seconds, results in a temporary directory; exit ≠ 0 on failure
 # Loopback only; same tools and environment variables as bench/run.sh (PostgreSQL: BENCH_PG_BIN, the
 # distribution's binaries or the zonky embedded-postgres ones; a smoke run without any skips the drills that need
@@ -26,6 +26,9 @@ if $SMOKE; then
 else
   BEFORE=5; FAULT=10; AFTER=40; KILL_AFTER=40; KILL_RATE=500; DRILL_OPTS=(); STALLS=10; STALL_AFTER=10
 fi
+# The database-outage drills (issue 18): how long PostgreSQL stays down, the kill -9 inside it (before / after the
+# kill), and how long requests that need the database are sent during it.
+if $SMOKE; then PG_OUTAGE=2; OUTAGE_KILL_AT=1; OUTAGE_AFTER_KILL=1; NEEDS_DB=1; else PG_OUTAGE=60; OUTAGE_KILL_AT=15; OUTAGE_AFTER_KILL=15; NEEDS_DB=5; fi
 RUN_STARTED=$(date +%s)
 
 prepare
@@ -35,6 +38,8 @@ resolve_pg
 # Tokens live 4 s and are served for 2 s (the buffer halves for short tokens): refreshes keep happening, so a
 # fault reaches callers instead of hiding behind one long-lived cached token.
 launch_sandbox SF 4 20
+# The database-outage drill's upstream: 10 s tokens (issue 18's figure), counted apart from the others.
+launch_sandbox SO 10 20
 
 # Redis, and PostgreSQL when there are binaries: a throwaway cluster on loopback, owned by an unprivileged user
 # (postgres refuses root); setpriv execs, so the PID we track is the postmaster's own. Readiness is read from its
@@ -52,6 +57,11 @@ if [[ -n $PG_BIN ]]; then
   launch_drill_broker BP "${PG_ENV[@]}"
   for name in K1 K2 K3; do launch_drill_broker $name "${PG_ENV[@]}" REDIS_URI="$REDIS_URI"; done
   BROKERS+=(BP K1 K2 K3)
+  # the database-outage drills: two instances over PostgreSQL and Redis, with keys of their own in Redis, so their
+  # refresh-ahead schedule never takes up the other drills' connections
+  O_ENV=("${PG_ENV[@]}" REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_KEY_PREFIX=tbo)
+  for name in O1 O2; do launch_drill_broker $name "${O_ENV[@]}"; done
+  BROKERS+=(O1 O2)
 fi
 await "${BROKERS[@]}"
 log "brokers ${BROKERS[*]} ready"
@@ -59,6 +69,9 @@ B1=http://127.0.0.1:$B1_PORT; B2=http://127.0.0.1:$B2_PORT; B3=http://127.0.0.1:
 SF_URL=http://127.0.0.1:$SF_PORT/oauth/token
 SF_ADMIN=http://127.0.0.1:$SF_PORT
 SF_STATS=$(stats_url "$SF_PORT")
+SO_URL=http://127.0.0.1:$SO_PORT/oauth/token
+SO_ADMIN=http://127.0.0.1:$SO_PORT
+SO_STATS=$(stats_url "$SO_PORT")
 
 # at LABEL SECONDS COMMAND…: runs COMMAND in the background after SECONDS (tracked, so it dies with us) and notes
 # the moment it fired in $WORK/fired.LABEL (epoch ms), from which recovery is counted.
@@ -74,7 +87,7 @@ at() {
 # request. LOST: refresh tokens known lost (-1: count the upstream's invalid_grant answers).
 drill() {
   local id=$1 name=$2 variant=$3 bases=$4 path=$5 seconds=$6 label=$7 fault_s=$8 note=$9 result lost; shift 9
-  result=$(load drive "$bases" "$path" $WORKERS "$seconds" --stats="$SF_STATS" --fault-file="$WORK/fired.$label" \
+  result=$(load drive "$bases" "$path" $WORKERS "$seconds" --stats="${STATS:-$SF_STATS}" --fault-file="$WORK/fired.$label" \
     --fault-seconds="$fault_s" "${DRILL_OPTS[@]}" "$@") || die "$name: the load failed (see $WORK/at.log)"
   lost=${LOST:-0}; (( lost >= 0 )) || lost=$(json_get refresh_rejected "$result")
   result=$(json_add "$result" "\"refresh_tokens_lost\":$lost")
@@ -264,9 +277,80 @@ if [[ -n $PG_BIN ]]; then
     /v1/tenants/fpg/connections/c1/token $((BEFORE + FAULT + AFTER)) pg $FAULT \
     "refresh tokens lost counted as invalid_grant answers: a rotated token the broker failed to keep"
   stop_pid "$BP_PID"
-  [[ -f $WORK/pg.pid ]] && stop_pid "$(<"$WORK/pg.pid")" INT
 else
   skip fault.postgres-stop "PostgreSQL stop/restart" "PostgreSQL stopped and restarted under load" postgres
+fi
+
+# --- PostgreSQL down, 2 instances serving and refreshing from memory (issue 18) -----------------------------------------
+# Both instances read the connection first (the token request on O1, the connection itself on O2): during the outage
+# each refreshes it from its sealed memory, and a rotated refresh token waits in Redis for the database.
+if [[ -n $PG_BIN ]]; then
+  O1=http://127.0.0.1:$O1_PORT; O2=http://127.0.0.1:$O2_PORT
+  # the postmaster's PID from its file: start_pg may have run in an `at` subshell, whose PG_PID we never saw
+  stop_pg() {
+    local pid; pid=$(<"$WORK/pg.pid")
+    kill -INT "$pid" 2>/dev/null || true
+    for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  }
+  # await_db BASE…: until each broker's health says UP again (its breaker lets a probe through every 2 s)
+  await_db() {
+    local base
+    for base in "$@"; do
+      # the drills run without caller security, so /health shows every component: UP and no DEGRADED one
+      for _ in $(seq 150); do http GET "$base/health" && [[ $HTTP_BODY == *'"UP"'* && $HTTP_BODY != *DEGRADED* ]] && break; sleep 0.1; done
+      [[ $HTTP_BODY == *'"UP"'* && $HTTP_BODY != *DEGRADED* ]] || die "$base did not see PostgreSQL again: $HTTP_BODY"
+    done
+  }
+  register "$O1" odown 1 "$SO_URL" "$SO_ADMIN/refresh-tokens" >/dev/null
+  http GET "$O1/v1/tenants/odown/connections/c1/token"; http GET "$O2/v1/tenants/odown/connections/c1"
+  at odown $BEFORE eval 'stop_pg; sleep "$PG_OUTAGE"; start_pg'
+  RESTARTER=$AT_PID
+  STATS=$SO_STATS LOST=-1 drill fault.postgres-down-2 "PostgreSQL down" "PostgreSQL down ${PG_OUTAGE} s, 10 s tokens under load on 2 instances (PostgreSQL + Redis)" \
+    "$O1,$O2" /v1/tenants/odown/connections/c1/token $((BEFORE + PG_OUTAGE + AFTER)) odown $PG_OUTAGE \
+    "target: 0 failed (refreshes from the sealed memory, rotations held in Redis); lost: invalid_grant answers"
+  wait $RESTARTER || die "restarting PostgreSQL failed: $(cat "$WORK/at.log")"
+  await_db "$O1" "$O2"
+
+  # --- a request that needs the database during the outage: a fast 503 ------------------------------------------------
+  # The connection was registered through O1, so O2 never read it: during the outage O2 cannot serve it and must
+  # answer 503 at once (the breaker), not after the pool's timeout.
+  register "$O1" oneed 1 "$SO_URL" >/dev/null
+  stop_pg
+  result=$(load drive "$O2" /v1/tenants/oneed/connections/c1/token $WORKERS "$NEEDS_DB" --stats="$SO_STATS" "${DRILL_OPTS[@]}") \
+    || die "the needs-database load failed"
+  start_pg
+  await_db "$O1" "$O2"
+  row fault.postgres-needs-db "PostgreSQL down" "token of a connection this instance never read, PostgreSQL down, ${NEEDS_DB} s" \
+    measured "$result" "target: every answer 503 (statuses), the slowest (max_ms) at most 1000 ms"
+
+  # --- PostgreSQL down, rotations under load, the rotating instance killed, the database back, a new instance --------
+  # Load on O1 alone (4 s tokens, so it rotates often); O1 is killed with kill -9 inside the outage, taking its memory
+  # with it; once the database is back a new O1 starts. The rotations O1 held must come back from Redis: written back
+  # by O2 and the new O1, and read through meanwhile. Requests sent to the dead O1 fail: the figure is the lost tokens.
+  register "$O1" okill 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
+  http GET "$O1/v1/tenants/okill/connections/c1/token"; http GET "$O2/v1/tenants/okill/connections/c1"
+  kill_in_outage() {
+    stop_pg; sleep "$OUTAGE_KILL_AT"
+    kill -KILL "$O1_PID"
+    sleep "$OUTAGE_AFTER_KILL"; start_pg
+    for _ in $(seq 200); do port_open "$O1_PORT" || break; sleep 0.05; done
+    BROKER_PORT=$O1_PORT start_drill_broker O1 "${O_ENV[@]}"
+    echo "$O1_PID" >"$WORK/restarted.okill"
+    echo "$O1_READY_MS" >"$WORK/restart.okill"
+  }
+  at okill $BEFORE kill_in_outage
+  RESTARTER=$AT_PID
+  LOST=-1 drill fault.postgres-down-kill "PostgreSQL down + kill -9" "PostgreSQL down $((OUTAGE_KILL_AT + OUTAGE_AFTER_KILL)) s, the rotating instance killed inside it, a new one after (PostgreSQL + Redis)" \
+    "$O1" /v1/tenants/okill/connections/c1/token $((BEFORE + OUTAGE_KILL_AT + OUTAGE_AFTER_KILL + KILL_AFTER)) okill \
+    $((OUTAGE_KILL_AT + OUTAGE_AFTER_KILL)) \
+    "target: 0 refresh tokens lost (invalid_grant); failed requests are those sent to the dead instance" --rate=$KILL_RATE
+  wait $RESTARTER || die "the outage with kill -9 failed: $(cat "$WORK/at.log")"
+  stop_pids "$O2_PID"; stop_restarted okill
+  [[ -f $WORK/pg.pid ]] && stop_pid "$(<"$WORK/pg.pid")" INT
+else
+  skip fault.postgres-down-2 "PostgreSQL down" "PostgreSQL down, 2 instances under load" postgres
+  skip fault.postgres-needs-db "PostgreSQL down" "a request that needs the database during the outage" postgres
+  skip fault.postgres-down-kill "PostgreSQL down + kill -9" "the rotating instance killed during the outage" postgres
 fi
 
 # --- results ------------------------------------------------------------------------------------------------------------

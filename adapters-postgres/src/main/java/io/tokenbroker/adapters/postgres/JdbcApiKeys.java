@@ -6,6 +6,7 @@ import io.tokenbroker.domain.apikey.ApiKeyId;
 import io.tokenbroker.domain.apikey.Scope;
 import io.tokenbroker.domain.apikey.TenantScope;
 import io.tokenbroker.domain.connection.TenantId;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -15,23 +16,33 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** API keys in PostgreSQL, so every instance sees a key, a revocation or a rotation the moment it is written. */
+/**
+ * API keys in PostgreSQL, so every instance sees a key, a revocation or a rotation the moment it is written. Every
+ * statement goes through the {@link DatabaseBreaker}: during an outage a lookup fails at once, and the keys an instance
+ * already verified are served from its own memory (see the application's key authentication).
+ */
 public final class JdbcApiKeys implements ApiKeys {
 
     private final ApiKeyRepository rows;
+    private final DatabaseBreaker database;
 
     public JdbcApiKeys(ApiKeyRepository rows) {
+        this(rows, DatabaseBreaker.withDefaults(Clock.systemUTC()));
+    }
+
+    public JdbcApiKeys(ApiKeyRepository rows, DatabaseBreaker database) {
         this.rows = Objects.requireNonNull(rows, "rows");
+        this.database = Objects.requireNonNull(database, "database");
     }
 
     @Override
     public Optional<ApiKey> find(ApiKeyId id) {
-        return Storage.call("reading API key " + id, () -> rows.findById(id.value())).map(JdbcApiKeys::apiKey);
+        return database.call("reading API key " + id, () -> rows.findById(id.value())).map(JdbcApiKeys::apiKey);
     }
 
     @Override
     public void save(ApiKey key) {
-        Storage.run("saving API key " + key.id(), () -> rows.upsert(key.id().value(), key.name(),
+        database.run("saving API key " + key.id(), () -> rows.upsert(key.id().value(), key.name(),
                 key.scopes().stream().map(Scope::wireName).sorted().toArray(String[]::new), key.tenants().all(),
                 key.tenants().tenants().stream().map(TenantId::value).sorted().toArray(String[]::new),
                 key.secretHash(), key.createdAt(), key.expiresAt().orElse(null), key.revokedAt().orElse(null),
@@ -40,12 +51,13 @@ public final class JdbcApiKeys implements ApiKeys {
 
     @Override
     public List<ApiKey> list() {
-        return Storage.call("listing API keys", rows::listInCreationOrder).stream().map(JdbcApiKeys::apiKey).toList();
+        return database.call("listing API keys", rows::listInCreationOrder).stream().map(JdbcApiKeys::apiKey)
+                .toList();
     }
 
     @Override
     public void recordUse(Map<ApiKeyId, Instant> lastUsed) {
-        Storage.run("recording API key use",
+        database.run("recording API key use",
                 () -> lastUsed.forEach((id, usedAt) -> rows.recordUse(id.value(), usedAt)));
     }
 

@@ -3,6 +3,7 @@ package io.tokenbroker.adapters.postgres;
 import io.tokenbroker.adapters.postgres.AssociatedData.Field;
 import io.tokenbroker.adapters.postgres.PendingRotations.Rotation;
 import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.RotationSlots;
 import io.tokenbroker.application.port.out.Sealed;
 import io.tokenbroker.application.port.out.Seals;
 import io.tokenbroker.domain.connection.Connection;
@@ -22,41 +23,63 @@ import java.util.Set;
  * domain {@link Connection}s.
  *
  * <p>Rotation is a compare-and-set on the lease's fence, written behind by {@link PendingRotations}: when the
- * database cannot be reached at that moment the rotated token waits sealed in this process, {@link #find} serves it
- * as the connection's refresh token, and it is written on the next call that reaches the database or by
- * {@link #flushPending}.
+ * database cannot be reached at that moment the rotated token waits sealed in this process and in a durable place
+ * (Redis, a local file), {@link #find} serves it as the connection's refresh token, and it is written on the next
+ * call that reaches the database or by {@link #flushPending} on any instance.
+ *
+ * <p>During a database outage (every statement goes through the {@link DatabaseBreaker}, so it fails fast) the rows
+ * this instance last read are served from {@link RememberedRows}, read through the pending rotations: refreshes go on
+ * for every connection this instance has served. Saving, removing and listing need the database and fail.
  */
 public final class JdbcConnections implements Connections {
+
+    /** How many connection rows each instance remembers for an outage, unless told otherwise. */
+    public static final int DEFAULT_REMEMBERED = 10_000;
 
     private final ConnectionRepository rows;
     private final Seals cipher;
     private final Clock clock;
+    private final DatabaseBreaker database;
     private final PendingRotations pending;
+    private final RememberedRows remembered;
 
+    /** A vault with its own breaker, no durable place for pending rotations and the default memory. */
     public JdbcConnections(ConnectionRepository rows, Seals cipher, Clock clock) {
+        this(rows, cipher, clock, DatabaseBreaker.withDefaults(clock), List.of(), DEFAULT_REMEMBERED);
+    }
+
+    /**
+     * @param durablePlaces where pending rotations are held durably, tried in order (e.g. Redis, then a file)
+     * @param remembered    connection rows kept for an outage
+     */
+    public JdbcConnections(ConnectionRepository rows, Seals cipher, Clock clock, DatabaseBreaker database,
+                           List<RotationSlots> durablePlaces, int remembered) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.cipher = Objects.requireNonNull(cipher, "cipher");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.pending = new PendingRotations(rows, clock);
+        this.database = Objects.requireNonNull(database, "database");
+        this.pending = new PendingRotations(rows, clock, cipher, database,
+                new DurableRotations(durablePlaces, cipher));
+        this.remembered = new RememberedRows(remembered);
     }
 
     @Override
     public Optional<Connection> find(ConnectionKey key) {
         pending.flushQuietly();
-        Optional<ConnectionRow> stored = Storage.call("reading connection " + key,
-                () -> rows.findByTenantAndName(key.tenant().value(), key.connection().value()));
+        Optional<ConnectionRow> stored;
+        try {
+            stored = database.call("reading connection " + key,
+                    () -> rows.findByTenantAndName(key.tenant().value(), key.connection().value()));
+        } catch (StorageUnavailableException unavailable) {
+            return Optional.of(connection(key, remembered.find(key).orElseThrow(() -> unavailable)));
+        }
         if (stored.isEmpty()) {
-            pending.forget(key);
+            pending.forgetHere(key);
+            remembered.forget(key);
             return Optional.empty();
         }
-        ConnectionRow row = stored.get();
-        Optional<Secret> clientSecret = open(key, Field.CLIENT_SECRET, row.clientSecretKeyId(), row.clientSecret());
-        Optional<Secret> refreshToken = pending.newerThan(key, row.fence())
-                // The database is reachable but this slot was not written yet (a flush raced us): it is newer.
-                .map(waiting -> new AssociatedData(key, Field.REFRESH_TOKEN).open(cipher, waiting.refreshToken()))
-                .or(() -> open(key, Field.REFRESH_TOKEN, row.refreshTokenKeyId(), row.refreshToken()));
-        return Optional.of(ConnectionSettings.toConnection(key, row.provider(), row.settings(), clientSecret,
-                refreshToken, ConnectionSettings.savedBy(row.savedBy())));
+        remembered.remember(key, stored.get());
+        return Optional.of(connection(key, stored.get()));
     }
 
     @Override
@@ -66,36 +89,43 @@ public final class JdbcConnections implements Connections {
                 .map(secret -> new AssociatedData(key, Field.CLIENT_SECRET).seal(cipher, secret));
         Optional<Sealed> refreshToken = connection.refreshToken()
                 .map(token -> new AssociatedData(key, Field.REFRESH_TOKEN).seal(cipher, token));
-        boolean created = Storage.call("saving connection " + key, () -> rows.upsert(key.tenant().value(),
+        boolean created = database.call("saving connection " + key, () -> rows.upsert(key.tenant().value(),
                 key.connection().value(), connection.provider().wireName(), ConnectionSettings.toJson(connection),
                 clientSecret.map(Sealed::keyId).orElse(null), clientSecret.map(Sealed::bytes).orElse(null),
                 refreshToken.map(Sealed::keyId).orElse(null), refreshToken.map(Sealed::bytes).orElse(null),
                 ConnectionSettings.column(connection.savedBy()), clock.instant()));
-        // What an operator saved replaces any rotation still waiting in memory.
+        // What an operator saved replaces any rotation still waiting, and is read afresh.
         pending.forget(key);
+        remembered.forget(key);
         return created;
     }
 
     @Override
     public boolean remove(ConnectionKey key) {
-        boolean removed = Storage.call("removing connection " + key,
+        boolean removed = database.call("removing connection " + key,
                 () -> rows.remove(key.tenant().value(), key.connection().value()) == 1);
         pending.forget(key);
+        remembered.forget(key);
         return removed;
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>When the database cannot be reached, the token is kept sealed in this process's pending slot and true is
-     * returned: it is the connection's refresh token from now on, and is written as soon as the database answers.
+     * <p>When the database cannot be reached, the token is kept sealed in this process's pending slot and in a
+     * durable place, and true is returned: it is the connection's refresh token from now on, and is written as soon
+     * as the database answers.
      */
     @Override
     public boolean saveRotation(ConnectionKey key, Secret refreshToken, Optional<Instant> refreshTokenExpiresAt,
                                 long fence) {
         pending.flushQuietly();
-        Sealed sealed = new AssociatedData(key, Field.REFRESH_TOKEN).seal(cipher, refreshToken);
-        return pending.write(key, new Rotation(sealed, refreshTokenExpiresAt, fence));
+        boolean saved = pending.write(key, refreshToken, refreshTokenExpiresAt, fence);
+        if (saved) {
+            remembered.rotated(key, new AssociatedData(key, Field.REFRESH_TOKEN).seal(cipher, refreshToken),
+                    refreshTokenExpiresAt, fence);
+        }
+        return saved;
     }
 
     /** How many rotated refresh tokens wait for the database in this process. */
@@ -103,24 +133,39 @@ public final class JdbcConnections implements Connections {
         return pending.size();
     }
 
-    /** {@link PendingRotations#flush()}: writes the rotations waiting for the database. */
+    /** Rotations since start that no durable place took: kept in this process's memory only. */
+    public long rotationsAtRisk() {
+        return pending.atRisk();
+    }
+
+    /** {@link PendingRotations#flush()}: writes the rotations waiting for the database, here and durably held. */
     public int flushPending() {
         return pending.flush();
     }
 
-    /** {@inheritDoc} A rotation still held in this process's pending slot counts. */
+    /** {@inheritDoc} A rotation still pending counts; during an outage the remembered row's fence is the floor. */
     @Override
     public long highestFence(ConnectionKey key) {
-        long stored = Storage.call("reading the fence of " + key,
-                () -> rows.findFence(key.tenant().value(), key.connection().value())).orElse(0L);
+        long stored;
+        try {
+            stored = database.call("reading the fence of " + key,
+                    () -> rows.findFence(key.tenant().value(), key.connection().value())).orElse(0L);
+        } catch (StorageUnavailableException unavailable) {
+            stored = remembered.find(key).orElseThrow(() -> unavailable).fence();
+        }
         return pending.highestFence(key, stored);
     }
 
     @Override
     public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
         pending.flushQuietly();
-        Optional<ConnectionRow> stored = Storage.call("reading the refresh-token expiry of " + key,
-                () -> rows.findByTenantAndName(key.tenant().value(), key.connection().value()));
+        Optional<ConnectionRow> stored;
+        try {
+            stored = database.call("reading the refresh-token expiry of " + key,
+                    () -> rows.findByTenantAndName(key.tenant().value(), key.connection().value()));
+        } catch (StorageUnavailableException unavailable) {
+            stored = Optional.of(remembered.find(key).orElseThrow(() -> unavailable));
+        }
         return stored.flatMap(row -> pending.newerThan(key, row.fence())
                 .map(Rotation::expiresAt)
                 .orElse(Optional.ofNullable(row.refreshTokenExpiresAt())));
@@ -132,10 +177,20 @@ public final class JdbcConnections implements Connections {
             throw new IllegalArgumentException("limit must be at least 1");
         }
         String[] visible = tenants.orElse(Set.of()).stream().map(TenantId::value).toArray(String[]::new);
-        List<ConnectionName> page = Storage.call("listing connections", () -> rows.list(tenants.isEmpty(), visible,
+        List<ConnectionName> page = database.call("listing connections", () -> rows.list(tenants.isEmpty(), visible,
                 after.isEmpty(), after.map(key -> key.tenant().value()).orElse(""),
                 after.map(key -> key.connection().value()).orElse(""), limit));
         return page.stream().map(name -> ConnectionKey.of(name.tenant(), name.name())).toList();
+    }
+
+    /** The row as a domain connection; a pending rotation newer than the row's is its refresh token. */
+    private Connection connection(ConnectionKey key, ConnectionRow row) {
+        Optional<Secret> clientSecret = open(key, Field.CLIENT_SECRET, row.clientSecretKeyId(), row.clientSecret());
+        Optional<Secret> refreshToken = pending.newerThan(key, row.fence())
+                .map(waiting -> new AssociatedData(key, Field.REFRESH_TOKEN).open(cipher, waiting.refreshToken()))
+                .or(() -> open(key, Field.REFRESH_TOKEN, row.refreshTokenKeyId(), row.refreshToken()));
+        return ConnectionSettings.toConnection(key, row.provider(), row.settings(), clientSecret, refreshToken,
+                ConnectionSettings.savedBy(row.savedBy()));
     }
 
     private Optional<Secret> open(ConnectionKey key, Field field, String keyId, byte[] sealed) {

@@ -1,39 +1,69 @@
 package io.tokenbroker.adapters.postgres;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Re-authorisation marks in PostgreSQL, shared by every instance: one instance's {@code invalid_grant} stops the
  * others from spending upstream calls on a grant that is gone, and status reads the same everywhere.
+ *
+ * <p>What this instance last read or wrote for a connection (a mark, or that there is none) is remembered, bounded,
+ * and served while the database is unavailable, so refreshes of the connections it serves go on; a connection it
+ * never looked at fails as the database does. A mark set during the outage is kept in that memory only.
  */
 public final class JdbcReauthorisations implements Reauthorisations {
 
     private final ReauthorisationRepository rows;
+    private final DatabaseBreaker database;
+    private final Cache<ConnectionKey, Optional<Needed>> remembered;
 
     public JdbcReauthorisations(ReauthorisationRepository rows) {
+        this(rows, DatabaseBreaker.withDefaults(Clock.systemUTC()), JdbcConnections.DEFAULT_REMEMBERED);
+    }
+
+    /** @param remembered marks (or their absence) kept for an outage */
+    public JdbcReauthorisations(ReauthorisationRepository rows, DatabaseBreaker database, int remembered) {
         this.rows = Objects.requireNonNull(rows, "rows");
+        this.database = Objects.requireNonNull(database, "database");
+        this.remembered = Caffeine.newBuilder().maximumSize(remembered).build();
     }
 
     @Override
     public void mark(Needed needed) {
         ConnectionKey key = needed.key();
-        Storage.run("marking " + key + " for re-authorisation", () -> rows.mark(key.tenant().value(),
+        // Remembered first: during an outage this instance at least stops calling the upstream with a refused grant.
+        remembered.put(key, Optional.of(needed));
+        database.run("marking " + key + " for re-authorisation", () -> rows.mark(key.tenant().value(),
                 key.connection().value(), needed.since(), needed.errorCode()));
     }
 
     @Override
     public void clear(ConnectionKey key) {
-        Storage.run("clearing the re-authorisation mark of " + key,
+        database.run("clearing the re-authorisation mark of " + key,
                 () -> rows.clear(key.tenant().value(), key.connection().value()));
+        remembered.put(key, Optional.empty());
     }
 
     @Override
     public Optional<Needed> find(ConnectionKey key) {
-        return Storage.call("reading the re-authorisation mark of " + key,
-                () -> rows.find(key.tenant().value(), key.connection().value()))
-                .map(mark -> new Needed(key, mark.since(), mark.code()));
+        Optional<Needed> found;
+        try {
+            found = database.call("reading the re-authorisation mark of " + key,
+                    () -> rows.find(key.tenant().value(), key.connection().value()))
+                    .map(mark -> new Needed(key, mark.since(), mark.code()));
+        } catch (StorageUnavailableException unavailable) {
+            Optional<Needed> known = remembered.getIfPresent(key);
+            if (known == null) {
+                throw unavailable;
+            }
+            return known;
+        }
+        remembered.put(key, found);
+        return found;
     }
 }

@@ -1,77 +1,103 @@
 package io.tokenbroker.adapters.postgres;
 
+import io.tokenbroker.adapters.postgres.AssociatedData.Field;
+import io.tokenbroker.adapters.postgres.DurableRotations.Held;
 import io.tokenbroker.application.port.out.Sealed;
+import io.tokenbroker.application.port.out.Seals;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Write-behind for rotated refresh tokens: each is written with the fenced compare-and-set, and when the database
- * cannot be reached it stays sealed in a slot in this process until a later write or {@link #flush} gets through.
- * A slot lives in this process only; Redis-backed slots that survive a crash are a follow-up.
+ * cannot be reached it stays sealed in a slot in this process and, before the caller is answered, in a durable place
+ * ({@link DurableRotations}: Redis, a local file) that survives this process, until a later write or {@link #flush}
+ * by any instance gets through. Reads see the newest of the stored token, this process's slot and the durable one.
  */
 public final class PendingRotations {
 
     private static final System.Logger LOG = System.getLogger(PendingRotations.class.getName());
 
-    /** A rotated refresh token, sealed, with the fence of the lease that obtained it. */
+    /** A rotated refresh token, sealed for its column, with the fence of the lease that obtained it. */
     record Rotation(Sealed refreshToken, Optional<Instant> expiresAt, long fence) {
     }
 
     private final ConnectionRepository rows;
     private final Clock clock;
+    private final Seals cipher;
+    private final DatabaseBreaker database;
+    private final DurableRotations durable;
     private final ConcurrentMap<ConnectionKey, Rotation> pending = new ConcurrentHashMap<>();
     private final ReentrantLock flushing = new ReentrantLock();
 
-    public PendingRotations(ConnectionRepository rows, Clock clock) {
+    PendingRotations(ConnectionRepository rows, Clock clock, Seals cipher, DatabaseBreaker database,
+                     DurableRotations durable) {
         this.rows = Objects.requireNonNull(rows, "rows");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.cipher = Objects.requireNonNull(cipher, "cipher");
+        this.database = Objects.requireNonNull(database, "database");
+        this.durable = Objects.requireNonNull(durable, "durable");
     }
 
     /**
-     * Writes the rotation if its fence is higher than the stored one; keeps it in a slot when the database is
-     * unreachable (and answers true: it is the connection's refresh token from now on).
+     * Writes the rotation if its fence is higher than the stored one; keeps it in a slot, here and durably, when the
+     * database is unreachable (and answers true: it is the connection's refresh token from now on).
      */
-    boolean write(ConnectionKey key, Rotation rotation) {
+    boolean write(ConnectionKey key, Secret refreshToken, Optional<Instant> expiresAt, long fence) {
+        Rotation rotation = new Rotation(new AssociatedData(key, Field.REFRESH_TOKEN).seal(cipher, refreshToken),
+                expiresAt, fence);
         try {
-            boolean written = Storage.call("rotating the refresh token of " + key, () -> compareAndSet(key, rotation));
+            boolean written = database.call("rotating the refresh token of " + key, () -> compareAndSet(key, rotation));
             if (written) {
                 pending.computeIfPresent(key, (k, waiting) -> waiting.fence() <= rotation.fence() ? null : waiting);
             } else {
                 LOG.log(Level.WARNING, "refused the refresh-token rotation of {0} with fence {1}: a writer with an "
-                        + "equal or higher fence already stored one, or the connection is gone", key, rotation.fence());
+                        + "equal or higher fence already stored one, or the connection is gone", key, fence);
             }
             return written;
         } catch (StorageUnavailableException unavailable) {
             pending.merge(key, rotation, (waiting, newer) -> newer.fence() > waiting.fence() ? newer : waiting);
+            boolean held = durable.hold(key, refreshToken, expiresAt, fence);
             LOG.log(Level.ERROR, "the database is unavailable: the rotated refresh token of {0} (fence {1}) is kept "
-                    + "encrypted in memory and written when it returns ({2})", key, rotation.fence(),
-                    unavailable.getMessage());
+                    + "encrypted {2} and written when it returns ({3})", key, fence,
+                    held ? "in memory and durably" : "in memory only", unavailable.getMessage());
             return true;
         }
     }
 
-    /** The slot of {@code key} if it is newer than what the database holds ({@code storedFence}). */
+    /** The newest pending rotation of {@code key}, here or durable, if it is newer than {@code storedFence}. */
     Optional<Rotation> newerThan(ConnectionKey key, long storedFence) {
-        Rotation waiting = pending.get(key);
-        return waiting != null && waiting.fence() > storedFence ? Optional.of(waiting) : Optional.empty();
+        Optional<Rotation> newest = Optional.ofNullable(pending.get(key));
+        Optional<Held> held = durable.newest(key);
+        if (held.isPresent() && held.get().fence() > newest.map(Rotation::fence).orElse(0L)) {
+            newest = held.map(found -> new Rotation(new AssociatedData(key, Field.REFRESH_TOKEN)
+                    .seal(cipher, found.refreshToken()), found.expiresAt(), found.fence()));
+        }
+        return newest.filter(rotation -> rotation.fence() > storedFence);
     }
 
-    /** The highest fence of {@code key}, counting a slot not written yet. */
+    /** The highest fence of {@code key}, counting pending rotations not written yet. */
     long highestFence(ConnectionKey key, long storedFence) {
-        Rotation waiting = pending.get(key);
-        return waiting == null ? storedFence : Math.max(storedFence, waiting.fence());
+        return newerThan(key, storedFence).map(Rotation::fence).orElse(storedFence);
     }
 
-    /** Drops the slot of {@code key}: what an operator saved or removed replaces a rotation still waiting. */
+    /** Drops the slots of {@code key}: what an operator saved or removed replaces a rotation still waiting. */
     void forget(ConnectionKey key) {
+        pending.remove(key);
+        durable.release(key, Long.MAX_VALUE);
+    }
+
+    /** Drops this process's slot of {@code key} (the connection is gone); a durable one is settled by a flush. */
+    void forgetHere(ConnectionKey key) {
         pending.remove(key);
     }
 
@@ -80,21 +106,52 @@ public final class PendingRotations {
         return pending.size();
     }
 
+    /** Rotations since start that no durable place took (kept in this process's memory only). */
+    public long atRisk() {
+        return durable.atRisk();
+    }
+
     /**
-     * Writes the slots the database accepts; called on every read and rotation, and on a schedule.
+     * Writes the slots the database accepts, this process's and the durable ones any instance left; called on every
+     * read and rotation, and on a schedule.
      *
      * @return how many slots were settled (written, or refused because a newer token was stored meanwhile)
      * @throws StorageUnavailableException when the database still cannot be reached; the slots stay
      */
     public int flush() {
-        if (pending.isEmpty() || !flushing.tryLock()) {
+        Set<ConnectionKey> waiting = new LinkedHashSet<>(pending.keySet());
+        waiting.addAll(durable.held());
+        return settleAll(waiting);
+    }
+
+    /**
+     * Writes this process's slots, quietly: for callers whose own statement reports an outage (the slots stay for the
+     * next try). Durable slots other instances left are read through by {@link #newerThan} and written by
+     * {@link #flush}, so a read costs no listing of them.
+     */
+    void flushQuietly() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            settleAll(Set.copyOf(pending.keySet()));
+        } catch (StorageUnavailableException stillDown) {
+            // The caller's own statement reports the outage.
+        }
+    }
+
+    private int settleAll(Set<ConnectionKey> waiting) {
+        if (waiting.isEmpty() || !flushing.tryLock()) {
             return 0;
         }
         try {
             int settled = 0;
-            for (Map.Entry<ConnectionKey, Rotation> slot : pending.entrySet()) {
-                settle(slot.getKey(), slot.getValue());
-                settled++;
+            for (ConnectionKey key : waiting) {
+                Optional<Rotation> newest = newerThan(key, 0L);
+                if (newest.isPresent()) {
+                    settle(key, newest.get());
+                    settled++;
+                }
             }
             return settled;
         } finally {
@@ -102,24 +159,16 @@ public final class PendingRotations {
         }
     }
 
-    /** {@link #flush} for callers whose own statement reports an outage; the slots stay for the next try. */
-    void flushQuietly() {
-        try {
-            flush();
-        } catch (StorageUnavailableException stillDown) {
-            // The caller's own statement reports the outage.
-        }
-    }
-
     private void settle(ConnectionKey key, Rotation waiting) {
-        boolean written = Storage.call("writing the pending rotation of " + key, () -> compareAndSet(key, waiting));
+        boolean written = database.call("writing the pending rotation of " + key, () -> compareAndSet(key, waiting));
         if (written) {
             LOG.log(Level.INFO, "wrote the pending refresh-token rotation of {0} (fence {1})", key, waiting.fence());
         } else {
             LOG.log(Level.WARNING, "dropped the pending refresh-token rotation of {0} (fence {1}): a newer one was "
                     + "stored meanwhile, or the connection is gone", key, waiting.fence());
         }
-        pending.remove(key, waiting);
+        pending.computeIfPresent(key, (k, slot) -> slot.fence() <= waiting.fence() ? null : slot);
+        durable.release(key, waiting.fence());
     }
 
     private boolean compareAndSet(ConnectionKey key, Rotation rotation) {

@@ -16,6 +16,7 @@ import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.RateLimits;
 import io.tokenbroker.application.port.out.RefreshSchedule;
+import io.tokenbroker.application.port.out.RotationSlots;
 import io.tokenbroker.application.port.out.Seals;
 import io.tokenbroker.application.port.out.TokenStore;
 import java.net.SocketAddress;
@@ -73,6 +74,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisIdempotencyRecords idempotencyRecords;
     private final RedisRefreshSchedule refreshSchedule;
     private volatile boolean closing;
+    private final RedisRotationSlots rotationSlots;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
@@ -97,6 +99,7 @@ public final class RedisAdapters implements AutoCloseable {
         this.keyRevocations = new RedisKeyRevocations(calls, keys);
         this.idempotencyRecords = new RedisIdempotencyRecords(calls, seals, settings.keyPrefix());
         this.refreshSchedule = new RedisRefreshSchedule(calls, keys);
+        this.rotationSlots = new RedisRotationSlots(calls, keys);
     }
 
     /**
@@ -200,6 +203,11 @@ public final class RedisAdapters implements AutoCloseable {
     /** The refresh-ahead schedule and demand shared by every instance. */
     public RefreshSchedule refreshSchedule() {
         return refreshSchedule;
+    }
+
+    /** Rotated refresh tokens waiting for the vault, readable by every instance, surviving this one. */
+    public RotationSlots rotationSlots() {
+        return rotationSlots;
     }
 
     /** Rate-limit counters shared by every instance. */

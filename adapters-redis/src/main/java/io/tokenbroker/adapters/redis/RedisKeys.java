@@ -47,6 +47,16 @@ public final class RedisKeys {
         return base(key) + ":fence";
     }
 
+    /** A rotated refresh token waiting for the vault (no expiry: it must outlive any outage). */
+    public String pendingRotation(ConnectionKey key) {
+        return base(key) + ":pending";
+    }
+
+    /** The set of connections with a pending rotation, so writing them back needs no SCAN of the keyspace. */
+    public String pendingRotations() {
+        return prefix + ":{pending}:index";
+    }
+
     /** The pub/sub channel on which a refreshed or invalidated token is announced. */
     public String channel(ConnectionKey key) {
         return base(key) + ":events";

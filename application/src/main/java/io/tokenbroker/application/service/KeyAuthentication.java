@@ -4,6 +4,7 @@ import io.tokenbroker.application.port.in.AuthenticateCaller;
 import io.tokenbroker.application.port.in.Caller;
 import io.tokenbroker.application.port.out.ApiKeys;
 import io.tokenbroker.application.port.out.SecretHasher;
+import io.tokenbroker.application.port.out.StoreUnavailableException;
 import io.tokenbroker.application.service.VerifiedKeys.Verified;
 import io.tokenbroker.domain.apikey.ApiKey;
 import io.tokenbroker.domain.apikey.ApiKeyId;
@@ -29,7 +30,8 @@ import java.util.concurrent.Executor;
  * ids are verified against a dummy hash, so they take as long as wrong secrets. Failures, and attempts in flight,
  * are counted per client address and per key id and past the limit refused before any hashing; keys already
  * verified are served before any throttle, so an attacker cannot lock them out. {@code last_used_at} is collected in
- * memory and written by {@link #flushUsage()} off the request path.
+ * memory and written by {@link #flushUsage()} off the request path. While the key store is unavailable, keys this
+ * process verified are served from memory and any other key is refused as unavailable (503), not as unknown (401).
  */
 final class KeyAuthentication implements AuthenticateCaller {
 
@@ -103,7 +105,15 @@ final class KeyAuthentication implements AuthenticateCaller {
      * @return the answer, or empty when the stored hash changed and the secret must be verified again
      */
     private Optional<Optional<Caller>> renewed(Verified lapsed, String fingerprint, Instant now) {
-        Optional<ApiKey> stored = keys.find(lapsed.stored().id());
+        Optional<ApiKey> stored;
+        try {
+            stored = keys.find(lapsed.stored().id());
+        } catch (StoreUnavailableException down) {
+            // The store is down: a key this instance verified stays trusted as it was (revocations still arrive
+            // through forget), an expired one does not; the next request tries the store again.
+            return Optional.of(Optional.of(lapsed.stored()).filter(key -> key.isActiveAt(now))
+                    .map(key -> used(lapsed.caller(), now)));
+        }
         if (stored.isPresent() && !stored.get().secretHash().equals(lapsed.stored().secretHash())) {
             return Optional.empty();
         }
@@ -116,7 +126,8 @@ final class KeyAuthentication implements AuthenticateCaller {
 
     /** The slow path, on the verification executor: one stored-key read and one bcrypt. */
     private Optional<Caller> verify(PresentedApiKey key, String fingerprint) {
-        Optional<ApiKey> stored = keys.find(key.id());
+        // A key this instance never verified cannot be told apart from a wrong one while the store is down: 503.
+        Optional<ApiKey> stored = StoreOutages.translated(() -> keys.find(key.id()));
         boolean matches = hasher.matches(key.secret(), stored.map(ApiKey::secretHash).orElse(dummyHash));
         Instant now = clock.instant();
         if (stored.isEmpty() || !matches || !stored.get().isActiveAt(now)) {

@@ -55,11 +55,12 @@ class BenchSmokeIT {
             "cached.in-memory.auth-on", "cached.in-memory.3-instances", "cached.redis.near-cache",
             "cached.redis.redis-hit", "alternative", "miss.upstream", "miss.broker", "stampede.cold-100.1-instance",
             "stampede.cold-100.3-in-memory", "stampede.cold-100.3-redis", "stampede.expiry.1-instance",
-            "stampede.expiry.3-in-memory", "stampede.expiry.3-redis", "scale.100", "startup");
+            "stampede.expiry.3-in-memory", "stampede.expiry.3-redis", "scale.100", "startup",
+            "cached.production.auth-on", "cached.production.auth-off", "steady.one-caller", "cold-key.burst");
     private static final Set<String> FAULT_STEPS = Set.of("fault.upstream-503", "fault.upstream-429",
             "fault.kill-in-memory", "fault.kill-shared-store", "fault.redis-stall", "fault.redis-stop",
             "fault.postgres-stop", "fault.lease-holder-killed", "fault.redis-down-rotating",
-            "fault.sigterm-one-of-two");
+            "fault.sigterm-one-of-two", "fault.postgres-down-2", "fault.postgres-needs-db", "fault.postgres-down-kill");
     private static final Set<String> NOT_FIGURES = Set.of("id", "step", "variant", "status", "note");
     private static final Pattern SKIPPED = Pattern.compile("skipped: [\\w.-]+ not installed");
 

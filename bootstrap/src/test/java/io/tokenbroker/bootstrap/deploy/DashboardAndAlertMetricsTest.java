@@ -188,10 +188,10 @@ class DashboardAndAlertMetricsTest {
     @Test
     void theCheckRejectsAMetricTheBrokerDoesNotExport() {
         List<String> unknown = unknownMetrics(new TreeMap<>(Map.of(
-                "made up", "sum(rate(tokenbroker_postgres_outages_total[5m]))"
+                "made up", "sum(rate(tokenbroker_made_up_outages_total[5m]))"
                         + " / on (instance) tokenbroker_token_requests_total{outcome=\"miss\"}",
                 "made-up bucket", "tokenbroker_scheduler_lag_seconds_bucket{le=\"42.0\"}")));
-        assertEquals(List.of("made up: tokenbroker_postgres_outages_total",
+        assertEquals(List.of("made up: tokenbroker_made_up_outages_total",
                 "made-up bucket: no bucket le=\"42.0\""), unknown);
     }
 

@@ -3,6 +3,7 @@ package io.tokenbroker.bootstrap.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,13 +66,15 @@ class DatabaseOutageTest {
     void theRotatedTokenIsKeptWhileTheDatabaseIsDownAndSavedWhenItReturns() throws IOException {
         String ring = TestDatabase.randomRing("k1");
         // A stopped database must fail a statement quickly, not after Hikari's 30 s default.
-        Map<String, Object> quickFailure = Map.of("datasources.default.connection-timeout", 1000);
+        Map<String, Object> quickFailure = Map.of("datasources.default.connection-timeout", 1000,
+                OutageClock.PROPERTY, true);
         try (ApplicationContext broker = TestDatabase.broker(TestDatabase.jdbcUrl(server), ring, quickFailure)) {
-            outageAndReturn(broker.getBean(JdbcConnections.class), ring, quickFailure);
+            outageAndReturn(broker, ring, quickFailure);
         }
     }
 
-    private void outageAndReturn(JdbcConnections vault, String ring, Map<String, Object> quickFailure) {
+    private void outageAndReturn(ApplicationContext broker, String ring, Map<String, Object> quickFailure) {
+        JdbcConnections vault = broker.getBean(JdbcConnections.class);
         String initial = upstream.issueRefreshToken();
         vault.save(Brokers.connection(KEY, upstream, "outage-client", "outage-secret", initial));
         AtomicBoolean stopDatabaseAfterNextAnswer = new AtomicBoolean(true);
@@ -83,20 +87,24 @@ class DatabaseOutageTest {
             return grant;
         };
         InMemoryTokenStore cache = new InMemoryTokenStore(Brokers.CLOCK);
-        GetAccessTokenService broker = Brokers.broker(cache, vault, stoppingTheDatabase,
+        GetAccessTokenService tokens = Brokers.broker(cache, vault, stoppingTheDatabase,
                 new InMemoryLockManager(vault::highestFence));
 
-        AccessToken servedDuringOutage = broker.get(new GetAccessToken.Query(KEY));
+        AccessToken servedDuringOutage = tokens.get(new GetAccessToken.Query(KEY));
 
         assertEquals(1, vault.pendingRotations(), "the rotated token waits in the pending slot");
-        assertThrows(StorageUnavailableException.class, () -> vault.find(KEY), "the database is really down");
+        assertThrows(StorageUnavailableException.class, () -> vault.list(Optional.empty(), Optional.empty(), 10),
+                "the database is really down");
+        assertNotEquals(Secret.of(initial), vault.find(KEY).orElseThrow().refreshToken().orElseThrow(),
+                "served from memory meanwhile, with the rotated refresh token");
 
         server = TestDatabase.startAt(dataDirectory.resolve("pg"), port);
         try (ApplicationContext another = TestDatabase.broker(TestDatabase.jdbcUrl(server), ring, quickFailure)) {
             JdbcConnections back = another.getBean(JdbcConnections.class);
+            assertTrue(OutageClock.awaitDatabase(broker), "the first broker's breaker closes once it is back");
             Secret storedBeforeFlush = back.find(KEY).orElseThrow().refreshToken().orElseThrow();
             assertEquals(Secret.of(initial), storedBeforeFlush, "nothing was written during the outage");
-            refreshAfterReturn(broker, cache, vault, back, initial, servedDuringOutage);
+            refreshAfterReturn(tokens, cache, vault, back, initial, servedDuringOutage);
         }
     }
 

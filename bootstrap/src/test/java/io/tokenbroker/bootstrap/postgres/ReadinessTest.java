@@ -1,6 +1,7 @@
 package io.tokenbroker.bootstrap.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -12,15 +13,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Readiness follows PostgreSQL, the one dependency without which requests fail: not ready while it is stopped, ready
- * again once it is back, with liveness unaffected throughout (restarting the broker would not bring the database
- * back). Probed anonymously, as a kubelet does.
+ * A PostgreSQL outage degrades the broker but does not take it out of the load balancer: it still serves cached
+ * tokens and refreshes the connections it remembers (issue 18), so readiness stays up while the database is stopped,
+ * the health component reports it as DEGRADED and {@code tokenbroker_postgres_down} is 1, and both return to normal
+ * once it is back; liveness is unaffected throughout (restarting the broker would not bring the database back).
+ * Probed anonymously, as a kubelet does.
  */
 class ReadinessTest {
 
@@ -30,7 +34,7 @@ class ReadinessTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
-    void readinessFailsWhilePostgresIsStoppedAndRecoversWhenItReturns() throws Exception {
+    void readinessStaysUpWhilePostgresIsStoppedAndTheOutageIsReportedUntilItReturns() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -45,25 +49,47 @@ class ReadinessTest {
         properties.put("datasources.default.connection-timeout", 1000);
         properties.put("tokenbroker.encryption.keys", TestDatabase.randomRing("k1"));
         properties.put("tokenbroker.postgres.instance-id", "readiness-test");
+        properties.put(OutageClock.PROPERTY, true);
         try (EmbeddedServer broker = ApplicationContext.run(EmbeddedServer.class, properties)) {
             URI base = broker.getURI();
             assertEquals(200, status(base, "/health/readiness"));
 
+            assertEquals("0.0", postgresDown(base));
+
             database.close();
-            assertEquals(503, status(base, "/health/readiness"));
+            assertEquals(200, status(base, "/health/readiness"), "degraded, still serving: ready");
+            assertTrue(body(base, "/health").contains("DEGRADED"), "the outage shows in /health");
+            assertEquals("1.0", postgresDown(base));
             assertEquals(200, status(base, "/health/liveness"));
 
             database = TestDatabase.startAt(dataDirectory.resolve("pg"), port);
-            // The pool reconnects on demand; a probe can still meet a connection the restart broke, and each
-            // probe is paced by the pool's 1 s connection timeout, so a few probes bound the recovery.
-            int ready = 0;
-            for (int probe = 0; probe < 10 && ready != 200; probe++) {
-                ready = status(base, "/health/readiness");
+            // The breaker lets a probe through once its open period has passed (moved on by the test clock); a probe
+            // can still meet a connection the restart broke, so a few probes bound the recovery.
+            String health = "";
+            for (int probe = 0; probe < 10 && !healthy(health); probe++) {
+                OutageClock.CLOCK.advance(Duration.ofSeconds(3));
+                health = body(base, "/health");
             }
-            assertEquals(200, ready, "ready again once PostgreSQL is back");
+            assertTrue(healthy(health), "healthy again once PostgreSQL is back: " + health);
+            assertEquals("0.0", postgresDown(base));
+            assertEquals(200, status(base, "/health/readiness"));
         } finally {
             database.close();
         }
+    }
+
+    private static boolean healthy(String health) {
+        return health.contains("\"UP\"") && !health.contains("DEGRADED");
+    }
+
+    private String body(URI base, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private String postgresDown(URI base) throws IOException, InterruptedException {
+        return body(base, "/prometheus").lines().filter(line -> line.startsWith("tokenbroker_postgres_down "))
+                .map(line -> line.substring(line.indexOf(' ') + 1).strip()).findFirst().orElse("absent");
     }
 
     private int status(URI base, String path) throws IOException, InterruptedException {

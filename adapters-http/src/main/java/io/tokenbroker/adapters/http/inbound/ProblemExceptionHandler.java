@@ -7,6 +7,8 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.tokenbroker.application.port.in.BrokerException;
+import io.tokenbroker.application.port.in.BrokerUnavailableException;
+import io.tokenbroker.application.port.out.StoreUnavailableException;
 import io.tokenbroker.domain.connection.InvalidIdentifierException;
 import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolationException;
@@ -33,6 +35,11 @@ public final class ProblemExceptionHandler implements ExceptionHandler<RuntimeEx
         if (exception instanceof BrokerException failure) {
             return Problems.withRetryAfter(Problems.response(request, status(failure.kind()), failure.problemType(),
                     failure.title(), failure.detail()), failure.retryAfter());
+        }
+        if (exception instanceof StoreUnavailableException down) {
+            // An outage no service translated (a filter, an interceptor): still the caller's 503, never a 500.
+            LOG.warn("store unavailable on {} {}: {}", request.getMethodName(), request.getPath(), down.getMessage());
+            return handle(request, new BrokerUnavailableException(down));
         }
         if (exception instanceof InvalidIdentifierException invalid) {
             return Problems.response(request, status(BrokerException.Kind.INVALID), "invalid-identifier",

@@ -22,6 +22,8 @@ public interface AuthenticateCaller {
      * @throws Throttled   (or a stage failed with it) when too many recent failures, or attempts still in flight,
      *                     came from this address or are for this key id
      * @throws Overloaded  (or a stage failed with it) when too many verifications are already waiting
+     * @throws BrokerUnavailableException (or a stage failed with it) when the key store is unavailable and this key
+     *                                     was never verified here
      */
     CompletionStage<Optional<Caller>> authenticateAsync(Command command);
 

@@ -1,0 +1,131 @@
+package io.tokenbroker.adapters.postgres;
+
+import io.tokenbroker.application.port.out.RotationSlots;
+import io.tokenbroker.application.port.out.RotationSlots.Slot;
+import io.tokenbroker.application.port.out.Seals;
+import io.tokenbroker.application.port.out.StoreUnavailableException;
+import io.tokenbroker.application.port.out.UndecryptableSecretException;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Secret;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The durable side of {@link PendingRotations}: each rotated refresh token the vault could not store is sealed bound
+ * to its connection and fence (a slot copied to another connection, or replayed under another fence, does not open)
+ * and held in the first of the {@link RotationSlots} places that takes it (Redis, then a local file). When none does,
+ * the token lives only in this process: that is logged at error level as {@code rotation_at_risk} and counted, and
+ * the access token is still served (refusing it would not bring the refresh token back).
+ */
+final class DurableRotations {
+
+    private static final System.Logger LOG = System.getLogger(DurableRotations.class.getName());
+    private static final String VERSION = "tb-pending-v1";
+
+    /** A held rotation, opened. */
+    record Held(Secret refreshToken, Optional<Instant> expiresAt, long fence) {
+    }
+
+    private final List<RotationSlots> places;
+    private final Seals cipher;
+    private final AtomicLong atRisk = new AtomicLong();
+
+    DurableRotations(List<RotationSlots> places, Seals cipher) {
+        this.places = List.copyOf(places);
+        this.cipher = Objects.requireNonNull(cipher, "cipher");
+    }
+
+    /** Holds the rotation in the first place that takes it; false (and {@code rotation_at_risk}) when none did. */
+    boolean hold(ConnectionKey key, Secret refreshToken, Optional<Instant> expiresAt, long fence) {
+        Slot slot = new Slot(cipher.seal(Seals.Purpose.REFRESH_TOKEN, binding(key, fence), refreshToken.reveal()),
+                expiresAt, fence);
+        for (RotationSlots place : places) {
+            try {
+                place.hold(key, slot);
+                return true;
+            } catch (StoreUnavailableException unavailable) {
+                LOG.log(Level.WARNING, "could not hold the rotated refresh token of {0} (fence {1}) in {2}: {3}",
+                        key, fence, place.getClass().getSimpleName(), unavailable.getMessage());
+            }
+        }
+        atRisk.incrementAndGet();
+        LOG.log(Level.ERROR, "rotation_at_risk: the rotated refresh token of {0} (fence {1}) is kept only in this "
+                + "process's memory until the database returns; if this instance dies first it is lost and the "
+                + "connection needs re-authorisation", key, fence);
+        return false;
+    }
+
+    /** The held rotation of {@code key} with the highest fence, from any place that can be read now. */
+    Optional<Held> newest(ConnectionKey key) {
+        Optional<Held> newest = Optional.empty();
+        for (RotationSlots place : places) {
+            Optional<Held> found = quietly(() -> place.find(key), Optional.<Slot>empty())
+                    .flatMap(slot -> opened(key, slot));
+            if (found.isPresent() && (newest.isEmpty() || found.get().fence() > newest.get().fence())) {
+                newest = found;
+            }
+        }
+        return newest;
+    }
+
+    /** Every connection with a rotation held in a place that can be read now. */
+    Set<ConnectionKey> held() {
+        Set<ConnectionKey> held = new LinkedHashSet<>();
+        places.forEach(place -> held.addAll(quietly(place::held, List.of())));
+        return held;
+    }
+
+    /** Drops the held rotations of {@code key} up to {@code fence}, wherever they are; best effort. */
+    void release(ConnectionKey key, long fence) {
+        for (RotationSlots place : places) {
+            quietly(() -> {
+                place.release(key, fence);
+                return null;
+            }, null);
+        }
+    }
+
+    /** Rotations kept only in memory since start because no durable place took them. */
+    long atRisk() {
+        return atRisk.get();
+    }
+
+    private Optional<Held> opened(ConnectionKey key, Slot slot) {
+        try {
+            Secret token = Secret.of(cipher.open(Seals.Purpose.REFRESH_TOKEN, binding(key, slot.fence()),
+                    slot.refreshToken()));
+            return Optional.of(new Held(token, slot.expiresAt(), slot.fence()));
+        } catch (UndecryptableSecretException refused) {
+            LOG.log(Level.WARNING, "a held rotation of {0} does not open (copied, tampered or an unknown key); "
+                    + "ignored", key);
+            return Optional.empty();
+        }
+    }
+
+    private static <T> T quietly(Supplier<T> call, T otherwise) {
+        try {
+            return call.get();
+        } catch (StoreUnavailableException | UndecryptableSecretException unusable) {
+            // A place down now, or a slot that is not one (malformed): as if nothing were held there.
+            return otherwise;
+        }
+    }
+
+    /** Length-prefixed, as {@link AssociatedData}: no choice of ids makes two bindings the same bytes. */
+    private static byte[] binding(ConnectionKey key, long fence) {
+        StringBuilder joined = new StringBuilder();
+        for (String part : new String[] {VERSION, key.tenant().value(), key.connection().value(),
+                Long.toString(fence)}) {
+            joined.append(part.length()).append(':').append(part);
+        }
+        return joined.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
