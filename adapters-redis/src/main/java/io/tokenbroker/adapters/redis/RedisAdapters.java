@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
@@ -72,6 +73,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisKeyRevocations keyRevocations;
     private final RedisIdempotencyRecords idempotencyRecords;
     private final RedisRefreshSchedule refreshSchedule;
+    private final RedisKeys keys;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
@@ -79,6 +81,7 @@ public final class RedisAdapters implements AutoCloseable {
                           Settings settings, Seals sealing, Clock clock, String instanceId,
                           LockManager inProcess) {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
+        this.keys = keys;
         this.seals = new RedisSeals(sealing);
         this.commands = commands;
         try {
@@ -173,6 +176,15 @@ public final class RedisAdapters implements AutoCloseable {
     /** The refresh-ahead schedule and demand shared by every instance. */
     public RefreshSchedule refreshSchedule() {
         return refreshSchedule;
+    }
+
+    /**
+     * The circuits shared by every instance.
+     *
+     * @param whileDown where this instance keeps its circuits while Redis is unreachable
+     */
+    public CircuitLedger circuitLedger(CircuitLedger whileDown) {
+        return new RedisCircuitLedger(calls, keys, whileDown);
     }
 
     /** Rate-limit counters shared by every instance. */

@@ -8,6 +8,8 @@ import io.tokenbroker.application.port.in.MinValidityUnsatisfiableException;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
+import io.tokenbroker.application.inmemory.InMemoryCircuitLedger;
+import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
@@ -60,8 +62,18 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      */
     public record Ports(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
                         RefreshLog refreshLog, Reauthorisations reauthorisations, ConnectionEvents events,
-                        TokenRequestOutcomes outcomes) {
+                        TokenRequestOutcomes outcomes, CircuitLedger circuits) {
+
+        /** With this process's own circuits (the embedded default). */
+        public Ports(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
+                     RefreshLog refreshLog, Reauthorisations reauthorisations, ConnectionEvents events,
+                     TokenRequestOutcomes outcomes) {
+            this(tokens, connections, issuer, locks, refreshLog, reauthorisations, events, outcomes,
+                    new InMemoryCircuitLedger());
+        }
+
         public Ports {
+            Objects.requireNonNull(circuits, "circuits");
             Objects.requireNonNull(tokens, "tokens");
             Objects.requireNonNull(connections, "connections");
             Objects.requireNonNull(issuer, "issuer");
@@ -112,8 +124,8 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         this.lease = settings.lease();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.refused = new RefusedGrants(connections, reauthorisations, events, clock);
-        this.upstream = new UpstreamCalls(ports.issuer(), ports.refreshLog(), events, settings.resilience(), clock,
-                pause);
+        this.upstream = new UpstreamCalls(ports.issuer(), ports.refreshLog(), events, ports.circuits(),
+                settings.resilience(), clock, pause);
     }
 
     /** The circuits of the upstreams this service calls, for status and metrics. */
@@ -200,6 +212,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         if (connections.find(key).isEmpty()) {
             throw new ConnectionNotFoundException(key);
         }
+        upstream.refuseWhileOpen(key);
         Optional<Lease> acquired = locks.acquire(key, lease.ttl(), lease.maxWait());
         if (acquired.isEmpty()) {
             throw new TokenUnavailableException("a refresh of " + key + " is still running elsewhere",
