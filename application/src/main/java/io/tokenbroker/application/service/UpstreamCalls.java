@@ -1,9 +1,9 @@
 package io.tokenbroker.application.service;
 
+import io.tokenbroker.application.inmemory.InMemoryCircuitLedger;
 import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.in.UpstreamFailedException;
-import io.tokenbroker.application.inmemory.InMemoryCircuitLedger;
 import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Pause;
