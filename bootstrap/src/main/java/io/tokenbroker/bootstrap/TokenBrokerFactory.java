@@ -80,7 +80,8 @@ public class TokenBrokerFactory {
                         traced.tokenIssuer(new MeteredTokenIssuer(issuer, registry)),
                         traced.lockManager(new MeteredLockManager(locks, registry)), refreshLog, reauthorisations,
                         events, outcomes, circuits),
-                new GetAccessTokenService.Settings(refresh.policy(), lease.settings(), resilience.settings(random)),
+                new GetAccessTokenService.Settings(refresh.policy(), lease.settings(), resilience.settings(random),
+                        refresh.staleIfError()),
                 clock, wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()));
     }
 
