@@ -58,7 +58,7 @@ class BenchSmokeIT {
             "stampede.expiry.3-in-memory", "stampede.expiry.3-redis", "scale.100", "startup");
     private static final Set<String> FAULT_STEPS = Set.of("fault.upstream-503", "fault.upstream-429",
             "fault.kill-in-memory", "fault.kill-shared-store", "fault.redis-stall", "fault.redis-stop",
-            "fault.postgres-stop");
+            "fault.postgres-stop", "fault.upstream-503-recovery", "fault.upstream-outage-valid-tokens");
     private static final Set<String> NOT_FIGURES = Set.of("id", "step", "variant", "status", "note");
     private static final Pattern SKIPPED = Pattern.compile("skipped: [\\w.-]+ not installed");
 
