@@ -21,10 +21,14 @@ WORKERS=16
 # docs/benchmarks.md). A real restart happens on a host of its own; what the drill measures is what the fleet loses
 # meanwhile. Their window outlasts the lease ttl (10 s): a holder killed mid-refresh blocks its connection that long.
 # A smoke run paces every drill.
+# The outage-with-valid-tokens drill: tokens of VALID_LIFETIME s, served for half of it, kept to 5 s before expiry;
+# the outage starts VALID_AT s after the one token was fetched and lasts VALID_FAULT s (see the drill).
 if $SMOKE; then
   BEFORE=1; FAULT=1; AFTER=1; KILL_AFTER=3; KILL_RATE=400; DRILL_OPTS=(--rate=400); STALLS=3; STALL_AFTER=1
+  VALID_LIFETIME=16; VALID_AT=7; VALID_FAULT=2; VALID_AFTER=1; VALID_ENV=(TOKENBROKER_REFRESH_STALE_IF_ERROR_MIN=2s)
 else
   BEFORE=5; FAULT=10; AFTER=40; KILL_AFTER=40; KILL_RATE=500; DRILL_OPTS=(); STALLS=10; STALL_AFTER=10
+  VALID_LIFETIME=60; VALID_AT=25; VALID_FAULT=10; VALID_AFTER=10; VALID_ENV=()
 fi
 # The database-outage drills (issue 18): how long PostgreSQL stays down, the kill -9 inside it (before / after the
 # kill), and how long requests that need the database are sent during it.
@@ -40,6 +44,8 @@ resolve_pg
 launch_sandbox SF 4 20
 # The database-outage drill's upstream: 10 s tokens (issue 18's figure), counted apart from the others.
 launch_sandbox SO 10 20
+# Its own upstream for the outage-with-valid-tokens drill: longer tokens, and a fault that no other drill sees.
+launch_sandbox SL "$VALID_LIFETIME" 20
 
 # Redis, and PostgreSQL when there are binaries: a throwaway cluster on loopback, owned by an unprivileged user
 # (postgres refuses root); setpriv execs, so the PID we track is the postmaster's own. Readiness is read from its
@@ -72,6 +78,9 @@ SF_STATS=$(stats_url "$SF_PORT")
 SO_URL=http://127.0.0.1:$SO_PORT/oauth/token
 SO_ADMIN=http://127.0.0.1:$SO_PORT
 SO_STATS=$(stats_url "$SO_PORT")
+await SL
+SL_URL=http://127.0.0.1:$SL_PORT/oauth/token
+SL_ADMIN=http://127.0.0.1:$SL_PORT
 
 # at LABEL SECONDS COMMAND…: runs COMMAND in the background after SECONDS (tracked, so it dies with us) and notes
 # the moment it fired in $WORK/fired.LABEL (epoch ms), from which recovery is counted.
@@ -84,7 +93,8 @@ at() {
 
 # drill ID NAME VARIANT BASES PATH SECONDS LABEL FAULT_S NOTE [LOAD OPTION…]: load on BASES for SECONDS; the fault
 # was scheduled with `at LABEL`. Recovery: from the end of the fault (its start + FAULT_S) to the last failed
-# request. LOST: refresh tokens known lost (-1: count the upstream's invalid_grant answers).
+# request. LOST: refresh tokens known lost (-1: count the upstream's invalid_grant answers). STATS: the upstream's
+# counters (default the sandbox SF).
 drill() {
   local id=$1 name=$2 variant=$3 bases=$4 path=$5 seconds=$6 label=$7 fault_s=$8 note=$9 result lost; shift 9
   result=$(load drive "$bases" "$path" $WORKERS "$seconds" --stats="${STATS:-$SF_STATS}" --fault-file="$WORK/fired.$label" \
@@ -103,7 +113,38 @@ register "$B1" f503 1 "$SF_URL" >/dev/null
 at f503 $BEFORE http POST "$SF_ADMIN/fault" "{\"status\":503,\"seconds\":$FAULT}"
 drill fault.upstream-503 "upstream 503" "503 for ${FAULT} s under load, 1 instance" "$B1" \
   /v1/tenants/f503/connections/c1/token $((BEFORE + FAULT + AFTER)) f503 $FAULT \
-  "defaults: 3 attempts per refresh, circuit opens after 5 failed calls for 30 s"
+  "defaults: 3 attempts per refresh, circuit opens after 5 failed calls, then one probe a second (for 60 s, then slower up to one per 30 s)"
+
+# --- recovery after a FAULT s 503 burst, two instances sharing tokens and circuits through Redis -------------------
+# The circuit is shared: one probe per circuit-open-min (1 s) between both instances, so the burst's end reaches
+# every caller within about a second. Connections live in each instance's memory (no PostgreSQL here): registered on
+# both. Started for this drill only and stopped after it.
+launch_drill_broker R1 REDIS_URI="$REDIS_URI"; launch_drill_broker R2 REDIS_URI="$REDIS_URI"; await R1 R2
+R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT
+for base in "$R1" "$R2"; do register "$base" f503s 1 "$SF_URL" >/dev/null; done
+at f503s $BEFORE http POST "$SF_ADMIN/fault" "{\"status\":503,\"seconds\":$FAULT}"
+drill fault.upstream-503-recovery "upstream 503" "recovery after a ${FAULT} s 503 burst, 2 instances sharing circuits through Redis" \
+  "$R1,$R2" /v1/tenants/f503s/connections/c1/token $((BEFORE + FAULT + AFTER)) f503s $FAULT \
+  "recovery: last failure − end of the burst; the shared circuit lets one probe through per second while the outage is young"
+stop_pids "$R1_PID" "$R2_PID"
+
+# --- upstream outage while the cached token is still valid (stale-if-error) ------------------------------------------
+# One token of VALID_LIFETIME s, fetched just before the load, is served normally for half its life; the outage
+# (503 for VALID_FAULT s) starts before and ends after that half, while the token still lasts
+# tokenbroker.refresh.stale-if-error-min (10 s; 2 s in a smoke run, whose token is short): every request of the
+# outage gets it, marked Tokenbroker-Stale, instead of a 503. Refresh-ahead is off on this broker, so that the
+# token is not renewed before the outage.
+start_drill_broker BS TOKENBROKER_SCHEDULER_ENABLED=false "${VALID_ENV[@]}"
+BS=http://127.0.0.1:$BS_PORT
+register "$BS" fvalid 1 "$SL_URL" >/dev/null
+http GET "$BS/v1/tenants/fvalid/connections/c1/token"
+[[ $HTTP_STATUS == 200 ]] || die "no first token for the valid-token drill: $HTTP_STATUS $HTTP_BODY"
+at fvalid $VALID_AT http POST "$SL_ADMIN/fault" "{\"status\":503,\"seconds\":$VALID_FAULT}"
+STATS=$(stats_url "$SL_PORT") drill fault.upstream-outage-valid-tokens "upstream outage, valid cached token" \
+  "503 for ${VALID_FAULT} s while the cached ${VALID_LIFETIME} s token is inside its buffer but still valid, 1 instance" \
+  "$BS" /v1/tenants/fvalid/connections/c1/token $((VALID_AT + VALID_FAULT + VALID_AFTER)) fvalid $VALID_FAULT \
+  "stale-if-error: failed should be 0; refresh-ahead off, so the token reaches its buffer during the outage"
+stop_pid "$BS_PID"
 
 # --- upstream answers 429 with Retry-After ----------------------------------------------------------------------------
 register "$B1" f429 1 "$SF_URL" >/dev/null
@@ -355,6 +396,6 @@ fi
 
 # --- results ------------------------------------------------------------------------------------------------------------
 write_results "$(date -u +%Y-%m-%dT%H%MZ)-faults" faults-report "$(printf '"load":%s' "$(json_str \
-  "$WORKERS looping callers (bench/Load.java drive${DRILL_OPTS:+ ${DRILL_OPTS[*]}}): ${BEFORE} s before the fault, ${FAULT} s of fault, ${AFTER} s after; the kill -9 drills ${BEFORE} s before and ${KILL_AFTER} s after, the Redis stalls ${STALL_AFTER} s after, these three paced at $KILL_RATE requests/s")")"
+  "$WORKERS looping callers (bench/Load.java drive${DRILL_OPTS:+ ${DRILL_OPTS[*]}}): ${BEFORE} s before the fault, ${FAULT} s of fault, ${AFTER} s after (the valid-token outage: ${VALID_AT} s, ${VALID_FAULT} s, ${VALID_AFTER} s); the kill -9 drills ${BEFORE} s before and ${KILL_AFTER} s after, the Redis stalls ${STALL_AFTER} s after, these three paced at $KILL_RATE requests/s")")"
 cat "$RESULT_MD"
 exit 0

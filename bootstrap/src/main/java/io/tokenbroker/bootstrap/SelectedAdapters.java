@@ -14,6 +14,7 @@ import io.tokenbroker.adapters.redis.ClockFencedLeases;
 import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.inmemory.InMemoryApiKeys;
 import io.tokenbroker.application.inmemory.InMemoryCheckpoints;
+import io.tokenbroker.application.inmemory.InMemoryCircuitLedger;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryIdempotencyRecords;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
@@ -24,6 +25,7 @@ import io.tokenbroker.application.inmemory.InMemoryRefreshSchedule;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.out.ApiKeys;
 import io.tokenbroker.application.port.out.Checkpoints;
+import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
@@ -178,6 +180,17 @@ public class SelectedAdapters {
             case MEMORY -> new InMemoryCheckpoints();
             case POSTGRES -> postgres.get();
             case REDIS -> throw AdapterSelection.notOffered(Port.REFRESH_LOG);
+        };
+    }
+
+    /** With Redis every instance sees one circuit per connection and takes turns at its probes. */
+    @Singleton
+    CircuitLedger circuitLedger(AdapterSelection selection, BeanProvider<RedisAdapters> redis) {
+        return switch (selection.of(Port.CIRCUITS)) {
+            case MEMORY -> new InMemoryCircuitLedger();
+            // While Redis is down, this instance's own circuits.
+            case REDIS -> redis.get().circuitLedger(new InMemoryCircuitLedger());
+            case POSTGRES -> throw AdapterSelection.notOffered(Port.CIRCUITS);
         };
     }
 }

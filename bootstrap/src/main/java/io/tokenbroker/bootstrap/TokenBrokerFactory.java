@@ -8,6 +8,7 @@ import io.tokenbroker.adapters.http.upstream.ProviderTokenIssuer;
 import io.tokenbroker.adapters.http.upstream.TokenEndpointClient;
 import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.out.ConnectionEvents;
+import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.Reauthorisations;
@@ -74,13 +75,14 @@ public class TokenBrokerFactory {
                                          ResilienceConfiguration resilience, RandomGenerator random,
                                          Reauthorisations reauthorisations, ConnectionEvents events,
                                          TokenRequestOutcomes outcomes, MeterRegistry registry,
-                                         TracedPorts traced, HeldLeases held) {
+                                         TracedPorts traced, HeldLeases held, CircuitLedger circuits) {
         return new GetAccessTokenService(
                 new GetAccessTokenService.Ports(traced.tokenStore(tokens), traced.connections(connections),
                         traced.tokenIssuer(new MeteredTokenIssuer(issuer, registry)),
                         traced.lockManager(new MeteredLockManager(held.tracking(locks), registry)), refreshLog,
-                        reauthorisations, events, outcomes),
-                new GetAccessTokenService.Settings(refresh.policy(), lease.settings(), resilience.settings(random)),
+                        reauthorisations, events, outcomes, circuits),
+                new GetAccessTokenService.Settings(refresh.policy(), lease.settings(), resilience.settings(random),
+                        refresh.staleIfError()),
                 clock, wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()));
     }
 

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * tokens flowing while Redis is down.
  *
  * <ul>
- *   <li>Bounded by entry count; an entry expires at the token's serve-until instant, never later, so the near
- *       cache cannot serve into the hard buffer.</li>
+ *   <li>Bounded by entry count; an entry expires at the token's keep-until instant (the ttl it was put with),
+ *       never later, so the near cache keeps a token no longer than Redis does; whether a kept token is served
+ *       (outside the hard buffer, or stale after a failed refresh) is the service's policy.</li>
  *   <li>Every store, invalidation and delete on any instance arrives as a {@link RedisEvents} message and evicts
  *       here: a stored token evicts an entry with another fingerprint, an invalidation the entry it names.</li>
  *   <li>A read from Redis is kept only if no event arrived while it was in flight (a generation counter checked
@@ -66,7 +67,7 @@ public final class NearCachedTokenStore implements TokenStore {
     @Override
     public Optional<Found> lookupInMemory(ConnectionKey key) {
         Stored hit = enabled ? near.getIfPresent(key) : null;
-        if (hit != null && clock.instant().isBefore(hit.serveUntil())) {
+        if (hit != null && clock.instant().isBefore(hit.keepUntil())) {
             return Optional.of(new Found(hit.token(), Source.NEAR_CACHE));
         }
         return Optional.empty();
@@ -201,7 +202,7 @@ public final class NearCachedTokenStore implements TokenStore {
         near.invalidateAll();
     }
 
-    /** Each entry lives until its token's serve-until instant, by the injected clock. */
+    /** Each entry lives until its token's keep-until instant, by the injected clock. */
     private record UntilServeUntil(Clock clock) implements Expiry<ConnectionKey, Stored> {
 
         @Override
@@ -221,10 +222,10 @@ public final class NearCachedTokenStore implements TokenStore {
 
         private long remaining(Stored value) {
             Instant now = clock.instant();
-            if (!now.isBefore(value.serveUntil())) {
+            if (!now.isBefore(value.keepUntil())) {
                 return 0;
             }
-            return Duration.between(now, value.serveUntil()).toNanos();
+            return Duration.between(now, value.keepUntil()).toNanos();
         }
     }
 }

@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
@@ -75,6 +76,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisRefreshSchedule refreshSchedule;
     private volatile boolean closing;
     private final RedisRotationSlots rotationSlots;
+    private final RedisKeys keys;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
@@ -82,6 +84,7 @@ public final class RedisAdapters implements AutoCloseable {
                           Settings settings, Seals sealing, Clock clock, String instanceId,
                           LockManager inProcess, LockManager whenDown) {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
+        this.keys = keys;
         this.seals = new RedisSeals(sealing);
         this.commands = commands;
         try {
@@ -208,6 +211,15 @@ public final class RedisAdapters implements AutoCloseable {
     /** Rotated refresh tokens waiting for the vault, readable by every instance, surviving this one. */
     public RotationSlots rotationSlots() {
         return rotationSlots;
+    }
+
+    /**
+     * The circuits shared by every instance.
+     *
+     * @param whileDown where this instance keeps its circuits while Redis is unreachable
+     */
+    public CircuitLedger circuitLedger(CircuitLedger whileDown) {
+        return new RedisCircuitLedger(calls, keys, whileDown);
     }
 
     /** Rate-limit counters shared by every instance. */

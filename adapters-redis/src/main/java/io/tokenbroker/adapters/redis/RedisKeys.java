@@ -82,6 +82,11 @@ public final class RedisKeys {
         return prefix + ":{schedule}:demand";
     }
 
+    /** Every connection's circuit: one hash, fields named like schedule members. */
+    public String circuits() {
+        return prefix + ":{circuits}:all";
+    }
+
     /** A connection as a member of the schedule's sets and hashes: {@code tenant:connection}. */
     public String scheduleMember(ConnectionKey key) {
         return key.tenant().value() + ":" + key.connection().value();

@@ -20,8 +20,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The token cache shared by every instance: one hash per connection ({@code v} value, {@code t} type, {@code i}
- * issued, {@code e} expires, {@code f} fingerprint, {@code u} serve-until), expiring after the ttl the service
- * passes, which already stops at the hard buffer. A hash rather than a JSON string so the Lua scripts compare the
+ * issued, {@code e} expires, {@code f} fingerprint, {@code u} keep-until), expiring after the ttl the service
+ * passes (the token's expiry less a clock margin; whether it is served is the service's policy). A hash rather than a JSON string so the Lua scripts compare the
  * fingerprint with {@code HGET} and the adapter needs no JSON library.
  *
  * <p>The value is sealed by {@link RedisSeals}, bound to the hash's key: Redis, its dumps and replicas hold no
@@ -39,7 +39,7 @@ import java.util.concurrent.CompletionStage;
 public final class RedisTokenStore implements TokenStore {
 
     /** A cached token and the instant it must no longer be served. */
-    record Stored(AccessToken token, Instant serveUntil) {
+    record Stored(AccessToken token, Instant keepUntil) {
     }
 
     private static final String PUT = """
@@ -101,7 +101,7 @@ public final class RedisTokenStore implements TokenStore {
     }
 
     /**
-     * The cached token with its serve-until instant. Checked against the injected clock as well as left to the
+     * The cached token with its keep-until instant. Checked against the injected clock as well as left to the
      * Redis TTL: the clocks of the instances and of Redis differ slightly, and ours is the one the policy used.
      */
     Optional<Stored> findStored(ConnectionKey key) {
@@ -127,13 +127,13 @@ public final class RedisTokenStore implements TokenStore {
         if (fields == null || fields.isEmpty() || !fields.containsKey("v")) {
             return Optional.empty();
         }
-        Instant serveUntil = Instant.parse(fields.get("u"));
-        if (!clock.instant().isBefore(serveUntil)) {
+        Instant keepUntil = Instant.parse(fields.get("u"));
+        if (!clock.instant().isBefore(keepUntil)) {
             return Optional.empty();
         }
         return seals.open(Purpose.ACCESS_TOKEN, tokenKey, fields.get("v"))
                 .map(value -> new Stored(new AccessToken(value, fields.get("t"), Instant.parse(fields.get("i")),
-                        Instant.parse(fields.get("e"))), serveUntil));
+                        Instant.parse(fields.get("e"))), keepUntil));
     }
 
     @Override
@@ -143,13 +143,13 @@ public final class RedisTokenStore implements TokenStore {
         }
         // PX takes whole milliseconds; rounding a sub-millisecond ttl down to 0 would be an error in Redis.
         long millis = Math.max(1, ttl.toMillis());
-        Instant serveUntil = clock.instant().plus(ttl);
+        Instant keepUntil = clock.instant().plus(ttl);
         String tokenKey = keys.token(key);
         Long stored = redis.eval("put token", PUT, ScriptOutputType.INTEGER,
                 new String[] {tokenKey, keys.fence(key)}, Long.toString(millis),
                 seals.seal(Purpose.ACCESS_TOKEN, tokenKey, token.value()),
                 token.tokenType(), token.issuedAt().toString(), token.expiresAt().toString(),
-                token.fingerprint().hex(), serveUntil.toString(), keys.channel(key),
+                token.fingerprint().hex(), keepUntil.toString(), keys.channel(key),
                 RedisEvents.stored(token.fingerprint()), Long.toString(fence));
         return stored != null && stored == 1L;
     }

@@ -62,7 +62,9 @@ final class FailedRefreshes {
             schedule.schedule(Entry.forToken(entry.key(), renewed.get(), ahead.isAfter(retry) ? ahead : retry));
             return;
         }
-        Warned warned = job.keepAlive() || cached.isPresent() ? entry.warned() : warnIfExpiring(entry, now);
+        // A store keeps a token past its hard buffer (for stale-if-error): only a servable one needs no warning.
+        boolean servable = cached.filter(token -> policy.isServable(token, now)).isPresent();
+        Warned warned = job.keepAlive() || servable ? entry.warned() : warnIfExpiring(entry, now);
         Instant retryAt = now.plus(delay);
         schedule.schedule(entry.retry(retryAt, warned));
         LOG.log(Level.WARNING, "proactive refresh of {0} failed ({1} in a row), next try at {2}: {3}", entry.key(),

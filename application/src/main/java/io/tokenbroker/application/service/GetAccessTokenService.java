@@ -1,5 +1,6 @@
 package io.tokenbroker.application.service;
 
+import io.tokenbroker.application.inmemory.InMemoryCircuitLedger;
 import io.tokenbroker.application.port.in.BrokerException;
 import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
@@ -8,6 +9,8 @@ import io.tokenbroker.application.port.in.MinValidityUnsatisfiableException;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
+import io.tokenbroker.application.port.in.UpstreamFailedException;
+import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
@@ -20,16 +23,13 @@ import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
 import io.tokenbroker.domain.connection.Connection;
-import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
-import io.tokenbroker.domain.token.TokenGrant;
-import java.lang.System.Logger.Level;
+import io.tokenbroker.domain.token.StaleIfError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -37,21 +37,20 @@ import java.util.concurrent.CompletionStage;
 /**
  * Cache hit: return. Otherwise one refresh per connection in this process (single flight), under the connection's
  * lease across processes; the cache is read again under the lease because the previous holder has usually just
- * filled it. A connection marked for re-authorisation is refused without a call. A rotated refresh token is
- * persisted before the new access token is cached or returned.
+ * filled it. A connection marked for re-authorisation is refused without a call. What becomes of a grant (a rotated
+ * refresh token persisted before the new access token is cached or returned) is {@link GrantStorage}'s. A request
+ * whose refresh failed as an outage may get the cached token still (stale-if-error, see {@link #serve}).
  *
  * <p>How the upstream is called (circuit, minimum interval, retries, audit rows) is {@link UpstreamCalls}' policy;
  * this flow decides what a failure means for the connection: a refused refresh token is tried once more when another
  * holder rotated it meanwhile, and otherwise marks the connection for re-authorisation. Failures reach the caller as
  * {@link BrokerException}s and are never cached: the next request past the backoff window tries again.
  *
- * <p>Events: TOKEN_REFRESHED for each new token (detail: the trigger), REFRESH_FAILED with detail {@code not_stored}
- * when the upstream's answer could not be stored, NEEDS_REAUTHORIZATION when the provider refused the refresh
- * token; {@link UpstreamCalls} announces the rest. Publishing never fails a request.
+ * <p>Events: TOKEN_REFRESHED and REFRESH_FAILED {@code not_stored} come from {@link GrantStorage},
+ * NEEDS_REAUTHORIZATION from {@link RefusedGrants}, the rest from {@link UpstreamCalls}. Publishing never fails a
+ * request.
  */
 public final class GetAccessTokenService implements GetAccessToken, RefreshConnection {
-
-    private static final System.Logger LOG = System.getLogger(GetAccessTokenService.class.getName());
 
     /**
      * What the service talks to.
@@ -61,8 +60,18 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      */
     public record Ports(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
                         RefreshLog refreshLog, Reauthorisations reauthorisations, ConnectionEvents events,
-                        TokenRequestOutcomes outcomes) {
+                        TokenRequestOutcomes outcomes, CircuitLedger circuits) {
+
+        /** With this process's own circuits (the embedded default). */
+        public Ports(TokenStore tokens, Connections connections, TokenIssuer issuer, LockManager locks,
+                     RefreshLog refreshLog, Reauthorisations reauthorisations, ConnectionEvents events,
+                     TokenRequestOutcomes outcomes) {
+            this(tokens, connections, issuer, locks, refreshLog, reauthorisations, events, outcomes,
+                    new InMemoryCircuitLedger());
+        }
+
         public Ports {
+            Objects.requireNonNull(circuits, "circuits");
             Objects.requireNonNull(tokens, "tokens");
             Objects.requireNonNull(connections, "connections");
             Objects.requireNonNull(issuer, "issuer");
@@ -74,17 +83,25 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         }
     }
 
-    /** How tokens are cached, leased and fetched. */
-    public record Settings(RefreshPolicy policy, LeaseSettings lease, ResilienceSettings resilience) {
+    /**
+     * How tokens are cached, leased and fetched.
+     *
+     * @param staleIfError when a token inside its hard buffer is served because its refresh failed
+     */
+    public record Settings(RefreshPolicy policy, LeaseSettings lease, ResilienceSettings resilience,
+                           StaleIfError staleIfError) {
         public Settings {
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(lease, "lease");
             Objects.requireNonNull(resilience, "resilience");
+            Objects.requireNonNull(staleIfError, "staleIfError");
+        }
+
+        /** Without stale-if-error: a failed refresh is always the caller's failure. */
+        public Settings(RefreshPolicy policy, LeaseSettings lease, ResilienceSettings resilience) {
+            this(policy, lease, resilience, StaleIfError.off());
         }
     }
-
-    /** REFRESH_FAILED's detail when the upstream issued a token that could not be stored. */
-    private static final String NOT_STORED = "not_stored";
 
     private final TokenStore tokens;
     private final Connections connections;
@@ -93,28 +110,30 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     private final RefreshPolicy policy;
     private final LeaseSettings lease;
     private final Reauthorisations reauthorisations;
-    private final ConnectionEvents events;
     private final TokenRequestOutcomes outcomes;
+    private final StaleIfError staleIfError;
     private final SingleFlight<ConnectionKey, AccessToken> singleFlight = new SingleFlight<>();
     // Forced refreshes get their own flight: joining a request's flight could hand back the token that request
     // found cached under the lease, which is exactly what a forced refresh must not return.
     private final SingleFlight<ConnectionKey, AccessToken> forcedFlight = new SingleFlight<>();
     private final UpstreamCalls upstream;
     private final RefusedGrants refused;
+    private final GrantStorage storage;
 
     public GetAccessTokenService(Ports ports, Settings settings, Clock clock, Pause pause) {
         this.tokens = ports.tokens();
         this.connections = ports.connections();
         this.locks = ports.locks();
         this.reauthorisations = ports.reauthorisations();
-        this.events = ports.events();
         this.outcomes = ports.outcomes();
         this.policy = settings.policy();
         this.lease = settings.lease();
+        this.staleIfError = settings.staleIfError();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.refused = new RefusedGrants(connections, reauthorisations, events, clock);
-        this.upstream = new UpstreamCalls(ports.issuer(), ports.refreshLog(), events, settings.resilience(), clock,
-                pause);
+        this.refused = new RefusedGrants(connections, reauthorisations, ports.events(), clock);
+        this.upstream = new UpstreamCalls(ports.issuer(), ports.refreshLog(), ports.events(), ports.circuits(),
+                settings.resilience(), clock, pause);
+        this.storage = new GrantStorage(tokens, connections, ports.events(), policy, clock);
     }
 
     /** The circuits of the upstreams this service calls, for status and metrics. */
@@ -122,22 +141,23 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         return upstream;
     }
 
-    /**
-     * Counted once: a token due for refresh is stale whichever cache held it, since that is what shows refresh-ahead
-     * falling behind; otherwise a hit is a near-cache or a store hit by where it was read.
-     */
     @Override
     public CompletionStage<Optional<AccessToken>> getWithoutBlocking(Query query) {
         return tokens.lookupWithoutBlocking(query.key()).thenApply(found -> served(query, found));
     }
 
+    /**
+     * A hit is counted where {@link #served} finds it. A refresh that failed as an outage (the upstream unavailable,
+     * the circuit open, the lease not had in time) serves the token read at the start if {@link StaleIfError} allows
+     * it; a refusal (4xx, {@code invalid_grant}) never does: the caller must hear of it while the token still works.
+     */
     @Override
-    public AccessToken get(Query query) {
+    public Served serve(Query query) {
         ConnectionKey key = query.key();
         Optional<TokenStore.Found> found = tokens.lookup(key);
         Optional<AccessToken> served = served(query, found);
         if (served.isPresent()) {
-            return served.get();
+            return Served.fresh(served.get());
         }
         try {
             // Up front when the cached token shows how long this connection's tokens live: no refresh is spent on
@@ -145,14 +165,24 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             found.ifPresent(hit -> requireMeetable(key, hit.token(), query.minValidFor()));
             AccessToken token = fetched(key, query.minValidFor());
             outcomes.record(TokenRequestOutcomes.Outcome.MISS);
-            return token;
+            return Served.fresh(token);
+        } catch (UpstreamFailedException.Unavailable | TokenUnavailableException outage) {
+            Optional<AccessToken> stale = found.map(TokenStore.Found::token)
+                    .filter(token -> staleIfError.allows(token, clock.instant(), query.minValidFor()));
+            outcomes.record(stale.isPresent() ? TokenRequestOutcomes.Outcome.STALE_IF_ERROR
+                    : TokenRequestOutcomes.Outcome.ERROR);
+            return new Served(stale.orElseThrow(() -> outage), true);
         } catch (RuntimeException failed) {
             outcomes.record(TokenRequestOutcomes.Outcome.ERROR);
             throw failed;
         }
     }
 
-    /** The cached token if it may be served for this query, counted as the hit it is. */
+    /**
+     * The cached token if it may be served for this query, counted once: a token due for refresh is stale whichever
+     * cache held it, since that is what shows refresh-ahead falling behind; otherwise a near-cache or a store hit by
+     * where it was read.
+     */
     private Optional<AccessToken> served(Query query, Optional<TokenStore.Found> found) {
         Instant now = clock.instant();
         Optional<TokenStore.Found> cached = found
@@ -211,6 +241,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         if (connections.find(key).isEmpty()) {
             throw new ConnectionNotFoundException(key);
         }
+        upstream.refuseWhileOpen(key);
         Optional<Lease> acquired = locks.acquire(key, lease.ttl(), lease.maxWait());
         if (acquired.isEmpty()) {
             throw new TokenUnavailableException("a refresh of " + key + " is still running elsewhere",
@@ -239,7 +270,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         while (true) {
             Optional<RefreshAttempts.Granted> granted = attempts.next(connection);
             if (granted.isPresent()) {
-                return stored(connection, granted.get(), attempts, held, trigger);
+                return storage.stored(connection, granted.get(), attempts, held, trigger);
             }
             Optional<Connection> rotated = refused.rotatedMeanwhile(connection, attempts.failed().failure());
             if (rotated.isPresent() && !triedRotatedToken && held.fence() > connections.highestFence(key)) {
@@ -251,49 +282,5 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             attempts.giveUp();
             throw refused.forCaller(connection, attempts.failed().failure(), rotated.isPresent());
         }
-    }
-
-    private AccessToken stored(Connection connection, RefreshAttempts.Granted granted, RefreshAttempts attempts,
-                               Lease held, Trigger trigger) {
-        AccessToken token;
-        try {
-            token = store(connection, granted.grant(), held);
-        } catch (RuntimeException notStored) {
-            // The upstream answered but the refresh is lost to the caller (e.g. the rotated refresh token could
-            // not be saved): still a refresh that ended without a token, so it must not pass unannounced.
-            publish(connection.key(), ConnectionEvent.Type.REFRESH_FAILED, NOT_STORED, Optional.empty());
-            throw notStored;
-        }
-        attempts.recordSuccess(granted);
-        publish(connection.key(), ConnectionEvent.Type.TOKEN_REFRESHED, trigger.name().toLowerCase(Locale.ROOT),
-                Optional.of(token.expiresAt()));
-        return token;
-    }
-
-    private void publish(ConnectionKey key, ConnectionEvent.Type type, String detail, Optional<Instant> expiresAt) {
-        EventPublishing.publish(events, clock, key, type, detail, expiresAt);
-    }
-
-    /** A rotated refresh token is persisted before the new access token is cached or returned. */
-    private AccessToken store(Connection connection, TokenGrant grant, Lease held) {
-        ConnectionKey key = connection.key();
-        if (grant.refreshToken().isPresent() && !grant.refreshToken().equals(connection.refreshToken())) {
-            boolean saved = connections.saveRotation(key, grant.refreshToken().get(),
-                    grant.refreshTokenExpiresAt(), held.fence());
-            if (!saved) {
-                // A newer lease already stored a newer refresh token; ours must not overwrite it. The access
-                // token we got is still valid, so it is served.
-                LOG.log(Level.WARNING, "refused a stale refresh-token rotation for {0} (fence {1})", key, held.fence());
-            }
-        }
-        AccessToken token = grant.accessToken();
-        Duration ttl = policy.cacheTtl(token, clock.instant());
-        if (!ttl.isZero() && !tokens.put(key, token, ttl, held.fence())) {
-            // Our lease expired during the upstream call and a newer holder has written: its token stays cached.
-            // Ours is valid too, so the callers who waited for it still get it.
-            LOG.log(Level.WARNING, "a newer lease cached a token for {0}; ours (fence {1}) was not cached", key,
-                    held.fence());
-        }
-        return token;
     }
 }

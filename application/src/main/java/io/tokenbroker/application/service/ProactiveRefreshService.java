@@ -31,10 +31,10 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
     }
 
     @Override
-    public AccessToken get(Query query) {
-        AccessToken token = tokens.get(query);
-        offers.tell(query.key(), token, true);
-        return token;
+    public Served serve(Query query) {
+        Served served = tokens.serve(query);
+        offers.tell(query.key(), served.token(), true);
+        return served;
     }
 
     /** A hit offers nothing that waits: {@link ScheduleOffers} writes in the background. */

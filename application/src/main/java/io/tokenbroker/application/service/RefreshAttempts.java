@@ -90,8 +90,7 @@ final class RefreshAttempts {
         if (lastFailure != null) {
             calls.refreshFailed(key, lastFailure);
         }
-        throw new TokenUnavailableException("the circuit of " + key + " is open after repeated upstream failures",
-                circuit.retryAfter().or(() -> Optional.of(calls.resilience().circuitOpenDuration())));
+        throw calls.circuitOpen(key, circuit.retryAfter());
     }
 
     /** Records the failure and moves the circuit. */

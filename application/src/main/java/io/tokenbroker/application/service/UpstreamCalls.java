@@ -1,8 +1,10 @@
 package io.tokenbroker.application.service;
 
+import io.tokenbroker.application.inmemory.InMemoryCircuitLedger;
 import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.in.UpstreamFailedException;
+import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Pause;
 import io.tokenbroker.application.port.out.RefreshLog;
@@ -13,7 +15,9 @@ import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.resilience.Circuit;
 import io.tokenbroker.domain.resilience.CircuitBreaker;
+import io.tokenbroker.domain.resilience.CircuitPolicy;
 import io.tokenbroker.domain.token.TokenGrant;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -23,18 +27,24 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 
 /**
  * How this process calls the token endpoints: a circuit per connection stops calling an upstream that keeps
- * failing and lets one probe through after its open period; calls for one connection are spaced by a minimum
- * interval; each refresh's attempts ({@link RefreshAttempts}) retry retryable failures with full-jitter backoff or
- * the upstream's {@code Retry-After}. Every attempt is one audit row.
+ * failing and lets one probe through per open period ({@link CircuitPolicy}: short while the outage is young,
+ * doubling after); calls for one connection are spaced by a minimum interval; each refresh's attempts
+ * ({@link RefreshAttempts}) retry retryable failures with full-jitter backoff or the upstream's {@code Retry-After}.
+ * Every attempt is one audit row.
  *
- * <p>Events: CIRCUIT_OPENED and CIRCUIT_CLOSED on the circuit's real transitions; REFRESH_FAILED once per refresh
- * that ended without a token, with a failure code that never echoes the upstream's text.
+ * <p>The circuits are kept in a {@link CircuitLedger}: shared by every instance when it is, so they all see one
+ * circuit and take turns at its probes (each probe also runs under the connection's lease).
+ *
+ * <p>Events: CIRCUIT_OPENED and CIRCUIT_CLOSED on the circuit's real transitions, told only by the caller whose
+ * outcome moved the ledger (one instance, however many share it); REFRESH_FAILED once per refresh that ended
+ * without a token, with a failure code that never echoes the upstream's text.
  */
 public final class UpstreamCalls implements CircuitStates {
 
@@ -47,15 +57,26 @@ public final class UpstreamCalls implements CircuitStates {
     private final ResilienceSettings resilience;
     private final Clock clock;
     private final Pause pause;
-    private final ConcurrentMap<ConnectionKey, CircuitBreaker> circuits = new ConcurrentHashMap<>();
+    private final CircuitLedger circuits;
+    private final CircuitPolicy circuitPolicy;
     private final ConcurrentMap<ConnectionKey, Instant> lastUpstreamCall = new ConcurrentHashMap<>();
+    private final Set<ConnectionKey> openedHere = ConcurrentHashMap.newKeySet();
 
-    /**
-     * @param events told about circuit transitions and failed refreshes; must not block (the port's contract)
-     * @param pause  waits between attempts and to keep the minimum interval
-     */
+    /** Over this process's own circuits. */
     public UpstreamCalls(TokenIssuer issuer, RefreshLog refreshLog, ConnectionEvents events,
                          ResilienceSettings resilience, Clock clock, Pause pause) {
+        this(issuer, refreshLog, events, new InMemoryCircuitLedger(), resilience, clock, pause);
+    }
+
+    /**
+     * @param events   told about circuit transitions and failed refreshes; must not block (the port's contract)
+     * @param circuits where the circuits are kept
+     * @param pause    waits between attempts and to keep the minimum interval
+     */
+    public UpstreamCalls(TokenIssuer issuer, RefreshLog refreshLog, ConnectionEvents events, CircuitLedger circuits,
+                         ResilienceSettings resilience, Clock clock, Pause pause) {
+        this.circuits = Objects.requireNonNull(circuits, "circuits");
+        this.circuitPolicy = resilience.circuitPolicy();
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.refreshLog = Objects.requireNonNull(refreshLog, "refreshLog");
         this.events = Objects.requireNonNull(events, "events");
@@ -72,9 +93,40 @@ public final class UpstreamCalls implements CircuitStates {
      */
     RefreshAttempts begin(ConnectionKey key, Trigger trigger, long fence) {
         keepMinimumInterval(key);
-        CircuitBreaker circuit = circuits.computeIfAbsent(key, k -> new CircuitBreaker(clock,
-                resilience.circuitFailureThreshold(), resilience.circuitOpenDuration()));
-        return new RefreshAttempts(this, key, trigger, fence, circuit);
+        return new RefreshAttempts(this, key, trigger, fence, new CircuitBreaker(clock, circuitPolicy, cell(key)));
+    }
+
+    private CircuitBreaker.Cell cell(ConnectionKey key) {
+        return new CircuitBreaker.Cell() {
+            @Override
+            public Circuit read() {
+                return circuits.find(key);
+            }
+
+            @Override
+            public boolean compareAndSet(Circuit expected, Circuit next) {
+                return circuits.replace(key, expected, next);
+            }
+        };
+    }
+
+    /**
+     * Refuses a refresh at once while the circuit is open, before it waits for a lease only to be refused under it.
+     * Half-open passes: the probe is taken under the lease.
+     *
+     * @throws TokenUnavailableException with the time until the next probe
+     */
+    void refuseWhileOpen(ConnectionKey key) {
+        Circuit circuit = circuits.find(key);
+        Instant now = clock.instant();
+        if (circuitPolicy.state(circuit, now) == CircuitBreaker.State.OPEN) {
+            throw circuitOpen(key, circuitPolicy.retryAfter(circuit, now));
+        }
+    }
+
+    TokenUnavailableException circuitOpen(ConnectionKey key, Optional<Duration> retryAfter) {
+        return new TokenUnavailableException("the circuit of " + key + " is open after repeated upstream failures",
+                retryAfter.or(() -> Optional.of(resilience.circuitOpenMin())));
     }
 
     private void keepMinimumInterval(ConnectionKey key) {
@@ -114,10 +166,17 @@ public final class UpstreamCalls implements CircuitStates {
 
     void announce(ConnectionKey key, CircuitBreaker.Transition moved) {
         switch (moved) {
-            case OPENED -> publish(key, ConnectionEvent.Type.CIRCUIT_OPENED, "calls stop for "
-                    + resilience.circuitOpenDuration().toSeconds() + " s after "
-                    + resilience.circuitFailureThreshold() + " consecutive failures");
-            case CLOSED -> publish(key, ConnectionEvent.Type.CIRCUIT_CLOSED, "the upstream answered again");
+            case OPENED -> {
+                openedHere.add(key);
+                publish(key, ConnectionEvent.Type.CIRCUIT_OPENED, "calls stop after "
+                        + resilience.circuitFailureThreshold() + " consecutive failures; one probe every "
+                        + resilience.circuitOpenMin().toMillis() + " ms, slowing to one every "
+                        + resilience.circuitOpenDuration().toSeconds() + " s");
+            }
+            case CLOSED -> {
+                openedHere.remove(key);
+                publish(key, ConnectionEvent.Type.CIRCUIT_CLOSED, "the upstream answered again");
+            }
             case NONE -> { }
         }
     }
@@ -172,19 +231,27 @@ public final class UpstreamCalls implements CircuitStates {
 
     @Override
     public CircuitBreaker.State circuitState(ConnectionKey key) {
-        CircuitBreaker circuit = circuits.get(key);
-        return circuit == null ? CircuitBreaker.State.CLOSED : circuit.state();
+        return circuitPolicy.state(circuits.find(key), clock.instant());
     }
 
     @Override
     public Map<ConnectionKey, CircuitBreaker.State> notClosed() {
+        Instant now = clock.instant();
         Map<ConnectionKey, CircuitBreaker.State> notClosed = new HashMap<>();
-        circuits.forEach((key, circuit) -> {
-            CircuitBreaker.State state = circuit.state();
-            if (state != CircuitBreaker.State.CLOSED) {
-                notClosed.put(key, state);
-            }
-        });
+        circuits.notClosed().forEach((key, circuit) -> notClosed.put(key, circuitPolicy.state(circuit, now)));
+        // Whoever closed a circuit this instance opened, it is no longer this instance's to count.
+        openedHere.retainAll(notClosed.keySet());
         return notClosed;
+    }
+
+    @Override
+    public Map<ConnectionKey, CircuitBreaker.State> notClosedOpenedHere() {
+        if (openedHere.isEmpty()) {
+            // The common case, read by every gauge at every scrape: no read of a shared ledger.
+            return Map.of();
+        }
+        Map<ConnectionKey, CircuitBreaker.State> mine = new HashMap<>(notClosed());
+        mine.keySet().retainAll(openedHere);
+        return mine;
     }
 }

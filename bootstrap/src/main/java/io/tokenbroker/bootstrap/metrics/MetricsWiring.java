@@ -54,7 +54,8 @@ public class MetricsWiring {
             for (CircuitBreaker.State state : new CircuitBreaker.State[] {CircuitBreaker.State.OPEN,
                     CircuitBreaker.State.HALF_OPEN}) {
                 Gauge.builder(CIRCUITS, () -> countCircuits(circuits, connections, provider, state))
-                        .description("Connections whose circuit is in this state, by provider type")
+                        .description("Connections whose circuit this instance opened and is in this state, by "
+                                + "provider type")
                         .tag("provider", provider.wireName()).tag("state", state.name().toLowerCase(Locale.ROOT))
                         .register(registry);
             }
@@ -76,10 +77,12 @@ public class MetricsWiring {
         return new Gauges();
     }
 
-    // Only connections with a non-closed circuit are looked up, so a scrape costs nothing in the common case.
+    // Only connections with a non-closed circuit are looked up, so a scrape costs nothing in the common case. Only
+    // the circuits this instance opened: with shared circuits every instance sees all of them, and a sum over
+    // instances must count each once.
     private static long countCircuits(CircuitStates circuits, Connections connections, ProviderType provider,
                                       CircuitBreaker.State state) {
-        return circuits.notClosed().entrySet().stream()
+        return circuits.notClosedOpenedHere().entrySet().stream()
                 .filter(entry -> entry.getValue() == state)
                 .filter(entry -> connections.find(entry.getKey()).map(Connection::provider)
                         .filter(provider::equals).isPresent())

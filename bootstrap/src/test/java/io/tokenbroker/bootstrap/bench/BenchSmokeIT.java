@@ -60,7 +60,8 @@ class BenchSmokeIT {
     private static final Set<String> FAULT_STEPS = Set.of("fault.upstream-503", "fault.upstream-429",
             "fault.kill-in-memory", "fault.kill-shared-store", "fault.redis-stall", "fault.redis-stop",
             "fault.postgres-stop", "fault.lease-holder-killed", "fault.redis-down-rotating",
-            "fault.sigterm-one-of-two", "fault.postgres-down-2", "fault.postgres-needs-db", "fault.postgres-down-kill");
+            "fault.sigterm-one-of-two", "fault.postgres-down-2", "fault.postgres-needs-db", "fault.postgres-down-kill",
+            "fault.upstream-503-recovery", "fault.upstream-outage-valid-tokens");
     private static final Set<String> NOT_FIGURES = Set.of("id", "step", "variant", "status", "note");
     private static final Pattern SKIPPED = Pattern.compile("skipped: [\\w.-]+ not installed");
 

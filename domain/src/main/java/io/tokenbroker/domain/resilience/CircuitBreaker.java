@@ -2,20 +2,19 @@ package io.tokenbroker.domain.resilience;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
- * Closed, open, half-open; moved only by outcomes and the clock. Closed lets every call through and opens after
- * {@code failureThreshold} consecutive failures. Open refuses calls until {@code openDuration} has passed, then
- * becomes half-open and lets exactly one trial call through: its success closes the circuit, its failure opens
- * it again for another full period. A trial that never reports back is replaced by a new one after another open
- * period. Thread-safe.
+ * Closed, open, half-open, as {@link CircuitPolicy} moves them; the circuit itself is kept in a {@link Cell}, in
+ * this process or shared by every instance, and every change is a compare-and-set on it. So across instances one
+ * caller gets each probe, and one caller sees each transition. Thread-safe.
  *
  * <p>{@link #onSuccess} and {@link #onFailure} say whether the outcome moved the circuit between closed and not
  * closed, so a caller can announce each opening and each recovery exactly once. Open and half-open are one side of
- * that line: half-open is only the clock passing, and a failed trial re-opens a circuit that never closed.
+ * that line: half-open is only the clock passing, and a failed probe re-opens a circuit that never closed.
  */
 public final class CircuitBreaker {
 
@@ -32,83 +31,96 @@ public final class CircuitBreaker {
         CLOSED
     }
 
-    private final Clock clock;
-    private final int failureThreshold;
-    private final Duration openDuration;
+    /**
+     * Where a circuit is kept. {@link #compareAndSet} replaces the circuit only if it still equals {@code expected},
+     * atomically, so two instances cannot both take one probe or both announce one opening.
+     */
+    public interface Cell {
 
-    private int consecutiveFailures;
-    private Instant openedAt;
-    private Instant trialStartedAt;
+        /** The current circuit; {@link Circuit#CLOSED} when none is kept. */
+        Circuit read();
 
-    public CircuitBreaker(Clock clock, int failureThreshold, Duration openDuration) {
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.openDuration = Objects.requireNonNull(openDuration, "openDuration");
-        if (failureThreshold < 1) {
-            throw new IllegalArgumentException("the failure threshold must be at least 1");
+        boolean compareAndSet(Circuit expected, Circuit next);
+
+        /** A cell of this process only. */
+        static Cell inProcess() {
+            AtomicReference<Circuit> held = new AtomicReference<>(Circuit.CLOSED);
+            return new Cell() {
+                @Override
+                public Circuit read() {
+                    return held.get();
+                }
+
+                @Override
+                public boolean compareAndSet(Circuit expected, Circuit next) {
+                    return held.compareAndSet(expected, next);
+                }
+            };
         }
-        if (openDuration.isNegative() || openDuration.isZero()) {
-            throw new IllegalArgumentException("the open duration must be positive");
-        }
-        this.failureThreshold = failureThreshold;
     }
 
-    public synchronized State state() {
-        if (openedAt == null) {
-            return State.CLOSED;
-        }
-        return clock.instant().isBefore(openedAt.plus(openDuration)) ? State.OPEN : State.HALF_OPEN;
+    private final Clock clock;
+    private final CircuitPolicy policy;
+    private final Cell cell;
+
+    /** A circuit of this process that refuses calls for {@code openDuration} each time it opens. */
+    public CircuitBreaker(Clock clock, int failureThreshold, Duration openDuration) {
+        this(clock, CircuitPolicy.fixed(failureThreshold, openDuration), Cell.inProcess());
+    }
+
+    public CircuitBreaker(Clock clock, CircuitPolicy policy, Cell cell) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.cell = Objects.requireNonNull(cell, "cell");
+    }
+
+    public State state() {
+        return policy.state(cell.read(), clock.instant());
     }
 
     /**
      * Asks to make one call. True means go ahead and report the outcome with {@link #onSuccess} or
      * {@link #onFailure}; false means the circuit refuses it now.
      */
-    public synchronized boolean tryAcquirePermission() {
-        return switch (state()) {
-            case CLOSED -> true;
-            case OPEN -> false;
-            case HALF_OPEN -> {
-                Instant now = clock.instant();
-                // A trial whose outcome never came back (its caller died) must not keep the circuit shut forever:
-                // after another open period the next caller becomes the trial.
-                if (trialStartedAt != null && now.isBefore(trialStartedAt.plus(openDuration))) {
-                    yield false;
-                }
-                trialStartedAt = now;
-                yield true;
+    public boolean tryAcquirePermission() {
+        while (true) {
+            Circuit current = cell.read();
+            Optional<Circuit> permitted = policy.permit(current, clock.instant());
+            if (permitted.isEmpty()) {
+                return false;
             }
-        };
+            if (permitted.get().equals(current) || cell.compareAndSet(current, permitted.get())) {
+                return true;
+            }
+        }
     }
 
     /** A call succeeded (or proved the upstream alive): closes the circuit. */
-    public synchronized Transition onSuccess() {
-        boolean wasClosed = openedAt == null;
-        consecutiveFailures = 0;
-        openedAt = null;
-        trialStartedAt = null;
-        return wasClosed ? Transition.NONE : Transition.CLOSED;
+    public Transition onSuccess() {
+        return move(current -> policy.afterSuccess());
     }
 
-    /** A call failed: opens the circuit at the threshold, or again when it was the half-open trial. */
-    public synchronized Transition onFailure() {
-        boolean wasClosed = openedAt == null;
-        consecutiveFailures++;
-        if (state() == State.HALF_OPEN || consecutiveFailures >= failureThreshold) {
-            openedAt = clock.instant();
+    /** A call failed: opens the circuit at the threshold, or again when it was the half-open probe. */
+    public Transition onFailure() {
+        return move(current -> policy.afterFailure(current, clock.instant()));
+    }
+
+    private Transition move(UnaryOperator<Circuit> outcome) {
+        while (true) {
+            Circuit current = cell.read();
+            Circuit next = outcome.apply(current);
+            if (next.equals(current) || cell.compareAndSet(current, next)) {
+                return CircuitPolicy.transition(current, next);
+            }
         }
-        trialStartedAt = null;
-        return wasClosed && openedAt != null ? Transition.OPENED : Transition.NONE;
     }
 
-    public synchronized int consecutiveFailures() {
-        return consecutiveFailures;
+    public int consecutiveFailures() {
+        return cell.read().consecutiveFailures();
     }
 
-    /** While open: how long until a trial call is let through; the honest value for a {@code Retry-After}. */
-    public synchronized Optional<Duration> retryAfter() {
-        if (state() != State.OPEN) {
-            return Optional.empty();
-        }
-        return Optional.of(Duration.between(clock.instant(), openedAt.plus(openDuration)));
+    /** While open: how long until a probe is let through; the honest value for a {@code Retry-After}. */
+    public Optional<Duration> retryAfter() {
+        return policy.retryAfter(cell.read(), clock.instant());
     }
 }

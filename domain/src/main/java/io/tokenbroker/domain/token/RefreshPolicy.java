@@ -106,6 +106,29 @@ public record RefreshPolicy(Duration hardBuffer, double refreshAheadRatio) {
         return !now.isBefore(refreshAheadAt(token));
     }
 
+    /**
+     * How close to its real expiry a store still keeps a token: our clock and the provider's may disagree by this
+     * much, so a token is dropped this long before it expires, and is never served after (not even stale).
+     */
+    public static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
+
+    /**
+     * Until when a store keeps the token: its expiry less {@link #CLOCK_MARGIN}, and never before it stops being
+     * servable, so a store can serve normally whatever the margin. Past {@link #serveUntil} it is kept only for a
+     * request whose refresh failed (stale-if-error).
+     */
+    public Instant keepUntil(AccessToken token) {
+        Instant marginal = token.expiresAt().minus(CLOCK_MARGIN);
+        Instant serveUntil = serveUntil(token);
+        return marginal.isAfter(serveUntil) ? marginal : serveUntil;
+    }
+
+    /** How long a store keeps the token from {@code now} ({@link #keepUntil}); zero once it must not be kept. */
+    public Duration storeTtl(AccessToken token, Instant now) {
+        Duration ttl = Duration.between(now, keepUntil(token));
+        return ttl.isNegative() ? Duration.ZERO : ttl;
+    }
+
     /** How long a cache may keep the token from {@code now}; zero once it must not be served. */
     public Duration cacheTtl(AccessToken token, Instant now) {
         Duration ttl = Duration.between(now, serveUntil(token));

@@ -41,6 +41,7 @@ final class ApiDocument {
     static final String RATE_LIMIT_REMAINING = HEADERS + "RateLimit-Remaining";
     static final String RATE_LIMIT_RESET = HEADERS + "RateLimit-Reset";
     static final String REPLAYED = HEADERS + "Idempotent-Replayed";
+    static final String STALE = HEADERS + "Tokenbroker-Stale";
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     static final String IDEMPOTENCY_KEY_REF = "#/components/parameters/IdempotencyKey";

@@ -6,6 +6,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -58,6 +59,9 @@ import java.util.regex.Pattern;
 public class TokenController {
 
     private static final Pattern WHOLE_SECONDS = Pattern.compile("[0-9]{1,9}");
+    /** On a token served although the refresh it needed failed (stale-if-error). */
+    static final String STALE = "Tokenbroker-Stale";
+    static final String STALE_REFRESH_FAILED = "refresh-failed";
 
     /** The invalidation body's shape, for the API document; the body itself is read by hand (see below). */
     @Serdeable
@@ -115,12 +119,15 @@ public class TokenController {
 
     @Operation(operationId = "getToken", summary = "A valid access token for the connection",
             description = "Scope `token:read`. Served from the cache while it is outside the refresh buffer (and lasts "
-                    + "`min_valid_for`), otherwise fetched once however many callers ask.")
+                    + "`min_valid_for`), otherwise fetched once however many callers ask. When that refresh fails "
+                    + "as an outage and the cached token still lasts `tokenbroker.refresh.stale-if-error-min`, it is "
+                    + "served with `Tokenbroker-Stale: refresh-failed` (never with `min_valid_for`).")
     @ApiResponse(responseCode = "200", description = "The token; never cached by intermediaries.",
             headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
                     @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
                     @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
-                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET),
+                    @Header(name = STALE, ref = ApiDocument.STALE)},
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = TokenResponse.class)))
     @ApiResponse(responseCode = "409", ref = ApiDocument.CONFLICT)
@@ -138,17 +145,19 @@ public class TokenController {
         GetAccessToken.Query query = new GetAccessToken.Query(ConnectionKey.of(tenant, connection),
                 seconds(minValidFor));
         // Wrapped here, on the request's thread: the hit may complete on Lettuce's.
-        Supplier<HttpResponse<TokenResponse>> fetched = () -> answer(getAccessToken.get(query));
+        Supplier<HttpResponse<TokenResponse>> fetched = () -> answer(getAccessToken.serve(query));
         Supplier<HttpResponse<TokenResponse>> inContext = PropagatedContext.wrapCurrent(fetched);
         return getAccessToken.getWithoutBlocking(query).toCompletableFuture().thenCompose(hit -> hit.isPresent()
-                ? CompletableFuture.completedFuture(answer(hit.get()))
+                ? CompletableFuture.completedFuture(answer(GetAccessToken.Served.fresh(hit.get())))
                 : CompletableFuture.supplyAsync(inContext, blocking));
     }
 
-    private HttpResponse<TokenResponse> answer(AccessToken token) {
-        return HttpResponse.ok(TokenResponse.of(token, clock.instant()))
+    private HttpResponse<TokenResponse> answer(GetAccessToken.Served served) {
+        MutableHttpResponse<TokenResponse> response = HttpResponse.ok(TokenResponse.of(served.token(),
+                        clock.instant()))
                 .header("Cache-Control", "no-store")
                 .header("Pragma", "no-cache");
+        return served.stale() ? response.header(STALE, STALE_REFRESH_FAILED) : response;
     }
 
     /**

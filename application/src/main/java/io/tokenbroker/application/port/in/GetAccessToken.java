@@ -15,6 +15,10 @@ import java.util.concurrent.CompletionStage;
 public interface GetAccessToken {
 
     /**
+     * The token and how it was served. When the refresh a request needed failed (the upstream failed, the circuit
+     * is open, the lease could not be had in time) and the cached token, though inside its hard buffer, still lasts
+     * the stale-if-error minimum, that token is served instead of the failure, marked {@link Served#stale()}.
+     *
      * @throws ConnectionNotFoundException    for an unknown connection
      * @throws ReauthorisationNeededException when the provider refused the refresh token earlier
      * @throws UpstreamFailedException        when the upstream failed, after the broker's retries
@@ -22,7 +26,27 @@ public interface GetAccessToken {
      * @throws BrokerUnavailableException     when the broker's storage could not be reached
      * @throws MinValidityUnsatisfiableException when even a freshly issued token would not last {@code minValidFor}
      */
-    AccessToken get(Query query);
+    Served serve(Query query);
+
+    /** {@link #serve}, for a caller that does not tell a stale token from a fresh one. */
+    default AccessToken get(Query query) {
+        return serve(query).token();
+    }
+
+    /**
+     * @param token the token
+     * @param stale true when the refresh this request needed failed and the cached token was served instead: still
+     *              valid for at least the stale-if-error minimum, but inside the hard buffer
+     */
+    record Served(AccessToken token, boolean stale) {
+        public Served {
+            Objects.requireNonNull(token, "token");
+        }
+
+        public static Served fresh(AccessToken token) {
+            return new Served(token, false);
+        }
+    }
 
     /**
      * The token {@link #get} would answer with, when it can be had without blocking a thread: a hit in memory (at

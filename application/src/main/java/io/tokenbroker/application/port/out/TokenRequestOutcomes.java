@@ -21,7 +21,15 @@ public interface TokenRequestOutcomes {
         STALE_SERVED,
         /** No servable token: this request refreshed, waited for another caller's refresh, or found one later. */
         MISS,
-        /** The request failed (unknown connection, upstream failure, lease not had, re-authorisation needed). */
+        /**
+         * No servable token and the refresh failed, so the cached token inside its hard buffer that still lasted the
+         * stale-if-error minimum was served (marked {@code Tokenbroker-Stale: refresh-failed}).
+         */
+        STALE_IF_ERROR,
+        /**
+         * The request failed (unknown connection, upstream failure, lease not had, re-authorisation needed) and no
+         * token could be served instead.
+         */
         ERROR
     }
 

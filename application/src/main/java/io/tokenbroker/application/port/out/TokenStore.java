@@ -66,7 +66,9 @@ public interface TokenStore {
      * with the {@link LockManager} also refuses a writer once a lease with a greater fence has been granted. So a
      * holder whose lease expired mid-refresh (a pause, a dead instance) cannot overwrite its successor's token.
      *
-     * @param ttl   positive; the caller derives it from the refresh policy so the store never outlives the buffer
+     * @param ttl   positive; the caller derives it from the refresh policy: until the token's expiry less a clock
+     *              margin ({@code RefreshPolicy.keepUntil}). The store keeps tokens inside their hard buffer; whether
+     *              one is served (normally, or stale after a failed refresh) is the caller's decision
      * @param fence the fence of the lease under which the token was fetched
      * @return false, and nothing cached, when the writer was superseded
      */
