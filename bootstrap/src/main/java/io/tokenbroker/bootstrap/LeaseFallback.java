@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +27,17 @@ final class LeaseFallback implements LockManager {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseFallback.class);
 
     private final LockManager durable;
-    private final Connections connections;
+    private final Supplier<Connections> connections;
     private final LockManager inProcess;
     private final AtomicBoolean durableDown = new AtomicBoolean();
 
     /**
      * @param durable     leases shared through the database
-     * @param connections tells which connections have a refresh token
+     * @param connections tells which connections have a refresh token; looked up on first use, since the vault's
+     *                    adapter may itself depend on Redis, whose adapters are built with this fallback
      * @param inProcess   fences for leases this process alone excludes others from
      */
-    LeaseFallback(LockManager durable, Connections connections, LockManager inProcess) {
+    LeaseFallback(LockManager durable, Supplier<Connections> connections, LockManager inProcess) {
         this.durable = Objects.requireNonNull(durable, "durable");
         this.connections = Objects.requireNonNull(connections, "connections");
         this.inProcess = Objects.requireNonNull(inProcess, "inProcess");
@@ -61,6 +63,6 @@ final class LeaseFallback implements LockManager {
     }
 
     private boolean mayRotate(ConnectionKey key) {
-        return connections.find(key).map(connection -> connection.refreshToken().isPresent()).orElse(false);
+        return connections.get().find(key).map(connection -> connection.refreshToken().isPresent()).orElse(false);
     }
 }

@@ -87,11 +87,11 @@ public class SelectedAdapters {
     @Singleton
     LeasesWhileRedisIsDown leasesWhileRedisIsDown(AdapterSelection selection,
                                                   BeanProvider<PostgresLockManager> postgres,
-                                                  Connections connections, Clock clock) {
+                                                  BeanProvider<Connections> connections, Clock clock) {
         LockManager inProcess = new ClockFencedLeases(clock);
         return new LeasesWhileRedisIsDown(switch (selection.leasesWhileRedisIsDown()) {
             case MEMORY -> inProcess;
-            case POSTGRES -> new LeaseFallback(postgres.get(), connections, inProcess);
+            case POSTGRES -> new LeaseFallback(postgres.get(), connections::get, inProcess);
             case REDIS -> throw AdapterSelection.notOffered(Port.LEASES);
         });
     }

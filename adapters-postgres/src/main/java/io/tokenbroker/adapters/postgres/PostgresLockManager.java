@@ -123,6 +123,9 @@ public final class PostgresLockManager implements LockManager, AutoCloseable {
             settings.execute("SET LOCAL idle_in_transaction_session_timeout = " + Math.max(1, ttl.toMillis()));
             if (nanos > 0) {
                 settings.execute("SET LOCAL lock_timeout = " + Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
+                // The pool's statement_timeout (1 s, for the request path) would cancel a longer wait first, and
+                // a cancellation is not "not acquired": the wait is bounded by lock_timeout alone.
+                settings.execute("SET LOCAL statement_timeout = 0");
             }
         }
         String sql = nanos > 0 ? "SELECT pg_advisory_xact_lock(?)" : "SELECT pg_try_advisory_xact_lock(?)";
