@@ -44,10 +44,13 @@ final class SigtermDrain implements ApplicationEventListener<ServerStartupEvent>
     @Override
     public void onApplicationEvent(ServerStartupEvent event) {
         EmbeddedServer server = event.getSource();
-        Signal.handle(new Signal("TERM"), signal -> {
-            Thread stopping = new Thread(() -> drainThenExit(server), "tokenbroker-shutdown");
-            stopping.start();
-        });
+        try {
+            Signal.handle(new Signal("TERM"), signal -> new Thread(() -> drainThenExit(server), "tokenbroker-shutdown")
+                    .start());
+        } catch (IllegalArgumentException reserved) {
+            // The JVM keeps the signal to itself (e.g. -Xrs): it then stops at once, without the drain.
+            LOG.warn("SIGTERM cannot be handled here ({}): stopping will not drain", reserved.getMessage());
+        }
     }
 
     private void drainThenExit(EmbeddedServer server) {
