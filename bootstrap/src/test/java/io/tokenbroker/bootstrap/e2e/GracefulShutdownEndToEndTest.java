@@ -1,6 +1,7 @@
 package io.tokenbroker.bootstrap.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
@@ -10,6 +11,7 @@ import io.tokenbroker.application.port.out.LockManager.Lease;
 import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.bootstrap.shutdown.Draining;
+import io.tokenbroker.bootstrap.shutdown.Stopping;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 /**
- * A stopping instance: readiness goes down while requests are still served, and the leases it holds are released
- * when its context closes, so another instance takes over at once instead of after a lease ttl.
+ * A stopping instance: readiness goes down while requests are still served, requests it accepted are answered
+ * before it stops, and the leases it holds are released when its context closes, so another instance takes over at
+ * once instead of after a lease ttl.
  */
 class GracefulShutdownEndToEndTest {
 
@@ -79,6 +82,28 @@ class GracefulShutdownEndToEndTest {
                     "liveness stays up: a restart would cut the drain short");
             HttpResponse<String> token = broker.get("/v1/tenants/acme/connections/drained/token");
             assertEquals(200, token.statusCode(), token.body());
+        }
+    }
+
+    @Test
+    void requestsAcceptedBeforeTheServerStopsAcceptingAreAnswered() throws Exception {
+        EmbeddedServer server = start(Map.of());
+        try (GatedUpstream gated = new GatedUpstream()) {
+            BrokerClient broker = new BrokerClient(server.getURI());
+            register(broker, "inflight", gated.tokenUrl().toString());
+            CompletableFuture<HttpResponse<String>> inFlight =
+                    broker.getAsync("/v1/tenants/acme/connections/inflight/token");
+            gated.awaitFirstRequest();
+
+            CompletableFuture<?> stopped = server.getApplicationContext().getBean(Stopping.class)
+                    .stopAccepting(server).toCompletableFuture();
+            assertFalse(stopped.isDone(), "the server stopped with a request unanswered");
+            gated.openGate();
+
+            HttpResponse<String> answered = inFlight.get(30, TimeUnit.SECONDS);
+            assertEquals(200, answered.statusCode(), answered.body());
+            assertEquals("gate-1", BrokerClient.body(answered).get("access_token"));
+            stopped.get(30, TimeUnit.SECONDS);
         }
     }
 
