@@ -46,6 +46,25 @@ class RedisCircuitLedgerTest extends CircuitLedgerContract {
     }
 
     @Test
+    void whileRedisDoesNotAnswerTheInstanceKeepsItsCircuitsInProcess() throws Exception {
+        // A Redis of its own: the pause would outlast this test on the class's shared one.
+        try (EmbeddedRedis paused = EmbeddedRedis.start(); RedisFixture own = new RedisFixture(paused)) {
+            InMemoryCircuitLedger whileDown = new InMemoryCircuitLedger();
+            CircuitLedger ledger = own.adapters(own.client(), Clock.systemUTC(), "a",
+                    new RedisAdapters.Settings("tb", Duration.ofMillis(300), 100, Duration.ofSeconds(1)))
+                    .circuitLedger(whileDown);
+            ConnectionKey key = ConnectionKey.of("acme", "crm");
+            Circuit failing = new Circuit(1, Optional.empty());
+            own.raw().sync().clientPause(3_000);
+
+            assertTrue(ledger.replace(key, Circuit.CLOSED, failing));
+
+            assertEquals(failing, whileDown.find(key));
+            assertEquals(failing, ledger.find(key));
+        }
+    }
+
+    @Test
     void anUnreadableValueCountsAsClosedAndIsDropped() {
         CircuitLedger ledger = newLedger();
         fixture.raw().sync().hset("tb:{circuits}:all", "acme:crm", "from|a|later|version");
