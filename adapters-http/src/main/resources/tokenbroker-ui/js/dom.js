@@ -45,13 +45,14 @@ export function span(seconds) {
   return past ? `${parts.join(' ')} ago` : parts.join(' ');
 }
 
-/** An ISO-8601 instant as "2026-12-03 11:05:00 UTC". */
-export function instant(iso) {
+/** An ISO-8601 instant as "2026-12-03 11:05:00 UTC", or with milliseconds ("…:00.123 UTC") where rows are close. */
+export function instant(iso, precise = false) {
   if (!iso) {
     return '—';
   }
   const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? iso : `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  return Number.isNaN(at.getTime()) ? iso
+    : `${at.toISOString().slice(0, precise ? 23 : 19).replace('T', ' ')} UTC`;
 }
 
 export function show(view) {
