@@ -37,22 +37,24 @@ public final class BouncyCastleCheckpointSigner implements CheckpointSigner {
     public static BouncyCastleCheckpointSigner fromPem(String pem) {
         String base64 = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "")
                 .replaceAll("\\s", "");
+        AsymmetricKeyParameter parsed;
         try {
-            AsymmetricKeyParameter parsed = PrivateKeyFactory.createKey(Base64.getDecoder().decode(base64));
-            if (!(parsed instanceof Ed25519PrivateKeyParameters ed25519)) {
-                throw new IllegalArgumentException("the audit signing key is not an Ed25519 key");
-            }
+            parsed = PrivateKeyFactory.createKey(Base64.getDecoder().decode(base64));
+        } catch (IOException | RuntimeException unreadable) {
+            // No cause attached: the parser's messages may quote the bytes it choked on.
+            throw new IllegalArgumentException("the audit signing key is not a private key in PKCS#8 PEM ("
+                    + unreadable.getClass().getSimpleName() + ")");
+        }
+        if (!(parsed instanceof Ed25519PrivateKeyParameters ed25519)) {
+            throw new IllegalArgumentException("the audit signing key is not an Ed25519 key");
+        }
+        try {
             byte[] spki = SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(ed25519.generatePublicKey())
                     .getEncoded();
-            PublicKey publicKey = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
-            return new BouncyCastleCheckpointSigner(ed25519, publicKey);
-        } catch (IOException | GeneralSecurityException | RuntimeException unreadable) {
-            if (unreadable instanceof IllegalArgumentException named && named.getCause() == null
-                    && named.getMessage().startsWith("the audit")) {
-                throw named;
-            }
-            throw new IllegalArgumentException("the audit signing key is not an Ed25519 private key in PKCS#8 PEM "
-                    + "(" + unreadable.getClass().getSimpleName() + ")");
+            return new BouncyCastleCheckpointSigner(ed25519,
+                    KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
+        } catch (IOException | GeneralSecurityException impossible) {
+            throw new IllegalStateException("an Ed25519 public key did not encode", impossible);
         }
     }
 

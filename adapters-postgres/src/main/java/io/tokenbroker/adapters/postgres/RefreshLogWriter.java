@@ -221,14 +221,12 @@ public final class RefreshLogWriter implements AutoCloseable {
     }
 
     /** Waits up to a second for a first attempt, then takes what else is queued, up to a batch. */
-    private boolean takeBatch(List<RefreshAttempt> batch) throws InterruptedException {
+    private void takeBatch(List<RefreshAttempt> batch) throws InterruptedException {
         RefreshAttempt first = queue.poll(1, TimeUnit.SECONDS);
-        if (first == null) {
-            return false;
+        if (first != null) {
+            batch.add(first);
+            queue.drainTo(batch, settings.batchSize() - 1);
         }
-        batch.add(first);
-        queue.drainTo(batch, settings.batchSize() - 1);
-        return true;
     }
 
     /** Handles a failed insert; false when the writer was closed while it waited to retry. */

@@ -70,7 +70,8 @@ final class EmbeddedDatabase {
     }
 
     static void truncate(DataSource dataSource) {
-        execute(dataSource, "TRUNCATE connections, refresh_log, refresh_log_chains, audit_checkpoints RESTART IDENTITY");
+        execute(dataSource,
+                "TRUNCATE connections, refresh_log, refresh_log_chains, audit_checkpoints RESTART IDENTITY");
     }
 
     static void execute(DataSource dataSource, String sql) {

@@ -4,7 +4,6 @@ import io.tokenbroker.application.port.out.Checkpoints;
 import io.tokenbroker.domain.audit.SignedCheckpoint;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +19,14 @@ public final class InMemoryCheckpoints implements Checkpoints {
 
     @Override
     public synchronized Optional<SignedCheckpoint> latest() {
-        return kept.stream().max(Comparator.comparing(signed -> signed.checkpoint().createdAt()));
+        SignedCheckpoint newest = null;
+        for (SignedCheckpoint signed : kept) {
+            // On equal times the one saved later wins, as in PostgreSQL (ordered by id after time).
+            if (newest == null || !signed.checkpoint().createdAt().isBefore(newest.checkpoint().createdAt())) {
+                newest = signed;
+            }
+        }
+        return Optional.ofNullable(newest);
     }
 
     @Override

@@ -37,7 +37,10 @@ public final class RetentionService implements EnforceRetention {
             Instant cutoff = clock.instant().minus(settings.retention());
             OptionalLong removed = log.removeBefore(cutoff);
             if (removed.isPresent()) {
-                checkpoint.take(TakeCheckpoint.RETENTION);
+                // Only a cut moves a chain's start; without one, the last checkpoint still says all there is.
+                if (removed.getAsLong() > 0) {
+                    checkpoint.take(TakeCheckpoint.RETENTION);
+                }
                 checkpoints.removeBefore(cutoff);
             }
             return removed;

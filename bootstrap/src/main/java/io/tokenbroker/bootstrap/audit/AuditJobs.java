@@ -8,8 +8,11 @@ import io.tokenbroker.application.port.in.EnforceRetention;
 import io.tokenbroker.application.port.in.ReadAuditStatus;
 import io.tokenbroker.application.port.in.TakeCheckpoint;
 import io.tokenbroker.application.port.out.CheckpointSigner;
+import io.tokenbroker.application.service.AuditSettings;
 import io.tokenbroker.domain.audit.SignedCheckpoint;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit trail's timers: a checkpoint every {@code tokenbroker.audit.checkpoint-interval}, retention daily. At
  * start it logs the public key (so auditors can pin it out of band) and signs a checkpoint when the newest one was not
- * signed by the current key, so a newly configured key vouches for the log at once. Off with
+ * signed by the current key, so a newly configured key vouches for the log at once. An instance skips its interval
+ * checkpoint when another signed one within the last half interval. Off with
  * {@code tokenbroker.audit.jobs.enabled=false}.
  */
 @Singleton
@@ -33,13 +37,17 @@ public class AuditJobs {
     private final ReadAuditStatus status;
     private final EnforceRetention retention;
     private final CheckpointSigner signer;
+    private final AuditSettings settings;
+    private final Clock clock;
 
     public AuditJobs(TakeCheckpoint checkpoints, ReadAuditStatus status, EnforceRetention retention,
-                     CheckpointSigner signer) {
+                     CheckpointSigner signer, AuditSettings settings, Clock clock) {
         this.checkpoints = checkpoints;
         this.status = status;
         this.retention = retention;
         this.signer = signer;
+        this.settings = settings;
+        this.clock = clock;
     }
 
     @EventListener
@@ -63,6 +71,12 @@ public class AuditJobs {
             initialDelay = "${tokenbroker.audit.checkpoint-interval:5m}")
     void checkpoint() {
         try {
+            // Every instance runs this timer; one checkpoint per interval is enough, whoever signed it.
+            Instant recent = clock.instant().minus(settings.checkpointInterval().dividedBy(2));
+            if (status.status().latest().filter(newest -> newest.checkpoint().createdAt().isAfter(recent))
+                    .isPresent()) {
+                return;
+            }
             checkpoints.take(TakeCheckpoint.INTERVAL);
         } catch (RuntimeException failed) {
             LOG.error("signing the audit checkpoint failed; the next interval tries again", failed);

@@ -51,15 +51,17 @@ public final class VerifyLogCommand {
     private static int verify(ExportRefreshLog.Export log, Optional<PublicKey> key, PrintStream out) {
         Optional<SignedCheckpoint> checkpoint = log.checkpoint();
         if (checkpoint.isPresent() && (key.isPresent() || checkpoint.get().signed())) {
+            SignedCheckpoint signed = checkpoint.get();
             boolean holds = key.isPresent()
-                    && CheckpointSignatures.verifies(key.get(), checkpoint.get().checkpoint(), checkpoint.get().signature());
+                    && CheckpointSignatures.verifies(key.get(), signed.checkpoint(), signed.signature());
             if (!holds) {
-                out.println("NOT VERIFIED: the checkpoint's signature does not hold for "
-                        + key.map(CheckpointSignatures::keyId).map(id -> "key " + id).orElse("no key (pass --public-key)"));
+                out.println("NOT VERIFIED: the checkpoint's signature does not hold for " + key
+                        .map(CheckpointSignatures::keyId).map(id -> "key " + id).orElse("no key (pass --public-key)"));
                 return 1;
             }
         }
-        Optional<Checkpoint.Entry> entry = checkpoint.flatMap(signed -> signed.checkpoint().entryFor(log.head().connection()));
+        Optional<Checkpoint.Entry> entry = checkpoint
+                .flatMap(signed -> signed.checkpoint().entryFor(log.head().connection()));
         ChainVerification walk = ChainVerification.from(log.head(), entry);
         for (ChainLink link : log.links()) {
             if (link.seq() >= walk.fromSeq() && !walk.add(link)) {

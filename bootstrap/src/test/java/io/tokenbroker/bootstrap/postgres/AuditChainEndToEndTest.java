@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,9 +118,12 @@ class AuditChainEndToEndTest {
 
     /** Moves rows 3.. up by one and puts a correctly hashed forgery at 3: its own hash holds, the next link's not. */
     private void insertForgedRow(ConnectionKey key) throws SQLException {
-        TestDatabase.execute(broker.database, "UPDATE refresh_log SET seq = -seq WHERE " + where(key) + " AND seq >= 3");
-        TestDatabase.execute(broker.database, "UPDATE refresh_log SET seq = 1 - seq WHERE " + where(key) + " AND seq < 0");
-        String hashOfTwo = broker.server.getApplicationContext().getBean(RefreshLog.class).chain(key, 1, 1).get(0).hash();
+        TestDatabase.execute(broker.database,
+                "UPDATE refresh_log SET seq = -seq WHERE " + where(key) + " AND seq >= 3");
+        TestDatabase.execute(broker.database,
+                "UPDATE refresh_log SET seq = 1 - seq WHERE " + where(key) + " AND seq < 0");
+        RefreshLog log = broker.server.getApplicationContext().getBean(RefreshLog.class);
+        String hashOfTwo = log.chain(key, 1, 1).get(0).hash();
         RefreshAttempt forged = AuditBroker.attempt(key, 77);
         ChainLink link = ChainLink.append(3, hashOfTwo, forged, "mallory");
         try (Connection db = broker.database.getConnection(); PreparedStatement insert = db.prepareStatement("""
@@ -197,8 +202,8 @@ class AuditChainEndToEndTest {
         for (int n = 0; n < 6; n++) {
             Instant startedAt = n < 3 ? now.minus(Duration.ofDays(500 - n)) : now.minus(Duration.ofDays(6 - n));
             log.record(new RefreshAttempt(key, RefreshAttempt.Trigger.PROACTIVE, RefreshAttempt.Outcome.SUCCESS,
-                    startedAt, startedAt.plusMillis(50), 1, java.util.OptionalInt.empty(),
-                    java.util.Optional.empty(), java.util.Optional.empty(), n));
+                    startedAt, startedAt.plusMillis(50), 1, OptionalInt.empty(),
+                    Optional.empty(), Optional.empty(), n));
         }
         broker.flush();
         checkpoint();

@@ -21,8 +21,9 @@ import java.util.Optional;
  * created_at &lt;microseconds since the epoch&gt;
  * reason &lt;interval|demand|retention&gt;
  * key_id &lt;key id, or - when unsigned&gt;
- * chain &lt;chain id&gt; &lt;from seq&gt; &lt;from previous hash&gt; &lt;head seq&gt; &lt;head hash&gt;   (one per chain, by chain id)
+ * chain &lt;chain id&gt; &lt;from seq&gt; &lt;from previous hash&gt; &lt;head seq&gt; &lt;head hash&gt;
  * </pre>
+ * with one {@code chain} line per chain, sorted by chain id.
  */
 public record Checkpoint(Instant createdAt, String reason, Optional<String> keyId, List<Entry> entries) {
 

@@ -11,7 +11,7 @@ public interface Checkpoints {
     /** Keeps the checkpoint as it was signed: its {@link Checkpoint#body()} verbatim, and its signature. */
     void save(SignedCheckpoint checkpoint);
 
-    /** The newest checkpoint (by creation time), or empty before the first. */
+    /** The newest checkpoint (by creation time; on equal times the one saved last), or empty before the first. */
     Optional<SignedCheckpoint> latest();
 
     /** Removes checkpoints created before {@code cutoff}, except the newest one; how many went. */
