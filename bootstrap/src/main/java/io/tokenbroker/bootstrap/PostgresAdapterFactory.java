@@ -133,9 +133,11 @@ public class PostgresAdapterFactory {
      */
     @Singleton
     @Bean(preDestroy = "close", typed = PostgresLockManager.class)
-    PostgresLockManager leases(DataSource dataSource, Connections connections, Clock clock,
+    PostgresLockManager leases(DataSource dataSource, BeanProvider<Connections> connections, Clock clock,
                                LeaseConfiguration lease) {
-        return new PostgresLockManager(DelegatingDataSource.unwrapDataSource(dataSource), connections::highestFence,
+        // The vault on first use: it may depend on Redis, whose adapters are built with these leases.
+        return new PostgresLockManager(DelegatingDataSource.unwrapDataSource(dataSource),
+                key -> connections.get().highestFence(key),
                 clock, Math.max(1, lease.postgresConnections()));
     }
 

@@ -41,7 +41,7 @@ class LeaseFallbackTest {
             throw new StoreUnavailableException("database down", null);
         }
         return durable.acquire(key, ttl, wait);
-    }, connections, new InMemoryLockManager());
+    }, () -> connections, new InMemoryLockManager());
 
     LeaseFallbackTest() {
         connections.save(connection(ROTATING, Optional.of(Secret.of("rt"))));
