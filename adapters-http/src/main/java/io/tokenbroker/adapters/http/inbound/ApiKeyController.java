@@ -176,12 +176,12 @@ public class ApiKeyController {
         }
         if (body.scopes() == null || body.scopes().isEmpty()) {
             throw new InvalidRequestException("scopes is required: token:read, token:refresh, connections:write, "
-                    + "logs:read, admin");
+                    + "logs:read, admin, proxy:use");
         }
         Set<Scope> scopes = new LinkedHashSet<>();
         for (String scope : body.scopes()) {
-            scopes.add(Scope.fromWireName(scope).orElseThrow(() -> new InvalidRequestException(
-                    "unknown scope; known: token:read, token:refresh, connections:write, logs:read, admin")));
+            scopes.add(Scope.fromWireName(scope).orElseThrow(() -> new InvalidRequestException("unknown scope; known: "
+                    + "token:read, token:refresh, connections:write, logs:read, admin, proxy:use")));
         }
         if (body.tenants() == null || body.tenants().isEmpty()) {
             throw new InvalidRequestException("tenants is required: tenant ids, or [\"*\"] for all");
