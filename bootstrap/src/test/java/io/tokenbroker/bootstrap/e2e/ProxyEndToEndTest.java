@@ -25,11 +25,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,6 +180,66 @@ class ProxyEndToEndTest {
         assertEquals(302, answer.statusCode());
         assertEquals("http://127.0.0.2:9/elsewhere", answer.headers().firstValue("Location").orElseThrow());
         assertEquals(1, api.received().size());
+    }
+
+    /**
+     * Streaming, proven by its structure rather than by timing or heap readings: the caller sends the first MiB and
+     * then waits until the API has received body bytes before it sends the other 19. A proxy that held the body
+     * would never pass anything on, and the wait would end unfulfilled.
+     */
+    @Test
+    void aTwentyMegabyteBodyStreamsThroughWhileTheCallerIsStillSending() throws Exception {
+        register("upload");
+        int chunk = 64 * 1024;
+        int chunks = 20 * 16;
+        AtomicBoolean reachedTheApiFirst = new AtomicBoolean();
+        SubmissionPublisher<ByteBuffer> caller = new SubmissionPublisher<>();
+        CountDownLatch subscribed = new CountDownLatch(1);
+        Flow.Publisher<ByteBuffer> body = subscriber -> {
+            caller.subscribe(subscriber);
+            subscribed.countDown();
+        };
+        Thread sender = new Thread(() -> {
+            await(subscribed); // a SubmissionPublisher drops what is submitted before anyone subscribed
+            for (int i = 0; i < chunks; i++) {
+                if (i == 16) {
+                    reachedTheApiFirst.set(await(api.firstBodyBytes()));
+                }
+                caller.submit(ByteBuffer.wrap(new byte[chunk]));
+            }
+            caller.close();
+        });
+        sender.start();
+
+        HttpResponse<String> answer = send(proxy("upload", "/files").header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(body, (long) chunk * chunks)));
+        sender.join();
+
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals("{\"bytes\":" + (long) chunk * chunks + "}", answer.body());
+        assertTrue(reachedTheApiFirst.get(), "the API had bytes before the caller had sent the second MiB");
+        assertTrue(api.received().get(0).header("Authorization").startsWith("Bearer "));
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
+        register("huge");
+
+        String answer = raw("POST /v1/proxy/acme/huge/files HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: "
+                + BrokerClient.ADMIN_KEY + "\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                + (51L * 1024 * 1024) + "\r\nConnection: close\r\n\r\n");
+
+        assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        assertEquals(List.of(), api.received());
+    }
+
+    private static boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Test

@@ -29,6 +29,8 @@ public final class EdgeHeadersFilter implements Ordered {
     static final String REQUEST_ID = "X-Request-Id";
     static final String MDC_KEY = "requestId";
     private static final String REQUEST_ID_ATTRIBUTE = EdgeHeadersFilter.class.getName() + ".requestId";
+    /** The API's bodies are small JSON documents; the server's own ceiling is the proxy's, far larger. */
+    private static final long MAX_JSON_BODY = 64 * 1024;
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     /**
@@ -59,7 +61,11 @@ public final class EdgeHeadersFilter implements Ordered {
     @Nullable
     public HttpResponse<?> requireContentType(HttpRequest<?> request) {
         if (ProxiedAnswers.isProxyPath(request.getPath())) {
-            return null; // a proxied body is the API's business, whatever its type
+            return null; // a proxied body is the API's business, whatever its type and size (up to the proxy's limit)
+        }
+        if (request.getContentLength() > MAX_JSON_BODY) {
+            return Problems.response(request, HttpStatus.REQUEST_ENTITY_TOO_LARGE, "request-entity-too-large",
+                    "Request Entity Too Large", "The request body is too large.");
         }
         boolean hasBody = request.getContentLength() > 0
                 || request.getHeaders().contains(HttpHeaders.TRANSFER_ENCODING);

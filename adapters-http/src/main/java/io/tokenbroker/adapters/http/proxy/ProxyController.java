@@ -2,6 +2,7 @@ package io.tokenbroker.adapters.http.proxy;
 
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
@@ -71,7 +72,7 @@ public class ProxyController {
     }
 
     @Operation(operationId = "proxyGet", summary = "GET the connection's API, authenticated", description = DESCRIPTION)
-    @Get(PATH)
+    @Get(value = PATH, consumes = MediaType.ALL, produces = MediaType.ALL)
     public HttpResponse<?> get(String tenant, String connection,
             @Parameter(description = PATH_DOC) @PathVariable String path,
             HttpRequest<?> request) {
@@ -80,7 +81,7 @@ public class ProxyController {
 
     @Operation(operationId = "proxyPost", summary = "POST to the connection's API, authenticated",
             description = DESCRIPTION)
-    @Post(PATH)
+    @Post(value = PATH, consumes = MediaType.ALL, produces = MediaType.ALL)
     public HttpResponse<?> post(String tenant, String connection,
             @Parameter(description = PATH_DOC) @PathVariable String path,
             HttpRequest<?> request) {
@@ -89,7 +90,7 @@ public class ProxyController {
 
     @Operation(operationId = "proxyPut", summary = "PUT to the connection's API, authenticated",
             description = DESCRIPTION)
-    @Put(PATH)
+    @Put(value = PATH, consumes = MediaType.ALL, produces = MediaType.ALL)
     public HttpResponse<?> put(String tenant, String connection,
             @Parameter(description = PATH_DOC) @PathVariable String path,
             HttpRequest<?> request) {
@@ -98,7 +99,7 @@ public class ProxyController {
 
     @Operation(operationId = "proxyPatch", summary = "PATCH the connection's API, authenticated",
             description = DESCRIPTION)
-    @Patch(PATH)
+    @Patch(value = PATH, consumes = MediaType.ALL, produces = MediaType.ALL)
     public HttpResponse<?> patch(String tenant, String connection,
             @Parameter(description = PATH_DOC) @PathVariable String path,
             HttpRequest<?> request) {
@@ -107,7 +108,7 @@ public class ProxyController {
 
     @Operation(operationId = "proxyDelete", summary = "DELETE on the connection's API, authenticated",
             description = DESCRIPTION)
-    @Delete(PATH)
+    @Delete(value = PATH, consumes = MediaType.ALL, produces = MediaType.ALL)
     public HttpResponse<?> delete(String tenant, String connection,
             @Parameter(description = PATH_DOC) @PathVariable String path,
             HttpRequest<?> request) {
