@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Replaces;
@@ -54,6 +55,8 @@ class ProxyEndToEndTest {
 
     @Inject
     EmbeddedServer server;
+    @Inject
+    MeterRegistry registry;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -141,6 +144,8 @@ class ProxyEndToEndTest {
         }
         assertEquals(2, upstream.tokenRequests(), "one forced refresh for five 401s within the interval");
         assertEquals(6, api.received().size(), "the first call was retried once, the others not at all");
+        assertTrue(registry.counter("tokenbroker.proxy.retries", "outcome", "declined").count() >= 4);
+        assertTrue(registry.counter("tokenbroker.proxy.answers", "status", "4xx").count() >= 5);
 
         CLOCK.advance(PAST_THE_INTERVAL);
         assertEquals(401, send(proxy("always", "/me").GET()).statusCode());
