@@ -55,8 +55,13 @@ public final class ProxyFlow {
         AccessToken token = getAccessToken.get(new GetAccessToken.Query(key, minValidFor));
         MutableHttpResponse<?> answer = forwarding.send(request, target, token.value(), held.orElse(null));
         if (answer.code() == HttpStatus.UNAUTHORIZED.getCode() && held.isPresent()) {
-            Optional<AccessToken> fresh = replaceRejectedToken.replace(
-                    new ReplaceRejectedToken.Command(key, token, minValidFor));
+            Optional<AccessToken> fresh;
+            try {
+                fresh = replaceRejectedToken.replace(new ReplaceRejectedToken.Command(key, token, minValidFor));
+            } catch (RuntimeException noFreshToken) {
+                forwarding.discard(answer); // the broker's failure is the answer now; the 401 must not hold its line
+                throw noFreshToken;
+            }
             forwarding.afterUnauthorized(fresh.isPresent());
             if (fresh.isPresent()) {
                 forwarding.discard(answer);
