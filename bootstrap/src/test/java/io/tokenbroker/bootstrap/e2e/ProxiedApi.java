@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 /**
  * A provider's API on 127.0.0.1 behind the proxy: records what reached it (the request line, the headers, how many
  * body bytes), refuses the bearer tokens it is told to (or every token) with 401, answers {@code /redirect} with a
- * 302 to another host, and otherwise 200 with headers a proxy must not rewrite.
+ * 302 to another host, holds {@code /hang} until released, and otherwise 200 with headers a proxy must not rewrite.
  */
 final class ProxiedApi implements AutoCloseable {
 
@@ -38,6 +38,7 @@ final class ProxiedApi implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final CountDownLatch firstBodyBytes = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean refuseEveryToken;
 
     ProxiedApi() {
@@ -85,6 +86,9 @@ final class ProxiedApi implements AutoCloseable {
                 send(exchange, 401, "{\"error\":\"invalid_token\"}");
                 return;
             }
+            if (exchange.getRequestURI().getPath().endsWith("/hang")) {
+                awaitRelease();
+            }
             if (exchange.getRequestURI().getPath().endsWith("/redirect")) {
                 exchange.getResponseHeaders().add("Location", "http://127.0.0.2:9/elsewhere");
                 exchange.sendResponseHeaders(302, -1);
@@ -94,6 +98,19 @@ final class ProxiedApi implements AutoCloseable {
             exchange.getResponseHeaders().add("RateLimit-Remaining", "7");
             exchange.getResponseHeaders().add("X-Upstream", "yes");
             send(exchange, 200, "{\"bytes\":" + bytes + "}");
+        }
+    }
+
+    /** Lets the requests to {@code /hang} answer. */
+    void release() {
+        release.countDown();
+    }
+
+    private void awaitRelease() {
+        try {
+            release.await();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -118,6 +135,7 @@ final class ProxiedApi implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
         executor.shutdownNow();
     }
