@@ -60,7 +60,9 @@ class EndpointAccessMatrixTest {
                 Arguments.of("POST", "/v1/api-keys", "{\"name\":\"x\",\"scopes\":[\"token:read\"],\"tenants\":[\"*\"]}",
                         "connections:write", "admin", false),
                 Arguments.of("DELETE", "/v1/api-keys/zzzzzzzzzzzzzzzz", null, "token:read", "admin", false),
-                Arguments.of("POST", "/v1/api-keys/zzzzzzzzzzzzzzzz/rotate", "{}", "logs:read", "admin", false));
+                Arguments.of("POST", "/v1/api-keys/zzzzzzzzzzzzzzzz/rotate", "{}", "logs:read", "admin", false),
+                Arguments.of("GET", "/v1/proxy/acme/crm/orders", null, "token:read", "proxy:use", true),
+                Arguments.of("POST", "/v1/proxy/acme/crm/orders", "{}", "connections:write", "proxy:use", true));
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -17,7 +17,9 @@ public enum Scope {
     /** Read status and refresh history. */
     LOGS_READ("logs:read"),
     /** Manage API keys. */
-    ADMIN("admin");
+    ADMIN("admin"),
+    /** Call a connection's API through the authenticated proxy (the broker adds the token). */
+    PROXY_USE("proxy:use");
 
     private final String wireName;
 

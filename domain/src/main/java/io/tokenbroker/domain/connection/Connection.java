@@ -38,6 +38,8 @@ public record Connection(
     /** Fields the issuer sets itself; letting a setting override them would forge the grant or the credentials. */
     private static final Set<String> RESERVED_FORM_FIELDS = Set.of("grant_type", "client_id", "client_secret",
             "refresh_token", "scope", "code", "assertion");
+    /** Settings every provider type accepts; {@code api_base_url} is where the proxy forwards (issue 15). */
+    private static final Set<String> COMMON_SETTINGS = Set.of(ApiBaseUrl.SETTING);
 
     public Connection {
         Objects.requireNonNull(key, "key");
@@ -73,6 +75,9 @@ public record Connection(
             }
         }
         settings = checkedSettings(provider, settings);
+        if (settings.containsKey(ApiBaseUrl.SETTING)) {
+            ApiBaseUrl.parse(settings.get(ApiBaseUrl.SETTING));
+        }
     }
 
     /**
@@ -108,6 +113,7 @@ public record Connection(
         String tokenUrlField = provider.tokenUrlSetting().filter(settings::containsKey)
                 .filter(setting -> builtFromSettings()).orElse("token_url");
         urls.put(tokenUrlField, tokenUrl);
+        apiBaseUrl().ifPresent(api -> urls.put(ApiBaseUrl.SETTING, api.uri()));
         return urls;
     }
 
@@ -117,6 +123,11 @@ public record Connection(
         } catch (IllegalArgumentException notBuildable) {
             return false;
         }
+    }
+
+    /** Where the authenticated proxy forwards this connection's API calls; empty when it was not given. */
+    public Optional<ApiBaseUrl> apiBaseUrl() {
+        return setting(ApiBaseUrl.SETTING).map(ApiBaseUrl::parse);
     }
 
     public Optional<String> setting(String name) {
@@ -142,7 +153,8 @@ public record Connection(
             if (bare == null || !SETTING_NAME.matcher(bare).matches()) {
                 throw new IllegalArgumentException("setting names are 1 to 32 characters of a-z, 0-9 and _");
             }
-            if (formParameter ? !provider.acceptsFormParameters() : !provider.settingNames().contains(bare)) {
+            if (formParameter ? !provider.acceptsFormParameters()
+                    : !provider.settingNames().contains(bare) && !COMMON_SETTINGS.contains(bare)) {
                 throw new IllegalArgumentException("provider " + provider.wireName() + " does not accept "
                         + (formParameter ? "extra form parameters" : "the setting " + bare));
             }

@@ -109,6 +109,10 @@ public class ApiKeyController {
     @Operation(operationId = "createApiKey", summary = "Issue an API key",
             description = "Scope `admin`. The answer's `key` is the only time the secret is shown.")
     @ApiResponse(responseCode = "201", description = "Issued; `key` holds the secret.",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyView.class)))
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<KeyView> create(@Valid @Body CreateRequest body) {
@@ -124,7 +128,11 @@ public class ApiKeyController {
     }
 
     @Operation(operationId = "listApiKeys", summary = "Every API key, without secrets", description = "Scope `admin`.")
-    @ApiResponse(responseCode = "200", description = "The keys.", content = @Content(
+    @ApiResponse(responseCode = "200", description = "The keys.",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)}, content = @Content(
             mediaType = MediaType.APPLICATION_JSON, array = @ArraySchema(schema = @Schema(implementation = KeyView.class))))
     @Get(produces = MediaType.APPLICATION_JSON)
     public List<KeyView> list() {
@@ -135,7 +143,11 @@ public class ApiKeyController {
             parameters = @Parameter(name = ApiDocument.IDEMPOTENCY_KEY, in = ParameterIn.HEADER,
             ref = ApiDocument.IDEMPOTENCY_KEY_REF))
     @ApiResponse(responseCode = "204", description = "Revoked.",
-            headers = @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED))
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET),
+                    @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED)})
     @ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
     @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
     @Delete("/{id}")
@@ -149,6 +161,10 @@ public class ApiKeyController {
     @Operation(operationId = "rotateApiKey", summary = "Issue a successor; the old key works for `grace_seconds`",
             description = "Scope `admin`. The answer's `key` is the only time the new secret is shown.")
     @ApiResponse(responseCode = "201", description = "The successor; `key` holds its secret.",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyView.class)))
     @ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
     @Post(uri = "/{id}/rotate", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
@@ -176,12 +192,12 @@ public class ApiKeyController {
         }
         if (body.scopes() == null || body.scopes().isEmpty()) {
             throw new InvalidRequestException("scopes is required: token:read, token:refresh, connections:write, "
-                    + "logs:read, admin");
+                    + "logs:read, admin, proxy:use");
         }
         Set<Scope> scopes = new LinkedHashSet<>();
         for (String scope : body.scopes()) {
-            scopes.add(Scope.fromWireName(scope).orElseThrow(() -> new InvalidRequestException(
-                    "unknown scope; known: token:read, token:refresh, connections:write, logs:read, admin")));
+            scopes.add(Scope.fromWireName(scope).orElseThrow(() -> new InvalidRequestException("unknown scope; known: "
+                    + "token:read, token:refresh, connections:write, logs:read, admin, proxy:use")));
         }
         if (body.tenants() == null || body.tenants().isEmpty()) {
             throw new InvalidRequestException("tenants is required: tenant ids, or [\"*\"] for all");

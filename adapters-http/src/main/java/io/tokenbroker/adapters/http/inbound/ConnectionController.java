@@ -59,10 +59,18 @@ public class ConnectionController {
             description = "Scope `connections:write`. Secrets are stored sealed and never shown again.", parameters = @Parameter(name = ApiDocument.IDEMPOTENCY_KEY, in = ParameterIn.HEADER,
                     ref = ApiDocument.IDEMPOTENCY_KEY_REF))
     @ApiResponse(responseCode = "201", description = "Created.",
-            headers = @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED),
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET),
+                    @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED)},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectionView.class)))
     @ApiResponse(responseCode = "200", description = "Replaced.",
-            headers = @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED),
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET),
+                    @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED)},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectionView.class)))
     @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
     @Put(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
@@ -92,6 +100,10 @@ public class ConnectionController {
     @Operation(operationId = "getConnection", summary = "A connection, without its secrets",
             description = "Scope `connections:write`, `token:read` or `logs:read`.")
     @ApiResponse(responseCode = "200", description = "The connection.",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ConnectionView.class)))
     @Get(produces = MediaType.APPLICATION_JSON)
     @Secured({"connections:write", "token:read", "logs:read"})
@@ -104,7 +116,11 @@ public class ConnectionController {
             description = "Scope `connections:write`.", parameters = @Parameter(name = ApiDocument.IDEMPOTENCY_KEY, in = ParameterIn.HEADER,
                     ref = ApiDocument.IDEMPOTENCY_KEY_REF))
     @ApiResponse(responseCode = "204", description = "Removed.",
-            headers = @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED))
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET),
+                    @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED)})
     @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
     @Delete
     @Secured("connections:write")

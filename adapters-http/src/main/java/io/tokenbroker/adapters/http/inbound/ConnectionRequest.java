@@ -42,7 +42,8 @@ public record ConnectionRequest(
         @JsonProperty("tenant_header") @Size(max = 128) @Nullable String tenantHeader,
         @Size(max = 512) @Nullable String audience,
         @Size(max = 512) @Nullable String resource,
-        @JsonProperty("extra_params") @Size(max = 32) @Nullable Map<String, String> extraParams) {
+        @JsonProperty("extra_params") @Size(max = 32) @Nullable Map<String, String> extraParams,
+        @JsonProperty("api_base_url") @Size(max = 2048) @Nullable String apiBaseUrl) {
 
     private static final String PROVIDERS = Arrays.stream(ProviderType.values()).map(ProviderType::wireName)
             .collect(Collectors.joining(", "));
@@ -77,6 +78,7 @@ public record ConnectionRequest(
         put(settings, "tenant_header", tenantHeader);
         put(settings, "audience", audience);
         put(settings, "resource", resource);
+        put(settings, "api_base_url", apiBaseUrl);
         if (extraParams != null) {
             extraParams.forEach((name, value) -> settings.put(ProviderType.FORM_PARAMETER_PREFIX + name, value));
         }

@@ -36,7 +36,8 @@ public record ConnectionView(
         @Nullable String resource,
         @JsonProperty("extra_params") @Nullable Map<String, String> extraParams,
         @JsonProperty("needs_reauthorization_since") @Nullable String needsReauthorizationSince,
-        @JsonProperty("saved_by") String savedBy) {
+        @JsonProperty("saved_by") String savedBy,
+        @JsonProperty("api_base_url") @Nullable String apiBaseUrl) {
 
     static ConnectionView of(FindConnection.Found found) {
         Connection connection = found.connection();
@@ -47,7 +48,7 @@ public record ConnectionView(
                 setting(connection, "environment"), setting(connection, "url"), setting(connection, "tenant_header"),
                 setting(connection, "audience"), setting(connection, "resource"), connection.formParameters(),
                 found.needsReauthorisationSince().map(Object::toString).orElse(null),
-                connection.savedBy().name().toLowerCase(Locale.ROOT));
+                connection.savedBy().name().toLowerCase(Locale.ROOT), setting(connection, "api_base_url"));
     }
 
     private static String setting(Connection connection, String name) {

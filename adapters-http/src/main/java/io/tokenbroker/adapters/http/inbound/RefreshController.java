@@ -54,7 +54,11 @@ public class RefreshController {
             description = "Scope `token:refresh`. Answers the new expiry, not the token.", parameters = @Parameter(name = ApiDocument.IDEMPOTENCY_KEY, in = ParameterIn.HEADER,
                     ref = ApiDocument.IDEMPOTENCY_KEY_REF))
     @ApiResponse(responseCode = "200", description = "Renewed.",
-            headers = @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED),
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET),
+                    @Header(name = "Idempotent-Replayed", ref = ApiDocument.REPLAYED)},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Refreshed.class)))
     @Post(produces = MediaType.APPLICATION_JSON)
     @Secured("token:refresh")

@@ -72,7 +72,11 @@ public class RefreshLogController {
                     + "the whole hash chain instead (no paging): a `chain` line, a `link` line per row oldest first "
                     + "with its hashes, and the newest `checkpoint`, for `tokenbroker.jar verify-log`.")
     @ApiResponse(responseCode = "200", description = "A page of attempts with totals.",
-            headers = {@Header(name = "X-Next-Cursor", description = "CSV only: the next page's cursor.",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET),
+                    @Header(name = "X-Next-Cursor", description = "CSV only: the next page's cursor.",
                     schema = @Schema(type = "string")),
                     @Header(name = "Link", description = "CSV only: the next page.", schema = @Schema(type = "string"))},
             content = {@Content(mediaType = MediaType.APPLICATION_JSON,

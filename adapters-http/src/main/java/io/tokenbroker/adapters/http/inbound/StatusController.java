@@ -50,6 +50,10 @@ public class StatusController {
     @Operation(operationId = "getConnectionStatus", summary = "A connection's token health",
             description = "Scope `logs:read` or `token:read`.")
     @ApiResponse(responseCode = "200", description = "The connection's health.",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatusView.class)))
     @ApiResponse(responseCode = "404", ref = ApiDocument.NOT_FOUND)
     @Get(uri = "/v1/tenants/{tenant}/connections/{connection}/status", produces = MediaType.APPLICATION_JSON)
@@ -63,6 +67,10 @@ public class StatusController {
             description = "Scope `logs:read` or `token:read`; only the tenants the key is bound to. `limit` defaults "
                     + "to 100 (at most 1000); `cursor` is the previous page's `next`.")
     @ApiResponse(responseCode = "200", description = "A page of connections with a summary by health.",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatusPageView.class)))
     @Get(uri = "/v1/status", produces = MediaType.APPLICATION_JSON)
     @Secured({"logs:read", "token:read"})

@@ -172,7 +172,11 @@ public class TokenController {
             requestBody = @RequestBody(required = false,
                     content = @Content(mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = Invalidation.class))))
-    @ApiResponse(responseCode = "204", description = "Dropped (or nothing to drop).")
+    @ApiResponse(responseCode = "204", description = "Dropped (or nothing to drop).",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)})
     @ApiResponse(responseCode = "422", ref = ApiDocument.UNPROCESSABLE)
     @Post(uri = "/invalidate", consumes = MediaType.APPLICATION_JSON)
     @Secured("token:read")

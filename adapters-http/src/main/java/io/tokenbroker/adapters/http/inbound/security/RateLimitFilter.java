@@ -13,6 +13,7 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.security.authentication.Authentication;
 import io.tokenbroker.adapters.http.inbound.Problems;
+import io.tokenbroker.adapters.http.proxy.ProxiedAnswers;
 import io.tokenbroker.application.port.in.AdmitRequest;
 import io.tokenbroker.domain.apikey.Admission;
 import io.tokenbroker.domain.apikey.ApiKeyId;
@@ -59,8 +60,12 @@ public final class RateLimitFilter implements Ordered {
         return refused;
     }
 
+    /** Not on an upstream's answer passed through by the proxy: its own {@code RateLimit-*} headers are the API's. */
     @ResponseFilter
     public void headers(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (ProxiedAnswers.isUpstreamAnswer(response)) {
+            return;
+        }
         request.getAttribute(ADMISSION, Admission.class).filter(Admission::allowed)
                 .ifPresent(admission -> headers(response, admission));
     }
