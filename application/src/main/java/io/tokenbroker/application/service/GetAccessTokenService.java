@@ -2,6 +2,7 @@ package io.tokenbroker.application.service;
 
 import io.tokenbroker.application.port.in.BrokerException;
 import io.tokenbroker.application.port.in.CircuitStates;
+import io.tokenbroker.application.port.in.ConnectRequiredException;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.MinValidityUnsatisfiableException;
@@ -216,6 +217,9 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             }
             // Read under the lease: the previous holder may have rotated the refresh token.
             Connection connection = connections.find(key).orElseThrow(() -> new ConnectionNotFoundException(key));
+            if (connection.awaitsConnect()) {
+                throw new ConnectRequiredException(key);
+            }
             return refresh(connection, held, trigger);
         }
     }

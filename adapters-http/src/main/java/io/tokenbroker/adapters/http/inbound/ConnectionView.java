@@ -36,7 +36,11 @@ public record ConnectionView(
         @Nullable String resource,
         @JsonProperty("extra_params") @Nullable Map<String, String> extraParams,
         @JsonProperty("needs_reauthorization_since") @Nullable String needsReauthorizationSince,
-        @JsonProperty("saved_by") String savedBy) {
+        @JsonProperty("saved_by") String savedBy,
+        String grant,
+        @JsonProperty("authorization_url") @Nullable String authorizationUrl,
+        @JsonProperty("authorize_params") @Nullable Map<String, String> authorizeParams,
+        @JsonProperty("ru_name") @Nullable String ruName) {
 
     static ConnectionView of(FindConnection.Found found) {
         Connection connection = found.connection();
@@ -47,7 +51,9 @@ public record ConnectionView(
                 setting(connection, "environment"), setting(connection, "url"), setting(connection, "tenant_header"),
                 setting(connection, "audience"), setting(connection, "resource"), connection.formParameters(),
                 found.needsReauthorisationSince().map(Object::toString).orElse(null),
-                connection.savedBy().name().toLowerCase(Locale.ROOT));
+                connection.savedBy().name().toLowerCase(Locale.ROOT), connection.grant().wireName(),
+                connection.authorizationUrl().map(Object::toString).orElse(null), connection.authorizeParameters(),
+                setting(connection, "ru_name"));
     }
 
     private static String setting(Connection connection, String name) {
