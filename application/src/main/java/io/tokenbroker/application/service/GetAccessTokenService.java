@@ -193,7 +193,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         return switch (trigger) {
             case REQUEST -> tokens.find(key).filter(token -> policy.isServable(token, clock.instant(), minValidFor));
             case PROACTIVE -> tokens.find(key).filter(token -> !policy.isDueForRefresh(token, clock.instant()));
-            case MANUAL, INVALIDATE -> Optional.empty();
+            case MANUAL, INVALIDATE, CONNECT -> Optional.empty();
         };
     }
 
