@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.tokenbroker.application.port.out.ConnectAttempts;
 import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
@@ -72,6 +73,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisKeyRevocations keyRevocations;
     private final RedisIdempotencyRecords idempotencyRecords;
     private final RedisRefreshSchedule refreshSchedule;
+    private final RedisConnectAttempts connectAttempts;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
@@ -95,6 +97,7 @@ public final class RedisAdapters implements AutoCloseable {
         this.keyRevocations = new RedisKeyRevocations(calls, keys);
         this.idempotencyRecords = new RedisIdempotencyRecords(calls, seals, settings.keyPrefix());
         this.refreshSchedule = new RedisRefreshSchedule(calls, keys);
+        this.connectAttempts = new RedisConnectAttempts(calls, keys, seals, clock);
     }
 
     /**
@@ -173,6 +176,11 @@ public final class RedisAdapters implements AutoCloseable {
     /** The refresh-ahead schedule and demand shared by every instance. */
     public RefreshSchedule refreshSchedule() {
         return refreshSchedule;
+    }
+
+    /** Connect links and states shared by every instance: a link made on one completes on another. */
+    public ConnectAttempts connectAttempts() {
+        return connectAttempts;
     }
 
     /** Rate-limit counters shared by every instance. */
