@@ -19,13 +19,13 @@ import java.util.Map;
  * A browser as far as the connect flow needs one: it keeps cookies per host and follows redirects only when the test
  * says so, so each hop can be inspected. Every link, state and code it sees is watched for in the logs.
  */
-final class Browser {
+public final class Browser {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
-    HttpResponse<String> get(URI uri) {
+    public HttpResponse<String> get(URI uri) {
         Map<String, String> query = query(uri);
         List.of("state", "code", "code_challenge").forEach(name -> LeakDetectingAppender.watch(query.get(name)));
         if (uri.getPath().startsWith("/v1/connect/")) {
@@ -41,14 +41,14 @@ final class Browser {
         }
     }
 
-    static URI location(HttpResponse<String> redirect) {
+    public static URI location(HttpResponse<String> redirect) {
         if (redirect.statusCode() != 302 && redirect.statusCode() != 303) {
             throw new AssertionError("expected a redirect, got " + redirect.statusCode() + ": " + redirect.body());
         }
         return redirect.uri().resolve(redirect.headers().firstValue("Location").orElseThrow());
     }
 
-    static Map<String, String> query(URI uri) {
+    public static Map<String, String> query(URI uri) {
         Map<String, String> query = new HashMap<>();
         if (uri.getRawQuery() != null) {
             for (String pair : uri.getRawQuery().split("&")) {
@@ -63,7 +63,7 @@ final class Browser {
     }
 
     /** The same URL with one query parameter replaced. */
-    static URI with(URI uri, String name, String value) {
+    public static URI with(URI uri, String name, String value) {
         StringBuilder query = new StringBuilder();
         for (String pair : uri.getRawQuery().split("&")) {
             query.append(query.length() == 0 ? "" : "&")
