@@ -213,6 +213,7 @@ class ConnectFlowEndToEndTest implements TestPropertyProvider {
         HttpResponse<String> opened = new Browser().get(link);
         assertEquals(410, opened.statusCode());
         assertTrue(opened.body().contains("expired"));
+        assertTrue(opened.headers().firstValue("RateLimit-Limit").isPresent(), "limited per address, without a key");
         assertEquals(404, new Browser().get(URI.create("http://127.0.0.1:" + port + "/v1/connect/"
                 + "x".repeat(43))).statusCode());
     }

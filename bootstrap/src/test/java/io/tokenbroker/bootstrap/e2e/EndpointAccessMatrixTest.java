@@ -52,6 +52,7 @@ class EndpointAccessMatrixTest {
                 Arguments.of("POST", C + "/refresh", null, "token:read", "token:refresh", true),
                 Arguments.of("GET", C + "/status", null, "token:refresh", "logs:read", true),
                 Arguments.of("GET", C + "/refresh-log", null, "token:read", "logs:read", true),
+                Arguments.of("POST", C + "/connect", "{}", "token:read", "connections:write", true),
                 Arguments.of("GET", "/v1/status", null, "connections:write", "logs:read", false),
                 Arguments.of("GET", "/v1/api-keys", null, "connections:write", "admin", false),
                 Arguments.of("POST", "/v1/api-keys", "{\"name\":\"x\",\"scopes\":[\"token:read\"],\"tenants\":[\"*\"]}",

@@ -16,7 +16,8 @@ public record PublicAddress(URI url) {
 
     public PublicAddress {
         Objects.requireNonNull(url, "url");
-        if (!url.isAbsolute() || url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null) {
+        if (!url.isAbsolute() || url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null
+                || !("https".equalsIgnoreCase(url.getScheme()) || "http".equalsIgnoreCase(url.getScheme()))) {
             throw new IllegalArgumentException("tokenbroker.public-url must be an absolute http(s) URL without query");
         }
     }
