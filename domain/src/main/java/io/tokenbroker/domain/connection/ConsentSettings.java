@@ -1,5 +1,7 @@
 package io.tokenbroker.domain.connection;
 
+import io.tokenbroker.domain.egress.AddressClass;
+import io.tokenbroker.domain.egress.IpLiteral;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
@@ -60,7 +62,16 @@ final class ConsentSettings {
                 || !Arrays.asList("https", "http").contains(url.getScheme().toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("authorization_url must be an absolute http(s) URL without a fragment");
         }
+        // Users are sent there with a state and a code challenge: only a test server on this host may skip TLS.
+        if (url.getScheme().equalsIgnoreCase("http") && !loopback(url.getHost())) {
+            throw new IllegalArgumentException("authorization_url must be https (http only for a loopback host)");
+        }
         return Optional.of(url);
+    }
+
+    private static boolean loopback(String host) {
+        return host.equalsIgnoreCase("localhost")
+                || IpLiteral.parse(host).map(AddressClass::of).filter(AddressClass.LOOPBACK::equals).isPresent();
     }
 
     private static URI uri(String value) {

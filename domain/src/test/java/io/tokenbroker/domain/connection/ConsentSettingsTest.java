@@ -72,6 +72,10 @@ class ConsentSettingsTest {
                 List.of(), ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.empty(), Map.of("authorize.a", "b"))));
         assertEquals("authorization_url must be an absolute http(s) URL without a fragment", refusal(() ->
                 oauth2(Map.of("grant", "authorization_code", "authorization_url", "javascript:alert(1)"))));
+        assertEquals("authorization_url must be https (http only for a loopback host)", refusal(() ->
+                oauth2(Map.of("grant", "authorization_code", "authorization_url", "http://idp.test/authorize"))));
+        assertEquals(Optional.of(URI.create("http://localhost:8089/authorize")), oauth2(Map.of("grant",
+                "authorization_code", "authorization_url", "http://localhost:8089/authorize")).authorizationUrl());
     }
 
     @Test
