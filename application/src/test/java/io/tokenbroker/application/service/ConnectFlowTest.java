@@ -207,4 +207,18 @@ class ConnectFlowTest {
                         Duration.ofMinutes(5)))).problemType());
         assertFalse(back(consent(link())) instanceof CompleteConsent.Refused);
     }
+
+    @Test
+    void anIssuerOtherThanTheAuthorizeEndpointsIsAMixUpAndItsCodeIsNotRedeemed() {
+        Consented mixedUp = consent(link());
+        assertEquals(returned(Optional.of("invalid_request")), callback.complete(new CompleteConsent.Command(
+                Optional.of(mixedUp.state()), Optional.of(mixedUp.code()), Optional.empty(),
+                Optional.of("https://idp.test.evil"), Optional.empty(), Optional.of(mixedUp.browser().reveal()))));
+        assertTrue(connections.find(KEY).orElseThrow().awaitsConnect());
+
+        Consented named = consent(link());
+        assertEquals(returned(Optional.empty()), callback.complete(new CompleteConsent.Command(
+                Optional.of(named.state()), Optional.of(named.code()), Optional.empty(),
+                Optional.of("https://idp.test"), Optional.empty(), Optional.of(named.browser().reveal()))));
+    }
 }
