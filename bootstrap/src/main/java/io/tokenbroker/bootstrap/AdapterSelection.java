@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * Which adapter serves which out-port: the one place that decides it. The rule is short: the ports whose state every
  * instance must share (tokens, leases, the refresh-ahead schedule, rate limits, idempotency records, key revocations,
- * circuits)
+ * circuits, connect links and states)
  * go to Redis when Redis is configured ({@code redis.uri}, env {@code REDIS_URI}, standalone or Sentinel; or
  * {@code redis.uris}, Cluster); the ports whose state must survive a restart (connections, re-authorisation marks,
  * the refresh log, API keys) go to PostgreSQL when a datasource is configured ({@code datasources.default.url}, env
@@ -55,6 +55,7 @@ public final class AdapterSelection {
         IDEMPOTENCY("idempotency", Adapter.REDIS),
         KEY_REVOCATIONS("key-revocations", Adapter.REDIS),
         CIRCUITS("circuits", Adapter.REDIS),
+        CONNECT_ATTEMPTS("connect-attempts", Adapter.REDIS),
         CONNECTIONS("connections", Adapter.POSTGRES),
         REAUTHORISATIONS("reauthorisations", Adapter.POSTGRES),
         REFRESH_LOG("refresh-log", Adapter.POSTGRES),

@@ -15,6 +15,7 @@ import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.application.inmemory.InMemoryApiKeys;
 import io.tokenbroker.application.inmemory.InMemoryCheckpoints;
 import io.tokenbroker.application.inmemory.InMemoryCircuitLedger;
+import io.tokenbroker.application.inmemory.InMemoryConnectAttempts;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryIdempotencyRecords;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
@@ -26,6 +27,7 @@ import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.out.ApiKeys;
 import io.tokenbroker.application.port.out.Checkpoints;
 import io.tokenbroker.application.port.out.CircuitLedger;
+import io.tokenbroker.application.port.out.ConnectAttempts;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
@@ -52,6 +54,8 @@ public class SelectedAdapters {
     private static final Logger LOG = LoggerFactory.getLogger(AdapterSelection.class);
     /** How many audit rows the embedded default keeps per connection. */
     private static final int IN_MEMORY_LOG_CAPACITY = 1_000;
+    /** Links (and, apart, started authorizations) one instance keeps at most; the oldest go first. */
+    private static final int IN_MEMORY_CONNECT_ATTEMPTS = 10_000;
 
     /** At start-up, so an impossible combination stops the start before any adapter connects anywhere. */
     @Context
@@ -133,6 +137,16 @@ public class SelectedAdapters {
             case MEMORY -> KeyRevocations.NONE;
             case REDIS -> redis.get().keyRevocations();
             case POSTGRES -> throw AdapterSelection.notOffered(Port.KEY_REVOCATIONS);
+        };
+    }
+
+    /** With Redis a connect link created on one instance completes on another. */
+    @Singleton
+    ConnectAttempts connectAttempts(AdapterSelection selection, BeanProvider<RedisAdapters> redis, Clock clock) {
+        return switch (selection.of(Port.CONNECT_ATTEMPTS)) {
+            case MEMORY -> new InMemoryConnectAttempts(IN_MEMORY_CONNECT_ATTEMPTS, clock);
+            case REDIS -> redis.get().connectAttempts();
+            case POSTGRES -> throw AdapterSelection.notOffered(Port.CONNECT_ATTEMPTS);
         };
     }
 

@@ -55,17 +55,22 @@ public class TokenBrokerFactory {
         return RandomGenerator.getDefault();
     }
 
+    /** Every call to a token endpoint (refreshes and the connect flow's code exchange) goes through this client. */
     @Singleton
-    TokenIssuer tokenIssuer(JsonMapper json, Clock clock, TokenConfiguration token, UpstreamConfiguration upstream,
-                            EgressGuard egress) {
+    TokenEndpointClient tokenEndpointClient(JsonMapper json, Clock clock, TokenConfiguration token,
+                                            UpstreamConfiguration upstream, EgressGuard egress) {
         // HTTP/1.1: some token endpoints mishandle the h2c upgrade the JDK client would otherwise attempt.
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(upstream.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        return new ProviderTokenIssuer(
-                new TokenEndpointClient(http, json, clock, token.expiryRules(), upstream.requestTimeout(), egress));
+        return new TokenEndpointClient(http, json, clock, token.expiryRules(), upstream.requestTimeout(), egress);
+    }
+
+    @Singleton
+    TokenIssuer tokenIssuer(TokenEndpointClient client) {
+        return new ProviderTokenIssuer(client);
     }
 
     @Singleton

@@ -30,7 +30,7 @@ class SchemaHistoryTest {
         }
 
         assertEquals(List.of("V1__connections_and_refresh_log.sql", "V2__api_keys.sql", "V3__reauthorisations.sql",
-                "V4__connection_saved_by.sql", "V6__refresh_log_hash_chain.sql"), applied);
+                "V4__connection_saved_by.sql", "V5__connect_trigger.sql", "V6__refresh_log_hash_chain.sql"), applied);
         try (var db = database.getConnection();
              ResultSet tables = db.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
             assertFalse(tables.next(), "no table under Flyway's default name");

@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.tokenbroker.application.port.out.CircuitLedger;
+import io.tokenbroker.application.port.out.ConnectAttempts;
 import io.tokenbroker.application.port.out.IdempotencyRecords;
 import io.tokenbroker.application.port.out.KeyRevocations;
 import io.tokenbroker.application.port.out.LockManager;
@@ -77,6 +78,7 @@ public final class RedisAdapters implements AutoCloseable {
     private volatile boolean closing;
     private final RedisRotationSlots rotationSlots;
     private final RedisKeys keys;
+    private final RedisConnectAttempts connectAttempts;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
                           RedisClusterAsyncCommands<String, String> async,
@@ -103,6 +105,7 @@ public final class RedisAdapters implements AutoCloseable {
         this.idempotencyRecords = new RedisIdempotencyRecords(calls, seals, settings.keyPrefix());
         this.refreshSchedule = new RedisRefreshSchedule(calls, keys);
         this.rotationSlots = new RedisRotationSlots(calls, keys);
+        this.connectAttempts = new RedisConnectAttempts(calls, keys, seals, clock);
     }
 
     /**
@@ -220,6 +223,11 @@ public final class RedisAdapters implements AutoCloseable {
      */
     public CircuitLedger circuitLedger(CircuitLedger whileDown) {
         return new RedisCircuitLedger(calls, keys, whileDown);
+    }
+
+    /** Connect links and states shared by every instance: a link made on one completes on another. */
+    public ConnectAttempts connectAttempts() {
+        return connectAttempts;
     }
 
     /** Rate-limit counters shared by every instance. */

@@ -17,6 +17,7 @@ public final class RedisKeys {
     private static final Pattern CHANNEL =
             Pattern.compile("([A-Za-z0-9._-]{1,32}):\\{([A-Za-z0-9._-]+):([A-Za-z0-9._-]+)\\}:events");
 
+    private static final Pattern DIGEST = Pattern.compile("[A-Za-z0-9-]{1,128}");
     private static final Pattern MEMBER = Pattern.compile("([A-Za-z0-9._-]+):([A-Za-z0-9._-]+)");
 
     private final String prefix;
@@ -103,6 +104,26 @@ public final class RedisKeys {
         } catch (RuntimeException notAnId) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A connect link, by the digest of its token. Each link and state is its own hash tag: nothing touches two of
+     * them at once.
+     */
+    public String connectLink(String digest) {
+        return prefix + ":connect:{" + checkedDigest(digest) + "}:link";
+    }
+
+    /** An authorization started from a link, by the digest of its {@code state}. */
+    public String connectState(String digest) {
+        return prefix + ":connect:{" + checkedDigest(digest) + "}:state";
+    }
+
+    private static String checkedDigest(String digest) {
+        if (!DIGEST.matcher(digest).matches()) {
+            throw new IllegalArgumentException("a digest is 1 to 128 characters of [A-Za-z0-9-]");
+        }
+        return digest;
     }
 
     /** Where API key revocations are announced to every instance (not tied to a connection, so no hash tag). */

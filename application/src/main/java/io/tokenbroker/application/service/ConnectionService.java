@@ -13,6 +13,7 @@ import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.Grant;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
@@ -50,13 +51,18 @@ public final class ConnectionService implements SaveConnection, FindConnection, 
             });
         }
         return StoreOutages.translated(() -> {
-            boolean created = connections.save(command.connection());
+            ConnectionKey key = connection.key();
+            // Read only when a consent could be kept: a stored row that no longer opens must not block its repair.
+            Connection saving = !connection.awaitsConnect() ? connection
+                    : connections.find(key).map(connection::keepingConsentOf).orElse(connection);
+            boolean created = connections.save(saving);
             if (!created) {
-                tokens.delete(command.connection().key());
+                tokens.delete(key);
             }
-            // New credentials are the way out of a refused grant.
-            ConnectionKey key = command.connection().key();
-            if (reauthorisations.find(key).isPresent()) {
+            // New credentials are the way out of a refused grant; a consent grant only leaves it with a new
+            // refresh token (saved, or from a completed connect), not with a rotated client secret.
+            boolean newGrant = connection.grant() == Grant.CLIENT_CREDENTIALS || connection.refreshToken().isPresent();
+            if (newGrant && reauthorisations.find(key).isPresent()) {
                 reauthorisations.clear(key);
                 events.publish(new ConnectionEvent(key, ConnectionEvent.Type.REAUTHORIZED, clock.instant(),
                         "saved with new credentials"));

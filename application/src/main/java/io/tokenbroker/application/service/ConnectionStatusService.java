@@ -11,6 +11,7 @@ import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.domain.audit.RefreshAttempt;
+import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.resilience.CircuitBreaker;
 import io.tokenbroker.domain.token.AccessToken;
@@ -108,6 +109,8 @@ public final class ConnectionStatusService implements ReadConnectionStatus, List
         Health health;
         if (reauthorisations.find(key).isPresent()) {
             health = Health.NEEDS_REAUTH;
+        } else if (connections.find(key).filter(Connection::awaitsConnect).isPresent()) {
+            health = Health.NOT_CONNECTED;
         } else if (circuit != CircuitBreaker.State.CLOSED || failures > 0) {
             health = Health.FAILING;
         } else if (servable.isEmpty()) {

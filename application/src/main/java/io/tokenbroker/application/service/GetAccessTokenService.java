@@ -3,6 +3,7 @@ package io.tokenbroker.application.service;
 import io.tokenbroker.application.inmemory.InMemoryCircuitLedger;
 import io.tokenbroker.application.port.in.BrokerException;
 import io.tokenbroker.application.port.in.CircuitStates;
+import io.tokenbroker.application.port.in.ConnectRequiredException;
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.MinValidityUnsatisfiableException;
@@ -233,7 +234,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         return switch (trigger) {
             case REQUEST -> tokens.find(key).filter(token -> policy.isServable(token, clock.instant(), minValidFor));
             case PROACTIVE -> tokens.find(key).filter(token -> !policy.isDueForRefresh(token, clock.instant()));
-            case MANUAL, INVALIDATE -> Optional.empty();
+            case MANUAL, INVALIDATE, CONNECT -> Optional.empty();
         };
     }
 
@@ -258,6 +259,9 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             }
             // Read under the lease: the previous holder may have rotated the refresh token.
             Connection connection = connections.find(key).orElseThrow(() -> new ConnectionNotFoundException(key));
+            if (connection.awaitsConnect()) {
+                throw new ConnectRequiredException(key);
+            }
             return refresh(connection, held, trigger);
         }
     }

@@ -1,6 +1,7 @@
 package io.tokenbroker.application.service;
 
 import io.tokenbroker.application.port.in.ConnectionNotFoundException;
+import io.tokenbroker.application.port.in.ConnectRequiredException;
 import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.RefreshConnection.Command;
@@ -179,8 +180,8 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
             offers.renewed(key, ahead);
             schedule.schedule(Entry.forToken(key, token, next));
             outcomes.finished(job.keepAlive() ? Outcome.KEPT_ALIVE : Outcome.REFRESHED);
-        } catch (ConnectionNotFoundException | ReauthorisationNeededException cannotHeal) {
-            // Removed, or waiting for a tenant: retrying would only spend upstream calls.
+        } catch (ConnectionNotFoundException | ReauthorisationNeededException | ConnectRequiredException cannotHeal) {
+            // Removed, or waiting for a tenant (or its user's consent): retrying would only spend upstream calls.
             offers.forget(key);
             outcomes.finished(Outcome.GONE);
         } catch (RuntimeException failed) {

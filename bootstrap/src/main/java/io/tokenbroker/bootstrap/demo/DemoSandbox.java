@@ -27,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Demo mode: starts the sandbox upstream in-process, registers {@code demo/sandbox} against it and prints the
- * requests a newcomer can paste.
+ * Demo mode: starts the sandbox upstream in-process, registers {@code demo/sandbox} (client credentials) and
+ * {@code demo/consent} (a user's consent through a connect link) against it and prints the requests a newcomer can
+ * paste.
  */
 @Singleton
 @Requires(property = "tokenbroker.demo.enabled", value = "true")
@@ -36,6 +37,8 @@ public class DemoSandbox implements ApplicationEventListener<ServerStartupEvent>
 
     /** The demo connection's key. */
     public static final ConnectionKey KEY = ConnectionKey.of("demo", "sandbox");
+    /** The demo connection a user consents to through a connect link. */
+    public static final ConnectionKey CONSENT_KEY = ConnectionKey.of("demo", "consent");
     private static final Logger LOG = LoggerFactory.getLogger(DemoSandbox.class);
     private static final String CLIENT_ID = "demo-client";
 
@@ -68,6 +71,11 @@ public class DemoSandbox implements ApplicationEventListener<ServerStartupEvent>
         saveConnection.save(new SaveConnection.Command(new Connection(KEY, ProviderType.OAUTH2, sandbox.tokenUrl(),
                 Optional.of(CLIENT_ID), Optional.of(Secret.of(secret)), List.of("demo.read"),
                 ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.empty(), Map.of())));
+        // A user's consent at the sandbox, which consents at once (connect flow, docs/providers.md).
+        saveConnection.save(new SaveConnection.Command(new Connection(CONSENT_KEY, ProviderType.OAUTH2,
+                sandbox.tokenUrl(), Optional.of(CLIENT_ID), Optional.of(Secret.of(secret)), List.of("demo.read"),
+                ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.empty(),
+                Map.of("grant", "authorization_code", "authorization_url", sandbox.authorizeUrl().toString()))));
         String base = event.getSource().getURL().toString().replaceAll("/$", "");
         // The generated key goes to the console only, like the admin key banner: never into the log.
         String key = adminKey.generatedAdminKey().orElse("$TOKENBROKER_BOOTSTRAP_ADMIN_KEY");
@@ -78,7 +86,11 @@ public class DemoSandbox implements ApplicationEventListener<ServerStartupEvent>
                   curl -s -H "X-API-Key: %s" %s/v1/tenants/demo/connections/sandbox/token
                 See how many token requests reached the sandbox:
                   curl -s %s
-                """.formatted(key, base, sandbox.statsUrl()));
+                Connect a user (the sandbox consents at once): create a link, open its connect_url in a browser
+                (or curl -L -c /tmp/tb.jar -b /tmp/tb.jar '<connect_url>'), then ask demo/consent for a token:
+                  curl -s -X POST -H "X-API-Key: %s" -H 'Content-Type: application/json' -d '{}' \
+                    %s/v1/tenants/demo/connections/consent/connect
+                """.formatted(key, base, sandbox.statsUrl(), key, base));
     }
 
     /** The running sandbox, for tests; empty before the server has started. */

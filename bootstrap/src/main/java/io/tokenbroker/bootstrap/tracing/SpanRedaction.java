@@ -26,6 +26,8 @@ final class SpanRedaction {
     private static final Set<String> NEVER = Set.of("url.query", "url.full", "http.url", "http.target");
     private static final Set<String> IDS = Set.of(TENANT.getKey(), CONNECTION.getKey(), "url.path");
     private static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
+    private static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+    private static final String CONNECT_LINK_PATH = "/v1/connect/";
 
     private final boolean includeIds;
 
@@ -57,6 +59,11 @@ final class SpanRedaction {
     private Attributes allowed(Attributes attributes) {
         AttributesBuilder kept = attributes.toBuilder();
         kept.removeIf(key -> NEVER.contains(key.getKey()) || !includeIds && IDS.contains(key.getKey()));
+        // A connect link's path is its token: never on a span, whatever include-ids says (the route names it).
+        String path = attributes.get(URL_PATH);
+        if (path != null && path.startsWith(CONNECT_LINK_PATH)) {
+            kept.remove(URL_PATH);
+        }
         return kept.build();
     }
 

@@ -31,7 +31,9 @@ class ApiDocumentEndToEndTest {
      * the benchmark endpoint of the demo sandbox (off unless {@code tokenbroker.demo.enabled}).
      */
     private static final Set<String> NOT_THE_API = Set.of("/health", "/health/{selector}", "/prometheus",
-            "/prometheus/{name}", "/v1/bench/constant", "/v1/bench/constant-event-loop");
+            "/prometheus/{name}", "/v1/bench/constant", "/v1/bench/constant-event-loop",
+            // The connect flow's browser pages (docs/providers.md): a person follows them, no API caller.
+            "/v1/connect/{link}", "/v1/oauth/callback");
     private static final Pattern ORIGIN = Pattern.compile("(?i)\\b(?:https?:)?//[a-z0-9.-]+");
     private static final Pattern ASSET = Pattern.compile("(?:src|href)=\"([^\"]+)\"");
 

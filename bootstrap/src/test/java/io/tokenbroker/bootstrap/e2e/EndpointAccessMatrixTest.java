@@ -55,6 +55,7 @@ class EndpointAccessMatrixTest {
                 Arguments.of("GET", C + "/refresh-log/verify", null, "token:read", "logs:read", true),
                 Arguments.of("GET", "/v1/audit/status", null, "token:read", "logs:read", false),
                 Arguments.of("POST", "/v1/audit/checkpoints", null, "logs:read", "admin", false),
+                Arguments.of("POST", C + "/connect", "{}", "token:read", "connections:write", true),
                 Arguments.of("GET", "/v1/status", null, "connections:write", "logs:read", false),
                 Arguments.of("GET", "/v1/api-keys", null, "connections:write", "admin", false),
                 Arguments.of("POST", "/v1/api-keys", "{\"name\":\"x\",\"scopes\":[\"token:read\"],\"tenants\":[\"*\"]}",

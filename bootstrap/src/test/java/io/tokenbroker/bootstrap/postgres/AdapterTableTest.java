@@ -83,7 +83,7 @@ class AdapterTableTest {
     void theEmbeddedDefaultServesEveryPortFromMemory() {
         try (ApplicationContext context = ApplicationContext.run()) {
             assertEquals("tokens=memory, leases=memory, refresh-schedule=memory, rate-limits=memory, "
-                    + "idempotency=memory, key-revocations=memory, circuits=memory, connections=memory, "
+                    + "idempotency=memory, key-revocations=memory, circuits=memory, connect-attempts=memory, connections=memory, "
                     + "reauthorisations=memory, "
                     + "refresh-log=memory, api-keys=memory", table(context));
             assertLoggedOnce(context);
@@ -104,7 +104,7 @@ class AdapterTableTest {
         try (ApplicationContext context = ApplicationContext.run(Map.of("redis.uri", "redis://127.0.0.1:" + port,
                 TestKeyRing.PROPERTY, TestKeyRing.KEYS))) {
             assertEquals("tokens=redis, leases=redis, refresh-schedule=redis, rate-limits=redis, "
-                    + "idempotency=redis, key-revocations=redis, circuits=redis, connections=memory, "
+                    + "idempotency=redis, key-revocations=redis, circuits=redis, connect-attempts=redis, connections=memory, "
                     + "reauthorisations=memory, "
                     + "refresh-log=memory, api-keys=memory", table(context));
             assertLoggedOnce(context);
@@ -132,7 +132,7 @@ class AdapterTableTest {
         properties.put("tokenbroker.encryption.keys", TestDatabase.randomRing("k1"));
         try (ApplicationContext context = ApplicationContext.run(properties)) {
             assertEquals("tokens=redis, leases=redis, refresh-schedule=redis, rate-limits=redis, "
-                    + "idempotency=redis, key-revocations=redis, circuits=redis, connections=postgres, "
+                    + "idempotency=redis, key-revocations=redis, circuits=redis, connect-attempts=redis, connections=postgres, "
                     + "reauthorisations=postgres, "
                     + "refresh-log=postgres, api-keys=postgres", table(context));
             assertLoggedOnce(context);

@@ -31,6 +31,7 @@ class TracingWithIdsEndToEndTest {
 
     private static final String TRACE_ID = "5bf92f3577b34da6a3ce929d0e0e4737";
     private static final String HEALTH_TRACE_ID = "7bf92f3577b34da6a3ce929d0e0e4739";
+    private static final String LINK_TRACE_ID = "8bf92f3577b34da6a3ce929d0e0e4740";
 
     @Inject
     EmbeddedServer server;
@@ -59,5 +60,19 @@ class TracingWithIdsEndToEndTest {
         assertTrue(exporter.getFinishedSpanItems().stream().noneMatch(span -> span.getTraceId().equals(HEALTH_TRACE_ID)),
                 "probes make no spans (otel.exclusions); the probe's would have ended before the token request began");
         TracedRequests.assertNoneCarries(trace, TracedRequests.CLIENT_SECRET, "query-never-traced", "probe");
+    }
+
+    @Test
+    void aConnectLinksPathNeverReachesASpan() {
+        String link = "Q".repeat(43);
+        TracedRequests requests = new TracedRequests(server.getURI());
+        assertEquals(404, requests.get("/v1/connect/" + link, LINK_TRACE_ID, "00f067aa0ba902b8", "link")
+                .statusCode());
+
+        List<SpanData> trace = InMemoryTracing.await(exporter, LINK_TRACE_ID,
+                span -> span.getKind() == SpanKind.SERVER);
+        SpanData request = trace.stream().filter(span -> span.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+        assertEquals(null, request.getAttributes().get(AttributeKey.stringKey("url.path")));
+        TracedRequests.assertNoneCarries(trace, link);
     }
 }

@@ -26,8 +26,8 @@ public record RefreshAttempt(
         Optional<String> message,
         long fence) implements ChainEntry {
 
-    /** What asked for the refresh. */
-    public enum Trigger { REQUEST, PROACTIVE, MANUAL, INVALIDATE }
+    /** What asked for the refresh; {@code CONNECT} is the code exchange that completes a user's consent. */
+    public enum Trigger { REQUEST, PROACTIVE, MANUAL, INVALIDATE, CONNECT }
 
     /** How it ended. */
     public enum Outcome { SUCCESS, FAILURE }

@@ -35,6 +35,7 @@ public record Connection(
 
     private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
     private static final int MAX_SETTING_LENGTH = 512;
+    private static final String REALM_ID = "realm_id";
     /** Fields the issuer sets itself; letting a setting override them would forge the grant or the credentials. */
     private static final Set<String> RESERVED_FORM_FIELDS = Set.of("grant_type", "client_id", "client_secret",
             "refresh_token", "scope", "code", "assertion");
@@ -78,6 +79,7 @@ public record Connection(
         if (settings.containsKey(ApiBaseUrl.SETTING)) {
             ApiBaseUrl.parse(settings.get(ApiBaseUrl.SETTING));
         }
+        ConsentSettings.check(provider, settings);
     }
 
     /**
@@ -114,6 +116,9 @@ public record Connection(
                 .filter(setting -> builtFromSettings()).orElse("token_url");
         urls.put(tokenUrlField, tokenUrl);
         apiBaseUrl().ifPresent(api -> urls.put(ApiBaseUrl.SETTING, api.uri()));
+        // A provider's own authorize endpoint goes with its token endpoint; one given here is checked like it.
+        setting(ConsentSettings.AUTHORIZATION_URL).flatMap(given -> authorizationUrl())
+                .ifPresent(url -> urls.put(ConsentSettings.AUTHORIZATION_URL, url));
         return urls;
     }
 
@@ -130,30 +135,96 @@ public record Connection(
         return setting(ApiBaseUrl.SETTING).map(ApiBaseUrl::parse);
     }
 
+    /** How the connection obtains its tokens: its own credentials or a user's consent. */
+    public Grant grant() {
+        return ConsentSettings.grant(provider, settings);
+    }
+
+    /** Where a user consents, for an {@link Grant#AUTHORIZATION_CODE authorization-code} connection. */
+    public Optional<URI> authorizationUrl() {
+        return ConsentSettings.check(provider, settings);
+    }
+
+    /**
+     * True for an authorization-code connection no user has consented to yet (or whose consent was not kept): no
+     * token can be issued until a connect link completes.
+     */
+    public boolean awaitsConnect() {
+        return grant() == Grant.AUTHORIZATION_CODE && refreshToken.isEmpty();
+    }
+
+    /**
+     * This connection as it replaces {@code stored}: an authorization-code connection saved without a refresh token
+     * keeps the consented one (and what the consent set, such as QuickBooks' {@code realm_id}) as long as it names the
+     * same provider, client and token endpoint. Rotating a client secret must not wipe a user's consent; another
+     * client or token endpoint would not honour it.
+     */
+    public Connection keepingConsentOf(Connection stored) {
+        if (grant() != Grant.AUTHORIZATION_CODE || refreshToken.isPresent() || stored.refreshToken.isEmpty()
+                || stored.provider != provider || !stored.clientId.equals(clientId)
+                || !stored.tokenUrl.equals(tokenUrl)) {
+            return this;
+        }
+        Map<String, String> kept = new TreeMap<>(settings);
+        stored.setting(REALM_ID).ifPresent(realm -> kept.putIfAbsent(REALM_ID, realm));
+        return new Connection(key, provider, tokenUrl, clientId, clientSecret, scopes, authMethod,
+                stored.refreshToken, kept, savedBy);
+    }
+
+    /** The same connection as a completed consent left it: its refresh token, and QuickBooks' company id. */
+    public Connection consented(Secret refreshToken, Optional<String> realmId) {
+        Map<String, String> updated = new TreeMap<>(settings);
+        realmId.ifPresent(realm -> updated.put(REALM_ID, realm));
+        return new Connection(key, provider, tokenUrl, clientId, clientSecret, scopes, authMethod,
+                Optional.of(refreshToken), updated, savedBy);
+    }
+
+    /** Extra query parameters of the authorize redirect, without their prefix. */
+    public Map<String, String> authorizeParameters() {
+        return prefixed(ProviderType.AUTHORIZE_PARAMETER_PREFIX);
+    }
+
     public Optional<String> setting(String name) {
         return Optional.ofNullable(settings.get(name));
     }
 
     /** Extra form fields for the token request, without their prefix. */
     public Map<String, String> formParameters() {
+        return prefixed(ProviderType.FORM_PARAMETER_PREFIX);
+    }
+
+    private Map<String, String> prefixed(String prefix) {
         Map<String, String> parameters = new TreeMap<>();
         settings.forEach((name, value) -> {
-            if (name.startsWith(ProviderType.FORM_PARAMETER_PREFIX)) {
-                parameters.put(name.substring(ProviderType.FORM_PARAMETER_PREFIX.length()), value);
+            if (name.startsWith(prefix)) {
+                parameters.put(name.substring(prefix.length()), value);
             }
         });
         return Map.copyOf(parameters);
+    }
+
+    private static void checkAuthorizeParameter(ProviderType provider, String bare) {
+        if (!provider.supportsConnect()) {
+            throw new IllegalArgumentException("provider " + provider.wireName() + " does not accept authorize_params");
+        }
+        if (ConsentSettings.RESERVED_AUTHORIZE_FIELDS.contains(bare)) {
+            throw new IllegalArgumentException("authorize_params must not set " + bare);
+        }
     }
 
     private static Map<String, String> checkedSettings(ProviderType provider, Map<String, String> settings) {
         Map<String, String> sorted = new TreeMap<>();
         settings.forEach((name, value) -> {
             boolean formParameter = name != null && name.startsWith(ProviderType.FORM_PARAMETER_PREFIX);
-            String bare = formParameter ? name.substring(ProviderType.FORM_PARAMETER_PREFIX.length()) : name;
+            boolean authorizeParameter = name != null && name.startsWith(ProviderType.AUTHORIZE_PARAMETER_PREFIX);
+            String bare = formParameter ? name.substring(ProviderType.FORM_PARAMETER_PREFIX.length())
+                    : authorizeParameter ? name.substring(ProviderType.AUTHORIZE_PARAMETER_PREFIX.length()) : name;
             if (bare == null || !SETTING_NAME.matcher(bare).matches()) {
                 throw new IllegalArgumentException("setting names are 1 to 32 characters of a-z, 0-9 and _");
             }
-            if (formParameter ? !provider.acceptsFormParameters()
+            if (authorizeParameter) {
+                checkAuthorizeParameter(provider, bare);
+            } else if (formParameter ? !provider.acceptsFormParameters()
                     : !provider.settingNames().contains(bare) && !COMMON_SETTINGS.contains(bare)) {
                 throw new IllegalArgumentException("provider " + provider.wireName() + " does not accept "
                         + (formParameter ? "extra form parameters" : "the setting " + bare));

@@ -16,7 +16,7 @@ public record ConnectionEvent(ConnectionKey key, Type type, Instant at, String d
     public enum Type {
         /** The provider refused the refresh token; the tenant must authorise again. */
         NEEDS_REAUTHORIZATION,
-        /** The connection was saved with new credentials after needing re-authorisation. */
+        /** The connection was saved with new credentials, or reconnected, after needing re-authorisation. */
         REAUTHORIZED,
         /** A new access token was issued by the upstream and stored (any trigger). */
         TOKEN_REFRESHED,
@@ -29,7 +29,9 @@ public record ConnectionEvent(ConnectionKey key, Type type, Instant at, String d
         /** The connection's upstream kept failing: calls to it stop for the open period. */
         CIRCUIT_OPENED,
         /** A probe succeeded after the circuit was open: calls to the upstream resume. */
-        CIRCUIT_CLOSED
+        CIRCUIT_CLOSED,
+        /** A user consented through a connect link: the connection holds its first refresh token. */
+        CONNECTED
     }
 
     public ConnectionEvent {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public enum ProviderType {
     /** RFC 6749 client credentials and refresh token grants at a given {@code token_url}. */
-    OAUTH2("oauth2", Set.of("audience", "resource"), true, false) {
+    OAUTH2("oauth2", Set.of("audience", "resource", "grant", "authorization_url"), true, false) {
         @Override
         URI defaultTokenUrl(Map<String, String> settings) {
             throw new IllegalArgumentException("token_url is required for provider oauth2");
@@ -29,14 +29,19 @@ public enum ProviderType {
         }
     },
     /** Intuit QuickBooks Online: refresh token grant at Intuit's bearer endpoint; the refresh token rotates. */
-    QUICKBOOKS("quickbooks", Set.of("realm_id"), true, true) {
+    QUICKBOOKS("quickbooks", Set.of("realm_id", "grant", "authorization_url"), true, false) {
         @Override
         URI defaultTokenUrl(Map<String, String> settings) {
             return URI.create("https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer");
         }
+
+        @Override
+        Optional<URI> defaultAuthorizationUrl(Map<String, String> settings) {
+            return Optional.of(URI.create("https://appcenter.intuit.com/connect/oauth2"));
+        }
     },
     /** Genesys Cloud: client credentials at {@code https://login.{region}/oauth/token}. */
-    GENESYS("genesys", Set.of("region"), true, false) {
+    GENESYS("genesys", Set.of("region", "grant", "authorization_url"), true, false) {
         @Override
         URI defaultTokenUrl(Map<String, String> settings) {
             String region = settings.get("region");
@@ -48,9 +53,15 @@ public enum ProviderType {
             }
             return URI.create("https://login." + region + "/oauth/token");
         }
+
+        @Override
+        Optional<URI> defaultAuthorizationUrl(Map<String, String> settings) {
+            return Optional.of(URI.create(defaultTokenUrl(settings).toString().replace("/oauth/token",
+                    "/oauth/authorize")));
+        }
     },
     /** eBay: client credentials (application token) or the user refresh token grant, sandbox or production. */
-    EBAY("ebay", Set.of("environment"), true, false) {
+    EBAY("ebay", Set.of("environment", "grant", "authorization_url", "ru_name"), true, false) {
         @Override
         URI defaultTokenUrl(Map<String, String> settings) {
             return switch (settings.getOrDefault("environment", "production")) {
@@ -58,6 +69,12 @@ public enum ProviderType {
                 case "sandbox" -> URI.create("https://api.sandbox.ebay.com/identity/v1/oauth2/token");
                 default -> throw new IllegalArgumentException("environment must be sandbox or production");
             };
+        }
+
+        @Override
+        Optional<URI> defaultAuthorizationUrl(Map<String, String> settings) {
+            return Optional.of(URI.create(defaultTokenUrl(settings).getHost().contains("sandbox")
+                    ? "https://auth.sandbox.ebay.com/oauth2/authorize" : "https://auth.ebay.com/oauth2/authorize"));
         }
     },
     /** An internal token service: {@code GET {url}} with the tenant in a header. */
@@ -74,6 +91,8 @@ public enum ProviderType {
 
     /** Settings whose key starts with this are extra form fields sent with every token request (oauth2 only). */
     public static final String FORM_PARAMETER_PREFIX = "param.";
+    /** Settings whose key starts with this are extra query parameters of the authorize redirect (connect only). */
+    public static final String AUTHORIZE_PARAMETER_PREFIX = "authorize.";
 
     private static final Pattern REGION = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
 
@@ -123,6 +142,40 @@ public enum ProviderType {
     }
 
     abstract URI defaultTokenUrl(Map<String, String> settings);
+
+    /** The provider's documented authorize endpoint for these settings; empty where it must be given. */
+    Optional<URI> defaultAuthorizationUrl(Map<String, String> settings) {
+        return Optional.empty();
+    }
+
+    /**
+     * The authorize endpoint of the connect flow: {@code override} when given, otherwise the provider's own.
+     *
+     * @throws IllegalArgumentException when the provider has none and none is given, naming the setting
+     */
+    public URI authorizationUrl(Optional<URI> override, Map<String, String> settings) {
+        return override.or(() -> defaultAuthorizationUrl(settings)).orElseThrow(() -> new IllegalArgumentException(
+                "authorization_url is required for an authorization_code connection of provider " + wireName));
+    }
+
+    /** The grants a connection of this type may use; qpay and auth-service speak their own dialects only. */
+    public Set<Grant> grants() {
+        return switch (this) {
+            case OAUTH2, GENESYS, EBAY -> Set.of(Grant.CLIENT_CREDENTIALS, Grant.AUTHORIZATION_CODE);
+            case QUICKBOOKS -> Set.of(Grant.AUTHORIZATION_CODE);
+            case QPAY, AUTH_SERVICE -> Set.of(Grant.CLIENT_CREDENTIALS);
+        };
+    }
+
+    /** The grant of a connection that names none: QuickBooks knows only consent, the rest default to today's. */
+    public Grant defaultGrant() {
+        return this == QUICKBOOKS ? Grant.AUTHORIZATION_CODE : Grant.CLIENT_CREDENTIALS;
+    }
+
+    /** Whether a user can consent to a connection of this type through a connect link. */
+    public boolean supportsConnect() {
+        return grants().contains(Grant.AUTHORIZATION_CODE);
+    }
 
     /** The setting a default token endpoint is built from, when it is built from one. */
     public Optional<String> tokenUrlSetting() {

@@ -212,10 +212,11 @@ class ConnectionTest {
         }
 
         @Test
-        void quickbooksNeedsTheRefreshTokenFromTheConsent() {
-            assertEquals("refresh_token is required for provider quickbooks",
-                    assertThrows(IllegalArgumentException.class, () -> of(ProviderType.QUICKBOOKS, Optional.of("c"),
-                            Optional.empty(), Map.of())).getMessage());
+        void quickbooksWithoutTheRefreshTokenFromTheConsentAwaitsConnect() {
+            // Issue 14: QuickBooks may be saved before the consent; the connect flow brings the refresh token.
+            Connection unconsented = of(ProviderType.QUICKBOOKS, Optional.of("c"), Optional.empty(), Map.of());
+            assertTrue(unconsented.awaitsConnect());
+            assertEquals(Grant.AUTHORIZATION_CODE, unconsented.grant());
         }
 
         @Test

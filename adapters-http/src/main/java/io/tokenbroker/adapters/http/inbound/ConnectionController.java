@@ -26,12 +26,10 @@ import io.tokenbroker.adapters.http.inbound.security.TenantScoped;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.RemoveConnection;
 import io.tokenbroker.application.port.in.SaveConnection;
-import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.apikey.Scope;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.egress.SavedBy;
 import jakarta.validation.Valid;
-import java.util.Optional;
 
 /** Registers, shows and removes a tenant's connection. Secrets go in, never come out. */
 @TenantScoped
@@ -79,11 +77,11 @@ public class ConnectionController {
                                HttpRequest<?> request, @Nullable Authentication caller) {
         SaveConnection.Command command = SaveConnection.Command.by(savedBy(caller),
                 body.toConnection(ConnectionKey.of(tenant, connection)));
-        Connection saved = command.connection();
         return idempotency.once(request, body, () -> {
             boolean created = saveConnection.save(command);
+            // Read back: what was saved may keep a consent the request did not repeat.
             return HttpResponse.<ConnectionView>status(created ? HttpStatus.CREATED : HttpStatus.OK)
-                    .body(ConnectionView.of(new FindConnection.Found(saved, Optional.empty())));
+                    .body(ConnectionView.of(findConnection.find(new FindConnection.Query(command.connection().key()))));
         });
     }
 

@@ -43,7 +43,11 @@ public record ConnectionRequest(
         @Size(max = 512) @Nullable String audience,
         @Size(max = 512) @Nullable String resource,
         @JsonProperty("extra_params") @Size(max = 32) @Nullable Map<String, String> extraParams,
-        @JsonProperty("api_base_url") @Size(max = 2048) @Nullable String apiBaseUrl) {
+        @JsonProperty("api_base_url") @Size(max = 2048) @Nullable String apiBaseUrl,
+        @Size(max = 32) @Nullable String grant,
+        @JsonProperty("authorization_url") @Size(max = 512) @Nullable String authorizationUrl,
+        @JsonProperty("authorize_params") @Size(max = 32) @Nullable Map<String, String> authorizeParams,
+        @JsonProperty("ru_name") @Size(max = 512) @Nullable String ruName) {
 
     private static final String PROVIDERS = Arrays.stream(ProviderType.values()).map(ProviderType::wireName)
             .collect(Collectors.joining(", "));
@@ -81,6 +85,13 @@ public record ConnectionRequest(
         put(settings, "api_base_url", apiBaseUrl);
         if (extraParams != null) {
             extraParams.forEach((name, value) -> settings.put(ProviderType.FORM_PARAMETER_PREFIX + name, value));
+        }
+        put(settings, "grant", grant);
+        put(settings, "authorization_url", authorizationUrl);
+        put(settings, "ru_name", ruName);
+        if (authorizeParams != null) {
+            authorizeParams.forEach((name, value) ->
+                    settings.put(ProviderType.AUTHORIZE_PARAMETER_PREFIX + name, value));
         }
         return settings;
     }

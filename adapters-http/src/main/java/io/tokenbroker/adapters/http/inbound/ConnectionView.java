@@ -37,7 +37,11 @@ public record ConnectionView(
         @JsonProperty("extra_params") @Nullable Map<String, String> extraParams,
         @JsonProperty("needs_reauthorization_since") @Nullable String needsReauthorizationSince,
         @JsonProperty("saved_by") String savedBy,
-        @JsonProperty("api_base_url") @Nullable String apiBaseUrl) {
+        @JsonProperty("api_base_url") @Nullable String apiBaseUrl,
+        String grant,
+        @JsonProperty("authorization_url") @Nullable String authorizationUrl,
+        @JsonProperty("authorize_params") @Nullable Map<String, String> authorizeParams,
+        @JsonProperty("ru_name") @Nullable String ruName) {
 
     static ConnectionView of(FindConnection.Found found) {
         Connection connection = found.connection();
@@ -48,7 +52,9 @@ public record ConnectionView(
                 setting(connection, "environment"), setting(connection, "url"), setting(connection, "tenant_header"),
                 setting(connection, "audience"), setting(connection, "resource"), connection.formParameters(),
                 found.needsReauthorisationSince().map(Object::toString).orElse(null),
-                connection.savedBy().name().toLowerCase(Locale.ROOT), setting(connection, "api_base_url"));
+                connection.savedBy().name().toLowerCase(Locale.ROOT), setting(connection, "api_base_url"),
+                connection.grant().wireName(), connection.authorizationUrl().map(Object::toString).orElse(null),
+                connection.authorizeParameters(), setting(connection, "ru_name"));
     }
 
     private static String setting(Connection connection, String name) {

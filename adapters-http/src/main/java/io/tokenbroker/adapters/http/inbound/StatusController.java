@@ -82,7 +82,11 @@ public class StatusController {
         Map<String, Long> summary = new LinkedHashMap<>();
         summary.put("total", page.summary().total());
         for (ConnectionStatus.Health health : ConnectionStatus.Health.values()) {
-            summary.put(StatusView.word(health), page.summary().byHealth().get(health));
+            long count = page.summary().byHealth().get(health);
+            // Shown once there is one, so a broker without consent connections answers as it always did.
+            if (health != ConnectionStatus.Health.NOT_CONNECTED || count > 0) {
+                summary.put(StatusView.word(health), count);
+            }
         }
         return new StatusPageView(summary, page.connections().stream().map(StatusView::of).toList(),
                 page.next().map(Cursors::ofKey).orElse(null));

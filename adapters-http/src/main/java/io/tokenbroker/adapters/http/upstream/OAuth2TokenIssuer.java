@@ -41,6 +41,12 @@ public final class OAuth2TokenIssuer implements TokenIssuer {
         connection.setting("audience").ifPresent(audience -> form.put("audience", audience));
         connection.setting("resource").ifPresent(resource -> form.put("resource", resource));
         connection.formParameters().forEach(form::putIfAbsent);
+        return client.grant(client.exchange(authenticated(client, connection, form), connection.savedBy()),
+                "access_token");
+    }
+
+    /** A form POST to the connection's token endpoint, authenticated as its client the way it is configured. */
+    static HttpRequest authenticated(TokenEndpointClient client, Connection connection, Map<String, String> form) {
         HttpRequest.Builder request = client.request(connection.tokenUrl())
                 .header("Content-Type", "application/x-www-form-urlencoded");
         if (connection.clientId().isPresent() && connection.clientSecret().isPresent()) {
@@ -52,7 +58,6 @@ public final class OAuth2TokenIssuer implements TokenIssuer {
                 form.put("client_secret", connection.clientSecret().get().reveal());
             }
         }
-        request.POST(HttpRequest.BodyPublishers.ofString(TokenEndpointClient.formBody(form)));
-        return client.grant(client.exchange(request.build(), connection.savedBy()), "access_token");
+        return request.POST(HttpRequest.BodyPublishers.ofString(TokenEndpointClient.formBody(form))).build();
     }
 }

@@ -15,7 +15,7 @@ public abstract sealed class BrokerException extends RuntimeException
         permits ConnectionNotFoundException, ReauthorisationNeededException, TokenUnavailableException,
                 UpstreamFailedException, BrokerUnavailableException, ManageApiKeys.ApiKeyNotFoundException,
                 AuthenticateCaller.Throttled, AuthenticateCaller.Overloaded, UpstreamNotAllowedException,
-                MinValidityUnsatisfiableException {
+                MinValidityUnsatisfiableException, ConnectRequiredException, ConnectRefusedException {
 
     /** What kind of answer the caller gets; each maps to exactly one response status at the edge. */
     public enum Kind {

@@ -24,11 +24,12 @@ public record ConnectionStatus(ConnectionKey key, Health health, Optional<Instan
                                Optional<Instant> refreshTokenExpiresAt) {
 
     /**
-     * Worst first: a connection awaiting re-authorisation cannot heal by itself; a failing one may; an expired one
+     * Worst first: a connection awaiting re-authorisation cannot heal by itself, nor can one no user has consented
+     * to yet (not connected: an authorization-code connection before its connect link completes); a failing one may; an expired one
      * (no servable token, e.g. never asked for) heals on the next request; an expiring one is past its refresh-ahead
      * point.
      */
-    public enum Health { NEEDS_REAUTH, FAILING, EXPIRED, EXPIRING, HEALTHY }
+    public enum Health { NEEDS_REAUTH, NOT_CONNECTED, FAILING, EXPIRED, EXPIRING, HEALTHY }
 
     public ConnectionStatus {
         Objects.requireNonNull(key, "key");

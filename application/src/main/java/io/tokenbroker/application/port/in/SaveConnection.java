@@ -5,8 +5,9 @@ import io.tokenbroker.domain.egress.SavedBy;
 import java.util.Objects;
 
 /**
- * Registers a connection or replaces its settings and secrets; a replaced connection's cached token is dropped. The
- * connection's outbound URLs are first checked against the egress policy for the kind of key that saves it
+ * Registers a connection or replaces its settings and secrets; a replaced connection's cached token is dropped. An
+ * authorization-code connection saved without a refresh token keeps the consented one (see
+ * {@link Connection#keepingConsentOf}) and its re-authorisation mark, if any. The connection's outbound URLs are first checked against the egress policy for the kind of key that saves it
  * ({@link Connection#savedBy()}): a refused one fails with {@link UpstreamNotAllowedException} and nothing is stored.
  */
 public interface SaveConnection {

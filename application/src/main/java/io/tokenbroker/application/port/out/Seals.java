@@ -10,7 +10,7 @@ package io.tokenbroker.application.port.out;
 public interface Seals {
 
     /** What a sealed value is; each purpose is sealed under its own derived key. */
-    enum Purpose { CLIENT_SECRET, REFRESH_TOKEN, ACCESS_TOKEN, IDEMPOTENT_ANSWER }
+    enum Purpose { CLIENT_SECRET, REFRESH_TOKEN, ACCESS_TOKEN, IDEMPOTENT_ANSWER, PKCE_VERIFIER }
 
     /** Seals under the active key, bound to {@code context}. */
     Sealed seal(Purpose purpose, byte[] context, String plaintext);

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The standard OAuth2 token endpoint: client credentials and (rotating) refresh token grants, the client
+ * The standard OAuth2 token endpoint: client credentials, (rotating) refresh token and authorization code (PKCE
+ * {@code S256} checked, see {@link ConsentEndpoint}) grants, the client
  * authenticated by {@code client_secret_basic} or {@code client_secret_post}.
  */
 final class OAuth2Endpoint {
@@ -48,6 +49,11 @@ final class OAuth2Endpoint {
         if ("refresh_token".equals(grantType)) {
             if (!state.redeemRefreshToken(form.getOrDefault("refresh_token", ""))) {
                 state.countRejectedRefresh();
+                return Response.error(400, "invalid_grant");
+            }
+            refreshToken = state.issueRefreshToken();
+        } else if ("authorization_code".equals(grantType)) {
+            if (!ConsentEndpoint.redeem(state, form)) {
                 return Response.error(400, "invalid_grant");
             }
             refreshToken = state.issueRefreshToken();

@@ -11,7 +11,8 @@ final class SandboxExchange {
     private SandboxExchange() {
     }
 
-    record Request(String method, Function<String, String> headers, String body) {
+    /** @param uri the request target as sent: path and query */
+    record Request(String method, String uri, Function<String, String> headers, String body) {
 
         Optional<String> header(String name) {
             return Optional.ofNullable(headers.apply(name));

@@ -45,7 +45,7 @@ final class SandboxHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     @Override
     protected void channelRead0(ChannelHandlerContext context, FullHttpRequest message) {
         String path = new QueryStringDecoder(message.uri()).path();
-        Request request = new Request(message.method().name(), message.headers()::get,
+        Request request = new Request(message.method().name(), message.uri(), message.headers()::get,
                 message.content().toString(StandardCharsets.UTF_8));
         boolean keepAlive = HttpUtil.isKeepAlive(message);
         Function<Request, Response> tokenPath = tokenPaths.get(path);

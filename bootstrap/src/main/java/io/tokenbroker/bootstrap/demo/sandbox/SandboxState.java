@@ -3,6 +3,7 @@ package io.tokenbroker.bootstrap.demo.sandbox;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,7 @@ final class SandboxState {
     private final AtomicLong faultResponses = new AtomicLong();
     private final AtomicLong refreshRejected = new AtomicLong();
     private final Set<String> liveRefreshTokens = ConcurrentHashMap.newKeySet();
+    private final Map<String, Consent> codes = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private volatile Duration responseDelay = Duration.ZERO;
     private volatile Fault fault = Fault.NONE;
@@ -48,6 +50,21 @@ final class SandboxState {
         String refreshToken = "sbx_rt_" + randomPart();
         liveRefreshTokens.add(refreshToken);
         return refreshToken;
+    }
+
+    /** A consent the authorize endpoint granted: the PKCE challenge and redirect URI its code is bound to. */
+    record Consent(String challenge, String redirectUri) {
+    }
+
+    /** An authorization code for this consent, redeemable once. */
+    String issueCode(Consent consent) {
+        String code = "sbx_code_" + randomPart();
+        codes.put(code, consent);
+        return code;
+    }
+
+    Optional<Consent> redeemCode(String code) {
+        return Optional.ofNullable(codes.remove(code));
     }
 
     /** Rotation: each refresh token works once, as with Intuit. */

@@ -62,6 +62,8 @@ public final class SandboxUpstream implements AutoCloseable {
     public static final String FAULT_PATH = "/fault";
     /** Admin: set the response delay. */
     public static final String DELAY_PATH = "/delay";
+    /** The auto-consenting authorize endpoint of the connect flow (PKCE S256 checked at the token endpoint). */
+    public static final String AUTHORIZE_PATH = "/oauth/authorize";
     /** Admin: mint a live refresh token. */
     public static final String REFRESH_TOKENS_PATH = "/refresh-tokens";
 
@@ -119,10 +121,12 @@ public final class SandboxUpstream implements AutoCloseable {
         QPayEndpoints qpay = new QPayEndpoints(state, clientId, clientSecret, tokenLifetime, Clock.systemUTC());
         AuthServiceEndpoint authService = new AuthServiceEndpoint(state, clientId, clientSecret);
         AdminEndpoints admin = new AdminEndpoints(state, json);
+        ConsentEndpoint consent = new ConsentEndpoint(state, clientId);
         Map<String, Function<Request, Response>> tokenPaths = Map.of(TOKEN_PATH, oauth2::token,
                 QPAY_TOKEN_PATH, qpay::token, QPAY_REFRESH_PATH, qpay::refresh, AUTH_SERVICE_PATH, authService::token);
         Map<String, Function<Request, Response>> adminPaths = Map.of(STATS_PATH, admin::stats,
-                FAULT_PATH, admin::fault, DELAY_PATH, admin::delay, REFRESH_TOKENS_PATH, admin::mintRefreshToken);
+                FAULT_PATH, admin::fault, DELAY_PATH, admin::delay, REFRESH_TOKENS_PATH, admin::mintRefreshToken,
+                AUTHORIZE_PATH, consent::authorize);
         return new SandboxHandler(tokenPaths, adminPaths, state, json);
     }
 
@@ -137,6 +141,10 @@ public final class SandboxUpstream implements AutoCloseable {
     /** The base URL, for QPay's {@code base_url} and the auth service's {@code url}. */
     public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public URI authorizeUrl() {
+        return baseUrl().resolve(AUTHORIZE_PATH);
     }
 
     public URI statsUrl() {
