@@ -1,6 +1,7 @@
 package io.tokenbroker.bootstrap.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import io.tokenbroker.domain.egress.EgressRefusal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,7 +52,9 @@ class ApiDocumentCompletenessTest {
         String document = text();
         TreeSet<String> types = new TreeSet<>();
         for (Class<?> failure : concrete(BrokerException.class)) {
-            types.add(sample(failure).problemType());
+            for (BrokerException sample : samples(failure)) {
+                types.add(sample.problemType());
+            }
         }
         types.addAll(List.of("proxy-not-configured", "proxy-body-too-large", "proxy-upstream-unreachable",
                 "proxy-upstream-timeout", "invalid-request", "invalid-identifier"));
@@ -100,15 +104,32 @@ class ApiDocumentCompletenessTest {
         return found;
     }
 
-    /** One instance, built from sample arguments; a parameter type it cannot build fails with its name. */
-    private static BrokerException sample(Class<?> failure) throws ReflectiveOperationException {
-        Constructor<?> constructor = failure.getConstructors()[0];
-        Object[] arguments = new Object[constructor.getParameterCount()];
-        Class<?>[] types = constructor.getParameterTypes();
+    /**
+     * Instances built from sample arguments: through the public constructor, or where there is none through every
+     * public static factory (one per problem type); a parameter type it cannot build fails with its name.
+     */
+    private static List<BrokerException> samples(Class<?> failure) throws ReflectiveOperationException {
+        List<BrokerException> built = new ArrayList<>();
+        if (failure.getConstructors().length > 0) {
+            Constructor<?> constructor = failure.getConstructors()[0];
+            built.add((BrokerException) constructor.newInstance(arguments(constructor.getParameterTypes(), failure)));
+            return built;
+        }
+        for (Method factory : failure.getMethods()) {
+            if (Modifier.isStatic(factory.getModifiers()) && factory.getReturnType() == failure) {
+                built.add((BrokerException) factory.invoke(null, arguments(factory.getParameterTypes(), failure)));
+            }
+        }
+        assertFalse(built.isEmpty(), failure + " has neither a public constructor nor a static factory");
+        return built;
+    }
+
+    private static Object[] arguments(Class<?>[] types, Class<?> failure) {
+        Object[] arguments = new Object[types.length];
         for (int i = 0; i < arguments.length; i++) {
             arguments[i] = sampleOf(types[i], failure);
         }
-        return (BrokerException) constructor.newInstance(arguments);
+        return arguments;
     }
 
     private static Object sampleOf(Class<?> type, Class<?> failure) {

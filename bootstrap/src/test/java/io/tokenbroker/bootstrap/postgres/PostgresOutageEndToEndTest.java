@@ -88,7 +88,8 @@ class PostgresOutageEndToEndTest {
         URI a = first.getURI();
         URI b = second.getURI();
         assertEquals(201, send(a, ADMIN, "PUT", CRM, connection(upstream.issueRefreshToken())).statusCode());
-        assertEquals(201, send(a, ADMIN, "PUT", OTHER, connection(upstream.issueRefreshToken())).statusCode());
+        // Saved through the second broker: a PUT reads the saved connection back, and the first must never read it.
+        assertEquals(201, send(b, ADMIN, "PUT", OTHER, connection(upstream.issueRefreshToken())).statusCode());
         String neverUsed = (String) JsonMapper.createDefault().readValue(send(a, ADMIN, "POST", "/v1/api-keys",
                 "{\"name\":\"never-used\",\"scopes\":[\"token:read\"],\"tenants\":[\"acme\"]}").body(),
                 Map.class).get("key");

@@ -10,6 +10,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -38,7 +39,11 @@ public class AuditController {
     @Operation(operationId = "getAuditStatus", summary = "How the refresh log is protected right now",
             description = "Scope `logs:read`. Whether checkpoints are signed and with which key, the newest "
                     + "checkpoint, and chains found no longer extending their signed line (of visible tenants).")
-    @ApiResponse(responseCode = "200", description = "The status.", content = @Content(
+    @ApiResponse(responseCode = "200", description = "The status.", headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
+            content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AuditStatusView.class)))
     @Get(uri = "/status", produces = MediaType.APPLICATION_JSON)
     @Secured("logs:read")
@@ -50,7 +55,11 @@ public class AuditController {
 
     @Operation(operationId = "takeAuditCheckpoint", summary = "Sign a checkpoint of every chain head now",
             description = "Scope `admin`. Answers with the new checkpoint's summary.")
-    @ApiResponse(responseCode = "201", description = "The checkpoint.", content = @Content(
+    @ApiResponse(responseCode = "201", description = "The checkpoint.", headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
+            content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AuditStatusView.Latest.class)))
     @Post(uri = "/checkpoints", produces = MediaType.APPLICATION_JSON)
     @Secured("admin")

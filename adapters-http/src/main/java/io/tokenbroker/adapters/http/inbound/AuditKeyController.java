@@ -4,6 +4,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -30,6 +31,10 @@ public class AuditKeyController {
             description = "No API key needed. PEM (X.509 SubjectPublicKeyInfo), its key id in `X-Key-Id`; 404 when "
                     + "the broker has no signing key and checkpoints are unsigned.")
     @ApiResponse(responseCode = "200", description = "The public key.",
+            headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
             content = @Content(mediaType = PEM, schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", description = "The broker has no audit signing key.")
     @Get(uri = "/v1/audit/public-key", produces = PEM)

@@ -7,6 +7,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -34,7 +35,11 @@ public class ChainVerificationController {
             description = "Scope `logs:read`. Recomputes every link of the connection's chain and holds it against "
                     + "the newest signed checkpoint. 200 either way: `verified` false names the first broken link "
                     + "(`broken.seq`, what was `expected`, what was `found`, and why).")
-    @ApiResponse(responseCode = "200", description = "The verdict.", content = @Content(
+    @ApiResponse(responseCode = "200", description = "The verdict.", headers = {@Header(name = "X-Request-Id", ref = ApiDocument.REQUEST_ID),
+                    @Header(name = "RateLimit-Limit", ref = ApiDocument.RATE_LIMIT_LIMIT),
+                    @Header(name = "RateLimit-Remaining", ref = ApiDocument.RATE_LIMIT_REMAINING),
+                    @Header(name = "RateLimit-Reset", ref = ApiDocument.RATE_LIMIT_RESET)},
+            content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VerificationView.class)))
     @Get(uri = "/verify", produces = MediaType.APPLICATION_JSON)
     @Secured("logs:read")
