@@ -1,6 +1,7 @@
 package io.tokenbroker.bootstrap;
 
 import io.micronaut.context.BeanProvider;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -36,6 +37,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,9 +64,22 @@ public class PostgresAdapterFactory {
 
     /** One breaker for every statement of this instance: an outage is one fact, whichever adapter met it. */
     @Singleton
-    DatabaseBreaker databaseBreaker(Clock clock, PostgresOutageConfiguration outage) {
-        return new DatabaseBreaker(clock, new DatabaseBreaker.Settings(outage.breakerFailureThreshold(),
-                outage.breakerOpenDuration()));
+    DatabaseBreaker databaseBreaker(Clock clock, PostgresOutageConfiguration outage, DataSource dataSource,
+                                    DataSourceResolver resolver) {
+        DatabaseBreaker breaker = new DatabaseBreaker(clock, new DatabaseBreaker.Settings(
+                outage.breakerFailureThreshold(), outage.breakerOpenDuration()));
+        DataSource pool = resolver.resolve(dataSource);
+        // Back from an outage: connections opened before it are dead; new ones replace them as they are asked for.
+        breaker.whenReachableAgain(() -> {
+            try {
+                if (pool.isWrapperFor(HikariDataSource.class)) {
+                    pool.unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+                }
+            } catch (SQLException notAPool) {
+                throw new IllegalStateException(notAPool);
+            }
+        });
+        return breaker;
     }
 
     @Singleton

@@ -38,6 +38,7 @@ public final class DatabaseBreaker {
     private final AtomicLong outages = new AtomicLong();
     private final AtomicLong failedCalls = new AtomicLong();
     private final AtomicLong refusedCalls = new AtomicLong();
+    private volatile Runnable reachableAgain = () -> { };
 
     public DatabaseBreaker(Clock clock, Settings settings) {
         this.circuit = new CircuitBreaker(clock, settings.failureThreshold(), settings.openDuration());
@@ -83,6 +84,14 @@ public final class DatabaseBreaker {
         });
     }
 
+    /**
+     * Runs {@code action} each time the database answers again after an outage: the pool's connections opened before
+     * a restart are all dead, and each would otherwise fail one statement and could open the breaker once more.
+     */
+    public void whenReachableAgain(Runnable action) {
+        this.reachableAgain = Objects.requireNonNull(action, "action");
+    }
+
     /** The breaker's state now: closed while the database answers. */
     public CircuitBreaker.State state() {
         return circuit.state();
@@ -113,6 +122,12 @@ public final class DatabaseBreaker {
         if (down.get() && down.compareAndSet(true, false)) {
             LOG.log(Level.INFO, "PostgreSQL is reachable again after {0} failed and {1} refused statements",
                     failedCalls.get(), refusedCalls.get());
+            try {
+                reachableAgain.run();
+            } catch (RuntimeException ignored) {
+                // Best effort: a connection left behind fails one statement, which the breaker tolerates.
+                LOG.log(Level.DEBUG, "could not renew the pool after the outage", ignored);
+            }
         }
     }
 
