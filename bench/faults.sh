@@ -342,6 +342,13 @@ if [[ -n $PG_BIN ]]; then
       [[ $HTTP_BODY == *'"UP"'* && $HTTP_BODY != *DEGRADED* ]] || die "$base did not see PostgreSQL again: $HTTP_BODY"
     done
   }
+  # register_after_outage BASE TENANT …: register's arguments; a statement can still meet a connection opened before
+  # the restart and answer 503 (storage-unavailable, Retry-After), as a client would, it is retried for up to 6 s
+  register_after_outage() {
+    local attempt
+    for attempt in $(seq 30); do ( register "$@" >/dev/null 2>&1 ) && return 0; sleep 0.2; done
+    register "$@" >/dev/null
+  }
   register "$O1" odown 1 "$SO_URL" "$SO_ADMIN/refresh-tokens" >/dev/null
   http GET "$O1/v1/tenants/odown/connections/c1/token"; http GET "$O2/v1/tenants/odown/connections/c1"
   at odown $BEFORE eval 'stop_pg; sleep "$PG_OUTAGE"; start_pg'
@@ -355,7 +362,7 @@ if [[ -n $PG_BIN ]]; then
   # --- a request that needs the database during the outage: a fast 503 ------------------------------------------------
   # The connection was registered through O1, so O2 never read it: during the outage O2 cannot serve it and must
   # answer 503 at once (the breaker), not after the pool's timeout.
-  register "$O1" oneed 1 "$SO_URL" >/dev/null
+  register_after_outage "$O1" oneed 1 "$SO_URL"
   stop_pg
   result=$(load drive "$O2" /v1/tenants/oneed/connections/c1/token $WORKERS "$NEEDS_DB" --stats="$SO_STATS" "${DRILL_OPTS[@]}") \
     || die "the needs-database load failed"
@@ -368,7 +375,7 @@ if [[ -n $PG_BIN ]]; then
   # Load on O1 alone (4 s tokens, so it rotates often); O1 is killed with kill -9 inside the outage, taking its memory
   # with it; once the database is back a new O1 starts. The rotations O1 held must come back from Redis: written back
   # by O2 and the new O1, and read through meanwhile. Requests sent to the dead O1 fail: the figure is the lost tokens.
-  register "$O1" okill 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
+  register_after_outage "$O1" okill 1 "$SF_URL" "$SF_ADMIN/refresh-tokens"
   http GET "$O1/v1/tenants/okill/connections/c1/token"; http GET "$O2/v1/tenants/okill/connections/c1"
   kill_in_outage() {
     stop_pg; sleep "$OUTAGE_KILL_AT"
