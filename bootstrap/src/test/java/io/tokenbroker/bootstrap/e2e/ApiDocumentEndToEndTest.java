@@ -117,8 +117,13 @@ class ApiDocumentEndToEndTest {
             assertTrue(asset.startsWith("/"), asset + " is not on this broker");
             assertEquals(200, anonymous.get(asset).statusCode(), asset);
         }
-        assertTrue(page.body().contains("url: \"/openapi.yml\""), "the page reads this broker's document");
-        assertTrue(page.body().contains("validatorUrl: null"), "no call to the public validator badge");
+        assertTrue(loaded.contains("/docs/page/init.js"), loaded.toString());
+        String init = anonymous.get("/docs/page/init.js").body();
+        assertTrue(init.contains("url: \"/openapi.yml\""), "the page reads this broker's document");
+        assertTrue(init.contains("validatorUrl: null"), "no call to the public validator badge");
+        assertTrue(!page.body().contains("<script>"), "no inline script: the policy refuses it");
+        String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(policy.contains("script-src 'self';") && !policy.contains("unsafe-inline"), policy);
     }
 
     @Test
