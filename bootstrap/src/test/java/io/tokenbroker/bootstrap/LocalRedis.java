@@ -2,8 +2,8 @@ package io.tokenbroker.bootstrap;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 
 /** A real Redis server from the embedded-redis artifact on a free loopback port, without persistence. */
 public final class LocalRedis implements AutoCloseable {
@@ -16,19 +16,25 @@ public final class LocalRedis implements AutoCloseable {
         this.port = port;
     }
 
-    public static LocalRedis start() {
+    /** @param settings extra {@code redis.conf} lines, after the defaults (no snapshots, no append-only file) */
+    public static LocalRedis start(String... settings) {
+        int port = LocalPorts.free();
+        RedisServerBuilder builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                .setting("save \"\"").setting("appendonly no");
+        for (String setting : settings) {
+            builder.setting(setting);
+        }
         try {
-            int port;
-            try (ServerSocket free = new ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
-            RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                    .setting("save \"\"").setting("appendonly no").build();
-            server.start();
-            return new LocalRedis(server, port);
+            LocalRedis redis = new LocalRedis(builder.build(), port);
+            redis.restart();
+            return redis;
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
         }
+    }
+
+    public int port() {
+        return port;
     }
 
     /** For {@code redis.uri}. */
@@ -40,6 +46,15 @@ public final class LocalRedis implements AutoCloseable {
     public void stop() {
         try {
             server.stop();
+        } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+        }
+    }
+
+    /** Starts the server again on its port, empty: Redis coming back after {@link #stop()}. */
+    public void restart() {
+        try {
+            server.start();
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
         }

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * deploy/grafana/tokenbroker.json and deploy/prometheus/alerts.yaml name only metrics a broker exports: a broker over
@@ -44,22 +43,16 @@ class DashboardAndAlertMetricsTest {
     private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]");
     private static final Pattern TYPE = Pattern.compile("(?m)^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) ");
 
-    private static RedisServer redis;
+    private static LocalRedis redis;
     private static EmbeddedServer broker;
     private static String scraped;
 
     @BeforeAll
     static void scrapeABrokerThatServedTraffic() throws IOException {
-        int redisPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            redisPort = socket.getLocalPort();
-        }
-        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = LocalRedis.start();
         broker = ApplicationContext.run(EmbeddedServer.class, Map.of(
                 "micronaut.server.port", -1,
-                "redis.uri", "redis://127.0.0.1:" + redisPort,
+                "redis.uri", redis.uri(),
                 TestKeyRing.PROPERTY, TestKeyRing.KEYS,
                 "tokenbroker.redis.command-timeout", "5s",
                 "tokenbroker.scheduler.enabled", true,

@@ -8,14 +8,13 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.bootstrap.shutdown.Draining;
 import io.tokenbroker.bootstrap.shutdown.Stopping;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * A stopping instance: readiness goes down while requests are still served, requests it accepted are answered
@@ -40,7 +38,7 @@ class GracefulShutdownEndToEndTest {
     private static final String CLIENT_SECRET = "shutdown-secret-never-echoed";
 
     private final List<EmbeddedServer> servers = new ArrayList<>();
-    private RedisServer redis;
+    private LocalRedis redis;
 
     @AfterEach
     void stop() throws IOException {
@@ -109,11 +107,8 @@ class GracefulShutdownEndToEndTest {
 
     @Test
     void aClosedInstanceReleasesTheLeaseItHeldMidRefresh() throws Exception {
-        int port = freePort();
-        redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
-        Map<String, Object> shared = Map.of("redis.uri", "redis://127.0.0.1:" + port,
+        redis = LocalRedis.start();
+        Map<String, Object> shared = Map.of("redis.uri", redis.uri(),
                 "tokenbroker.redis.command-timeout", "5s");
         EmbeddedServer stopping = start(shared);
         EmbeddedServer staying = start(shared);
@@ -135,14 +130,6 @@ class GracefulShutdownEndToEndTest {
             taken.get().close();
             gated.openGate();
             inFlight.handle((response, failure) -> null).get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException failed) {
-            throw new UncheckedIOException(failed);
         }
     }
 }

@@ -16,12 +16,11 @@ import io.tokenbroker.adapters.redis.RedisAdapters;
 import io.tokenbroker.adapters.redis.RedisEvents;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.domain.token.AccessToken.Fingerprint;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -41,7 +40,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * Three broker instances (three application contexts, each with its own HTTP server and in-memory connections)
@@ -55,21 +53,19 @@ class RedisMultiInstanceEndToEndTest {
     private static final int INSTANCES = 3;
     private static final String LEASE_TTL = "2500ms";
 
-    private int redisPort;
-    private RedisServer redis;
+    private LocalRedis redis;
     private SandboxUpstream upstream;
     private final List<EmbeddedServer> servers = new ArrayList<>();
     private final List<BrokerClient> brokers = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
-        redisPort = freePort();
-        startRedis();
+        redis = LocalRedis.start();
         upstream = SandboxUpstream.start(0, CLIENT_ID, CLIENT_SECRET, Duration.ofSeconds(600));
         for (int i = 0; i < INSTANCES; i++) {
             EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                     "micronaut.server.port", -1,
-                    "redis.uri", "redis://127.0.0.1:" + redisPort,
+                    "redis.uri", redis.uri(),
                     TestKeyRing.PROPERTY, TestKeyRing.KEYS,
                     // Generous: on a loaded machine a short one fails open, and instances then fetch on their own.
                     // Stopping Redis still fails at once (Lettuce rejects commands while disconnected).
@@ -233,7 +229,7 @@ class RedisMultiInstanceEndToEndTest {
         CountDownLatch resubscribed = new CountDownLatch(1);
         events(0).addResubscribeListener(resubscribed::countDown);
         redisBack.set(true);
-        startRedis();
+        redis.restart();
         assertTrue(reconnected.await(60, TimeUnit.SECONDS), "instance 0 never reconnected");
         assertTrue(resubscribed.await(60, TimeUnit.SECONDS), "instance 0 never subscribed again");
         String after = token(0, "after");
@@ -243,7 +239,7 @@ class RedisMultiInstanceEndToEndTest {
         assertEquals(List.of(), failures, "failed requests for a near-cached token");
         assertTrue(served.get() >= 30);
         assertNotNull(during);
-        try (RedisClient client = RedisClient.create("redis://127.0.0.1:" + redisPort);
+        try (RedisClient client = RedisClient.create(redis.uri());
              StatefulRedisConnection<String, String> connection = client.connect()) {
             assertEquals(Map.of(), connection.sync().hgetall("tb:{acme:during}:token"),
                     "fetched while Redis was down: never reached Redis");
@@ -297,12 +293,6 @@ class RedisMultiInstanceEndToEndTest {
         }
     }
 
-    private void startRedis() throws IOException {
-        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
-    }
-
     private RedisEvents events(int instance) {
         return servers.get(instance).getApplicationContext().getBean(RedisAdapters.class).events();
     }
@@ -330,13 +320,5 @@ class RedisMultiInstanceEndToEndTest {
                 .get("/v1/tenants/acme/connections/" + connection + "/token");
         assertEquals(200, response.statusCode(), response.body());
         return (String) body(response).get("access_token");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException failed) {
-            throw new UncheckedIOException(failed);
-        }
     }
 }

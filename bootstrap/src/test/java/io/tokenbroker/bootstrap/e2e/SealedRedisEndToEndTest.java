@@ -14,11 +14,11 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.ReEncryptCommand;
 import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +35,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.embedded.RedisServer;
 
 /**
  * Redis, its dumps and replicas hold no usable credential: brokers over a real Redis that writes uncompressed dumps
@@ -49,8 +48,7 @@ class SealedRedisEndToEndTest {
 
     @TempDir
     Path dumps;
-    private int redisPort;
-    private RedisServer redis;
+    private LocalRedis redis;
     private SandboxUpstream upstream;
     private RedisClient client;
     private StatefulRedisConnection<String, String> raw;
@@ -58,14 +56,10 @@ class SealedRedisEndToEndTest {
 
     @BeforeEach
     void start() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            redisPort = free.getLocalPort();
-        }
-        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("rdbcompression no")
-                .setting("dir " + dumps).setting("dbfilename dump.rdb").setting("appendonly no").build();
-        redis.start();
+        // Uncompressed dumps, written on demand (SAVE) where the test reads them.
+        redis = LocalRedis.start("rdbcompression no", "dir " + dumps, "dbfilename dump.rdb");
         upstream = SandboxUpstream.start(0, "sealed-client", CLIENT_SECRET, Duration.ofSeconds(600));
-        client = RedisClient.create("redis://127.0.0.1:" + redisPort);
+        client = RedisClient.create(redis.uri());
         raw = client.connect();
     }
 
@@ -146,7 +140,7 @@ class SealedRedisEndToEndTest {
         assertTrue(raw.sync().hget("tb:{globex:crm}:token", "v").startsWith("k2:"), "new writes use k2");
         assertTrue(raw.sync().hget("tb:{acme:crm}:token", "v").startsWith("k1:"));
 
-        assertEquals(0, ReEncryptCommand.run(Map.of("redis.uri", "redis://127.0.0.1:" + redisPort,
+        assertEquals(0, ReEncryptCommand.run(Map.of("redis.uri", redis.uri(),
                 TestKeyRing.PROPERTY, k1 + "," + k2, "tokenbroker.encryption.active-key", "k2")));
 
         assertTrue(raw.sync().hget("tb:{acme:crm}:token", "v").startsWith("k2:"), "moved to k2");
@@ -161,7 +155,7 @@ class SealedRedisEndToEndTest {
     @Test
     void redisWithoutAKeyRingRefusesToStartUnlessPlaintextIsAllowed() {
         Map<String, Object> noRing = Map.of("micronaut.server.port", -1,
-                "redis.uri", "redis://127.0.0.1:" + redisPort);
+                "redis.uri", redis.uri());
         // Built, then started, so the half-started context is stopped again and leaves nothing to later tests.
         ApplicationContext context = ApplicationContext.builder().properties(noRing).build();
         try {
@@ -173,14 +167,14 @@ class SealedRedisEndToEndTest {
         }
 
         try (EmbeddedServer allowed = ApplicationContext.run(EmbeddedServer.class, Map.of("micronaut.server.port", -1,
-                "redis.uri", "redis://127.0.0.1:" + redisPort, "tokenbroker.redis.allow-plaintext", true))) {
+                "redis.uri", redis.uri(), "tokenbroker.redis.allow-plaintext", true))) {
             assertTrue(allowed.isRunning());
         }
     }
 
     private EmbeddedServer broker(String ring, String activeKey) {
         Map<String, Object> properties = new HashMap<>(Map.of("micronaut.server.port", -1,
-                "redis.uri", "redis://127.0.0.1:" + redisPort, "tokenbroker.redis.command-timeout", "5s",
+                "redis.uri", redis.uri(), "tokenbroker.redis.command-timeout", "5s",
                 TestKeyRing.PROPERTY, ring));
         if (activeKey != null) {
             properties.put("tokenbroker.encryption.active-key", activeKey);

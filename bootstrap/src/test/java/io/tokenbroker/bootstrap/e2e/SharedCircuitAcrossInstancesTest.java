@@ -24,6 +24,7 @@ import io.tokenbroker.application.service.ResilienceSettings;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.TestSeals;
 import io.tokenbroker.application.testing.VirtualPause;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.domain.connection.ClientAuthMethod;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionEvent;
@@ -35,8 +36,6 @@ import io.tokenbroker.domain.resilience.CircuitBreaker;
 import io.tokenbroker.domain.resilience.RetryPolicy;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +49,6 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * Two token services, as two instances would run them, over one real Redis (tokens, leases and circuits through the
@@ -73,7 +71,7 @@ class SharedCircuitAcrossInstancesTest {
     private final List<RedisAdapters> adapters = new ArrayList<>();
     private final List<InMemoryConnectionEvents> events = new ArrayList<>();
     private final List<GetAccessTokenService> instances = new ArrayList<>();
-    private RedisServer redis;
+    private LocalRedis redis;
 
     private final TokenIssuer upstream = connection -> {
         synchronized (calls) {
@@ -88,15 +86,12 @@ class SharedCircuitAcrossInstancesTest {
 
     @BeforeEach
     void start() throws IOException {
-        int port = freePort();
-        redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = LocalRedis.start();
         connections.save(new Connection(KEY, ProviderType.OAUTH2, URI.create("https://idp.example/token"),
                 Optional.of("client"), Optional.of(Secret.of("secret")), List.of("read"),
                 ClientAuthMethod.CLIENT_SECRET_BASIC, Optional.empty(), Map.of()));
         for (String instance : List.of("a", "b")) {
-            RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
+            RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", redis.port()));
             clients.add(client);
             RedisAdapters shared = RedisAdapters.connect(client, new RedisAdapters.Settings("tb",
                     Duration.ofSeconds(5), 100, Duration.ofSeconds(1)), new TestSeals("k1"), clock, instance,
@@ -175,13 +170,5 @@ class SharedCircuitAcrossInstancesTest {
         assertEquals(Map.of(), instances.get(1).circuits().notClosedOpenedHere());
         assertEquals(false, request(1), "refused by the circuit instance a opened");
         assertEquals(5, calls.size());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException failed) {
-            throw new UncheckedIOException(failed);
-        }
     }
 }

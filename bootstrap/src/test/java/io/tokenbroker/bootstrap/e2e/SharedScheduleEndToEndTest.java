@@ -20,6 +20,7 @@ import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.service.ScheduleOffers;
 import io.tokenbroker.application.testing.TestClock;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.domain.audit.RefreshAttempt;
@@ -29,8 +30,6 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +55,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * The issue's acceptance test for the shared schedule: three broker instances (application contexts with their own
@@ -86,15 +84,12 @@ class SharedScheduleEndToEndTest {
     private final List<BrokerClient> brokers = new ArrayList<>();
     private final List<ConnectionKey> keys = new ArrayList<>();
     private final ExecutorService callers = Executors.newFixedThreadPool(12);
-    private RedisServer redis;
+    private LocalRedis redis;
     private SandboxUpstream upstream;
 
     @BeforeEach
     void start() throws IOException {
-        int redisPort = freePort();
-        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = LocalRedis.start();
         upstream = SandboxUpstream.start(0, CLIENT_ID, CLIENT_SECRET, LIFETIME);
         for (int i = 0; i < CONNECTIONS; i++) {
             keys.add(ConnectionKey.of("tenant-" + (i % 20), "conn-" + i));
@@ -102,7 +97,7 @@ class SharedScheduleEndToEndTest {
         for (int i = 0; i < INSTANCES; i++) {
             EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, Map.of(
                     "micronaut.server.port", -1,
-                    "redis.uri", "redis://127.0.0.1:" + redisPort,
+                    "redis.uri", redis.uri(),
                     TestKeyRing.PROPERTY, TestKeyRing.KEYS,
                     "tokenbroker.redis.command-timeout", "5s",
                     "tokenbroker.upstream.resilience.min-interval", "0s",
@@ -125,11 +120,7 @@ class SharedScheduleEndToEndTest {
         callers.shutdownNow();
         servers.forEach(EmbeddedServer::close);
         upstream.close();
-        try {
-            redis.stop();
-        } catch (IOException failed) {
-            throw new UncheckedIOException(failed);
-        }
+        redis.stop();
     }
 
     @Test
@@ -254,14 +245,6 @@ class SharedScheduleEndToEndTest {
 
     private <T> T bean(int instance, Class<T> type) {
         return servers.get(instance).getApplicationContext().getBean(type);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException failed) {
-            throw new UncheckedIOException(failed);
-        }
     }
 
     /**

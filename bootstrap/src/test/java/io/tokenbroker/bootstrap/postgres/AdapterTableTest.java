@@ -31,10 +31,8 @@ import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.bootstrap.AdapterSelection;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.TestKeyRing;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +41,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
 
 /**
  * The adapter table of a real start, for the three shapes the broker runs in: the embedded default, with Redis,
@@ -98,10 +95,9 @@ class AdapterTableTest {
     }
 
     @Test
-    void redisServesTheSharedPortsAndMemoryTheRest() throws IOException {
-        int port = freePort();
-        RedisServer redis = startRedis(port);
-        try (ApplicationContext context = ApplicationContext.run(Map.of("redis.uri", "redis://127.0.0.1:" + port,
+    void redisServesTheSharedPortsAndMemoryTheRest() {
+        try (LocalRedis redis = LocalRedis.start();
+                ApplicationContext context = ApplicationContext.run(Map.of("redis.uri", redis.uri(),
                 TestKeyRing.PROPERTY, TestKeyRing.KEYS))) {
             assertEquals("tokens=redis, leases=redis, refresh-schedule=redis, rate-limits=redis, "
                     + "idempotency=redis, key-revocations=redis, circuits=redis, connect-attempts=redis, connections=memory, "
@@ -115,17 +111,14 @@ class AdapterTableTest {
             assertSame(adapters.rateLimits(), context.getBean(RateLimits.class));
             assertSame(adapters.keyRevocations(), context.getBean(KeyRevocations.class));
             assertInstanceOf(InMemoryConnections.class, context.getBean(Connections.class));
-        } finally {
-            redis.stop();
         }
     }
 
     @Test
-    void redisAndPostgresServeEveryPortBetweenThem() throws IOException {
-        int port = freePort();
-        RedisServer redis = startRedis(port);
+    void redisAndPostgresServeEveryPortBetweenThem() {
+        LocalRedis redis = LocalRedis.start();
         Map<String, Object> properties = new HashMap<>();
-        properties.put("redis.uri", "redis://127.0.0.1:" + port);
+        properties.put("redis.uri", redis.uri());
         properties.put("datasources.default.url", TestDatabase.jdbcUrl(TestDatabase.shared()));
         properties.put("datasources.default.username", "postgres");
         properties.put("datasources.default.password", "postgres");
@@ -159,18 +152,4 @@ class AdapterTableTest {
                 cause.getMessage());
     }
 
-    private static RedisServer startRedis(int port) throws IOException {
-        RedisServer redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
-        return redis;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException failed) {
-            throw new UncheckedIOException(failed);
-        }
-    }
 }

@@ -8,6 +8,8 @@ import io.tokenbroker.application.port.in.CreateConnectLink;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
 import io.tokenbroker.application.port.in.SaveConnection;
+import io.tokenbroker.bootstrap.LocalPorts;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.e2e.Browser;
 import io.tokenbroker.domain.connection.ClientAuthMethod;
 import io.tokenbroker.domain.connection.Connection;
@@ -15,8 +17,6 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.ProviderType;
 import io.tokenbroker.domain.connection.Secret;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +28,6 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * Two brokers over one Redis and one PostgreSQL behind one public URL, as behind a load balancer: a user opens a
@@ -38,28 +37,25 @@ class ConnectAcrossInstancesTest {
 
     private static final ConnectionKey KEY = ConnectionKey.of("acme", "shared-consent");
 
-    private RedisServer redis;
+    private LocalRedis redis;
     private final MockOAuth2Server provider = new MockOAuth2Server();
     private final List<ApplicationContext> brokers = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
-        int redisPort = freePort();
-        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = LocalRedis.start();
         provider.start();
         String ring = TestDatabase.randomRing("k1");
-        ports.add(freePort());
-        ports.add(freePort());
+        ports.add(LocalPorts.free());
+        ports.add(LocalPorts.free());
         for (int port : ports) {
             Map<String, Object> properties = new HashMap<>();
             properties.put("datasources.default.url", TestDatabase.jdbcUrl(TestDatabase.shared()));
             properties.put("datasources.default.username", "postgres");
             properties.put("datasources.default.password", "postgres");
             properties.put("tokenbroker.encryption.keys", ring);
-            properties.put("redis.uri", "redis://127.0.0.1:" + redisPort);
+            properties.put("redis.uri", redis.uri());
             properties.put("tokenbroker.redis.command-timeout", "5s");
             properties.put("micronaut.server.port", port);
             // One public URL for both, the first broker's, as a load balancer would present them.
@@ -73,14 +69,6 @@ class ConnectAcrossInstancesTest {
         brokers.forEach(ApplicationContext::close);
         provider.shutdown();
         redis.stop();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException failed) {
-            throw new UncheckedIOException(failed);
-        }
     }
 
     private String token(int broker) {

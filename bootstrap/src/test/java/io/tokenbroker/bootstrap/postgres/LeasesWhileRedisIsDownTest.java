@@ -11,14 +11,13 @@ import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.LockManager.Lease;
 import io.tokenbroker.bootstrap.AdapterSelection;
 import io.tokenbroker.bootstrap.AdapterSelection.Adapter;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.domain.connection.ClientAuthMethod;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.ProviderType;
 import io.tokenbroker.domain.connection.Secret;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * Two brokers over one Redis and one PostgreSQL, with Redis stopped: a connection with a refresh token (which may
@@ -42,19 +40,16 @@ class LeasesWhileRedisIsDownTest {
     private static final ConnectionKey ROTATING = ConnectionKey.of("acme", "rotating");
     private static final ConnectionKey CLIENT_CREDENTIALS = ConnectionKey.of("acme", "machine");
 
-    private RedisServer redis;
+    private LocalRedis redis;
     private final List<ApplicationContext> brokers = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
-        int port = freePort();
-        redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = LocalRedis.start();
         String ring = TestDatabase.randomRing("k1");
         for (int i = 0; i < 2; i++) {
             brokers.add(TestDatabase.broker(TestDatabase.jdbcUrl(TestDatabase.shared()), ring, Map.of(
-                    "redis.uri", "redis://127.0.0.1:" + port, "tokenbroker.redis.command-timeout", "500ms")));
+                    "redis.uri", redis.uri(), "tokenbroker.redis.command-timeout", "500ms")));
         }
         Connections vault = brokers.get(0).getBean(Connections.class);
         vault.save(connection(ROTATING, Optional.of(Secret.of("rt-1"))));
@@ -112,7 +107,7 @@ class LeasesWhileRedisIsDownTest {
             afterTheSwitch = next.fence();
         }
 
-        redis.start();
+        redis.restart();
 
         // Whether Redis or (not reconnected yet) PostgreSQL grants it, the fence keeps growing.
         try (Lease back = locks(0).acquire(ROTATING, TTL, Duration.ofSeconds(20)).orElseThrow()) {
@@ -129,14 +124,6 @@ class LeasesWhileRedisIsDownTest {
             // Each broker refreshes it once for its own callers; no pool connection is held for it.
             assertEquals(CLIENT_CREDENTIALS, one.key());
             assertEquals(CLIENT_CREDENTIALS, other.key());
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException failed) {
-            throw new UncheckedIOException(failed);
         }
     }
 }

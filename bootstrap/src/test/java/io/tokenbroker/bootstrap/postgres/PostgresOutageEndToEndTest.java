@@ -12,11 +12,12 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.tokenbroker.adapters.postgres.DatabaseBreaker;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
+import io.tokenbroker.bootstrap.LocalPorts;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.domain.resilience.CircuitBreaker;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.embedded.RedisServer;
 
 /**
  * Issue 18 end to end, over HTTP: two brokers sharing a real PostgreSQL (stopped and restarted) and a real Redis, in
@@ -51,20 +51,16 @@ class PostgresOutageEndToEndTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private EmbeddedPostgres database;
     private int databasePort;
-    private RedisServer redis;
-    private int redisPort;
+    private LocalRedis redis;
     private SandboxUpstream upstream;
     private EmbeddedServer first;
     private EmbeddedServer second;
 
     @BeforeEach
     void start() throws IOException {
-        databasePort = freePort();
+        databasePort = LocalPorts.free();
         database = TestDatabase.startAt(dataDirectory.resolve("pg"), databasePort);
-        redisPort = freePort();
-        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = LocalRedis.start();
         upstream = SandboxUpstream.start(0, CLIENT_ID, CLIENT_SECRET, Duration.ofHours(1));
         String ring = TestDatabase.randomRing("k1");
         first = broker(ring);
@@ -138,7 +134,7 @@ class PostgresOutageEndToEndTest {
     }
 
     private String heldInRedis() {
-        RedisClient client = RedisClient.create("redis://127.0.0.1:" + redisPort);
+        RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             return connection.sync().get("tb:{acme:crm}:pending");
         } finally {
@@ -158,7 +154,7 @@ class PostgresOutageEndToEndTest {
         properties.put("datasources.default.username", "postgres");
         properties.put("datasources.default.password", "postgres");
         properties.put("tokenbroker.encryption.keys", ring);
-        properties.put("redis.uri", "redis://127.0.0.1:" + redisPort);
+        properties.put("redis.uri", redis.uri());
         properties.put("tokenbroker.upstream.resilience.min-interval", "0s");
         properties.put("tokenbroker.postgres.pending-flush-interval", "1h");
         properties.put(OutageClock.PROPERTY, true);
@@ -174,11 +170,5 @@ class PostgresOutageEndToEndTest {
             request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisClient;
 import io.micronaut.context.ApplicationContext;
+import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
 import io.tokenbroker.adapters.redis.RedisAdapters;
@@ -19,8 +20,6 @@ import io.tokenbroker.domain.apikey.Scope;
 import io.tokenbroker.domain.apikey.TenantScope;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
 
 /**
  * The production shape: brokers sharing Redis (lease, cache, announcements) and PostgreSQL (vault, API keys), against
@@ -48,17 +46,13 @@ class RedisAndPostgresRotationTest {
     private static final String ID = "shared-client";
     private static final String SECRET = "shared-secret";
 
-    private RedisServer redis;
-    private int redisPort;
+    private LocalRedis redis;
     private SandboxUpstream upstream;
     private final List<ApplicationContext> brokers = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
-        redisPort = freePort();
-        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+        redis = LocalRedis.start();
         upstream = SandboxUpstream.start(0, ID, SECRET, Duration.ofHours(1));
         String ring = TestDatabase.randomRing("k1");
         for (int i = 0; i < 2; i++) {
@@ -67,7 +61,7 @@ class RedisAndPostgresRotationTest {
             properties.put("datasources.default.username", "postgres");
             properties.put("datasources.default.password", "postgres");
             properties.put("tokenbroker.encryption.keys", ring);
-            properties.put("redis.uri", "redis://127.0.0.1:" + redisPort);
+            properties.put("redis.uri", redis.uri());
             properties.put("tokenbroker.redis.command-timeout", "5s");
             properties.put("tokenbroker.upstream.resilience.min-interval", "0s");
             brokers.add(ApplicationContext.run(properties));
@@ -162,13 +156,5 @@ class RedisAndPostgresRotationTest {
         assertTrue(heard.await(30, TimeUnit.SECONDS), "the revocation reached the other broker");
         assertTrue(other.alreadyVerified(presented).isEmpty(), "its cache no longer trusts the key");
         assertTrue(other.authenticate(presented).isEmpty());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException failed) {
-            throw new UncheckedIOException(failed);
-        }
     }
 }
