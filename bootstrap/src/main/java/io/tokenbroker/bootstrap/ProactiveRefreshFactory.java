@@ -20,6 +20,7 @@ import io.tokenbroker.application.service.GetAccessTokenService;
 import io.tokenbroker.application.service.ProactiveRefreshService;
 import io.tokenbroker.application.service.RefreshDueConnectionsService;
 import io.tokenbroker.application.service.ScheduleOffers;
+import io.tokenbroker.bootstrap.config.ConnectConfiguration;
 import io.tokenbroker.bootstrap.config.RefreshConfiguration;
 import io.tokenbroker.bootstrap.config.SchedulerConfiguration;
 import jakarta.inject.Named;
@@ -123,9 +124,11 @@ public class ProactiveRefreshFactory {
                                                 ConnectionEvents events, ProactiveRefreshOutcomes outcomes,
                                                 RefreshConfiguration refresh, Clock clock,
                                                 SchedulerConfiguration scheduler, RandomGenerator random,
-                                                @Named(EXECUTOR) ExecutorService executor, MeterRegistry registry) {
+                                                @Named(EXECUTOR) ExecutorService executor, MeterRegistry registry,
+                                                ConnectConfiguration connect) {
         RefreshDueConnectionsService service = new RefreshDueConnectionsService(tokens, schedule, offers, cache,
-                connections, events, outcomes, refresh.policy(), clock, scheduler.settings(random), executor);
+                connections, events, outcomes, refresh.policy(), clock, scheduler.settings(random), executor,
+                connect.warning());
         Gauge.builder("tokenbroker.scheduler.scheduled", schedule::size)
                 .description("Connections on the refresh-ahead schedule, queued or claimed (shared with Redis)")
                 .register(registry);

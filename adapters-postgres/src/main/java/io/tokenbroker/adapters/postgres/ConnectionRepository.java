@@ -41,6 +41,19 @@ public interface ConnectionRepository extends GenericRepository<ConnectionRow, L
     int rotate(String tenant, String name, String keyId, byte[] token, @Nullable Instant expiresAt, long fence,
                Instant now);
 
+    /**
+     * The reconnect-warning mark, kept in {@code settings} (no migration): an upsert replaces settings and so drops
+     * it, a rotation leaves it. A compare-and-set on the previous mark (NULL: none); 1 when written.
+     */
+    @Query("""
+            UPDATE connections SET settings = jsonb_set(settings, '{reconnect_warned}', to_jsonb(CAST(:warned AS text)))
+             WHERE tenant = :tenant AND name = :name
+               AND (settings ->> 'reconnect_warned') IS NOT DISTINCT FROM CAST(:previous AS text)""")
+    int markReconnectWarned(String tenant, String name, @Nullable String previous, String warned);
+
+    @Query("SELECT settings ->> 'reconnect_warned' FROM connections WHERE tenant = :tenant AND name = :name")
+    Optional<String> findReconnectWarned(String tenant, String name);
+
     @Query("DELETE FROM connections WHERE tenant = :tenant AND name = :name")
     int remove(String tenant, String name);
 

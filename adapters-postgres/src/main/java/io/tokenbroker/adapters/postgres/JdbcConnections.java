@@ -171,6 +171,20 @@ public final class JdbcConnections implements Connections {
                 .orElse(Optional.ofNullable(row.refreshTokenExpiresAt())));
     }
 
+    /** {@inheritDoc} Needs the database: during an outage it throws, and the warning waits for the next look. */
+    @Override
+    public Optional<Instant> reconnectWarned(ConnectionKey key) {
+        return database.call("reading the reconnect warning of " + key,
+                () -> rows.findReconnectWarned(key.tenant().value(), key.connection().value())).map(Instant::parse);
+    }
+
+    @Override
+    public boolean markReconnectWarned(ConnectionKey key, Optional<Instant> previous, Instant warned) {
+        return database.call("marking the reconnect warning of " + key,
+                () -> rows.markReconnectWarned(key.tenant().value(), key.connection().value(),
+                        previous.map(Instant::toString).orElse(null), warned.toString()) == 1);
+    }
+
     @Override
     public List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after, int limit) {
         if (limit < 1) {

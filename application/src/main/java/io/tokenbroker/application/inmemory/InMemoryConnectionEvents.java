@@ -48,7 +48,8 @@ public final class InMemoryConnectionEvents implements ConnectionEvents {
     private static Level level(ConnectionEvent.Type type) {
         return switch (type) {
             case TOKEN_REFRESHED, CIRCUIT_CLOSED, REAUTHORIZED, CONNECTED -> Level.INFO;
-            case REFRESH_FAILED, CIRCUIT_OPENED, NEEDS_REAUTHORIZATION, NEAR_EXPIRY, TOKEN_EXPIRED -> Level.WARNING;
+            case REFRESH_FAILED, CIRCUIT_OPENED, NEEDS_REAUTHORIZATION, NEAR_EXPIRY, TOKEN_EXPIRED,
+                 REFRESH_TOKEN_EXPIRING -> Level.WARNING;
         };
     }
 

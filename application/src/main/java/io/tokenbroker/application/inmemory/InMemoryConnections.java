@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentMap;
 /** Connections of the embedded default; gone when the process ends. */
 public final class InMemoryConnections implements Connections {
 
-    private record Stored(Connection connection, Optional<Instant> refreshTokenExpiresAt, long fence) {
+    private record Stored(Connection connection, Optional<Instant> refreshTokenExpiresAt, long fence,
+                          Optional<Instant> reconnectWarned) {
     }
 
     private final ConcurrentMap<ConnectionKey, Stored> stored = new ConcurrentHashMap<>();
@@ -32,7 +33,7 @@ public final class InMemoryConnections implements Connections {
         stored.compute(connection.key(), (key, previous) -> {
             created[0] = previous == null;
             long fence = previous == null ? 0 : previous.fence();
-            return new Stored(connection, Optional.empty(), fence);
+            return new Stored(connection, Optional.empty(), fence, Optional.empty());
         });
         return created[0];
     }
@@ -51,7 +52,8 @@ public final class InMemoryConnections implements Connections {
                 return previous;
             }
             written[0] = true;
-            return new Stored(previous.connection().withRefreshToken(refreshToken), refreshTokenExpiresAt, fence);
+            return new Stored(previous.connection().withRefreshToken(refreshToken), refreshTokenExpiresAt, fence,
+                    previous.reconnectWarned());
         });
         return written[0];
     }
@@ -65,6 +67,25 @@ public final class InMemoryConnections implements Connections {
     @Override
     public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
         return Optional.ofNullable(stored.get(key)).flatMap(Stored::refreshTokenExpiresAt);
+    }
+
+    @Override
+    public Optional<Instant> reconnectWarned(ConnectionKey key) {
+        return Optional.ofNullable(stored.get(key)).flatMap(Stored::reconnectWarned);
+    }
+
+    @Override
+    public boolean markReconnectWarned(ConnectionKey key, Optional<Instant> previous, Instant warned) {
+        boolean[] written = {false};
+        stored.computeIfPresent(key, (k, current) -> {
+            if (!current.reconnectWarned().equals(previous)) {
+                return current;
+            }
+            written[0] = true;
+            return new Stored(current.connection(), current.refreshTokenExpiresAt(), current.fence(),
+                    Optional.of(warned));
+        });
+        return written[0];
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes.Outcome;
 import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.port.out.RefreshSchedule.Claim;
 import io.tokenbroker.application.port.out.RefreshSchedule.Entry;
+import io.tokenbroker.domain.connection.ReconnectWarning;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,8 @@ import java.util.Optional;
  * Decides what a claimed entry needs. Connections somebody (on any instance) asked for within {@code idleAfter} are
  * refreshed. Idle ones with a known refresh token expiry are parked until shortly before it and refreshed then, so a
  * rolling refresh token does not die of disuse; idle ones without are dropped, and their next request schedules
- * them again.
+ * them again. With a {@link ReconnectWarning} an idle connection is also refreshed once when its refresh token enters
+ * the warning window, so a hard cap or a failing grant is heard while a user still has time to reconnect.
  */
 final class ClaimTriage {
 
@@ -23,8 +25,11 @@ final class ClaimTriage {
     /** The share of a refresh token's remaining life kept in hand when an idle connection is kept alive. */
     private static final int KEEP_ALIVE_PARTS = 10;
 
-    /** A claimed entry to refresh; {@code keepAlive} when the connection is idle and only its refresh token matters. */
-    record Job(Entry entry, boolean keepAlive) {
+    /**
+     * A claimed entry to refresh; {@code keepAlive} when the connection is idle and only its refresh token matters,
+     * which then expires at {@code refreshTokenExpiry} (read for the triage; empty for a connection in demand).
+     */
+    record Job(Entry entry, boolean keepAlive, Optional<Instant> refreshTokenExpiry) {
     }
 
     private final RefreshSchedule schedule;
@@ -32,14 +37,16 @@ final class ClaimTriage {
     private final Connections connections;
     private final ProactiveRefreshOutcomes outcomes;
     private final ProactiveRefreshSettings settings;
+    private final ReconnectWarning warning;
 
     ClaimTriage(RefreshSchedule schedule, ScheduleOffers offers, Connections connections,
-                ProactiveRefreshOutcomes outcomes, ProactiveRefreshSettings settings) {
+                ProactiveRefreshOutcomes outcomes, ProactiveRefreshSettings settings, ReconnectWarning warning) {
         this.schedule = schedule;
         this.offers = offers;
         this.connections = connections;
         this.outcomes = outcomes;
         this.settings = settings;
+        this.warning = warning;
     }
 
     /**
@@ -50,7 +57,7 @@ final class ClaimTriage {
         Entry entry = claim.entry();
         boolean inDemand = claim.lastAsked().filter(at -> !at.plus(settings.idleAfter()).isBefore(now)).isPresent();
         if (inDemand) {
-            return Optional.of(new Job(entry, false));
+            return Optional.of(new Job(entry, false, Optional.empty()));
         }
         Optional<Instant> refreshTokenExpiry;
         try {
@@ -68,11 +75,14 @@ final class ClaimTriage {
             return Optional.empty();
         }
         Instant keepAliveAt = keepAliveAt(refreshTokenExpiry.get(), entry);
-        if (!keepAliveAt.isAfter(now)) {
-            return Optional.of(new Job(entry, true));
+        // Earlier when a reconnect warning may be due: only a refresh tells whether refreshing still extends it.
+        Instant probeAt = warning.probeAt(refreshTokenExpiry.get(), entry.tokenIssuedAt())
+                .filter(probe -> probe.isBefore(keepAliveAt)).orElse(keepAliveAt);
+        if (!probeAt.isAfter(now)) {
+            return Optional.of(new Job(entry, true, refreshTokenExpiry));
         }
         // Parked without its failures: if demand comes back, a request's offer of this token may move it forward.
-        schedule.schedule(new Entry(entry.key(), keepAliveAt, 0, entry.tokenIssuedAt(), entry.tokenExpiresAt(),
+        schedule.schedule(new Entry(entry.key(), probeAt, 0, entry.tokenIssuedAt(), entry.tokenExpiresAt(),
                 entry.warned()));
         outcomes.finished(Outcome.IDLE);
         return Optional.empty();

@@ -16,6 +16,7 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Grant;
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,6 +24,10 @@ import java.util.Map;
  * cached token never outlives the credentials it was issued for.
  */
 public final class ConnectionService implements SaveConnection, FindConnection, RemoveConnection {
+
+    /** The request field that overrides a provider's authorize endpoint: a refusal of the built-in one names it. */
+    private static final String AUTHORIZATION_URL = "authorization_url";
+
 
     private final Connections connections;
     private final TokenStore tokens;
@@ -45,7 +50,11 @@ public final class ConnectionService implements SaveConnection, FindConnection, 
     @Override
     public boolean save(SaveConnection.Command command) {
         Connection connection = command.connection();
-        for (Map.Entry<String, URI> url : connection.outboundUrls().entrySet()) {
+        Map<String, URI> urls = new LinkedHashMap<>(connection.outboundUrls());
+        // Where users are sent is checked whether it was given (then it is among the outbound URLs) or is the
+        // provider's own, as a built-in token endpoint is: a fixed name may still resolve to a private address here.
+        connection.authorizationUrl().ifPresent(url -> urls.putIfAbsent(AUTHORIZATION_URL, url));
+        for (Map.Entry<String, URI> url : urls.entrySet()) {
             outboundTargets.checkAtSave(url.getValue(), connection.savedBy()).ifPresent(refusal -> {
                 throw new UpstreamNotAllowedException(url.getKey(), refusal);
             });

@@ -17,6 +17,7 @@ import io.tokenbroker.application.port.out.RefreshSchedule.Entry;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.service.ClaimTriage.Job;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.ReconnectWarning;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import java.lang.System.Logger.Level;
@@ -64,21 +65,33 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
     private final Executor executor;
     private final ClaimTriage triage;
     private final FailedRefreshes failures;
+    private final ReconnectWarnings reconnectWarnings;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile Instant lastRun;
     private volatile Optional<Duration> lastLag = Optional.empty();
+
+    /** Without reconnect warnings ({@link ReconnectWarning#NONE}): idle connections are kept alive, never probed. */
+    public RefreshDueConnectionsService(RefreshConnection refresher, RefreshSchedule schedule, ScheduleOffers offers,
+                                        TokenStore cache, Connections connections, ConnectionEvents events,
+                                        ProactiveRefreshOutcomes outcomes, RefreshPolicy policy, Clock clock,
+                                        ProactiveRefreshSettings settings, Executor executor) {
+        this(refresher, schedule, offers, cache, connections, events, outcomes, policy, clock, settings, executor,
+                ReconnectWarning.NONE);
+    }
 
     /**
      * @param refresher   the token service's forced refresh (not the serving decorator: what is renewed here is
      *                    scheduled here)
      * @param offers      shared with the serving side, which then need not offer a token renewed here again
      * @param cache       read to see whether another holder renewed a token whose refresh failed here
-     * @param connections read for the refresh token's expiry of idle connections
+     * @param connections read for the refresh token's expiry of idle connections, and the reconnect warning's mark
+     * @param warning     when an idle connection's refresh token that keep-alive cannot extend is announced
      */
     public RefreshDueConnectionsService(RefreshConnection refresher, RefreshSchedule schedule, ScheduleOffers offers,
                                         TokenStore cache, Connections connections, ConnectionEvents events,
                                         ProactiveRefreshOutcomes outcomes, RefreshPolicy policy, Clock clock,
-                                        ProactiveRefreshSettings settings, Executor executor) {
+                                        ProactiveRefreshSettings settings, Executor executor,
+                                        ReconnectWarning warning) {
         this.refresher = Objects.requireNonNull(refresher, "refresher");
         this.schedule = Objects.requireNonNull(schedule, "schedule");
         this.offers = Objects.requireNonNull(offers, "offers");
@@ -88,7 +101,8 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
         this.settings = Objects.requireNonNull(settings, "settings");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.triage = new ClaimTriage(schedule, offers, Objects.requireNonNull(connections, "connections"), outcomes,
-                settings);
+                settings, Objects.requireNonNull(warning, "warning"));
+        this.reconnectWarnings = new ReconnectWarnings(connections, events, warning, clock);
         this.failures = new FailedRefreshes(schedule, Objects.requireNonNull(cache, "cache"),
                 Objects.requireNonNull(events, "events"), policy, settings.backoff(), clock);
         this.lastRun = clock.instant();
@@ -173,7 +187,9 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
     private void refresh(Job job) {
         ConnectionKey key = job.entry().key();
         try {
+            Instant started = clock.instant();
             AccessToken token = refresher.refresh(new Command(key, Reason.PROACTIVE));
+            reconnectWarnings.keptAlive(job, token, started);
             Instant now = clock.instant();
             Instant ahead = policy.refreshAheadAt(token);
             Instant next = ahead.isAfter(now) ? ahead : now.plus(FailedRefreshes.MIN_DELAY);
@@ -190,6 +206,7 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
                 return;
             }
             failures.backOff(job, failed);
+            reconnectWarnings.failed(job);
             outcomes.finished(Outcome.FAILED);
         }
     }

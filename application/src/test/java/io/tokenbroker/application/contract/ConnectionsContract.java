@@ -253,4 +253,26 @@ public abstract class ConnectionsContract {
         assertEquals(Optional.empty(), connections.refreshTokenExpiresAt(KEY));
         assertEquals(Optional.empty(), connections.refreshTokenExpiresAt(UNKNOWN));
     }
+
+    @Test
+    void theReconnectWarningMarkIsACompareAndSetThatARotationKeepsAndASaveDrops() {
+        Instant expiry = Instant.parse("2030-06-01T00:00:00.123456Z");
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-0").build());
+        assertEquals(Optional.empty(), connections.reconnectWarned(KEY));
+
+        assertTrue(connections.markReconnectWarned(KEY, Optional.empty(), expiry));
+        assertFalse(connections.markReconnectWarned(KEY, Optional.empty(), expiry), "another instance was first");
+        assertEquals(Optional.of(expiry), connections.reconnectWarned(KEY));
+
+        connections.saveRotation(KEY, Secret.of("rt-1"), Optional.of(expiry), 1);
+        assertEquals(Optional.of(expiry), connections.reconnectWarned(KEY), "a rotation keeps the mark");
+        Instant later = expiry.plusSeconds(86_400 * 100L);
+        assertTrue(connections.markReconnectWarned(KEY, Optional.of(expiry), later));
+        assertEquals(Optional.of(later), connections.reconnectWarned(KEY));
+
+        connections.save(aConnection().withKey(KEY).withRefreshToken("rt-new").build());
+        assertEquals(Optional.empty(), connections.reconnectWarned(KEY), "a save drops it");
+        assertFalse(connections.markReconnectWarned(UNKNOWN, Optional.empty(), expiry));
+        assertEquals(Optional.empty(), connections.reconnectWarned(UNKNOWN));
+    }
 }

@@ -24,6 +24,7 @@ import io.tokenbroker.domain.connection.ProviderType;
 import io.tokenbroker.domain.egress.EgressRefusal;
 import io.tokenbroker.domain.egress.SavedBy;
 import io.tokenbroker.domain.token.AccessToken;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -94,6 +95,27 @@ class ConnectionServiceTest {
                 () -> service.save(SaveConnection.Command.by(SavedBy.TENANT, internal)));
 
         assertEquals("url", refused.field());
+    }
+
+    @Test
+    void aProvidersOwnAuthorizeEndpointIsCheckedLikeAGivenOne() {
+        // As if Intuit's authorize host resolved to a private address where the broker runs.
+        OutboundTargets privateIntuit = (url, savedBy) -> savedBy == SavedBy.TENANT
+                && url.getHost().equals("appcenter.intuit.com") ? Optional.of(PRIVATE) : Optional.empty();
+        ConnectionService checking = new ConnectionService(connections, tokens, reauthorisations, events,
+                privateIntuit, clock);
+        Connection quickbooks = aConnection().withKey(KEY).withProvider(ProviderType.QUICKBOOKS)
+                .withTokenUrl("https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer").build();
+        assertEquals(Optional.of(URI.create("https://appcenter.intuit.com/connect/oauth2")),
+                quickbooks.authorizationUrl(), "built in, not given");
+
+        var refused = assertThrows(UpstreamNotAllowedException.class,
+                () -> checking.save(SaveConnection.Command.by(SavedBy.TENANT, quickbooks)));
+
+        assertEquals("authorization_url", refused.field());
+        assertEquals(Optional.empty(), connections.find(KEY));
+        assertTrue(checking.save(SaveConnection.Command.by(SavedBy.OPERATOR, quickbooks)),
+                "an operator may use it, as with any private address");
     }
 
     @Test

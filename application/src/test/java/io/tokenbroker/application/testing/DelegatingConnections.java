@@ -51,6 +51,16 @@ public class DelegatingConnections implements Connections {
     }
 
     @Override
+    public Optional<Instant> reconnectWarned(ConnectionKey key) {
+        return delegate.reconnectWarned(key);
+    }
+
+    @Override
+    public boolean markReconnectWarned(ConnectionKey key, Optional<Instant> previous, Instant warned) {
+        return delegate.markReconnectWarned(key, previous, warned);
+    }
+
+    @Override
     public List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after, int limit) {
         return delegate.list(tenants, after, limit);
     }

@@ -76,6 +76,16 @@ final class TracedConnections implements Connections {
     }
 
     @Override
+    public Optional<Instant> reconnectWarned(ConnectionKey key) {
+        return connections.reconnectWarned(key);
+    }
+
+    @Override
+    public boolean markReconnectWarned(ConnectionKey key, Optional<Instant> previous, Instant warned) {
+        return connections.markReconnectWarned(key, previous, warned);
+    }
+
+    @Override
     public List<ConnectionKey> list(Optional<Set<TenantId>> tenants, Optional<ConnectionKey> after, int limit) {
         return connections.list(tenants, after, limit);
     }

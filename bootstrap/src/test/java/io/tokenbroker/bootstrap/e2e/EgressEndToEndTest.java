@@ -81,6 +81,20 @@ class EgressEndToEndTest {
     }
 
     @Test
+    void aProvidersOwnAuthorizeEndpointIsCheckedAtSaveLikeAGivenOne() {
+        resolver.pointAtLoopback("appcenter.intuit.com"); // Intuit's authorize host, as a hostile DNS might answer
+        String quickbooks = "{\"provider\":\"quickbooks\",\"client_id\":\"client\",\"client_secret\":\"secret\"}";
+
+        HttpResponse<String> refused = tenant.put(CONNECTIONS + "consent-at-home", quickbooks);
+
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(body(refused).get("detail").toString().startsWith("authorization_url:"), refused.body());
+        assertEquals(404, admin.get(CONNECTIONS + "consent-at-home").statusCode(), "nothing was stored");
+        assertEquals(201, admin.put(CONNECTIONS + "consent-at-home", quickbooks).statusCode(),
+                "an operator may, as with any private address");
+    }
+
+    @Test
     void anAdminKeyMaySaveItAndTheTokenWorks() {
         HttpResponse<String> saved = admin.put(CONNECTIONS + "admin-saved", connection(sandbox.tokenUrl().toString()));
         assertEquals(201, saved.statusCode(), saved.body());

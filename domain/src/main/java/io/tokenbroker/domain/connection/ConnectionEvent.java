@@ -31,7 +31,12 @@ public record ConnectionEvent(ConnectionKey key, Type type, Instant at, String d
         /** A probe succeeded after the circuit was open: calls to the upstream resume. */
         CIRCUIT_CLOSED,
         /** A user consented through a connect link: the connection holds its first refresh token. */
-        CONNECTED
+        CONNECTED,
+        /**
+         * The refresh token's provider-stated expiry is within the reconnect warning and keep-alive could not move it
+         * (failed, or the provider's hard cap): a user must reconnect. {@code expiresAt} is the refresh token's.
+         */
+        REFRESH_TOKEN_EXPIRING
     }
 
     public ConnectionEvent {

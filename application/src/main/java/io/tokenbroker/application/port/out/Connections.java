@@ -51,6 +51,22 @@ public interface Connections {
      */
     Optional<Instant> refreshTokenExpiresAt(ConnectionKey key);
 
+    /**
+     * The refresh-token expiry the last reconnect warning ({@code refresh_token_expiring}) was about; empty when none
+     * was given since the connection was saved, or for an unknown connection. Kept with the connection, so every
+     * instance, and this one after a restart, sees it.
+     */
+    Optional<Instant> reconnectWarned(ConnectionKey key);
+
+    /**
+     * Records that the reconnect warning about a refresh token expiring at {@code warned} was given, as a
+     * compare-and-set on {@link #reconnectWarned}: written only while that still reads {@code previous}, so of several
+     * instances deciding at once exactly one gets true and publishes. A rotation keeps the mark; a save drops it.
+     *
+     * @return true if written; false if the mark was no longer {@code previous} or the connection is unknown
+     */
+    boolean markReconnectWarned(ConnectionKey key, Optional<Instant> previous, Instant warned);
+
     /** The order {@link #list} walks in: by tenant, then by connection name, as plain (code point) strings. */
     Comparator<ConnectionKey> LISTING_ORDER = Comparator.<ConnectionKey, String>comparing(key -> key.tenant().value())
             .thenComparing(key -> key.connection().value());
