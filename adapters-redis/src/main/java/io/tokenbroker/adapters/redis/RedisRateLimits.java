@@ -18,14 +18,16 @@ import java.util.concurrent.TimeUnit;
  * memory: each instance leases the budget in chunks ({@code INCRBY} of one counter per bucket and window) on a
  * background thread while it still has allowance left, so no request waits for Redis. Until a lease answers, an
  * instance may admit up to one chunk on credit; confirmed leases never exceed the limit, so across N instances a
- * window admits at most {@code limit + N × chunk}, with {@code chunk = min(100, limit)}. When a lease fails (Redis
+ * window admits at most {@code limit + N × chunk}, with {@code chunk = min(limit, max(100, limit / 1000))}. When a lease fails (Redis
  * down) the bucket falls back to a local limit of {@code limit} for the rest of the window: rate limiting protects
  * the broker, it must not take it down with Redis.
  */
 final class RedisRateLimits implements RateLimits {
 
-    /** The largest lease: with the default 60,000 a minute, one Redis call per 100 requests per instance. */
-    static final long MAX_CHUNK = 100;
+    /** The smallest lease: with the default 60,000 a minute, one Redis call per 100 requests per instance. */
+    static final long MIN_CHUNK = 100;
+    /** Larger limits lease a thousandth at a time, so the credit grows with the rate a limit allows. */
+    static final long CHUNKS_PER_LIMIT = 1000;
 
     private static final String LEASE = """
             local count = redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -52,8 +54,14 @@ final class RedisRateLimits implements RateLimits {
         this.leases = executor;
     }
 
+    /**
+     * A fixed 100 was too little credit for a high limit: one key sending 10,000 requests a second under a limit of
+     * a billion a minute used a chunk every 10 ms, and whenever a lease took longer than that (a busy machine, the
+     * first lease of every window) it was refused although far below its limit. A thousandth of the limit keeps the
+     * over-admission bound at 0.1 % of the limit per instance (or 100, whichever is larger).
+     */
     static long chunk(RateLimit limit) {
-        return Math.min(MAX_CHUNK, limit.requests());
+        return Math.min(limit.requests(), Math.max(MIN_CHUNK, limit.requests() / CHUNKS_PER_LIMIT));
     }
 
     @Override

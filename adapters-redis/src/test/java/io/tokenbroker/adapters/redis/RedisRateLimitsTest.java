@@ -1,5 +1,6 @@
 package io.tokenbroker.adapters.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.contract.RateLimitsContract;
@@ -70,6 +71,19 @@ class RedisRateLimitsTest extends RateLimitsContract {
             assertTrue(total > 0);
         } finally {
             callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void theCreditGrowsWithTheLimitSoAFastCallerFarBelowAHighLimitIsNotRefusedWhileItsLeaseIsOnItsWay() {
+        RateLimit high = new RateLimit(1_000_000_000, Duration.ofMinutes(1));
+        assertEquals(1_000_000, RedisRateLimits.chunk(high));
+        assertEquals(100, RedisRateLimits.chunk(new RateLimit(60_000, Duration.ofMinutes(1))));
+        assertEquals(40, RedisRateLimits.chunk(new RateLimit(40, Duration.ofMinutes(1))));
+        RateLimits broker = fixture.adapters(clock, "fast").rateLimits();
+        // Faster than any lease can answer: everything here is admitted on the credit of the first chunk.
+        for (int n = 0; n < 10_000; n++) {
+            assertTrue(broker.admit("key:fast", high).allowed(), "refused request " + n);
         }
     }
 }

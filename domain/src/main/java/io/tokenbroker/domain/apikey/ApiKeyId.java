@@ -1,20 +1,22 @@
 package io.tokenbroker.domain.apikey;
 
-import java.util.regex.Pattern;
-
 /** The public part of an API key: safe to log, used to find the stored hash without scanning. */
 public record ApiKeyId(String value) {
 
-    private static final Pattern SYNTAX = Pattern.compile("[a-z0-9]{16}");
+    static final int LENGTH = 16;
 
     public ApiKeyId {
-        if (value == null || !SYNTAX.matcher(value).matches()) {
+        if (!isValid(value)) {
             throw new IllegalArgumentException("an API key id is 16 characters of a-z and 0-9");
         }
     }
 
+    /**
+     * {@code [a-z0-9]{16}}, checked by hand: every authenticated request checks an id (twice, with the rate limit),
+     * and a regular expression was most of the cost of recognising a verified key.
+     */
     public static boolean isValid(String value) {
-        return value != null && SYNTAX.matcher(value).matches();
+        return value != null && value.length() == LENGTH && KeyCharacters.allIdCharacters(value, 0, LENGTH);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.tokenbroker.adapters.http.inbound;
 
-import io.micronaut.context.propagation.slf4j.MdcPropagationContext;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.core.propagation.MutablePropagatedContext;
@@ -15,7 +14,6 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.tokenbroker.adapters.http.proxy.ProxiedAnswers;
 import java.util.UUID;
-import org.slf4j.MDC;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +25,6 @@ import java.util.regex.Pattern;
 public final class EdgeHeadersFilter implements Ordered {
 
     static final String REQUEST_ID = "X-Request-Id";
-    static final String MDC_KEY = "requestId";
     private static final String REQUEST_ID_ATTRIBUTE = EdgeHeadersFilter.class.getName() + ".requestId";
     /** The API's bodies are small JSON documents; the server's own ceiling is the proxy's, far larger. */
     private static final long MAX_JSON_BODY = 64 * 1024;
@@ -52,9 +49,7 @@ public final class EdgeHeadersFilter implements Ordered {
         String given = request.getHeaders().get(REQUEST_ID);
         String id = given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
         request.setAttribute(REQUEST_ID_ATTRIBUTE, id);
-        try (MDC.MDCCloseable ignored = MDC.putCloseable(MDC_KEY, id)) {
-            context.add(new MdcPropagationContext());
-        }
+        context.add(new RequestIdLogContext(id));
     }
 
     @RequestFilter
