@@ -4,6 +4,7 @@ import static io.tokenbroker.bootstrap.e2e.BrokerClient.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.tokenbroker.bootstrap.LocalRedis;
@@ -87,6 +88,10 @@ class StampedeAcrossInstancesTest {
                     .map(Command::words).toList();
             assertEquals(List.of(List.of("HGETALL", TOKEN_KEY)), bAfterTheMessage,
                     "b's commands on the token and the lease after the stored-token message");
+            MeterRegistry metersOfB = b.getApplicationContext().getBean(MeterRegistry.class);
+            assertEquals(1, metersOfB.get("tokenbroker.lease.wait").tag("acquired", "unneeded").timer().count());
+            assertEquals(0, metersOfB.get("tokenbroker.lease.wait").tag("acquired", "false").timer().count(),
+                    "a wait the token ended is no lease timeout");
         }
     }
 
