@@ -40,9 +40,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Cache hit: return. Otherwise one refresh per connection in this process (single flight), under the connection's
  * lease across processes; the cache is read again under the lease because the previous holder has usually just
  * filled it, and a flight waiting for another instance's lease ends when that holder announces its token, with one
- * read of it and no lease ({@link LockManager}). A connection marked for re-authorisation is refused without a call. What becomes of a grant (a rotated
- * refresh token persisted before the new access token is cached or returned) is {@link GrantStorage}'s. A request
- * whose refresh failed as an outage may get the cached token still (stale-if-error, see {@link #serve}).
+ * read of it and no lease ({@link LockManager}). A connection marked for re-authorisation is refused without a call.
+ * What becomes of a grant (a rotated refresh token persisted before the new access token is cached or returned) is
+ * {@link GrantStorage}'s. A request whose refresh failed as an outage may get the cached token still (stale-if-error,
+ * see {@link #serve}).
  *
  * <p>How the upstream is called (circuit, minimum interval, retries, audit rows) is {@link UpstreamCalls}' policy;
  * this flow decides what a failure means for the connection: a refused refresh token is tried once more when another
@@ -247,11 +248,10 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         upstream.refuseWhileOpen(key);
         // A holder on another instance announces its token: the wait ends with one read of it, not with the lease.
         AtomicReference<AccessToken> landed = new AtomicReference<>();
-        Optional<Lease> acquired = locks.acquire(key, lease.ttl(), lease.maxWait(),
-                () -> renewedMeanwhile(key, trigger, minValidFor).map(token -> {
-                    landed.set(token);
-                    return true;
-                }).orElse(false));
+        Optional<Lease> acquired = locks.acquire(key, lease.ttl(), lease.maxWait(), () -> {
+            renewedMeanwhile(key, trigger, minValidFor).ifPresent(landed::set);
+            return landed.get() != null;
+        });
         if (landed.get() != null) {
             return landed.get();
         }
