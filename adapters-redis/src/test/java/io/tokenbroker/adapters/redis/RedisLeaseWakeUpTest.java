@@ -18,11 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A waiter on another instance's lease and the holder's stored-token message: the waiter's caller is asked whether
@@ -36,32 +34,18 @@ class RedisLeaseWakeUpTest {
     private static final Duration TTL = Duration.ofSeconds(30);
     private static final Duration GUARD = Duration.ofSeconds(20);
 
-    private static EmbeddedRedis redis;
+    @RegisterExtension
+    static final RedisPerClass REDIS = new RedisPerClass();
+
     private RedisFixture fixture;
     private RedisAdapters holder;
     private RedisAdapters waiter;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
     void twoInstances() {
-        fixture = new RedisFixture(redis);
-        fixture.flushAll();
+        fixture = REDIS.freshFixture();
         holder = fixture.adapters(Clock.systemUTC(), "holder");
         waiter = fixture.adapters(Clock.systemUTC(), "waiter", Duration.ofMinutes(1));
-    }
-
-    @AfterEach
-    void closeAdapters() throws Exception {
-        fixture.close();
     }
 
     @Test
