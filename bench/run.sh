@@ -62,11 +62,11 @@ start_redis
 REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
 launch_sandbox S0 3600 0
 launch_sandbox S1 3600 "$DELAY_MS"
-launch_sandbox S2 4 "$DELAY_MS"
+[[ -n $ONLY ]] || launch_sandbox S2 4 "$DELAY_MS"
 for name in B1 B2 B3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false; done
-launch_broker BA
+[[ -n $ONLY ]] || launch_broker BA
 for name in R1 R2 R3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI"; done
-launch_broker RN MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1
+[[ -n $ONLY ]] || launch_broker RN MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1
 # The production shape: Redis and PostgreSQL, P1 with API keys and rate limits on (limits far above what one load
 # generator sends, so they are counted, not hit), P0 the same with caller security off.
 PRODUCTION=()
@@ -77,8 +77,12 @@ if [[ -n $PG_BIN && -z $ONLY ]]; then
   launch_broker P0 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" MICRONAUT_SECURITY_ENABLED=false
   PRODUCTION=(P1 P0)
 fi
+if [[ -z $ONLY ]]; then
 await S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN "${PRODUCTION[@]}"
 log "sandboxes S0–S2, brokers B1–B3, BA, R1–R3, RN ${PRODUCTION[*]} ready"
+else
+await S0 S1 B1 B2 B3 R1 R2 R3
+fi
 S0_URL=http://127.0.0.1:$S0_PORT/oauth/token
 S1_URL=http://127.0.0.1:$S1_PORT/oauth/token
 S2_URL=http://127.0.0.1:$S2_PORT/oauth/token
