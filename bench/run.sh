@@ -85,7 +85,7 @@ await S0 S1 B1 B2 B3 R1 R2 R3
 fi
 S0_URL=http://127.0.0.1:$S0_PORT/oauth/token
 S1_URL=http://127.0.0.1:$S1_PORT/oauth/token
-S2_URL=http://127.0.0.1:$S2_PORT/oauth/token
+S2_URL=http://127.0.0.1:${S2_PORT:-}/oauth/token
 B1=http://127.0.0.1:$B1_PORT
 register "$B1" bench 1 "$S0_URL" >/dev/null
 TOKEN_URL=$B1/v1/tenants/bench/connections/c1/token
@@ -93,7 +93,7 @@ http GET "$TOKEN_URL" && [[ $HTTP_BODY == *'"access_token"'* ]] || die "no token
 TOKEN_BODY=$HTTP_BODY
 BODY_BYTES=${#TOKEN_BODY}
 B2=http://127.0.0.1:$B2_PORT; B3=http://127.0.0.1:$B3_PORT
-R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT; R3=http://127.0.0.1:$R3_PORT; RN=http://127.0.0.1:$RN_PORT
+R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT; R3=http://127.0.0.1:$R3_PORT; RN=http://127.0.0.1:${RN_PORT:-}
 
 if [[ -z $ONLY ]]; then
 # --- 1. ceilings --------------------------------------------------------------------------------------------------
