@@ -10,7 +10,9 @@
 # Environment: BENCH_JAR (default bootstrap/target/tokenbroker.jar), BENCH_JAVA_OPTS (default -Xmx1g),
 # BENCH_API_KEY (the caller key for the authentication-on row; default: a fresh one in the documented format),
 # BENCH_UPSTREAM_DELAY_MS (default 100: the sandbox's latency for stampede and cost-of-a-miss), BENCH_OUT (where
-# results go), BENCH_PID_LOG (a file that also receives every started PID), BENCH_REDIS_JAR, BENCH_PG_BIN.
+# results go), BENCH_PID_LOG (a file that also receives every started PID), BENCH_REDIS_JAR, BENCH_PG_BIN,
+# BENCH_ONLY=stampede (only the stampede rows at a cold key, with the upstream-alone and miss rows they are measured
+# against; unset: the full run).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 COMMAND="bench/run.sh${1:+ $1}"
@@ -25,6 +27,8 @@ else
 fi
 THREADS=2; CONNECTIONS=64
 DELAY_MS=${BENCH_UPSTREAM_DELAY_MS:-100}
+ONLY=${BENCH_ONLY:-}
+[[ -z $ONLY || $ONLY == stampede ]] || die "BENCH_ONLY=$ONLY: only 'stampede' is known"
 RUN_STARTED=$(date +%s)
 if [[ -z $API_KEY ]]; then
   # tbk_<16 of a-z0-9>_<43 base64url>, the broker's documented key format (README)
@@ -58,33 +62,40 @@ start_redis
 REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
 launch_sandbox S0 3600 0
 launch_sandbox S1 3600 "$DELAY_MS"
-launch_sandbox S2 4 "$DELAY_MS"
+[[ -n $ONLY ]] || launch_sandbox S2 4 "$DELAY_MS"
 for name in B1 B2 B3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false; done
-launch_broker BA
+[[ -n $ONLY ]] || launch_broker BA
 for name in R1 R2 R3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI"; done
-launch_broker RN MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1
+[[ -n $ONLY ]] || launch_broker RN MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1
 # The production shape: Redis and PostgreSQL, P1 with API keys and rate limits on (limits far above what one load
 # generator sends, so they are counted, not hit), P0 the same with caller security off.
 PRODUCTION=()
-if [[ -n $PG_BIN ]]; then
+if [[ -n $PG_BIN && -z $ONLY ]]; then
   setup_pg
   LIMITS=(TOKENBROKER_RATE_LIMIT_PER_KEY=1000000000 TOKENBROKER_RATE_LIMIT_PER_ADDRESS=1000000000)
   launch_broker P1 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" "${LIMITS[@]}"
   launch_broker P0 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" MICRONAUT_SECURITY_ENABLED=false
   PRODUCTION=(P1 P0)
 fi
+if [[ -z $ONLY ]]; then
 await S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN "${PRODUCTION[@]}"
 log "sandboxes S0–S2, brokers B1–B3, BA, R1–R3, RN ${PRODUCTION[*]} ready"
+else
+await S0 S1 B1 B2 B3 R1 R2 R3
+fi
 S0_URL=http://127.0.0.1:$S0_PORT/oauth/token
 S1_URL=http://127.0.0.1:$S1_PORT/oauth/token
-S2_URL=http://127.0.0.1:$S2_PORT/oauth/token
+S2_URL=http://127.0.0.1:${S2_PORT:-}/oauth/token
 B1=http://127.0.0.1:$B1_PORT
 register "$B1" bench 1 "$S0_URL" >/dev/null
 TOKEN_URL=$B1/v1/tenants/bench/connections/c1/token
 http GET "$TOKEN_URL" && [[ $HTTP_BODY == *'"access_token"'* ]] || die "no token from the broker: $HTTP_STATUS $HTTP_BODY"
 TOKEN_BODY=$HTTP_BODY
 BODY_BYTES=${#TOKEN_BODY}
+B2=http://127.0.0.1:$B2_PORT; B3=http://127.0.0.1:$B3_PORT
+R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT; R3=http://127.0.0.1:$R3_PORT; RN=http://127.0.0.1:${RN_PORT:-}
 
+if [[ -z $ONLY ]]; then
 # --- 1. ceilings --------------------------------------------------------------------------------------------------
 if have nginx; then
   free_port NGINX_PORT
@@ -157,7 +168,6 @@ fi
 stop_pid "$BA_PID"
 
 # Three instances on separate ports, each its own in-memory cache; three load generators share the 64 connections.
-B2=http://127.0.0.1:$B2_PORT; B3=http://127.0.0.1:$B3_PORT
 for base in "$B2" "$B3"; do
   register "$base" bench 1 "$S0_URL" >/dev/null
   http GET "$base/v1/tenants/bench/connections/c1/token"
@@ -175,7 +185,6 @@ row cached.in-memory.3-instances "cached token" "in-memory hit, 3 instances, API
   "three JVMs on separate ports, each with its own in-memory cache; requests/s summed, latencies the worst of the three; one 2-core machine runs all three and the load generator"
 
 # Over one Redis: near-cache hits on R1, Redis hits on RN.
-R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT; R3=http://127.0.0.1:$R3_PORT; RN=http://127.0.0.1:$RN_PORT
 register "$R1" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$R1" redis $REDIS_KEYS >/dev/null
 [[ $(redis_keys '*redis*') -gt 0 ]] || die "a broker started with REDIS_URI wrote nothing to Redis"
 m=$(http_load "$R1/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS=$REDIS_KEYS BENCH_TENANT=redis)
@@ -219,6 +228,7 @@ m=$(http_load "$S0_URL" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_METHOD=POST
   "BENCH_AUTHORIZATION=Basic $BASIC")
 row alternative "alternative" "a token from the upstream on every request (sandbox, no added delay)" measured "$m" \
   "the most favourable case for the alternative: the sandbox answers in microseconds, a real provider in 50–300 ms and with rate limits"
+fi
 
 # --- 7. cost of a miss (before the stampede: it also measures one upstream call) ------------------------------------
 direct=$(load direct "$S1_URL" "$BASIC" $DIRECT)
@@ -249,6 +259,7 @@ for n in "${STAMPEDES[@]}"; do
     "$R1" "$R2" "$R3"
 done
 
+if [[ -z $ONLY ]]; then
 # At expiry under load: 4 s tokens (served 2 s, the buffer halves for short tokens) under continuous load.
 expiry() { # ID LABEL BASES
   m=$(load drive "$3" /v1/tenants/expiry/connections/c1/token 64 $EXPIRY_SECONDS --stats="$(stats_url "$S2_PORT")" \
@@ -261,8 +272,10 @@ for base in "$B1" "$B2" "$B3" "$R1" "$R2" "$R3"; do register "$base" expiry 1 "$
 expiry 1-instance "1 instance" "$B1"
 expiry 3-in-memory "3 instances, in-memory caches" "$B1,$B2,$B3"
 expiry 3-redis "3 instances over one Redis" "$R1,$R2,$R3"
+fi
 stop_pids "$B2_PID" "$B3_PID" "$R1_PID" "$R2_PID" "$R3_PID"
 
+if [[ -z $ONLY ]]; then
 # --- 6. scale: working sets of 1, 1,000, 100,000 connections, random keys, a fresh broker each -----------------------
 for n in "${SCALES[@]}"; do
   start_broker BS MICRONAUT_SECURITY_ENABLED=false
@@ -288,6 +301,7 @@ if have hyperfine; then
   fi
 else
   skip startup "start-up" "launch to first served token (hyperfine)" hyperfine
+fi
 fi
 
 # --- results ---------------------------------------------------------------------------------------------------------

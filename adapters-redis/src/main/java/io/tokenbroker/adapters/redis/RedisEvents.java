@@ -49,7 +49,7 @@ public final class RedisEvents implements AutoCloseable {
     private final List<Runnable> resubscribeListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> revocationListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
-    private final ConcurrentMap<ConnectionKey, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ConnectionKey, Set<CompletableFuture<Type>>> waiters = new ConcurrentHashMap<>();
 
     RedisEvents(StatefulRedisPubSubConnection<String, String> connection, RedisKeys keys, Duration timeout) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -106,16 +106,18 @@ public final class RedisEvents implements AutoCloseable {
     }
 
     /**
-     * A future completed by the next event on {@code key}. Register before checking the state the event would
-     * change, so an event between the check and the wait is not lost; {@link #forget} it afterwards.
+     * A future completed with the type of the next event on {@code key}, after the listeners heard it (so a near
+     * cache has evicted what the event replaced). Register before checking the state the event would change, so an
+     * event between the check and the wait is not lost; {@link #forget} it afterwards. After a resubscription it
+     * completes with {@code RELEASED}: whatever was missed, the waiter should look at the lease again.
      */
-    CompletableFuture<Void> nextEvent(ConnectionKey key) {
-        CompletableFuture<Void> next = new CompletableFuture<>();
+    CompletableFuture<Type> nextEvent(ConnectionKey key) {
+        CompletableFuture<Type> next = new CompletableFuture<>();
         waiters.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(next);
         return next;
     }
 
-    void forget(ConnectionKey key, CompletableFuture<Void> waiter) {
+    void forget(ConnectionKey key, CompletableFuture<Type> waiter) {
         waiters.computeIfPresent(key, (k, set) -> {
             set.remove(waiter);
             return set.isEmpty() ? null : set;
@@ -148,9 +150,9 @@ public final class RedisEvents implements AutoCloseable {
                 LOG.log(Level.ERROR, "a Redis event listener failed", bug);
             }
         }
-        Set<CompletableFuture<Void>> waiting = waiters.get(key.get());
+        Set<CompletableFuture<Type>> waiting = waiters.get(key.get());
         if (waiting != null) {
-            waiting.forEach(waiter -> waiter.complete(null));
+            waiting.forEach(waiter -> waiter.complete(event.get().type()));
         }
     }
 
@@ -163,7 +165,7 @@ public final class RedisEvents implements AutoCloseable {
             }
         }
         // A release message may have been lost: every waiter tries its lease again now.
-        waiters.values().forEach(waiting -> waiting.forEach(waiter -> waiter.complete(null)));
+        waiters.values().forEach(waiting -> waiting.forEach(waiter -> waiter.complete(Type.RELEASED)));
     }
 
     private static Optional<Event> parse(ConnectionKey key, String message) {

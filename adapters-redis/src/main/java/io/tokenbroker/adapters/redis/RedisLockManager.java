@@ -1,9 +1,9 @@
 package io.tokenbroker.adapters.redis;
 
 import io.lettuce.core.ScriptOutputType;
+import io.tokenbroker.adapters.redis.RedisEvents.Type;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.domain.connection.ConnectionKey;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,11 +14,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Leases shared by every instance: {@code SET NX PX} on the connection's lease key, value {@code owner|fence},
@@ -36,14 +35,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * script formats them with {@code %.0f} because Lua's {@code tostring} would round to 14 digits.
  *
  * <h2>Waiting</h2>
- * One waiter per key per instance (an in-process fair lease taken first), so 100 callers on one instance put one
- * client on Redis. The waiter sleeps on the connection's pub/sub channel and wakes when the lease is released or
- * a token lands; if the message is lost, or the holder died and its lease simply expires, the wait is bounded by
- * the lease's remaining time and {@code recheck}, then the waiter tries again. There is no polling interval.
+ * One waiter per key per instance (an in-process fair lease taken first; the service's single flight puts one
+ * caller there per connection), so 100 callers on one instance put one client on Redis. The waiter sleeps on the
+ * connection's pub/sub channel. When the holder announces a stored token (the message names its fingerprint, never
+ * the token), the waiter asks its caller's {@code doneElsewhere}, which reads the token once; if it serves, the
+ * wait ends there, without the lease: the holder releases only after storing, so taking the lease to read the
+ * token would cost a release message and two more round trips per waiting instance, one instance after another.
+ * On a release, or a stored token that does not serve (a manual refresh, a {@code min_valid_for} it cannot meet),
+ * the waiter tries the lease again. If the message is lost, or the holder died and its lease simply expires, the
+ * wait is bounded by the lease's remaining time and {@code recheck}, then the waiter tries again. There is no
+ * polling interval.
  *
  * <h2>Holding</h2>
- * A watchdog extends every held lease by its ttl every third of the ttl, so a slow upstream call does not outlive
- * the lease; when the instance dies the extensions stop and the lease expires after one ttl.
+ * {@link RedisLease}: a watchdog extends every held lease by its ttl every third of the ttl, so a slow upstream
+ * call does not outlive the lease; when the instance dies the extensions stop and the lease expires after one ttl.
  *
  * <h2>Redis down</h2>
  * Fail-open: with the in-process lease held, the lease comes from the {@code whenDown} lock manager bootstrap hands
@@ -53,8 +58,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * each. The outage is logged once by {@link RedisOutage}.
  */
 public final class RedisLockManager implements LockManager, AutoCloseable {
-
-    private static final System.Logger LOG = System.getLogger(RedisLockManager.class.getName());
 
     private static final String ACQUIRE = """
             if redis.replicate_commands then redis.replicate_commands() end
@@ -70,22 +73,6 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
             end
             redis.call('SET', KEYS[2], f)
             return {1, f}
-            """;
-
-    private static final String RELEASE = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              redis.call('DEL', KEYS[1])
-              redis.call('PUBLISH', ARGV[2], ARGV[3])
-              return 1
-            end
-            return 0
-            """;
-
-    private static final String EXTEND = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            end
-            return 0
             """;
 
     private final RedisCalls redis;
@@ -122,6 +109,12 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
 
     @Override
     public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait) {
+        return acquire(key, ttl, maxWait, () -> false);
+    }
+
+    /** {@code doneElsewhere} is asked each time a token stored for {@code key} is announced while waiting. */
+    @Override
+    public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait, BooleanSupplier doneElsewhere) {
         long deadline = System.nanoTime() + maxWait.toNanos();
         Optional<Lease> localLease = local.acquire(key, ttl, maxWait);
         if (localLease.isEmpty()) {
@@ -130,7 +123,7 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
         Lease inProcess = localLease.get();
         String owner = instanceId + ":" + owners.incrementAndGet();
         try {
-            Optional<Lease> shared = acquireShared(key, ttl, owner, inProcess, deadline);
+            Optional<Lease> shared = acquireShared(key, ttl, owner, inProcess, deadline, doneElsewhere);
             if (shared.isEmpty()) {
                 inProcess.close();
             }
@@ -148,41 +141,50 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
     }
 
     private Optional<Lease> acquireShared(ConnectionKey key, Duration ttl, String owner, Lease inProcess,
-                                          long deadline) {
+                                          long deadline, BooleanSupplier doneElsewhere) {
         while (true) {
-            // Registered before the attempt: a release between the attempt and the wait still wakes us.
-            CompletableFuture<Void> wake = events.nextEvent(key);
+            // Registered before the attempt: a release or a store between the attempt and the wait still wakes us.
+            CompletableFuture<Type> wake = events.nextEvent(key);
             try {
                 List<Object> reply = redis.eval("acquire lease", ACQUIRE, ScriptOutputType.MULTI,
                         new String[] {keys.lease(key), keys.fence(key)}, owner, Long.toString(ttlMillis(ttl)));
                 if (((Long) reply.get(0)) == 1L) {
-                    long fence = Long.parseLong((String) reply.get(1));
-                    RedisLease lease = new RedisLease(key, fence, owner + "|" + fence, inProcess);
-                    try {
-                        lease.renewEvery(ttl);
-                    } catch (RejectedExecutionException closed) {
-                        lease.close();
-                        throw new IllegalStateException("the lock manager is closed", closed);
-                    }
-                    return Optional.of(lease);
+                    return Optional.of(granted(key, ttl, owner, Long.parseLong((String) reply.get(1)), inProcess));
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
                     return Optional.empty();
                 }
                 long leaseLeft = TimeUnit.MILLISECONDS.toNanos(Math.max(1, (Long) reply.get(1)));
-                await(wake, Math.min(remaining, Math.min(leaseLeft, recheck.toNanos())));
+                Optional<Type> woken = await(wake, Math.min(remaining, Math.min(leaseLeft, recheck.toNanos())));
+                // The holder stored a token: one read may end the wait; the holder releases the lease only after.
+                if (woken.filter(Type.STORED::equals).isPresent() && doneElsewhere.getAsBoolean()) {
+                    return Optional.empty();
+                }
             } finally {
                 events.forget(key, wake);
             }
         }
     }
 
-    private static void await(CompletableFuture<Void> wake, long nanos) {
+    private RedisLease granted(ConnectionKey key, Duration ttl, String owner, long fence, Lease inProcess) {
+        RedisLease lease = new RedisLease(redis, keys, key, fence, owner + "|" + fence, inProcess);
         try {
-            wake.get(nanos, TimeUnit.NANOSECONDS);
+            lease.renewEvery(ttl, watchdog);
+        } catch (RejectedExecutionException closed) {
+            lease.close();
+            throw new IllegalStateException("the lock manager is closed", closed);
+        }
+        return lease;
+    }
+
+    /** The event that ended the wait, or empty when none came in time. */
+    private static Optional<Type> await(CompletableFuture<Type> wake, long nanos) {
+        try {
+            return Optional.of(wake.get(nanos, TimeUnit.NANOSECONDS));
         } catch (TimeoutException quiet) {
             // No event: the holder may have died, or the message was lost; the caller tries again.
+            return Optional.empty();
         } catch (ExecutionException impossible) {
             throw new IllegalStateException(impossible);
         } catch (InterruptedException interrupted) {
@@ -192,7 +194,7 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
     }
 
     private static long ttlMillis(Duration ttl) {
-        return Math.max(1, ttl.toMillis());
+        return RedisLease.ttlMillis(ttl);
     }
 
     private Optional<Lease> whileDown(ConnectionKey key, Duration ttl, Lease inProcess, long deadline) {
@@ -214,79 +216,5 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
     @Override
     public void close() {
         watchdog.shutdownNow();
-    }
-
-    private final class RedisLease implements Lease {
-
-        private final ConnectionKey key;
-        private final long fence;
-        private final String value;
-        private final Lease inProcess;
-        private final AtomicBoolean open = new AtomicBoolean(true);
-        private volatile ScheduledFuture<?> extension;
-
-        RedisLease(ConnectionKey key, long fence, String value, Lease inProcess) {
-            this.key = key;
-            this.fence = fence;
-            this.value = value;
-            this.inProcess = inProcess;
-        }
-
-        void renewEvery(Duration ttl) {
-            long period = Math.max(1, ttlMillis(ttl) / 3);
-            extension = watchdog.scheduleAtFixedRate(() -> extend(ttl), period, period, TimeUnit.MILLISECONDS);
-        }
-
-        private void extend(Duration ttl) {
-            try {
-                Long extended = redis.eval("extend lease", EXTEND, ScriptOutputType.INTEGER,
-                        new String[] {keys.lease(key)}, value, Long.toString(ttlMillis(ttl)));
-                if (extended == null || extended != 1L) {
-                    // Expired and maybe taken over: the fence makes our late writes refusable, nothing else to do.
-                    LOG.log(Level.WARNING, "the lease on {0} (fence {1}) was lost while held", key, fence);
-                    stopRenewing();
-                }
-            } catch (RuntimeException down) {
-                // Already counted by RedisOutage; the next tick tries again while the lease may still be alive.
-            }
-        }
-
-        private void stopRenewing() {
-            ScheduledFuture<?> renewing = extension;
-            if (renewing != null) {
-                renewing.cancel(false);
-            }
-        }
-
-        @Override
-        public ConnectionKey key() {
-            return key;
-        }
-
-        @Override
-        public long fence() {
-            return fence;
-        }
-
-        @Override
-        public void close() {
-            if (!open.compareAndSet(true, false)) {
-                return;
-            }
-            stopRenewing();
-            try {
-                redis.eval("release lease", RELEASE, ScriptOutputType.INTEGER, new String[] {keys.lease(key)},
-                        value, keys.channel(key), RedisEvents.released());
-            } catch (RedisUnavailableException down) {
-                // The lease expires by its ttl; waiters elsewhere wake at the latest then.
-            } finally {
-                inProcess.close();
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "RedisLease[" + key + ", fence=" + fence + "]";
-        }
     }
 }

@@ -34,13 +34,16 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Cache hit: return. Otherwise one refresh per connection in this process (single flight), under the connection's
  * lease across processes; the cache is read again under the lease because the previous holder has usually just
- * filled it. A connection marked for re-authorisation is refused without a call. What becomes of a grant (a rotated
- * refresh token persisted before the new access token is cached or returned) is {@link GrantStorage}'s. A request
- * whose refresh failed as an outage may get the cached token still (stale-if-error, see {@link #serve}).
+ * filled it, and a flight waiting for another instance's lease ends when that holder announces its token, with one
+ * read of it and no lease ({@link LockManager}). A connection marked for re-authorisation is refused without a call.
+ * What becomes of a grant (a rotated refresh token persisted before the new access token is cached or returned) is
+ * {@link GrantStorage}'s. A request whose refresh failed as an outage may get the cached token still (stale-if-error,
+ * see {@link #serve}).
  *
  * <p>How the upstream is called (circuit, minimum interval, retries, audit rows) is {@link UpstreamCalls}' policy;
  * this flow decides what a failure means for the connection: a refused refresh token is tried once more when another
@@ -243,7 +246,15 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             throw new ConnectionNotFoundException(key);
         }
         upstream.refuseWhileOpen(key);
-        Optional<Lease> acquired = locks.acquire(key, lease.ttl(), lease.maxWait());
+        // A holder on another instance announces its token: the wait ends with one read of it, not with the lease.
+        AtomicReference<AccessToken> landed = new AtomicReference<>();
+        Optional<Lease> acquired = locks.acquire(key, lease.ttl(), lease.maxWait(), () -> {
+            renewedMeanwhile(key, trigger, minValidFor).ifPresent(landed::set);
+            return landed.get() != null;
+        });
+        if (landed.get() != null) {
+            return landed.get();
+        }
         if (acquired.isEmpty()) {
             throw new TokenUnavailableException("a refresh of " + key + " is still running elsewhere",
                     Optional.of(Duration.ofSeconds(1)));

@@ -6,8 +6,14 @@ import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
-/** Times how long callers wait for a connection's lease, by whether they got it. */
+/**
+ * Times how long callers wait for a connection's lease, by whether they got it: {@code true}, {@code false} (the wait
+ * ran out; alerted on), or {@code unneeded} (the holder on another instance stored the token meanwhile and the
+ * waiter took that instead).
+ */
 public final class MeteredLockManager implements LockManager {
 
     static final String WAIT = "tokenbroker.lease.wait";
@@ -15,11 +21,13 @@ public final class MeteredLockManager implements LockManager {
     private final LockManager locks;
     private final Timer acquired;
     private final Timer notAcquired;
+    private final Timer unneeded;
 
     public MeteredLockManager(LockManager locks, MeterRegistry registry) {
         this.locks = locks;
         this.acquired = timer(registry, "true");
         this.notAcquired = timer(registry, "false");
+        this.unneeded = timer(registry, "unneeded");
     }
 
     private static Timer timer(MeterRegistry registry, String acquired) {
@@ -32,6 +40,19 @@ public final class MeteredLockManager implements LockManager {
         long started = System.nanoTime();
         Optional<Lease> lease = locks.acquire(key, ttl, maxWait);
         (lease.isPresent() ? acquired : notAcquired).record(Duration.ofNanos(System.nanoTime() - started));
+        return lease;
+    }
+
+    @Override
+    public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait, BooleanSupplier doneElsewhere) {
+        long started = System.nanoTime();
+        AtomicBoolean done = new AtomicBoolean();
+        Optional<Lease> lease = locks.acquire(key, ttl, maxWait, () -> {
+            done.set(doneElsewhere.getAsBoolean());
+            return done.get();
+        });
+        Timer timer = lease.isPresent() ? acquired : done.get() ? unneeded : notAcquired;
+        timer.record(Duration.ofNanos(System.nanoTime() - started));
         return lease;
     }
 }

@@ -3,9 +3,12 @@ package io.tokenbroker.bootstrap.shutdown;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The leases this instance holds, so that a stopping instance releases them and waiters on other instances proceed
@@ -19,7 +22,22 @@ public final class HeldLeases {
 
     /** {@code locks}, with every lease it grants known here until closed. */
     public LockManager tracking(LockManager locks) {
-        return (key, ttl, maxWait) -> locks.acquire(key, ttl, maxWait).map(Lease::new);
+        return new LockManager() {
+            @Override
+            public Optional<LockManager.Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait) {
+                return locks.acquire(key, ttl, maxWait).map(HeldLeases.this::tracked);
+            }
+
+            @Override
+            public Optional<LockManager.Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait,
+                                                       BooleanSupplier doneElsewhere) {
+                return locks.acquire(key, ttl, maxWait, doneElsewhere).map(HeldLeases.this::tracked);
+            }
+        };
+    }
+
+    private LockManager.Lease tracked(LockManager.Lease lease) {
+        return new Lease(lease);
     }
 
     /** Closes every lease still open; returns how many there were. */

@@ -7,12 +7,17 @@ import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
-/** {@code lease wait}: how long a caller waited for a connection's lease, whether it got it, and its fence. */
+/**
+ * {@code lease wait}: how long a caller waited for a connection's lease, whether it got it, and its fence; a wait
+ * that ended because another instance's holder stored the token is marked {@code tokenbroker.lease.unneeded}.
+ */
 final class TracedLockManager implements LockManager {
 
     static final AttributeKey<Boolean> ACQUIRED = AttributeKey.booleanKey("tokenbroker.lease.acquired");
     static final AttributeKey<Long> FENCE = AttributeKey.longKey("tokenbroker.lease.fence");
+    static final AttributeKey<Boolean> UNNEEDED = AttributeKey.booleanKey("tokenbroker.lease.unneeded");
 
     private final LockManager locks;
     private final TracedPorts spans;
@@ -29,6 +34,21 @@ final class TracedLockManager implements LockManager {
         Span span = spans.start("lease wait", SpanKind.INTERNAL, key, adapter);
         return TracedPorts.within(span, () -> {
             Optional<Lease> lease = locks.acquire(key, ttl, maxWait);
+            span.setAttribute(ACQUIRED, lease.isPresent());
+            lease.ifPresent(held -> span.setAttribute(FENCE, held.fence()));
+            return lease;
+        });
+    }
+
+    @Override
+    public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait, BooleanSupplier doneElsewhere) {
+        Span span = spans.start("lease wait", SpanKind.INTERNAL, key, adapter);
+        return TracedPorts.within(span, () -> {
+            Optional<Lease> lease = locks.acquire(key, ttl, maxWait, () -> {
+                boolean done = doneElsewhere.getAsBoolean();
+                span.setAttribute(UNNEEDED, done);
+                return done;
+            });
             span.setAttribute(ACQUIRED, lease.isPresent());
             lease.ifPresent(held -> span.setAttribute(FENCE, held.fence()));
             return lease;

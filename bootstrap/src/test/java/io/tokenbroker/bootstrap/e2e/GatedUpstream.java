@@ -26,8 +26,15 @@ final class GatedUpstream implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final CountDownLatch firstArrived = new CountDownLatch(1);
     private final CountDownLatch gate = new CountDownLatch(1);
+    private final int firstStatus;
 
     GatedUpstream() {
+        this(200);
+    }
+
+    /** @param firstStatus what the gated first request is answered with; 401 is {@code invalid_client} */
+    GatedUpstream(int firstStatus) {
+        this.firstStatus = firstStatus;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException failed) {
@@ -68,12 +75,23 @@ final class GatedUpstream implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            if (number == 1 && firstStatus != 200) {
+                refuse(exchange);
+                return;
+            }
             byte[] body = ("{\"access_token\":\"gate-" + number + "\",\"token_type\":\"Bearer\",\"expires_in\":600}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
         }
+    }
+
+    private void refuse(HttpExchange exchange) throws IOException {
+        byte[] body = "{\"error\":\"invalid_client\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(firstStatus, body.length);
+        exchange.getResponseBody().write(body);
     }
 
     @Override
