@@ -316,10 +316,11 @@ warm() {
   count_json "$3" "$started"
 }
 
-# http_load URL SECONDS THREADS CONNECTIONS [VAR=value …]: one throughput run after a warm-up (2 s; none in a smoke
-# run); wrk when installed (a full run insists on it), else Load.java's bench. Prints its JSON.
+# http_load URL SECONDS THREADS CONNECTIONS [VAR=value …]: one throughput run after a warm-up (HTTP_WARMUP seconds,
+# default 2; none in a smoke run); wrk when installed (a full run insists on it), else Load.java's bench. Prints its
+# JSON.
 http_load() {
-  local url=$1 seconds=$2 threads=$3 connections=$4 warmup=2; shift 4
+  local url=$1 seconds=$2 threads=$3 connections=$4 warmup=${HTTP_WARMUP:-2}; shift 4
   $SMOKE && warmup=0
   if have wrk; then
     (( warmup == 0 )) || env "$@" timeout $((warmup + 20)) wrk -t"$threads" -c"$connections" -d"${warmup}s" \
@@ -424,4 +425,17 @@ setup_pg() {
   PG_ENV=(DATASOURCES_DEFAULT_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
           DATASOURCES_DEFAULT_USERNAME=tokenbroker DATASOURCES_DEFAULT_PASSWORD=unused
           TOKENBROKER_ENCRYPTION_KEYS="$ENCRYPTION_KEYS")
+}
+
+# wanted ID: whether a step runs; BENCH_ONLY (comma-separated globs, e.g. "refresh-ahead.*,refresh-log.*") selects
+# steps, unset runs them all.
+wanted() {
+  local pattern patterns
+  [[ -z ${BENCH_ONLY:-} ]] && return 0
+  IFS=, read -r -a patterns <<<"$BENCH_ONLY"
+  for pattern in "${patterns[@]}"; do
+    # shellcheck disable=SC2053
+    [[ $1 == $pattern ]] && return 0
+  done
+  return 1
 }

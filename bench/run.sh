@@ -15,9 +15,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 COMMAND="bench/run.sh${1:+ $1}"
 if $SMOKE; then
+  ROUNDS=1; ROUND_SECONDS=1; ROUND_WARMUP=0
   SECONDS_PER_RUN=1; SCALES=(100); STAMPEDES=(100); MISSES=5; DIRECT=5; REDIS_N=2000; STARTUP_RUNS=1
   REDIS_KEYS=5; REDIS_KEYS_LABEL=5; EXPIRY_SECONDS=2; EXPIRY_OPTS=(--rate=1000); STEADY_SECONDS=1; BURST=10
 else
+  # Three rounds of 4 s (after 1 s of warm-up) per ratio row: as long as the single 10 s run (+ 2 s) each had.
+  ROUNDS=${BENCH_ROUNDS:-3}; ROUND_SECONDS=4; ROUND_WARMUP=1
   SECONDS_PER_RUN=10; SCALES=(1 1000 100000); STAMPEDES=(100 1000); MISSES=20; DIRECT=20; REDIS_N=100000
   STARTUP_RUNS=3; REDIS_KEYS=1000; REDIS_KEYS_LABEL=1,000; EXPIRY_SECONDS=10; EXPIRY_OPTS=()
   # Three minutes: more than two verified-key cache lifetimes (60 s), so a lapse on the request path would show.
@@ -85,7 +88,12 @@ http GET "$TOKEN_URL" && [[ $HTTP_BODY == *'"access_token"'* ]] || die "no token
 TOKEN_BODY=$HTTP_BODY
 BODY_BYTES=${#TOKEN_BODY}
 
-# --- 1. ceilings --------------------------------------------------------------------------------------------------
+# --- 1. the ratio rows: ceilings and cached tokens in alternating rounds --------------------------------------------
+# Issue 17's figures are ratios to the constant of the same run. One long run per row lets the machine's drift (up to
+# 2 × between identical runs minutes apart on a VM) land on one row and not its ceiling, so every row of a ratio runs
+# ROUNDS short rounds in turn (A B C … A B C …) and reports the median round, every round's requests/s and their
+# spread; the ratios are those of the medians.
+NGINX_URL=""
 if have nginx; then
   free_port NGINX_PORT
   mkdir -p "$WORK/nginx/html" "$WORK/nginx/tmp"
@@ -115,15 +123,68 @@ NGINX
   wait_port "$NGINX_PORT" 10 $! || die "nginx did not start"
   http GET "http://127.0.0.1:$NGINX_PORT/token.json" || die "nginx did not answer"
   [[ ${#HTTP_BODY} -eq $BODY_BYTES ]] || die "nginx body ${#HTTP_BODY} bytes, broker $BODY_BYTES"
-  m=$(http_load "http://127.0.0.1:$NGINX_PORT/token.json" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-  row ceiling.nginx ceiling "nginx static JSON ($BODY_BYTES B)" measured "$m"
-else
-  skip ceiling.nginx ceiling "nginx static JSON ($BODY_BYTES B)" nginx
+  NGINX_URL="http://127.0.0.1:$NGINX_PORT/token.json"
 fi
-m=$(http_load "$B1/v1/bench/constant-event-loop" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-row ceiling.micronaut-event-loop ceiling "Micronaut constant, event loop" measured "$m"
-m=$(http_load "$B1/v1/bench/constant" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-row ceiling.micronaut-blocking ceiling "Micronaut constant, blocking executor (as the token endpoint)" measured "$m"
+
+# Every target gets its connections (and a first fetch) before the first round.
+RATIO_ROWS=(ceiling.nginx ceiling.micronaut-event-loop ceiling.micronaut-blocking cached.in-memory.auth-off
+  cached.in-memory.auth-on cached.redis.redis-hit)
+[[ ${#PRODUCTION[@]} -gt 0 ]] && RATIO_ROWS+=(cached.production.auth-on cached.production.auth-off)
+http GET "http://127.0.0.1:$BA_PORT/v1/bench/constant"
+BA_ANONYMOUS=$HTTP_STATUS
+[[ $BA_ANONYMOUS == 401 ]] && register "http://127.0.0.1:$BA_PORT" bench 1 "$S0_URL" >/dev/null
+R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT; R3=http://127.0.0.1:$R3_PORT; RN=http://127.0.0.1:$RN_PORT
+register "$RN" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$RN" redis $REDIS_KEYS >/dev/null
+PROD_LABEL="Redis + PostgreSQL"
+if [[ ${#PRODUCTION[@]} -gt 0 ]]; then
+  P1=http://127.0.0.1:$P1_PORT; P0=http://127.0.0.1:$P0_PORT
+  for base in "$P1" "$P0"; do register "$base" prod 1 "$S0_URL" >/dev/null; warm "$base" prod 1 >/dev/null; done
+fi
+
+# ratio_row ID: what the row measures: R_URL, R_ENV (wrk's environment), R_STEP, R_VARIANT, R_NOTE, and R_MISSING
+# (a tool the row needs and this machine lacks) or R_FAILED (why it cannot be measured).
+ratio_row() {
+  R_ENV=() R_NOTE="" R_MISSING="" R_FAILED=""
+  case $1 in
+    ceiling.nginx) R_STEP=ceiling R_VARIANT="nginx static JSON ($BODY_BYTES B)" R_URL=$NGINX_URL
+      [[ -n $NGINX_URL ]] || R_MISSING=nginx ;;
+    ceiling.micronaut-event-loop) R_STEP=ceiling R_VARIANT="Micronaut constant, event loop"
+      R_URL=$B1/v1/bench/constant-event-loop ;;
+    ceiling.micronaut-blocking) R_STEP=ceiling R_VARIANT="Micronaut constant, blocking executor (as the token endpoint)"
+      R_URL=$B1/v1/bench/constant ;;
+    cached.in-memory.auth-off) R_STEP="cached token" R_VARIANT="in-memory hit, 1 instance, API-key auth off"
+      R_URL=$TOKEN_URL R_NOTE="the embedded default: the in-memory cache is the only cache, so it plays the near cache" ;;
+    cached.in-memory.auth-on) R_STEP="cached token" R_VARIANT="in-memory hit, 1 instance, API-key auth on"
+      R_URL=http://127.0.0.1:$BA_PORT/v1/tenants/bench/connections/c1/token
+      [[ $BA_ANONYMOUS == 401 ]] || R_FAILED="an anonymous request got $BA_ANONYMOUS, not 401: caller security is not on" ;;
+    cached.redis.redis-hit) R_STEP="cached token"
+      R_VARIANT="Redis hit (near cache 1 entry), random of $REDIS_KEYS_LABEL keys, 1 instance, auth off"
+      R_URL=$RN/ R_ENV=(BENCH_KEYS=$REDIS_KEYS BENCH_TENANT=redis) ;;
+    cached.production.auth-on) R_STEP="cached token"
+      R_VARIANT="near-cache hit, $PROD_LABEL, API keys and rate limits on" R_URL=$P1/v1/tenants/prod/connections/c1/token ;;
+    cached.production.auth-off) R_STEP="cached token" R_VARIANT="near-cache hit, $PROD_LABEL, caller security off"
+      R_URL=$P0/v1/tenants/prod/connections/c1/token ;;
+    *) die "no ratio row $1" ;;
+  esac
+}
+for ((round = 1; round <= ROUNDS; round++)); do
+  for id in "${RATIO_ROWS[@]}"; do
+    ratio_row "$id"
+    [[ -z $R_MISSING && -z $R_FAILED ]] || continue
+    m=$(HTTP_WARMUP=$ROUND_WARMUP http_load "$R_URL" $ROUND_SECONDS $THREADS $CONNECTIONS ${R_ENV[@]+"${R_ENV[@]}"})
+    [[ -n $m ]] || m="{}"
+    echo "$m" >"$WORK/round.$id.$round.json"
+  done
+  log "ratio rows: round $round of $ROUNDS done"
+done
+for id in "${RATIO_ROWS[@]}"; do
+  ratio_row "$id"
+  if [[ -n $R_MISSING ]]; then skip "$id" "$R_STEP" "$R_VARIANT" "$R_MISSING"
+  elif [[ -n $R_FAILED ]]; then row "$id" "$R_STEP" "$R_VARIANT" failed "" "$R_FAILED"
+  else row "$id" "$R_STEP" "$R_VARIANT" measured "$(results median "$WORK"/round."$id".*.json)" "$R_NOTE"
+  fi
+done
+stop_pids "$BA_PID" "$RN_PID"
 
 # --- 2. Redis ceiling ---------------------------------------------------------------------------------------------
 for clients in 1 50; do
@@ -139,22 +200,7 @@ for clients in 1 50; do
     "{\"rps\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"max_ms\":$max,\"requests\":$n}"
 done
 
-# --- 3. tokenbroker cached token -----------------------------------------------------------------------------------
-m=$(http_load "$TOKEN_URL" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-row cached.in-memory.auth-off "cached token" "in-memory hit, 1 instance, API-key auth off" measured "$m" \
-  "the embedded default: the in-memory cache is the only cache, so it plays the near cache"
-
-http GET "http://127.0.0.1:$BA_PORT/v1/bench/constant"
-if [[ $HTTP_STATUS == 401 ]]; then
-  register "http://127.0.0.1:$BA_PORT" bench 1 "$S0_URL" >/dev/null
-  m=$(http_load "http://127.0.0.1:$BA_PORT/v1/tenants/bench/connections/c1/token" $SECONDS_PER_RUN $THREADS \
-    $CONNECTIONS)
-  row cached.in-memory.auth-on "cached token" "in-memory hit, 1 instance, API-key auth on" measured "$m"
-else
-  row cached.in-memory.auth-on "cached token" "in-memory hit, 1 instance, API-key auth on" failed "" \
-    "an anonymous request got $HTTP_STATUS, not 401: caller security is not on"
-fi
-stop_pid "$BA_PID"
+# --- 3. tokenbroker cached token, the rows outside the ratios -------------------------------------------------------
 
 # Three instances on separate ports, each its own in-memory cache; three load generators share the 64 connections.
 B2=http://127.0.0.1:$B2_PORT; B3=http://127.0.0.1:$B3_PORT
@@ -174,29 +220,16 @@ m=$(results sum "$WORK"/load3.*.json)
 row cached.in-memory.3-instances "cached token" "in-memory hit, 3 instances, API-key auth off" measured "$m" \
   "three JVMs on separate ports, each with its own in-memory cache; requests/s summed, latencies the worst of the three; one 2-core machine runs all three and the load generator"
 
-# Over one Redis: near-cache hits on R1, Redis hits on RN.
-R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT; R3=http://127.0.0.1:$R3_PORT; RN=http://127.0.0.1:$RN_PORT
+# Over one Redis: near-cache hits on R1 (Redis hits on RN are a ratio row).
 register "$R1" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$R1" redis $REDIS_KEYS >/dev/null
 [[ $(redis_keys '*redis*') -gt 0 ]] || die "a broker started with REDIS_URI wrote nothing to Redis"
 m=$(http_load "$R1/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS=$REDIS_KEYS BENCH_TENANT=redis)
 row cached.redis.near-cache "cached token" \
   "near-cache hit over Redis, random of $REDIS_KEYS_LABEL keys, 1 instance, auth off" measured "$m"
-register "$RN" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$RN" redis $REDIS_KEYS >/dev/null
-m=$(http_load "$RN/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS=$REDIS_KEYS BENCH_TENANT=redis)
-row cached.redis.redis-hit "cached token" \
-  "Redis hit (near cache 1 entry), random of $REDIS_KEYS_LABEL keys, 1 instance, auth off" measured "$m"
-stop_pid "$RN_PID"
 
-# The production shape: near-cache hits with keys and rate limits on and off; one caller for three minutes (the tail
-# a lapsing verified key would cause); a burst of first uses of a key this instance has never verified.
-PROD_LABEL="Redis + PostgreSQL"
+# The production shape (its near-cache hits are ratio rows): one caller for three minutes (the tail a lapsing verified
+# key would cause); a burst of first uses of a key this instance has never verified.
 if [[ ${#PRODUCTION[@]} -gt 0 ]]; then
-  P1=http://127.0.0.1:$P1_PORT; P0=http://127.0.0.1:$P0_PORT
-  for base in "$P1" "$P0"; do register "$base" prod 1 "$S0_URL" >/dev/null; warm "$base" prod 1 >/dev/null; done
-  m=$(http_load "$P1/v1/tenants/prod/connections/c1/token" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-  row cached.production.auth-on "cached token" "near-cache hit, $PROD_LABEL, API keys and rate limits on" measured "$m"
-  m=$(http_load "$P0/v1/tenants/prod/connections/c1/token" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-  row cached.production.auth-off "cached token" "near-cache hit, $PROD_LABEL, caller security off" measured "$m"
   m=$(http_load "$P1/v1/tenants/prod/connections/c1/token" $STEADY_SECONDS 1 1)
   row steady.one-caller "cached token" "one caller for ${STEADY_SECONDS} s (wrk -t1 -c1), $PROD_LABEL, keys on" \
     measured "$m" "p99 shows a request that waited for bcrypt or a Redis round trip; the verified-key cache lapses every 60 s"
@@ -208,7 +241,7 @@ if [[ ${#PRODUCTION[@]} -gt 0 ]]; then
     measured "$m" "max_ms: the slowest waited for one bcrypt (cost 12 here; 4 in a smoke run) and its queue"
   stop_pids "$P1_PID" "$P0_PID"
 else
-  for id in cached.production.auth-on cached.production.auth-off steady.one-caller cold-key.burst; do
+  for id in steady.one-caller cold-key.burst; do
     skip "$id" "cached token" "$PROD_LABEL" postgres
   done
 fi
