@@ -155,6 +155,19 @@ public class Results {
                         text(row.get("requests")), text(row.get("token_lifetimes_in_window")),
                         round(row.get("max_ms"), 1)));
             }
+            if (row.get("waited_on_upstream") != null) {
+                Map<String, Object> outcomes = object(row.get("outcomes"));
+                other.add(String.format("waited on an upstream call: %s of %s requests (the brokers' misses); %s took"
+                                + " ≥ %s ms; stale served %s; renewals due ≥ %s; max wait %s ms",
+                        text(row.get("waited_on_upstream")), text(row.get("requests")), text(row.get("slow")),
+                        text(row.get("slow_ms")), text(outcomes.get("stale_served")), text(row.get("renewals_due")),
+                        round(row.get("max_ms"), 1)));
+            }
+            if (row.get("rows_per_s") != null) {
+                other.add(String.format("%s rows/s (%s attempts over %s connection(s) in %s s); dropped %s, gap rows %s",
+                        round(row.get("rows_per_s"), 0), text(row.get("attempt_rows")), text(row.get("connections")),
+                        round(row.get("seconds"), 1), text(row.get("dropped")), text(row.get("gap_rows"))));
+            }
             if (row.get("added_p50_ms") != null) {
                 other.add("added above the upstream: " + text(row.get("added_p50_ms")) + " ms at p50");
             }

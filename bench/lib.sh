@@ -214,9 +214,11 @@ results() { java $LOAD_JAVA_OPTS -cp "$CLASSES" Results "$@"; }
 now_ms() { date +%s%3N; }
 
 # launch NAME PORT COMMAND…: starts COMMAND in the background with its output in $WORK/NAME.log; sets NAME_PORT,
-# NAME_PID and NAME_LAUNCHED. await NAME… waits until each listens (90 s at most), and sets NAME_READY_MS.
+# NAME_PID and NAME_LAUNCHED. await NAME… waits until each listens (90 s at most), and sets NAME_READY_MS. Names in
+# NOT_LAUNCHED (space-separated) are neither started nor awaited: what a BENCH_ONLY run does not need.
 launch() {
   local name=$1 port=$2 pid; shift 2
+  [[ " ${NOT_LAUNCHED:-} " != *" $name "* ]] || return 0
   "$@" >"$WORK/$name.log" 2>&1 &
   pid=$!; track $pid
   printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
@@ -225,6 +227,7 @@ launch() {
 await() {
   local name port pid launched
   for name in "$@"; do
+    [[ " ${NOT_LAUNCHED:-} " != *" $name "* ]] || continue
     port=${name}_PORT pid=${name}_PID launched=${name}_LAUNCHED
     if ! wait_port "${!port}" 90 "${!pid}"; then
       tail -20 "$WORK/$name.log" >&2

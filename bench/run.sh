@@ -18,6 +18,8 @@ if $SMOKE; then
   ROUNDS=1; ROUND_SECONDS=1; ROUND_WARMUP=0
   SECONDS_PER_RUN=1; SCALES=(100); STAMPEDES=(100); MISSES=5; DIRECT=5; REDIS_N=2000; STARTUP_RUNS=1
   REDIS_KEYS=5; REDIS_KEYS_LABEL=5; EXPIRY_SECONDS=2; EXPIRY_OPTS=(--rate=1000); STEADY_SECONDS=1; BURST=10
+  PACED_LIFETIME=6; PACED_SECONDS=3; PACED_RATE=100
+  WRITER_ATTEMPTS=2000; WRITER_CONNECTIONS=100; WRITER_PACED_SECONDS=1
 else
   # Three rounds of 4 s (after 1 s of warm-up) per ratio row: as long as the single 10 s run (+ 2 s) each had.
   ROUNDS=${BENCH_ROUNDS:-3}; ROUND_SECONDS=4; ROUND_WARMUP=1
@@ -25,6 +27,9 @@ else
   STARTUP_RUNS=3; REDIS_KEYS=1000; REDIS_KEYS_LABEL=1,000; EXPIRY_SECONDS=10; EXPIRY_OPTS=()
   # Three minutes: more than two verified-key cache lifetimes (60 s), so a lapse on the request path would show.
   STEADY_SECONDS=180; BURST=100
+  # 20 s tokens are renewed every 8 s (0.8 of their 10 s servable window): five times per connection in 45 s.
+  PACED_LIFETIME=20; PACED_SECONDS=45; PACED_RATE=200
+  WRITER_ATTEMPTS=50000; WRITER_CONNECTIONS=1000; WRITER_PACED_SECONDS=10
 fi
 THREADS=2; CONNECTIONS=64
 DELAY_MS=${BENCH_UPSTREAM_DELAY_MS:-100}
@@ -43,7 +48,7 @@ fi
 prepare
 resolve_redis
 resolve_pg
-if $SMOKE; then
+if $SMOKE && [[ -z ${BENCH_ONLY:-} ]]; then
   # The fault drills run alongside: paced load and waiting for the most part, they overlap this run's CPU-bound
   # steps, which a smoke run does not measure for keeps. They reuse the compiled helpers and class-data archives.
   BENCH_CLASSES=$CLASSES BENCH_CLASS_ARCHIVE=$WORK/tokenbroker.jsa BENCH_PORT_RANGE=35000-49999 LOG_TAG="[faults] " \
@@ -57,6 +62,13 @@ fi
 # cache (near-cache hits, the stampede) and RN with a near cache of one entry, so that practically every hit of 1,000
 # random keys (5 in a smoke run) goes to Redis. Idle brokers cost nothing measurable; starting them one after
 # another costs minutes. --------------------------------------------------------------------------------------------
+# A BENCH_ONLY run stops after the steps that honour it: only what those of its selection use is started.
+if [[ -n ${BENCH_ONLY:-} ]]; then
+  NOT_LAUNCHED="S1 S2 B2 B3 R1 R2 R3"
+  wanted cached.in-memory.auth-on || NOT_LAUNCHED+=" BA"
+  wanted cached.redis.redis-hit || NOT_LAUNCHED+=" RN"
+  wanted cached.production.auth-on || wanted cached.production.auth-off || NOT_LAUNCHED+=" P1 P0"
+fi
 start_redis
 REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
 launch_sandbox S0 3600 0
@@ -76,11 +88,23 @@ if [[ -n $PG_BIN ]]; then
   launch_broker P0 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" MICRONAUT_SECURITY_ENABLED=false
   PRODUCTION=(P1 P0)
 fi
+# Refresh-ahead under paced load (issue 17): S3 answers in 300 ms with short tokens; A1–A3 share Redis (and
+# PostgreSQL when there is one, the production shape) and renew them in the background with the default settings.
+AHEAD=()
+PACED_DELAY_MS=300
+if wanted refresh-ahead.paced; then
+  launch_sandbox S3 "$PACED_LIFETIME" "$PACED_DELAY_MS"
+  for name in A1 A2 A3; do
+    launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" ${PG_ENV[@]+"${PG_ENV[@]}"}
+  done
+  AHEAD=(S3 A1 A2 A3)
+fi
 await S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN "${PRODUCTION[@]}"
+await ${AHEAD[@]+"${AHEAD[@]}"}
 log "sandboxes S0–S2, brokers B1–B3, BA, R1–R3, RN ${PRODUCTION[*]} ready"
 S0_URL=http://127.0.0.1:$S0_PORT/oauth/token
-S1_URL=http://127.0.0.1:$S1_PORT/oauth/token
-S2_URL=http://127.0.0.1:$S2_PORT/oauth/token
+S1_URL=http://127.0.0.1:${S1_PORT:-}/oauth/token
+S2_URL=http://127.0.0.1:${S2_PORT:-}/oauth/token
 B1=http://127.0.0.1:$B1_PORT
 register "$B1" bench 1 "$S0_URL" >/dev/null
 TOKEN_URL=$B1/v1/tenants/bench/connections/c1/token
@@ -88,13 +112,39 @@ http GET "$TOKEN_URL" && [[ $HTTP_BODY == *'"access_token"'* ]] || die "no token
 TOKEN_BODY=$HTTP_BODY
 BODY_BYTES=${#TOKEN_BODY}
 
+# --- results ---------------------------------------------------------------------------------------------------------
+# finish_run: the results of the rows measured so far, written and shown; exits (1 when a smoke run saw a failure).
+finish_run() {
+  if have wrk; then GENERATOR="wrk -t$THREADS -c$CONNECTIONS"; else GENERATOR="Load.java bench (no wrk) -c$CONNECTIONS"; fi
+  $SMOKE && WARMUP="no warm-up" || WARMUP="after a 2 s warm-up"
+  write_results "$(date -u +%Y-%m-%dT%H%MZ)" report "$(printf '"load":%s,"response_bytes":%d' \
+    "$(json_str "$GENERATOR -d${SECONDS_PER_RUN}s $WARMUP, loopback; the ratio rows (ceilings, cached tokens): median of $ROUNDS alternating round(s) of ${ROUND_SECONDS} s after ${ROUND_WARMUP} s of warm-up")" \
+    "$BODY_BYTES")"
+  cat "$RESULT_MD"
+  FAILED_ROWS=$(results failed "$RESULT_JSON")
+  if $SMOKE && [[ -n ${FAULTS_PID:-} ]]; then
+    wait $FAULTS_PID || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
+    cat "$WORK/faults-smoke.md"
+  fi
+  if [[ $FAILED_ROWS -gt 0 ]]; then
+    log "$FAILED_ROWS measured step(s) failed or saw failed requests"
+    $SMOKE && exit 1
+  fi
+  exit 0
+}
+
 # --- 1. the ratio rows: ceilings and cached tokens in alternating rounds --------------------------------------------
 # Issue 17's figures are ratios to the constant of the same run. One long run per row lets the machine's drift (up to
 # 2 × between identical runs minutes apart on a VM) land on one row and not its ceiling, so every row of a ratio runs
 # ROUNDS short rounds in turn (A B C … A B C …) and reports the median round, every round's requests/s and their
 # spread; the ratios are those of the medians.
+RATIO_ROWS=()
+for id in ceiling.nginx ceiling.micronaut-event-loop ceiling.micronaut-blocking cached.in-memory.auth-off \
+  cached.in-memory.auth-on cached.redis.redis-hit cached.production.auth-on cached.production.auth-off; do
+  [[ $id == cached.production.* && ${#PRODUCTION[@]} -eq 0 ]] || ! wanted "$id" || RATIO_ROWS+=("$id")
+done
 NGINX_URL=""
-if have nginx; then
+if have nginx && [[ " ${RATIO_ROWS[*]} " == *" ceiling.nginx "* ]]; then
   free_port NGINX_PORT
   mkdir -p "$WORK/nginx/html" "$WORK/nginx/tmp"
   printf '%s' "$TOKEN_BODY" >"$WORK/nginx/html/token.json"   # the broker's own answer: same size, byte for byte
@@ -127,16 +177,19 @@ NGINX
 fi
 
 # Every target gets its connections (and a first fetch) before the first round.
-RATIO_ROWS=(ceiling.nginx ceiling.micronaut-event-loop ceiling.micronaut-blocking cached.in-memory.auth-off
-  cached.in-memory.auth-on cached.redis.redis-hit)
-[[ ${#PRODUCTION[@]} -gt 0 ]] && RATIO_ROWS+=(cached.production.auth-on cached.production.auth-off)
-http GET "http://127.0.0.1:$BA_PORT/v1/bench/constant"
-BA_ANONYMOUS=$HTTP_STATUS
-[[ $BA_ANONYMOUS == 401 ]] && register "http://127.0.0.1:$BA_PORT" bench 1 "$S0_URL" >/dev/null
-R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT; R3=http://127.0.0.1:$R3_PORT; RN=http://127.0.0.1:$RN_PORT
-register "$RN" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$RN" redis $REDIS_KEYS >/dev/null
+BA_ANONYMOUS=""
+if [[ " ${RATIO_ROWS[*]} " == *" cached.in-memory.auth-on "* ]]; then
+  http GET "http://127.0.0.1:$BA_PORT/v1/bench/constant"
+  BA_ANONYMOUS=$HTTP_STATUS
+  [[ $BA_ANONYMOUS == 401 ]] && register "http://127.0.0.1:$BA_PORT" bench 1 "$S0_URL" >/dev/null
+fi
+R1=http://127.0.0.1:${R1_PORT:-}; R2=http://127.0.0.1:${R2_PORT:-}; R3=http://127.0.0.1:${R3_PORT:-}
+RN=http://127.0.0.1:${RN_PORT:-}
+if [[ " ${RATIO_ROWS[*]} " == *" cached.redis.redis-hit "* ]]; then
+  register "$RN" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$RN" redis $REDIS_KEYS >/dev/null
+fi
 PROD_LABEL="Redis + PostgreSQL"
-if [[ ${#PRODUCTION[@]} -gt 0 ]]; then
+if [[ ${#PRODUCTION[@]} -gt 0 && " ${RATIO_ROWS[*]} " == *" cached.production."* ]]; then
   P1=http://127.0.0.1:$P1_PORT; P0=http://127.0.0.1:$P0_PORT
   for base in "$P1" "$P0"; do register "$base" prod 1 "$S0_URL" >/dev/null; warm "$base" prod 1 >/dev/null; done
 fi
@@ -184,7 +237,55 @@ for id in "${RATIO_ROWS[@]}"; do
   else row "$id" "$R_STEP" "$R_VARIANT" measured "$(results median "$WORK"/round."$id".*.json)" "$R_NOTE"
   fi
 done
-stop_pids "$BA_PID" "$RN_PID"
+stop_pids "${BA_PID:-}" "${RN_PID:-}"
+
+# --- 1b. refresh-ahead under paced load: 20 connections on 3 instances, tokens renewed during the run ---------------
+# Every token is fetched once on each instance first (the misses that fill the caches); then paced load over the
+# three. A request that waited on an upstream call is one the brokers counted as a miss (no servable token: it
+# refreshed, or waited for another caller's refresh); requests that took at least the upstream's delay are counted
+# too, from the load generator's side.
+if wanted refresh-ahead.paced; then
+  AHEAD_BASES=http://127.0.0.1:$A1_PORT,http://127.0.0.1:$A2_PORT,http://127.0.0.1:$A3_PORT
+  AHEAD_METRICS=${AHEAD_BASES//,/\/prometheus,}/prometheus
+  register "http://127.0.0.1:$A1_PORT" paced 20 "http://127.0.0.1:$S3_PORT/oauth/token" >/dev/null
+  for base in ${AHEAD_BASES//,/ }; do warm "$base" paced 20 >/dev/null; done
+  m=$(load drive "$AHEAD_BASES" "/v1/tenants/paced/connections/{key}/token" 20 $PACED_SECONDS --rate=$PACED_RATE \
+    --keys=20 --slow-ms=$PACED_DELAY_MS --stats="$(stats_url "$S3_PORT")" --metrics="$AHEAD_METRICS")
+  # Renewals the run needed at least: every 0.8 of a servable window of half the lifetime (short tokens), per token.
+  m=$(json_add "$m" "\"waited_on_upstream\":$(json_get miss "$m"),\"renewals_due\":$(( 20 * PACED_SECONDS * 10 / (PACED_LIFETIME * 4) )),\"upstream_ms\":$PACED_DELAY_MS")
+  row refresh-ahead.paced "refresh-ahead" "paced load, $PACED_RATE requests/s over 20 connections on 3 instances, ${PACED_LIFETIME} s tokens, ${PACED_DELAY_MS} ms upstream, ${PACED_SECONDS} s" \
+    measured "$m" "target 0 requests that waited on an upstream call; the scheduler ticks every second"
+  stop_pids "$A1_PID" "$A2_PID" "$A3_PID" "$S3_PID"
+fi
+
+# --- 1c. the refresh log's batched writer on PostgreSQL (issue 21) ----------------------------------------------------
+# bench/LogWriterBench.java drives RefreshLogWriter (hash chain, chain-head lock per connection) through the broker's
+# own JdbcRefreshLog, started from the jar without an HTTP server: the writer's rows/s for one busy connection and
+# for many, then paced at the many-connection figure, where what it cannot keep up with is dropped as gap rows.
+WRITER_ROWS=(one-connection many-connections paced)
+if wanted 'refresh-log.writer.*' && [[ -z $PG_BIN ]]; then
+  for id in "${WRITER_ROWS[@]}"; do skip "refresh-log.writer.$id" "refresh log" "batched writer, $id" postgres; done
+elif wanted 'refresh-log.writer.*'; then
+  mkdir -p "$WORK/writer-classes"
+  javac -cp "$JAR" -d "$WORK/writer-classes" "$BENCH_DIR/LogWriterBench.java" || die "LogWriterBench.java did not compile"
+  env "${PG_ENV[@]}" java $JAVA_OPTS_BENCH -cp "$JAR:$WORK/writer-classes" LogWriterBench $WRITER_ATTEMPTS \
+    $WRITER_CONNECTIONS $WRITER_PACED_SECONDS >"$WORK/writer.jsonl" 2>"$WORK/writer.log" \
+    || { tail -20 "$WORK/writer.log" >&2; die "LogWriterBench failed (see $WORK/writer.log)"; }
+  for id in "${WRITER_ROWS[@]}"; do
+    m=$(grep "\"scenario\":\"$id\"" "$WORK/writer.jsonl" || true)
+    case $id in
+      one-connection) variant="one busy connection, $WRITER_ATTEMPTS attempts as fast as the queue takes them" ;;
+      many-connections) variant="$WRITER_CONNECTIONS connections, $WRITER_ATTEMPTS attempts as fast as the queue takes them" ;;
+      paced) variant="$WRITER_CONNECTIONS connections paced at the many-connection rows/s for $WRITER_PACED_SECONDS s" ;;
+    esac
+    if [[ -n $m ]]; then row "refresh-log.writer.$id" "refresh log" "batched writer, $variant" measured "$m" \
+        "rows/s: attempt rows written ÷ time from the first enqueue until all were written; dropped attempts become gap rows"
+    else row "refresh-log.writer.$id" "refresh log" "batched writer, $variant" failed "" "no result"; fi
+  done
+fi
+
+# BENCH_ONLY selects among the steps above; the ones below run in a whole run only.
+[[ -z ${BENCH_ONLY:-} ]] || finish_run
 
 # --- 2. Redis ceiling ---------------------------------------------------------------------------------------------
 for clients in 1 50; do
@@ -322,20 +423,4 @@ if have hyperfine; then
 else
   skip startup "start-up" "launch to first served token (hyperfine)" hyperfine
 fi
-
-# --- results ---------------------------------------------------------------------------------------------------------
-if have wrk; then GENERATOR="wrk -t$THREADS -c$CONNECTIONS"; else GENERATOR="Load.java bench (no wrk) -c$CONNECTIONS"; fi
-$SMOKE && WARMUP="no warm-up" || WARMUP="after a 2 s warm-up"
-write_results "$(date -u +%Y-%m-%dT%H%MZ)" report "$(printf '"load":%s,"response_bytes":%d' \
-  "$(json_str "$GENERATOR -d${SECONDS_PER_RUN}s $WARMUP, loopback")" "$BODY_BYTES")"
-cat "$RESULT_MD"
-FAILED_ROWS=$(results failed "$RESULT_JSON")
-if $SMOKE; then
-  wait $FAULTS_PID || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
-  cat "$WORK/faults-smoke.md"
-fi
-if [[ $FAILED_ROWS -gt 0 ]]; then
-  log "$FAILED_ROWS measured step(s) failed or saw failed requests"
-  $SMOKE && exit 1
-fi
-exit 0
+finish_run
