@@ -14,6 +14,7 @@ import io.tokenbroker.adapters.postgres.JdbcRefreshLog;
 import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.LockSupport;
-import javax.sql.DataSource;
 
 public class LogWriterBench {
 
@@ -38,7 +38,9 @@ public class LogWriterBench {
                 "tokenbroker.audit.jobs.enabled", "false");
         try (ApplicationContext context = ApplicationContext.builder().properties(properties).start()) {
             JdbcRefreshLog log = context.getBean(JdbcRefreshLog.class);
-            DataSource database = context.getBean(DataSource.class);
+            // The rows are counted on a plain connection of the bench's own, outside the broker's transactions.
+            Database database = () -> DriverManager.getConnection(System.getenv("DATASOURCES_DEFAULT_URL"),
+                    System.getenv("DATASOURCES_DEFAULT_USERNAME"), System.getenv("DATASOURCES_DEFAULT_PASSWORD"));
             // Unmeasured: loads and compiles the writer's path and fills the pool.
             capacity(log, database, "warm-up", Math.min(attempts, 2_000), many);
             System.out.println(capacity(log, database, "one-connection", attempts, 1));
@@ -58,7 +60,7 @@ public class LogWriterBench {
     }
 
     /** Enqueues as fast as the queue takes attempts (kept below HIGH_WATER), then waits until all are written. */
-    static String capacity(JdbcRefreshLog log, DataSource database, String scenario, int attempts, int connections)
+    static String capacity(JdbcRefreshLog log, Database database, String scenario, int attempts, int connections)
             throws SQLException {
         Counts before = counts(database);
         long droppedBefore = log.droppedAttempts();
@@ -76,7 +78,7 @@ public class LogWriterBench {
     }
 
     /** Enqueues at `rate` per second for `seconds` without regard to the queue, then waits until all are written. */
-    static String paced(JdbcRefreshLog log, DataSource database, int connections, double rate, double seconds)
+    static String paced(JdbcRefreshLog log, Database database, int connections, double rate, double seconds)
             throws SQLException {
         Counts before = counts(database);
         long droppedBefore = log.droppedAttempts();
@@ -105,13 +107,17 @@ public class LogWriterBench {
                 rate > 0 ? String.format(",\"target_rate\":%.0f", rate) : "");
     }
 
+    interface Database {
+        Connection getConnection() throws SQLException;
+    }
+
     record Counts(long attempts, long gaps, long gapDropped) {
         Counts minus(Counts earlier) {
             return new Counts(attempts - earlier.attempts, gaps - earlier.gaps, gapDropped - earlier.gapDropped);
         }
     }
 
-    static Counts counts(DataSource database) throws SQLException {
+    static Counts counts(Database database) throws SQLException {
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT count(*) FILTER (WHERE kind = 'attempt'),"
                      + " count(*) FILTER (WHERE kind = 'gap'), coalesce(sum(dropped), 0) FROM refresh_log"

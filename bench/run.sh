@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tokenbroker benchmark: the broker against this machine's ceilings and against what users do today, in one run.
-#   bench/run.sh           full run (~7 min on 2 cores), writes bench/results/<date>.json and .md; installs wrk,
+#   bench/run.sh           full run (~18 min on 2 cores), writes bench/results/<date>.json and .md; installs wrk,
 #                          nginx, redis-server, redis-tools and hyperfine from the distribution's packages if missing
 #   bench/run.sh --smoke   every step of run.sh, and alongside it faults.sh --smoke, for a second or a few (about a
 #                          minute), results in a temporary directory; installs nothing and needs only bash,
@@ -10,7 +10,9 @@
 # Environment: BENCH_JAR (default bootstrap/target/tokenbroker.jar), BENCH_JAVA_OPTS (default -Xmx1g),
 # BENCH_API_KEY (the caller key for the authentication-on row; default: a fresh one in the documented format),
 # BENCH_UPSTREAM_DELAY_MS (default 100: the sandbox's latency for stampede and cost-of-a-miss), BENCH_OUT (where
-# results go), BENCH_PID_LOG (a file that also receives every started PID), BENCH_REDIS_JAR, BENCH_PG_BIN.
+# results go), BENCH_PID_LOG (a file that also receives every started PID), BENCH_REDIS_JAR, BENCH_PG_BIN,
+# BENCH_ROUNDS (default 3: alternating rounds of the ratio rows), BENCH_ONLY (comma-separated globs of row ids: only
+# the ratio rows, the paced refresh-ahead row and the writer rows that match, and only the processes they use).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 COMMAND="bench/run.sh${1:+ $1}"
@@ -29,7 +31,7 @@ else
   STEADY_SECONDS=180; BURST=100
   # 20 s tokens are renewed every 8 s (0.8 of their 10 s servable window): five times per connection in 45 s.
   PACED_LIFETIME=20; PACED_SECONDS=45; PACED_RATE=200
-  WRITER_ATTEMPTS=50000; WRITER_CONNECTIONS=1000; WRITER_PACED_SECONDS=10
+  WRITER_ATTEMPTS=20000; WRITER_CONNECTIONS=1000; WRITER_PACED_SECONDS=10
 fi
 THREADS=2; CONNECTIONS=64
 DELAY_MS=${BENCH_UPSTREAM_DELAY_MS:-100}
@@ -220,7 +222,7 @@ ratio_row() {
     *) die "no ratio row $1" ;;
   esac
 }
-for ((round = 1; round <= ROUNDS; round++)); do
+for ((round = 1; round <= ROUNDS && ${#RATIO_ROWS[@]} > 0; round++)); do
   for id in "${RATIO_ROWS[@]}"; do
     ratio_row "$id"
     [[ -z $R_MISSING && -z $R_FAILED ]] || continue
@@ -268,7 +270,9 @@ if wanted 'refresh-log.writer.*' && [[ -z $PG_BIN ]]; then
 elif wanted 'refresh-log.writer.*'; then
   mkdir -p "$WORK/writer-classes"
   javac -cp "$JAR" -d "$WORK/writer-classes" "$BENCH_DIR/LogWriterBench.java" || die "LogWriterBench.java did not compile"
-  env "${PG_ENV[@]}" java $JAVA_OPTS_BENCH -cp "$JAR:$WORK/writer-classes" LogWriterBench $WRITER_ATTEMPTS \
+  # With an admin key given, the broker's object graph does not mint and print one.
+  env "${PG_ENV[@]}" ${API_KEY:+TOKENBROKER_BOOTSTRAP_ADMIN_KEY=$API_KEY} "${SMOKE_BROKER_ENV[@]}" \
+    java $JAVA_OPTS_BENCH -cp "$JAR:$WORK/writer-classes" LogWriterBench $WRITER_ATTEMPTS \
     $WRITER_CONNECTIONS $WRITER_PACED_SECONDS >"$WORK/writer.jsonl" 2>"$WORK/writer.log" \
     || { tail -20 "$WORK/writer.log" >&2; die "LogWriterBench failed (see $WORK/writer.log)"; }
   for id in "${WRITER_ROWS[@]}"; do
