@@ -66,7 +66,8 @@ fi
 # another costs minutes. --------------------------------------------------------------------------------------------
 # A BENCH_ONLY run stops after the steps that honour it: only what those of its selection use is started.
 if [[ -n ${BENCH_ONLY:-} ]]; then
-  NOT_LAUNCHED="S1 S2 B2 B3 R1 R2 R3"
+  NOT_LAUNCHED="S1 S2 B2 B3"
+  $SMOKE && wanted refresh-ahead.paced || NOT_LAUNCHED+=" R1 R2 R3"
   wanted cached.in-memory.auth-on || NOT_LAUNCHED+=" BA"
   wanted cached.redis.redis-hit || NOT_LAUNCHED+=" RN"
   wanted cached.production.auth-on || wanted cached.production.auth-off || NOT_LAUNCHED+=" P1 P0"
@@ -92,14 +93,21 @@ if [[ -n $PG_BIN ]]; then
 fi
 # Refresh-ahead under paced load (issue 17): S3 answers in 300 ms with short tokens; A1–A3 share Redis (and
 # PostgreSQL when there is one, the production shape) and renew them in the background with the default settings.
+# A smoke run, which keeps no figure, lends it R1–R3 (Redis only) rather than start three JVMs more.
 AHEAD=()
 PACED_DELAY_MS=300
+PACED_BROKERS=(A1 A2 A3)
 if wanted refresh-ahead.paced; then
   launch_sandbox S3 "$PACED_LIFETIME" "$PACED_DELAY_MS"
-  for name in A1 A2 A3; do
-    launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" ${PG_ENV[@]+"${PG_ENV[@]}"}
-  done
-  AHEAD=(S3 A1 A2 A3)
+  AHEAD=(S3)
+  if $SMOKE; then
+    PACED_BROKERS=(R1 R2 R3)
+  else
+    for name in A1 A2 A3; do
+      launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" ${PG_ENV[@]+"${PG_ENV[@]}"}
+    done
+    AHEAD+=(A1 A2 A3)
+  fi
 fi
 await S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN "${PRODUCTION[@]}"
 await ${AHEAD[@]+"${AHEAD[@]}"}
@@ -247,17 +255,25 @@ stop_pids "${BA_PID:-}" "${RN_PID:-}"
 # refreshed, or waited for another caller's refresh); requests that took at least the upstream's delay are counted
 # too, from the load generator's side.
 if wanted refresh-ahead.paced; then
-  AHEAD_BASES=http://127.0.0.1:$A1_PORT,http://127.0.0.1:$A2_PORT,http://127.0.0.1:$A3_PORT
+  AHEAD_BASES=""
+  for name in "${PACED_BROKERS[@]}"; do port=${name}_PORT; AHEAD_BASES+=${AHEAD_BASES:+,}http://127.0.0.1:${!port}; done
   AHEAD_METRICS=${AHEAD_BASES//,/\/prometheus,}/prometheus
-  register "http://127.0.0.1:$A1_PORT" paced 20 "http://127.0.0.1:$S3_PORT/oauth/token" >/dev/null
+  # Once in PostgreSQL; without it (and on R1–R3) every instance keeps its own connections.
+  for base in ${AHEAD_BASES//,/ }; do
+    reg=$(register "$base" paced 20 "http://127.0.0.1:$S3_PORT/oauth/token")
+    [[ $(json_get failures "$reg") == 0 ]] || die "registering the paced connections at $base: $reg"
+    [[ -z $PG_BIN ]] || $SMOKE || break
+  done
   for base in ${AHEAD_BASES//,/ }; do warm "$base" paced 20 >/dev/null; done
   m=$(load drive "$AHEAD_BASES" "/v1/tenants/paced/connections/{key}/token" 20 $PACED_SECONDS --rate=$PACED_RATE \
     --keys=20 --slow-ms=$PACED_DELAY_MS --stats="$(stats_url "$S3_PORT")" --metrics="$AHEAD_METRICS")
   # Renewals the run needed at least: every 0.8 of a servable window of half the lifetime (short tokens), per token.
-  m=$(json_add "$m" "\"waited_on_upstream\":$(json_get miss "$m"),\"renewals_due\":$(( 20 * PACED_SECONDS * 10 / (PACED_LIFETIME * 4) )),\"upstream_ms\":$PACED_DELAY_MS")
-  row refresh-ahead.paced "refresh-ahead" "paced load, $PACED_RATE requests/s over 20 connections on 3 instances, ${PACED_LIFETIME} s tokens, ${PACED_DELAY_MS} ms upstream, ${PACED_SECONDS} s" \
-    measured "$m" "target 0 requests that waited on an upstream call; the scheduler ticks every second"
-  stop_pids "$A1_PID" "$A2_PID" "$A3_PID" "$S3_PID"
+  due=$(( 20 * PACED_SECONDS * 10 / (PACED_LIFETIME * 4) ))
+  m=$(json_add "$m" "\"waited_on_upstream\":$(json_get miss "$m"),\"renewals_due\":$due,\"upstream_ms\":$PACED_DELAY_MS")
+  row refresh-ahead.paced "refresh-ahead" "paced load, $PACED_RATE requests/s over 20 connections on 3 instances,\
+ ${PACED_LIFETIME} s tokens, ${PACED_DELAY_MS} ms upstream, ${PACED_SECONDS} s" measured "$m" \
+    "target 0 requests that waited on an upstream call; the scheduler ticks every second"
+  stop_pids "${A1_PID:-}" "${A2_PID:-}" "${A3_PID:-}" "$S3_PID"
 fi
 
 # --- 1c. the refresh log's batched writer on PostgreSQL (issue 21) ----------------------------------------------------
