@@ -78,10 +78,11 @@ track() {
   echo "$record" >>"$WORK/pids"
   [[ -z ${BENCH_PID_LOG:-} ]] || echo "$record" >>"$BENCH_PID_LOG"
 }
+# stop_pid PID [SIGNAL [SECONDS]]: the signal (TERM), then KILL after SECONDS (10) if it still runs.
 stop_pid() {
-  local pid=$1 signal=${2:-TERM}
+  local pid=$1 signal=${2:-TERM} seconds=${3:-10}
   kill -"$signal" "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq $((seconds * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
@@ -184,7 +185,7 @@ make_class_archives() {
   $SMOKE || return 0
   if [[ ! -s $archive ]]; then
     free_port port
-    # No drain on SIGTERM: the archive is written on the way out, and stop_pid waits 10 s before it kills.
+    # No drain on SIGTERM: the archive is written on the way out.
     env TOKENBROKER_PORT="$port" MICRONAUT_SERVER_HOST=127.0.0.1 MICRONAUT_SECURITY_ENABLED=false \
       TOKENBROKER_BENCH_ENABLED=true TOKENBROKER_SHUTDOWN_DRAIN=0s "${SMOKE_BROKER_ENV[@]}" \
       java $JAVA_OPTS_BENCH -XX:ArchiveClassesAtExit="$archive" -jar "$JAR" >"$WORK/archive.log" 2>&1 &
@@ -194,7 +195,7 @@ make_class_archives() {
       java $LOAD_JAVA_OPTS -XX:ArchiveClassesAtExit="$client" -cp "$CLASSES" Load bench \
         "http://127.0.0.1:$port/v1/bench/constant" 0.2 2 >>"$WORK/archive.log" 2>&1 || true
     fi
-    stop_pid $pid   # the archive is written on the way out
+    stop_pid $pid TERM 60   # the archive is written on the way out: on a loaded machine that takes a while
   fi
   if [[ -s $archive ]]; then CDS_OPTS="-XX:SharedArchiveFile=$archive -Xlog:cds=off"
   else log "no class-data archive (see $WORK/archive.log): JVMs start without one"; fi
