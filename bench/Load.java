@@ -40,6 +40,7 @@ public class Load {
             + " | warm <base> <tenant> <count> <concurrency>"
             + " | stampede <bases,> <path> <callers> [--warmup-paths=p,…] [--stats=url] [--upstream-ms=n]"
             + " | drive <bases,> <path> <workers> <seconds> [--rate=n] [--stats=url] [--fault-file=f --fault-seconds=n]"
+            + " [--keys=n (path with {key})] [--slow-ms=n] [--metrics=url,…]"
             + " | misses <base> <tenant> <count> [--upstream-p50-ms=n] | direct <token-url> <basic-credentials> <count>"
             + " | bench <url> <seconds> <connections> [--warmup=seconds]";
 
@@ -279,13 +280,20 @@ public class Load {
      * or, with --rate, at that many requests per second in total. Reports totals, statuses and the first and last
      * failure (epoch millis). With the upstream's stats URL it counts the upstream calls and refused refresh tokens
      * during the run; with the file in which a fault drill noted when its fault fired, the recovery: from the end of
-     * the fault to the last failed request.
+     * the fault to the last failed request. With --keys=N the path's {key} is c1..cN in turn; with --slow-ms the
+     * requests that took at least that long are counted; with the brokers' Prometheus URLs, how their token requests
+     * were answered during the run (tokenbroker_token_requests_total by outcome, summed over the brokers).
      */
     static void drive(String[] bases, String path, int workers, double seconds, Map<String, String> options)
             throws Exception {
         String stats = options.get("stats");
         long callsBefore = stats == null ? 0 : stat(stats, "token_requests");
         long rejectedBefore = stats == null ? 0 : stat(stats, "refresh_rejected");
+        String[] metrics = options.containsKey("metrics") ? options.get("metrics").split(",") : new String[0];
+        Map<String, Double> outcomesBefore = outcomes(metrics);
+        int keys = Integer.parseInt(options.getOrDefault("keys", "0"));
+        long slowNanos = (long) (Double.parseDouble(options.getOrDefault("slow-ms", "0")) * 1e6);
+        LongAdder slow = new LongAdder();
         double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
         // Each worker's own schedule when paced: one request every `interval`, offset so the workers interleave.
         long interval = rate > 0 ? (long) (workers * 1e9 / rate) : 0;
@@ -319,17 +327,24 @@ public class Load {
                             break;
                         }
                     }
-                    String base = bases[Math.floorMod(next.getAndIncrement(), bases.length)];
+                    int turn = next.getAndIncrement();
+                    String base = bases[Math.floorMod(turn, bases.length)];
+                    // Bases and keys in turn, each key visiting every base (a prime-free stride would not).
+                    String target = keys > 0
+                            ? path.replace("{key}", "c" + (Math.floorMod(turn / bases.length + turn, keys) + 1)) : path;
                     long started = System.nanoTime();
                     int status;
                     try {
-                        status = client.send(request(base + path).timeout(Duration.ofSeconds(30)).GET().build(),
+                        status = client.send(request(base + target).timeout(Duration.ofSeconds(30)).GET().build(),
                                 HttpResponse.BodyHandlers.discarding()).statusCode();
                     } catch (Exception failed) {
                         status = -1;
                     }
                     long took = System.nanoTime() - started;
                     maxNanos.accumulateAndGet(took, Math::max);
+                    if (slowNanos > 0 && took >= slowNanos) {
+                        slow.increment();
+                    }
                     total.increment();
                     statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
                     if (status != 200) {
@@ -365,6 +380,16 @@ public class Load {
         if (rate > 0) {
             json.append(String.format(",\"target_rate\":%.0f", rate));
         }
+        if (slowNanos > 0) {
+            json.append(",\"slow\":").append(slow.sum()).append(",\"slow_ms\":").append(slowNanos / 1_000_000);
+        }
+        if (metrics.length > 0) {
+            StringBuilder answered = new StringBuilder();
+            outcomes(metrics).forEach((outcome, count) -> answered.append(answered.length() == 0 ? "" : ",")
+                    .append('"').append(outcome).append("\":")
+                    .append(Math.round(count - outcomesBefore.getOrDefault(outcome, 0.0))));
+            json.append(",\"outcomes\":{").append(answered).append('}');
+        }
         if (stats != null) {
             json.append(",\"upstream_calls\":").append(stat(stats, "token_requests") - callsBefore)
                     .append(",\"refresh_rejected\":").append(stat(stats, "refresh_rejected") - rejectedBefore);
@@ -383,6 +408,23 @@ public class Load {
             json.append(",\"recovery_s\":").append(recovery).append(",\"recovered\":").append(recovered);
         }
         System.out.println(json.append('}'));
+    }
+
+    static final Pattern OUTCOME = Pattern.compile(
+            "(?m)^tokenbroker_token_requests_total\\{[^}]*outcome=\"([a-z_]+)\"[^}]*}\\s+(\\S+)$");
+
+    /** The brokers' token requests so far by outcome, summed over their Prometheus endpoints. */
+    static Map<String, Double> outcomes(String[] metricsUrls) throws IOException, InterruptedException {
+        Map<String, Double> sum = new TreeMap<>();
+        for (String url : metricsUrls) {
+            String body = client().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher matcher = OUTCOME.matcher(body);
+            while (matcher.find()) {
+                sum.merge(matcher.group(1), Double.parseDouble(matcher.group(2)), Double::sum);
+            }
+        }
+        return sum;
     }
 
     /** Latency of N first requests on cold connections c1..cN, one after another. */

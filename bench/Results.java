@@ -2,6 +2,7 @@
 // render its Markdown table. JDK 17 only (a minimal JSON reader and writer below); bench/lib.sh compiles it once,
 // and `java bench/Results.java report FILE` works by hand.
 //   sum FILE…                  several wrk/Load.java bench results as one: requests/s summed, worst latencies
+//   median FILE…               rounds of one throughput row as one: the median round, every round's requests/s
 //   hyperfine FILE             hyperfine's --export-json as {runs, mean_ms, min_ms, max_ms}
 //   document META ROWS         META (a JSON object) plus "rows": the JSON lines of ROWS, pretty-printed
 //   report FILE                the Markdown table of a bench/run.sh document, ratios to both ceilings on HTTP rows
@@ -13,6 +14,7 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +26,14 @@ public class Results {
         String command = args.length > 0 ? args[0] : "";
         switch (command) {
             case "sum" -> System.out.println(write(sum(args), false));
+            case "median" -> System.out.println(write(median(args), false));
             case "hyperfine" -> System.out.println(write(hyperfine(read(args[1])), false));
             case "document" -> System.out.println(write(document(read(args[1]), Path.of(args[2])), true));
             case "report" -> System.out.print(report(object(read(args[1]))));
             case "faults-report" -> System.out.print(faultsReport(object(read(args[1]))));
             case "failed" -> System.out.println(failed(object(read(args[1]))));
             default -> {
-                System.err.println("usage: Results sum FILE… | hyperfine FILE | document META ROWS | report FILE"
+                System.err.println("usage: Results sum FILE… | median FILE… | hyperfine FILE | document META ROWS | report FILE"
                         + " | faults-report FILE | failed FILE");
                 System.exit(2);
             }
@@ -54,6 +57,34 @@ public class Results {
             sum.putIfAbsent("generator", run.get("generator"));
         }
         return sum;
+    }
+
+    /**
+     * The round with the median requests/s (the lower one of an even count), with every round's requests/s in run
+     * order and their spread; errors are summed over the rounds, so that a failing round is never hidden. A round's
+     * file may hold {@code {}} when its load generator printed nothing.
+     */
+    static Map<String, Object> median(String[] args) throws IOException {
+        List<Map<String, Object>> rounds = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            rounds.add(object(read(args[i])));
+        }
+        List<Map<String, Object>> sorted = new ArrayList<>(rounds);
+        sorted.sort(Comparator.comparingDouble(round -> number(round.get("rps"), 0)));
+        Map<String, Object> median = new LinkedHashMap<>(sorted.get((sorted.size() - 1) / 2));
+        double low = number(sorted.get(0).get("rps"), 0);
+        double high = number(sorted.get(sorted.size() - 1).get("rps"), 0);
+        double middle = number(median.get("rps"), 0);
+        median.put("rounds", rounds.size());
+        median.put("rps_rounds", rounds.stream().map(round -> (Object) number(round.get("rps"), 0)).toList());
+        median.put("spread_pct", middle > 0 ? Math.round((high - low) / middle * 1000) / 10.0 : 0.0);
+        for (String field : List.of("errors", "non_2xx")) {
+            median.put(field, rounds.stream().mapToDouble(round -> number(round.get(field), 0)).sum());
+        }
+        // A round that printed nothing (the load generator failed) counts as an error of the row.
+        median.put("errors", number(median.get("errors"), 0) + rounds.stream().filter(round -> round.get("rps") == null)
+                .count());
+        return median;
     }
 
     static Map<String, Object> hyperfine(Object exported) {
@@ -124,6 +155,19 @@ public class Results {
                         text(row.get("requests")), text(row.get("token_lifetimes_in_window")),
                         round(row.get("max_ms"), 1)));
             }
+            if (row.get("waited_on_upstream") != null) {
+                Map<String, Object> outcomes = object(row.get("outcomes"));
+                other.add(String.format("waited on an upstream call: %s of %s requests (the brokers' misses); %s took"
+                                + " ≥ %s ms; stale served %s; renewals due ≥ %s; max wait %s ms",
+                        text(row.get("waited_on_upstream")), text(row.get("requests")), text(row.get("slow")),
+                        text(row.get("slow_ms")), text(outcomes.get("stale_served")), text(row.get("renewals_due")),
+                        round(row.get("max_ms"), 1)));
+            }
+            if (row.get("rows_per_s") != null) {
+                other.add(String.format("%s rows/s (%s attempts over %s connection(s) in %s s); dropped %s, gap rows %s",
+                        round(row.get("rows_per_s"), 0), text(row.get("attempt_rows")), text(row.get("connections")),
+                        round(row.get("seconds"), 1), text(row.get("dropped")), text(row.get("gap_rows"))));
+            }
             if (row.get("added_p50_ms") != null) {
                 other.add("added above the upstream: " + text(row.get("added_p50_ms")) + " ms at p50");
             }
@@ -134,6 +178,12 @@ public class Results {
             if (row.get("mean_ms") != null) {
                 other.add(String.format("mean %s ms (min %s, max %s, %s runs)", text(row.get("mean_ms")),
                         text(row.get("min_ms")), text(row.get("max_ms")), text(row.get("runs"))));
+            }
+            if (row.get("rps_rounds") instanceof List<?> rounds && rounds.size() > 1) {
+                StringJoiner each = new StringJoiner(" / ");
+                rounds.forEach(rps -> each.add(round(rps, 0)));
+                other.add(String.format("median of %d rounds (%s req/s; spread %s %%)", rounds.size(), each,
+                        text(row.get("spread_pct"))));
             }
             if ("Load.java".equals(row.get("generator"))) {
                 other.add("load from Load.java (wrk not installed)");

@@ -78,10 +78,11 @@ track() {
   echo "$record" >>"$WORK/pids"
   [[ -z ${BENCH_PID_LOG:-} ]] || echo "$record" >>"$BENCH_PID_LOG"
 }
+# stop_pid PID [SIGNAL [SECONDS]]: the signal (TERM), then KILL after SECONDS (10) if it still runs.
 stop_pid() {
-  local pid=$1 signal=${2:-TERM}
+  local pid=$1 signal=${2:-TERM} seconds=${3:-10}
   kill -"$signal" "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for _ in $(seq $((seconds * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
@@ -184,8 +185,9 @@ make_class_archives() {
   $SMOKE || return 0
   if [[ ! -s $archive ]]; then
     free_port port
+    # No drain on SIGTERM: the archive is written on the way out.
     env TOKENBROKER_PORT="$port" MICRONAUT_SERVER_HOST=127.0.0.1 MICRONAUT_SECURITY_ENABLED=false \
-      TOKENBROKER_BENCH_ENABLED=true "${SMOKE_BROKER_ENV[@]}" \
+      TOKENBROKER_BENCH_ENABLED=true TOKENBROKER_SHUTDOWN_DRAIN=0s "${SMOKE_BROKER_ENV[@]}" \
       java $JAVA_OPTS_BENCH -XX:ArchiveClassesAtExit="$archive" -jar "$JAR" >"$WORK/archive.log" 2>&1 &
     pid=$!; track $pid
     if wait_port "$port" 60 $pid; then
@@ -193,7 +195,7 @@ make_class_archives() {
       java $LOAD_JAVA_OPTS -XX:ArchiveClassesAtExit="$client" -cp "$CLASSES" Load bench \
         "http://127.0.0.1:$port/v1/bench/constant" 0.2 2 >>"$WORK/archive.log" 2>&1 || true
     fi
-    stop_pid $pid   # the archive is written on the way out
+    stop_pid $pid TERM 60   # the archive is written on the way out: on a loaded machine that takes a while
   fi
   if [[ -s $archive ]]; then CDS_OPTS="-XX:SharedArchiveFile=$archive -Xlog:cds=off"
   else log "no class-data archive (see $WORK/archive.log): JVMs start without one"; fi
@@ -214,9 +216,11 @@ results() { java $LOAD_JAVA_OPTS -cp "$CLASSES" Results "$@"; }
 now_ms() { date +%s%3N; }
 
 # launch NAME PORT COMMAND…: starts COMMAND in the background with its output in $WORK/NAME.log; sets NAME_PORT,
-# NAME_PID and NAME_LAUNCHED. await NAME… waits until each listens (90 s at most), and sets NAME_READY_MS.
+# NAME_PID and NAME_LAUNCHED. await NAME… waits until each listens (90 s at most), and sets NAME_READY_MS. Names in
+# NOT_LAUNCHED (space-separated) are neither started nor awaited: what a BENCH_ONLY run does not need.
 launch() {
   local name=$1 port=$2 pid; shift 2
+  [[ " ${NOT_LAUNCHED:-} " != *" $name "* ]] || return 0
   "$@" >"$WORK/$name.log" 2>&1 &
   pid=$!; track $pid
   printf -v "${name}_PORT" '%s' "$port"; printf -v "${name}_PID" '%s' "$pid"
@@ -225,6 +229,7 @@ launch() {
 await() {
   local name port pid launched
   for name in "$@"; do
+    [[ " ${NOT_LAUNCHED:-} " != *" $name "* ]] || continue
     port=${name}_PORT pid=${name}_PID launched=${name}_LAUNCHED
     if ! wait_port "${!port}" 90 "${!pid}"; then
       tail -20 "$WORK/$name.log" >&2
@@ -316,10 +321,11 @@ warm() {
   count_json "$3" "$started"
 }
 
-# http_load URL SECONDS THREADS CONNECTIONS [VAR=value …]: one throughput run after a warm-up (2 s; none in a smoke
-# run); wrk when installed (a full run insists on it), else Load.java's bench. Prints its JSON.
+# http_load URL SECONDS THREADS CONNECTIONS [VAR=value …]: one throughput run after a warm-up (HTTP_WARMUP seconds,
+# default 2; none in a smoke run); wrk when installed (a full run insists on it), else Load.java's bench. Prints its
+# JSON.
 http_load() {
-  local url=$1 seconds=$2 threads=$3 connections=$4 warmup=2; shift 4
+  local url=$1 seconds=$2 threads=$3 connections=$4 warmup=${HTTP_WARMUP:-2}; shift 4
   $SMOKE && warmup=0
   if have wrk; then
     (( warmup == 0 )) || env "$@" timeout $((warmup + 20)) wrk -t"$threads" -c"$connections" -d"${warmup}s" \
@@ -424,4 +430,17 @@ setup_pg() {
   PG_ENV=(DATASOURCES_DEFAULT_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
           DATASOURCES_DEFAULT_USERNAME=tokenbroker DATASOURCES_DEFAULT_PASSWORD=unused
           TOKENBROKER_ENCRYPTION_KEYS="$ENCRYPTION_KEYS")
+}
+
+# wanted ID: whether a step runs; BENCH_ONLY (comma-separated globs, e.g. "refresh-ahead.*,refresh-log.*") selects
+# steps, unset runs them all.
+wanted() {
+  local pattern patterns
+  [[ -z ${BENCH_ONLY:-} ]] && return 0
+  IFS=, read -r -a patterns <<<"$BENCH_ONLY"
+  for pattern in "${patterns[@]}"; do
+    # shellcheck disable=SC2053
+    [[ $1 == $pattern ]] && return 0
+  done
+  return 1
 }

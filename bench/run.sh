@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tokenbroker benchmark: the broker against this machine's ceilings and against what users do today, in one run.
-#   bench/run.sh           full run (~7 min on 2 cores), writes bench/results/<date>.json and .md; installs wrk,
+#   bench/run.sh           full run (~18 min on 2 cores), writes bench/results/<date>.json and .md; installs wrk,
 #                          nginx, redis-server, redis-tools and hyperfine from the distribution's packages if missing
 #   bench/run.sh --smoke   every step of run.sh, and alongside it faults.sh --smoke, for a second or a few (about a
 #                          minute), results in a temporary directory; installs nothing and needs only bash,
@@ -11,24 +11,30 @@
 # BENCH_API_KEY (the caller key for the authentication-on row; default: a fresh one in the documented format),
 # BENCH_UPSTREAM_DELAY_MS (default 100: the sandbox's latency for stampede and cost-of-a-miss), BENCH_OUT (where
 # results go), BENCH_PID_LOG (a file that also receives every started PID), BENCH_REDIS_JAR, BENCH_PG_BIN,
-# BENCH_ONLY=stampede (only the stampede rows at a cold key, with the upstream-alone and miss rows they are measured
-# against; unset: the full run).
+# BENCH_ROUNDS (default 3: alternating rounds of the ratio rows), BENCH_ONLY (comma-separated globs of row ids: only
+# the ratio rows, the paced refresh-ahead row and the writer rows that match, and only the processes they use).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 COMMAND="bench/run.sh${1:+ $1}"
 if $SMOKE; then
+  ROUNDS=${BENCH_ROUNDS:-1}; ROUND_SECONDS=1; ROUND_WARMUP=0
   SECONDS_PER_RUN=1; SCALES=(100); STAMPEDES=(100); MISSES=5; DIRECT=5; REDIS_N=2000; STARTUP_RUNS=1
   REDIS_KEYS=5; REDIS_KEYS_LABEL=5; EXPIRY_SECONDS=2; EXPIRY_OPTS=(--rate=1000); STEADY_SECONDS=1; BURST=10
+  PACED_LIFETIME=6; PACED_SECONDS=3; PACED_RATE=100
+  WRITER_ATTEMPTS=2000; WRITER_CONNECTIONS=100; WRITER_PACED_SECONDS=1
 else
+  # Three rounds of 4 s (after 1 s of warm-up) per ratio row: as long as the single 10 s run (+ 2 s) each had.
+  ROUNDS=${BENCH_ROUNDS:-3}; ROUND_SECONDS=4; ROUND_WARMUP=1
   SECONDS_PER_RUN=10; SCALES=(1 1000 100000); STAMPEDES=(100 1000); MISSES=20; DIRECT=20; REDIS_N=100000
   STARTUP_RUNS=3; REDIS_KEYS=1000; REDIS_KEYS_LABEL=1,000; EXPIRY_SECONDS=10; EXPIRY_OPTS=()
   # Three minutes: more than two verified-key cache lifetimes (60 s), so a lapse on the request path would show.
   STEADY_SECONDS=180; BURST=100
+  # 20 s tokens are renewed every 8 s (0.8 of their 10 s servable window): five times per connection in 45 s.
+  PACED_LIFETIME=20; PACED_SECONDS=45; PACED_RATE=200
+  WRITER_ATTEMPTS=20000; WRITER_CONNECTIONS=1000; WRITER_PACED_SECONDS=10
 fi
 THREADS=2; CONNECTIONS=64
 DELAY_MS=${BENCH_UPSTREAM_DELAY_MS:-100}
-ONLY=${BENCH_ONLY:-}
-[[ -z $ONLY || $ONLY == stampede ]] || die "BENCH_ONLY=$ONLY: only 'stampede' is known"
 RUN_STARTED=$(date +%s)
 if [[ -z $API_KEY ]]; then
   # tbk_<16 of a-z0-9>_<43 base64url>, the broker's documented key format (README)
@@ -44,7 +50,7 @@ fi
 prepare
 resolve_redis
 resolve_pg
-if $SMOKE; then
+if $SMOKE && [[ -z ${BENCH_ONLY:-} ]]; then
   # The fault drills run alongside: paced load and waiting for the most part, they overlap this run's CPU-bound
   # steps, which a smoke run does not measure for keeps. They reuse the compiled helpers and class-data archives.
   BENCH_CLASSES=$CLASSES BENCH_CLASS_ARCHIVE=$WORK/tokenbroker.jsa BENCH_PORT_RANGE=35000-49999 LOG_TAG="[faults] " \
@@ -58,33 +64,56 @@ fi
 # cache (near-cache hits, the stampede) and RN with a near cache of one entry, so that practically every hit of 1,000
 # random keys (5 in a smoke run) goes to Redis. Idle brokers cost nothing measurable; starting them one after
 # another costs minutes. --------------------------------------------------------------------------------------------
+# A BENCH_ONLY run stops after the steps that honour it: only what those of its selection use is started.
+if [[ -n ${BENCH_ONLY:-} ]]; then
+  NOT_LAUNCHED="S1 S2 B2 B3"
+  $SMOKE && wanted refresh-ahead.paced || NOT_LAUNCHED+=" R1 R2 R3"
+  wanted cached.in-memory.auth-on || NOT_LAUNCHED+=" BA"
+  wanted cached.redis.redis-hit || NOT_LAUNCHED+=" RN"
+  wanted cached.production.auth-on || wanted cached.production.auth-off || NOT_LAUNCHED+=" P1 P0"
+fi
 start_redis
 REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
 launch_sandbox S0 3600 0
 launch_sandbox S1 3600 "$DELAY_MS"
-[[ -n $ONLY ]] || launch_sandbox S2 4 "$DELAY_MS"
+launch_sandbox S2 4 "$DELAY_MS"
 for name in B1 B2 B3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false; done
-[[ -n $ONLY ]] || launch_broker BA
+launch_broker BA
 for name in R1 R2 R3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI"; done
-[[ -n $ONLY ]] || launch_broker RN MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1
+launch_broker RN MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1
 # The production shape: Redis and PostgreSQL, P1 with API keys and rate limits on (limits far above what one load
 # generator sends, so they are counted, not hit), P0 the same with caller security off.
 PRODUCTION=()
-if [[ -n $PG_BIN && -z $ONLY ]]; then
+if [[ -n $PG_BIN ]]; then
   setup_pg
   LIMITS=(TOKENBROKER_RATE_LIMIT_PER_KEY=1000000000 TOKENBROKER_RATE_LIMIT_PER_ADDRESS=1000000000)
   launch_broker P1 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" "${LIMITS[@]}"
   launch_broker P0 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" MICRONAUT_SECURITY_ENABLED=false
   PRODUCTION=(P1 P0)
 fi
-if [[ -z $ONLY ]]; then
-await S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN "${PRODUCTION[@]}"
-log "sandboxes S0–S2, brokers B1–B3, BA, R1–R3, RN ${PRODUCTION[*]} ready"
-else
-await S0 S1 B1 B2 B3 R1 R2 R3
+# Refresh-ahead under paced load (issue 17): S3 answers in 300 ms with short tokens; A1–A3 share Redis (and
+# PostgreSQL when there is one, the production shape) and renew them in the background with the default settings.
+# A smoke run, which keeps no figure, lends it R1–R3 (Redis only) rather than start three JVMs more.
+AHEAD=()
+PACED_DELAY_MS=300
+PACED_BROKERS=(A1 A2 A3)
+if wanted refresh-ahead.paced; then
+  launch_sandbox S3 "$PACED_LIFETIME" "$PACED_DELAY_MS"
+  AHEAD=(S3)
+  if $SMOKE; then
+    PACED_BROKERS=(R1 R2 R3)
+  else
+    for name in A1 A2 A3; do
+      launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" ${PG_ENV[@]+"${PG_ENV[@]}"}
+    done
+    AHEAD+=(A1 A2 A3)
+  fi
 fi
+await S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN "${PRODUCTION[@]}"
+await ${AHEAD[@]+"${AHEAD[@]}"}
+log "sandboxes S0–S2, brokers B1–B3, BA, R1–R3, RN ${PRODUCTION[*]} ready"
 S0_URL=http://127.0.0.1:$S0_PORT/oauth/token
-S1_URL=http://127.0.0.1:$S1_PORT/oauth/token
+S1_URL=http://127.0.0.1:${S1_PORT:-}/oauth/token
 S2_URL=http://127.0.0.1:${S2_PORT:-}/oauth/token
 B1=http://127.0.0.1:$B1_PORT
 register "$B1" bench 1 "$S0_URL" >/dev/null
@@ -92,12 +121,40 @@ TOKEN_URL=$B1/v1/tenants/bench/connections/c1/token
 http GET "$TOKEN_URL" && [[ $HTTP_BODY == *'"access_token"'* ]] || die "no token from the broker: $HTTP_STATUS $HTTP_BODY"
 TOKEN_BODY=$HTTP_BODY
 BODY_BYTES=${#TOKEN_BODY}
-B2=http://127.0.0.1:$B2_PORT; B3=http://127.0.0.1:$B3_PORT
-R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT; R3=http://127.0.0.1:$R3_PORT; RN=http://127.0.0.1:${RN_PORT:-}
 
-if [[ -z $ONLY ]]; then
-# --- 1. ceilings --------------------------------------------------------------------------------------------------
-if have nginx; then
+# --- results ---------------------------------------------------------------------------------------------------------
+# finish_run: the results of the rows measured so far, written and shown; exits (1 when a smoke run saw a failure).
+finish_run() {
+  if have wrk; then GENERATOR="wrk -t$THREADS -c$CONNECTIONS"; else GENERATOR="Load.java bench (no wrk) -c$CONNECTIONS"; fi
+  $SMOKE && WARMUP="no warm-up" || WARMUP="after a 2 s warm-up"
+  write_results "$(date -u +%Y-%m-%dT%H%MZ)" report "$(printf '"load":%s,"response_bytes":%d' \
+    "$(json_str "$GENERATOR -d${SECONDS_PER_RUN}s $WARMUP, loopback; the ratio rows (ceilings, cached tokens): median of $ROUNDS alternating round(s) of ${ROUND_SECONDS} s after ${ROUND_WARMUP} s of warm-up")" \
+    "$BODY_BYTES")"
+  cat "$RESULT_MD"
+  FAILED_ROWS=$(results failed "$RESULT_JSON")
+  if $SMOKE && [[ -n ${FAULTS_PID:-} ]]; then
+    wait $FAULTS_PID || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
+    cat "$WORK/faults-smoke.md"
+  fi
+  if [[ $FAILED_ROWS -gt 0 ]]; then
+    log "$FAILED_ROWS measured step(s) failed or saw failed requests"
+    $SMOKE && exit 1
+  fi
+  exit 0
+}
+
+# --- 1. the ratio rows: ceilings and cached tokens in alternating rounds --------------------------------------------
+# Issue 17's figures are ratios to the constant of the same run. One long run per row lets the machine's drift (up to
+# 2 × between identical runs minutes apart on a VM) land on one row and not its ceiling, so every row of a ratio runs
+# ROUNDS short rounds in turn (A B C … A B C …) and reports the median round, every round's requests/s and their
+# spread; the ratios are those of the medians.
+RATIO_ROWS=()
+for id in ceiling.nginx ceiling.micronaut-event-loop ceiling.micronaut-blocking cached.in-memory.auth-off \
+  cached.in-memory.auth-on cached.redis.redis-hit cached.production.auth-on cached.production.auth-off; do
+  [[ $id == cached.production.* && ${#PRODUCTION[@]} -eq 0 ]] || ! wanted "$id" || RATIO_ROWS+=("$id")
+done
+NGINX_URL=""
+if have nginx && [[ " ${RATIO_ROWS[*]} " == *" ceiling.nginx "* ]]; then
   free_port NGINX_PORT
   mkdir -p "$WORK/nginx/html" "$WORK/nginx/tmp"
   printf '%s' "$TOKEN_BODY" >"$WORK/nginx/html/token.json"   # the broker's own answer: same size, byte for byte
@@ -126,15 +183,129 @@ NGINX
   wait_port "$NGINX_PORT" 10 $! || die "nginx did not start"
   http GET "http://127.0.0.1:$NGINX_PORT/token.json" || die "nginx did not answer"
   [[ ${#HTTP_BODY} -eq $BODY_BYTES ]] || die "nginx body ${#HTTP_BODY} bytes, broker $BODY_BYTES"
-  m=$(http_load "http://127.0.0.1:$NGINX_PORT/token.json" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-  row ceiling.nginx ceiling "nginx static JSON ($BODY_BYTES B)" measured "$m"
-else
-  skip ceiling.nginx ceiling "nginx static JSON ($BODY_BYTES B)" nginx
+  NGINX_URL="http://127.0.0.1:$NGINX_PORT/token.json"
 fi
-m=$(http_load "$B1/v1/bench/constant-event-loop" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-row ceiling.micronaut-event-loop ceiling "Micronaut constant, event loop" measured "$m"
-m=$(http_load "$B1/v1/bench/constant" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-row ceiling.micronaut-blocking ceiling "Micronaut constant, blocking executor (as the token endpoint)" measured "$m"
+
+# Every target gets its connections (and a first fetch) before the first round.
+BA_ANONYMOUS=""
+if [[ " ${RATIO_ROWS[*]} " == *" cached.in-memory.auth-on "* ]]; then
+  http GET "http://127.0.0.1:$BA_PORT/v1/bench/constant"
+  BA_ANONYMOUS=$HTTP_STATUS
+  [[ $BA_ANONYMOUS == 401 ]] && register "http://127.0.0.1:$BA_PORT" bench 1 "$S0_URL" >/dev/null
+fi
+R1=http://127.0.0.1:${R1_PORT:-}; R2=http://127.0.0.1:${R2_PORT:-}; R3=http://127.0.0.1:${R3_PORT:-}
+RN=http://127.0.0.1:${RN_PORT:-}
+if [[ " ${RATIO_ROWS[*]} " == *" cached.redis.redis-hit "* ]]; then
+  register "$RN" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$RN" redis $REDIS_KEYS >/dev/null
+fi
+PROD_LABEL="Redis + PostgreSQL"
+if [[ ${#PRODUCTION[@]} -gt 0 && " ${RATIO_ROWS[*]} " == *" cached.production."* ]]; then
+  P1=http://127.0.0.1:$P1_PORT; P0=http://127.0.0.1:$P0_PORT
+  for base in "$P1" "$P0"; do register "$base" prod 1 "$S0_URL" >/dev/null; warm "$base" prod 1 >/dev/null; done
+fi
+
+# ratio_row ID: what the row measures: R_URL, R_ENV (wrk's environment), R_STEP, R_VARIANT, R_NOTE, and R_MISSING
+# (a tool the row needs and this machine lacks) or R_FAILED (why it cannot be measured).
+ratio_row() {
+  R_ENV=() R_NOTE="" R_MISSING="" R_FAILED=""
+  case $1 in
+    ceiling.nginx) R_STEP=ceiling R_VARIANT="nginx static JSON ($BODY_BYTES B)" R_URL=$NGINX_URL
+      [[ -n $NGINX_URL ]] || R_MISSING=nginx ;;
+    ceiling.micronaut-event-loop) R_STEP=ceiling R_VARIANT="Micronaut constant, event loop"
+      R_URL=$B1/v1/bench/constant-event-loop ;;
+    ceiling.micronaut-blocking) R_STEP=ceiling R_VARIANT="Micronaut constant, blocking executor (as the token endpoint)"
+      R_URL=$B1/v1/bench/constant ;;
+    cached.in-memory.auth-off) R_STEP="cached token" R_VARIANT="in-memory hit, 1 instance, API-key auth off"
+      R_URL=$TOKEN_URL R_NOTE="the embedded default: the in-memory cache is the only cache, so it plays the near cache" ;;
+    cached.in-memory.auth-on) R_STEP="cached token" R_VARIANT="in-memory hit, 1 instance, API-key auth on"
+      R_URL=http://127.0.0.1:$BA_PORT/v1/tenants/bench/connections/c1/token
+      [[ $BA_ANONYMOUS == 401 ]] || R_FAILED="an anonymous request got $BA_ANONYMOUS, not 401: caller security is not on" ;;
+    cached.redis.redis-hit) R_STEP="cached token"
+      R_VARIANT="Redis hit (near cache 1 entry), random of $REDIS_KEYS_LABEL keys, 1 instance, auth off"
+      R_URL=$RN/ R_ENV=(BENCH_KEYS=$REDIS_KEYS BENCH_TENANT=redis) ;;
+    cached.production.auth-on) R_STEP="cached token"
+      R_VARIANT="near-cache hit, $PROD_LABEL, API keys and rate limits on" R_URL=$P1/v1/tenants/prod/connections/c1/token ;;
+    cached.production.auth-off) R_STEP="cached token" R_VARIANT="near-cache hit, $PROD_LABEL, caller security off"
+      R_URL=$P0/v1/tenants/prod/connections/c1/token ;;
+    *) die "no ratio row $1" ;;
+  esac
+}
+for ((round = 1; round <= ROUNDS && ${#RATIO_ROWS[@]} > 0; round++)); do
+  for id in "${RATIO_ROWS[@]}"; do
+    ratio_row "$id"
+    [[ -z $R_MISSING && -z $R_FAILED ]] || continue
+    m=$(HTTP_WARMUP=$ROUND_WARMUP http_load "$R_URL" $ROUND_SECONDS $THREADS $CONNECTIONS ${R_ENV[@]+"${R_ENV[@]}"})
+    [[ -n $m ]] || m="{}"
+    echo "$m" >"$WORK/round.$id.$round.json"
+  done
+  log "ratio rows: round $round of $ROUNDS done"
+done
+for id in "${RATIO_ROWS[@]}"; do
+  ratio_row "$id"
+  if [[ -n $R_MISSING ]]; then skip "$id" "$R_STEP" "$R_VARIANT" "$R_MISSING"
+  elif [[ -n $R_FAILED ]]; then row "$id" "$R_STEP" "$R_VARIANT" failed "" "$R_FAILED"
+  else row "$id" "$R_STEP" "$R_VARIANT" measured "$(results median "$WORK"/round."$id".*.json)" "$R_NOTE"
+  fi
+done
+stop_pids "${BA_PID:-}" "${RN_PID:-}"
+
+# --- 1b. refresh-ahead under paced load: 20 connections on 3 instances, tokens renewed during the run ---------------
+# Every token is fetched once on each instance first (the misses that fill the caches); then paced load over the
+# three. A request that waited on an upstream call is one the brokers counted as a miss (no servable token: it
+# refreshed, or waited for another caller's refresh); requests that took at least the upstream's delay are counted
+# too, from the load generator's side.
+if wanted refresh-ahead.paced; then
+  AHEAD_BASES=""
+  for name in "${PACED_BROKERS[@]}"; do port=${name}_PORT; AHEAD_BASES+=${AHEAD_BASES:+,}http://127.0.0.1:${!port}; done
+  AHEAD_METRICS=${AHEAD_BASES//,/\/prometheus,}/prometheus
+  # Once in PostgreSQL; without it (and on R1–R3) every instance keeps its own connections.
+  for base in ${AHEAD_BASES//,/ }; do
+    reg=$(register "$base" paced 20 "http://127.0.0.1:$S3_PORT/oauth/token")
+    [[ $(json_get failures "$reg") == 0 ]] || die "registering the paced connections at $base: $reg"
+    [[ -z $PG_BIN ]] || $SMOKE || break
+  done
+  for base in ${AHEAD_BASES//,/ }; do warm "$base" paced 20 >/dev/null; done
+  m=$(load drive "$AHEAD_BASES" "/v1/tenants/paced/connections/{key}/token" 20 $PACED_SECONDS --rate=$PACED_RATE \
+    --keys=20 --slow-ms=$PACED_DELAY_MS --stats="$(stats_url "$S3_PORT")" --metrics="$AHEAD_METRICS")
+  # Renewals the run needed at least: every 0.8 of a servable window of half the lifetime (short tokens), per token.
+  due=$(( 20 * PACED_SECONDS * 10 / (PACED_LIFETIME * 4) ))
+  m=$(json_add "$m" "\"waited_on_upstream\":$(json_get miss "$m"),\"renewals_due\":$due,\"upstream_ms\":$PACED_DELAY_MS")
+  row refresh-ahead.paced "refresh-ahead" "paced load, $PACED_RATE requests/s over 20 connections on 3 instances,\
+ ${PACED_LIFETIME} s tokens, ${PACED_DELAY_MS} ms upstream, ${PACED_SECONDS} s" measured "$m" \
+    "target 0 requests that waited on an upstream call; the scheduler ticks every second"
+  stop_pids "${A1_PID:-}" "${A2_PID:-}" "${A3_PID:-}" "$S3_PID"
+fi
+
+# --- 1c. the refresh log's batched writer on PostgreSQL (issue 21) ----------------------------------------------------
+# bench/LogWriterBench.java drives RefreshLogWriter (hash chain, chain-head lock per connection) through the broker's
+# own JdbcRefreshLog, started from the jar without an HTTP server: the writer's rows/s for one busy connection and
+# for many, then paced at the many-connection figure, where what it cannot keep up with is dropped as gap rows.
+WRITER_ROWS=(one-connection many-connections paced)
+if wanted 'refresh-log.writer.*' && [[ -z $PG_BIN ]]; then
+  for id in "${WRITER_ROWS[@]}"; do skip "refresh-log.writer.$id" "refresh log" "batched writer, $id" postgres; done
+elif wanted 'refresh-log.writer.*'; then
+  mkdir -p "$WORK/writer-classes"
+  javac -cp "$JAR" -d "$WORK/writer-classes" "$BENCH_DIR/LogWriterBench.java" || die "LogWriterBench.java did not compile"
+  # With an admin key given, the broker's object graph does not mint and print one.
+  env "${PG_ENV[@]}" ${API_KEY:+TOKENBROKER_BOOTSTRAP_ADMIN_KEY=$API_KEY} "${SMOKE_BROKER_ENV[@]}" \
+    java $JAVA_OPTS_BENCH -cp "$JAR:$WORK/writer-classes" LogWriterBench $WRITER_ATTEMPTS \
+    $WRITER_CONNECTIONS $WRITER_PACED_SECONDS >"$WORK/writer.jsonl" 2>"$WORK/writer.log" \
+    || { tail -20 "$WORK/writer.log" >&2; die "LogWriterBench failed (see $WORK/writer.log)"; }
+  for id in "${WRITER_ROWS[@]}"; do
+    m=$(grep "\"scenario\":\"$id\"" "$WORK/writer.jsonl" || true)
+    case $id in
+      one-connection) variant="one busy connection, $WRITER_ATTEMPTS attempts as fast as the queue takes them" ;;
+      many-connections) variant="$WRITER_CONNECTIONS connections, $WRITER_ATTEMPTS attempts as fast as the queue takes them" ;;
+      paced) variant="$WRITER_CONNECTIONS connections paced at the many-connection rows/s for $WRITER_PACED_SECONDS s" ;;
+    esac
+    if [[ -n $m ]]; then row "refresh-log.writer.$id" "refresh log" "batched writer, $variant" measured "$m" \
+        "rows/s: attempt rows written ÷ time from the first enqueue until all were written; dropped attempts become gap rows"
+    else row "refresh-log.writer.$id" "refresh log" "batched writer, $variant" failed "" "no result"; fi
+  done
+fi
+
+# BENCH_ONLY selects among the steps above; the ones below run in a whole run only.
+[[ -z ${BENCH_ONLY:-} ]] || finish_run
 
 # --- 2. Redis ceiling ---------------------------------------------------------------------------------------------
 for clients in 1 50; do
@@ -150,24 +321,10 @@ for clients in 1 50; do
     "{\"rps\":$rps,\"p50_ms\":$p50,\"p99_ms\":$p99,\"max_ms\":$max,\"requests\":$n}"
 done
 
-# --- 3. tokenbroker cached token -----------------------------------------------------------------------------------
-m=$(http_load "$TOKEN_URL" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-row cached.in-memory.auth-off "cached token" "in-memory hit, 1 instance, API-key auth off" measured "$m" \
-  "the embedded default: the in-memory cache is the only cache, so it plays the near cache"
-
-http GET "http://127.0.0.1:$BA_PORT/v1/bench/constant"
-if [[ $HTTP_STATUS == 401 ]]; then
-  register "http://127.0.0.1:$BA_PORT" bench 1 "$S0_URL" >/dev/null
-  m=$(http_load "http://127.0.0.1:$BA_PORT/v1/tenants/bench/connections/c1/token" $SECONDS_PER_RUN $THREADS \
-    $CONNECTIONS)
-  row cached.in-memory.auth-on "cached token" "in-memory hit, 1 instance, API-key auth on" measured "$m"
-else
-  row cached.in-memory.auth-on "cached token" "in-memory hit, 1 instance, API-key auth on" failed "" \
-    "an anonymous request got $HTTP_STATUS, not 401: caller security is not on"
-fi
-stop_pid "$BA_PID"
+# --- 3. tokenbroker cached token, the rows outside the ratios -------------------------------------------------------
 
 # Three instances on separate ports, each its own in-memory cache; three load generators share the 64 connections.
+B2=http://127.0.0.1:$B2_PORT; B3=http://127.0.0.1:$B3_PORT
 for base in "$B2" "$B3"; do
   register "$base" bench 1 "$S0_URL" >/dev/null
   http GET "$base/v1/tenants/bench/connections/c1/token"
@@ -184,28 +341,16 @@ m=$(results sum "$WORK"/load3.*.json)
 row cached.in-memory.3-instances "cached token" "in-memory hit, 3 instances, API-key auth off" measured "$m" \
   "three JVMs on separate ports, each with its own in-memory cache; requests/s summed, latencies the worst of the three; one 2-core machine runs all three and the load generator"
 
-# Over one Redis: near-cache hits on R1, Redis hits on RN.
+# Over one Redis: near-cache hits on R1 (Redis hits on RN are a ratio row).
 register "$R1" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$R1" redis $REDIS_KEYS >/dev/null
 [[ $(redis_keys '*redis*') -gt 0 ]] || die "a broker started with REDIS_URI wrote nothing to Redis"
 m=$(http_load "$R1/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS=$REDIS_KEYS BENCH_TENANT=redis)
 row cached.redis.near-cache "cached token" \
   "near-cache hit over Redis, random of $REDIS_KEYS_LABEL keys, 1 instance, auth off" measured "$m"
-register "$RN" redis $REDIS_KEYS "$S0_URL" >/dev/null; warm "$RN" redis $REDIS_KEYS >/dev/null
-m=$(http_load "$RN/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS=$REDIS_KEYS BENCH_TENANT=redis)
-row cached.redis.redis-hit "cached token" \
-  "Redis hit (near cache 1 entry), random of $REDIS_KEYS_LABEL keys, 1 instance, auth off" measured "$m"
-stop_pid "$RN_PID"
 
-# The production shape: near-cache hits with keys and rate limits on and off; one caller for three minutes (the tail
-# a lapsing verified key would cause); a burst of first uses of a key this instance has never verified.
-PROD_LABEL="Redis + PostgreSQL"
+# The production shape (its near-cache hits are ratio rows): one caller for three minutes (the tail a lapsing verified
+# key would cause); a burst of first uses of a key this instance has never verified.
 if [[ ${#PRODUCTION[@]} -gt 0 ]]; then
-  P1=http://127.0.0.1:$P1_PORT; P0=http://127.0.0.1:$P0_PORT
-  for base in "$P1" "$P0"; do register "$base" prod 1 "$S0_URL" >/dev/null; warm "$base" prod 1 >/dev/null; done
-  m=$(http_load "$P1/v1/tenants/prod/connections/c1/token" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-  row cached.production.auth-on "cached token" "near-cache hit, $PROD_LABEL, API keys and rate limits on" measured "$m"
-  m=$(http_load "$P0/v1/tenants/prod/connections/c1/token" $SECONDS_PER_RUN $THREADS $CONNECTIONS)
-  row cached.production.auth-off "cached token" "near-cache hit, $PROD_LABEL, caller security off" measured "$m"
   m=$(http_load "$P1/v1/tenants/prod/connections/c1/token" $STEADY_SECONDS 1 1)
   row steady.one-caller "cached token" "one caller for ${STEADY_SECONDS} s (wrk -t1 -c1), $PROD_LABEL, keys on" \
     measured "$m" "p99 shows a request that waited for bcrypt or a Redis round trip; the verified-key cache lapses every 60 s"
@@ -217,7 +362,7 @@ if [[ ${#PRODUCTION[@]} -gt 0 ]]; then
     measured "$m" "max_ms: the slowest waited for one bcrypt (cost 12 here; 4 in a smoke run) and its queue"
   stop_pids "$P1_PID" "$P0_PID"
 else
-  for id in cached.production.auth-on cached.production.auth-off steady.one-caller cold-key.burst; do
+  for id in steady.one-caller cold-key.burst; do
     skip "$id" "cached token" "$PROD_LABEL" postgres
   done
 fi
@@ -228,7 +373,6 @@ m=$(http_load "$S0_URL" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_METHOD=POST
   "BENCH_AUTHORIZATION=Basic $BASIC")
 row alternative "alternative" "a token from the upstream on every request (sandbox, no added delay)" measured "$m" \
   "the most favourable case for the alternative: the sandbox answers in microseconds, a real provider in 50–300 ms and with rate limits"
-fi
 
 # --- 7. cost of a miss (before the stampede: it also measures one upstream call) ------------------------------------
 direct=$(load direct "$S1_URL" "$BASIC" $DIRECT)
@@ -259,7 +403,6 @@ for n in "${STAMPEDES[@]}"; do
     "$R1" "$R2" "$R3"
 done
 
-if [[ -z $ONLY ]]; then
 # At expiry under load: 4 s tokens (served 2 s, the buffer halves for short tokens) under continuous load.
 expiry() { # ID LABEL BASES
   m=$(load drive "$3" /v1/tenants/expiry/connections/c1/token 64 $EXPIRY_SECONDS --stats="$(stats_url "$S2_PORT")" \
@@ -272,10 +415,8 @@ for base in "$B1" "$B2" "$B3" "$R1" "$R2" "$R3"; do register "$base" expiry 1 "$
 expiry 1-instance "1 instance" "$B1"
 expiry 3-in-memory "3 instances, in-memory caches" "$B1,$B2,$B3"
 expiry 3-redis "3 instances over one Redis" "$R1,$R2,$R3"
-fi
 stop_pids "$B2_PID" "$B3_PID" "$R1_PID" "$R2_PID" "$R3_PID"
 
-if [[ -z $ONLY ]]; then
 # --- 6. scale: working sets of 1, 1,000, 100,000 connections, random keys, a fresh broker each -----------------------
 for n in "${SCALES[@]}"; do
   start_broker BS MICRONAUT_SECURITY_ENABLED=false
@@ -302,21 +443,4 @@ if have hyperfine; then
 else
   skip startup "start-up" "launch to first served token (hyperfine)" hyperfine
 fi
-fi
-
-# --- results ---------------------------------------------------------------------------------------------------------
-if have wrk; then GENERATOR="wrk -t$THREADS -c$CONNECTIONS"; else GENERATOR="Load.java bench (no wrk) -c$CONNECTIONS"; fi
-$SMOKE && WARMUP="no warm-up" || WARMUP="after a 2 s warm-up"
-write_results "$(date -u +%Y-%m-%dT%H%MZ)" report "$(printf '"load":%s,"response_bytes":%d' \
-  "$(json_str "$GENERATOR -d${SECONDS_PER_RUN}s $WARMUP, loopback")" "$BODY_BYTES")"
-cat "$RESULT_MD"
-FAILED_ROWS=$(results failed "$RESULT_JSON")
-if $SMOKE; then
-  wait $FAULTS_PID || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
-  cat "$WORK/faults-smoke.md"
-fi
-if [[ $FAILED_ROWS -gt 0 ]]; then
-  log "$FAILED_ROWS measured step(s) failed or saw failed requests"
-  $SMOKE && exit 1
-fi
-exit 0
+finish_run

@@ -42,10 +42,6 @@ public final class LocalRedis implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    public int port() {
-        return port;
-    }
-
     /** Stops the server (idempotent); what a test does to cut Redis away under a running broker. */
     public void stop() {
         try {

@@ -56,7 +56,9 @@ class BenchSmokeIT {
             "cached.redis.redis-hit", "alternative", "miss.upstream", "miss.broker", "stampede.cold-100.1-instance",
             "stampede.cold-100.3-in-memory", "stampede.cold-100.3-redis", "stampede.expiry.1-instance",
             "stampede.expiry.3-in-memory", "stampede.expiry.3-redis", "scale.100", "startup",
-            "cached.production.auth-on", "cached.production.auth-off", "steady.one-caller", "cold-key.burst");
+            "cached.production.auth-on", "cached.production.auth-off", "steady.one-caller", "cold-key.burst",
+            "refresh-ahead.paced", "refresh-log.writer.one-connection", "refresh-log.writer.many-connections",
+            "refresh-log.writer.paced");
     private static final Set<String> FAULT_STEPS = Set.of("fault.upstream-503", "fault.upstream-429",
             "fault.kill-in-memory", "fault.kill-shared-store", "fault.redis-stall", "fault.redis-stop",
             "fault.postgres-stop", "fault.lease-holder-killed", "fault.redis-down-rotating",
