@@ -91,7 +91,7 @@ if [[ -n $PG_BIN ]]; then
 fi
 (( ${#BROKERS[@]} == 0 )) || await "${BROKERS[@]}"
 log "brokers ${BROKERS[*]} ready"
-B1=http://127.0.0.1:$B1_PORT; B2=http://127.0.0.1:$B2_PORT; B3=http://127.0.0.1:$B3_PORT
+B1=http://127.0.0.1:${B1_PORT:-}; B2=http://127.0.0.1:${B2_PORT:-}; B3=http://127.0.0.1:${B3_PORT:-}
 SF_URL=http://127.0.0.1:$SF_PORT/oauth/token
 SF_ADMIN=http://127.0.0.1:$SF_PORT
 SF_STATS=$(stats_url "$SF_PORT")
@@ -215,7 +215,7 @@ ledger_evidence() {
     parent_of[$number]=$(json_get parent "$entry"); issued_of[$number]=$(json_get issued_at "$entry")
     reused=$((reused + $(json_get reused "$entry")))
     [[ $(json_get redeemed_at "$entry") == -1 ]] && unredeemed[$number]=1
-    [[ $entry == *'"refused_at":[]'* ]] || refused+="${number} "
+    [[ $entry != *'"refused_at":['* ]] || refused+="${number} "
   done < <(grep -o '{"number":[^}]*}' <<<"$HTTP_BODY")
   for number in "${!unredeemed[@]}"; do
     (( ${issued_of[$number]} >= since )) && [[ $refused == *" ${parent_of[$number]} "* ]] || continue
@@ -274,7 +274,7 @@ if [[ -n $PG_BIN ]]; then
     --rate=$KILL_RATE
   kill -CONT "$REDIS_PID" 2>/dev/null || true
   fi
-  K1=http://127.0.0.1:$K1_PORT; K2=http://127.0.0.1:$K2_PORT; K3=http://127.0.0.1:$K3_PORT
+  K1=http://127.0.0.1:${K1_PORT:-}; K2=http://127.0.0.1:${K2_PORT:-}; K3=http://127.0.0.1:${K3_PORT:-}
 
   # --- the lease holder killed in the middle of a refresh -------------------------------------------------------------
   # K3 forces a refresh of a connection the other two serve while the upstream takes 3 s to answer, and is killed
@@ -285,7 +285,7 @@ if [[ -n $PG_BIN ]]; then
   # the sandbox gets a reuse grace of 15 s (the previous token accepted again that long after its redemption, as
   # Okta's grace period and Auth0's reuse interval offer): the grant stays rotating, and the successor still has to
   # read and present the stored token. Without a grace that one token is lost by design (docs/benchmarks.md).
-  K3_LIVE=$K3_PID
+  K3_LIVE=${K3_PID:-}
   if wanted fault.lease-holder-killed; then
   register "$K1" holder 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
   http POST "$SF_ADMIN/reuse-grace" '{"seconds":15}'
@@ -488,6 +488,7 @@ if [[ -n $PG_BIN ]] && wanted $O_DRILLS; then
     http POST "$SF_ADMIN/hold" '{"held":false}'
     sleep "$OUTAGE_AFTER_KILL"; start_pg
     for _ in $(seq 200); do port_open "$O1_PORT" || break; sleep 0.05; done
+    mv "$WORK/O1.log" "$WORK/O1.killed.log"   # the killed instance's log, for the evidence
     BROKER_PORT=$O1_PORT start_drill_broker O1 "${O_ENV[@]}"
     echo "$O1_PID" >"$WORK/restarted.okill"
     echo "$O1_READY_MS" >"$WORK/restart.okill"
