@@ -5,7 +5,7 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +18,7 @@ import java.util.Optional;
  *
  * <p>A reuse grace (0 by default: each token works once) accepts a redeemed token again for that long after its
  * first redemption, as Okta's grace period and Auth0's reuse interval do; each such redemption issues a new token.
+ * The ledger keeps the newest {@link #CAPACITY} tokens: an older one is forgotten, and refused like one never issued.
  */
 final class RefreshTokenLedger {
 
@@ -26,9 +27,17 @@ final class RefreshTokenLedger {
     record Entry(long number, long parent, long issuedAt, long redeemedAt, int reused, List<Long> refusedAt) {
     }
 
+    /** A long-running sandbox rotating all day stays bounded; a drill issues a few hundred. */
+    static final int CAPACITY = 100_000;
+
     private final Clock clock;
-    private final Map<String, Entry> byToken = new HashMap<>();
-    private final List<String> inIssueOrder = new ArrayList<>();
+    private final Map<String, Entry> byToken = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > CAPACITY;
+        }
+    };
+    private long issued;
     private Duration reuseGrace = Duration.ZERO;
 
     RefreshTokenLedger(Clock clock) {
@@ -37,8 +46,8 @@ final class RefreshTokenLedger {
 
     /** Records a token issued by redeeming {@code parent} (0: minted, or by an authorization code). */
     synchronized void issued(String token, long parent) {
-        byToken.put(token, new Entry(inIssueOrder.size() + 1L, parent, clock.millis(), -1, 0, List.of()));
-        inIssueOrder.add(token);
+        issued++;
+        byToken.put(token, new Entry(issued, parent, clock.millis(), -1, 0, List.of()));
     }
 
     /** The number of the token redeemed, if it is live or inside its reuse grace; else the refusal is recorded. */
@@ -74,7 +83,7 @@ final class RefreshTokenLedger {
 
     /** The newest {@code limit} entries, oldest first. */
     synchronized List<Entry> newest(int limit) {
-        int from = Math.max(0, inIssueOrder.size() - limit);
-        return inIssueOrder.subList(from, inIssueOrder.size()).stream().map(byToken::get).toList();
+        List<Entry> all = new ArrayList<>(byToken.values());
+        return List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
     }
 }
