@@ -20,7 +20,7 @@ COMMAND="bench/faults.sh${*:+ $*}"
 ONLY=""
 while (( $# )); do
   case $1 in
-    --smoke) ;;
+    --smoke) $SMOKE || die "--smoke comes first (lib.sh reads it as the first argument)" ;;
     --only) ONLY=${2:?--only needs a drill id}; shift ;;
     *) die "unknown argument $1 (expected --smoke, --only ID)" ;;
   esac
@@ -290,13 +290,21 @@ if [[ -n $PG_BIN ]]; then
   register "$K1" holder 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
   http POST "$SF_ADMIN/reuse-grace" '{"seconds":15}'
   HOLDER_SINCE=$(now_ms)
-  holder_evidence() { ledger_evidence "$1" "$SF_ADMIN" "$HOLDER_SINCE" >"$WORK/extra.$1"; }
+  # reused_in_grace: 1 when the kill landed with K3's refresh at the upstream (in_flight_at_kill 1); a reuse without
+  # it means two live instances presented one refresh token (a lease that failed open on a slow Redis call, as in the
+  # Redis-stall drill): the grace hid an invalid_grant, and the brokers' logs say "refused a stale ... rotation".
+  holder_evidence() {
+    printf '%s,"in_flight_at_kill":%s' "$(ledger_evidence "$1" "$SF_ADMIN" "$HOLDER_SINCE")" \
+      "$(cat "$WORK/inflight.$1" 2>/dev/null || echo -1)" >"$WORK/extra.$1"
+  }
   kill_holder() {
     http POST "$SF_ADMIN/delay" '{"millis":3000}'
     http POST "$K3/v1/tenants/holder/connections/c1/refresh" &
     sleep 1.5
     # The delay is taken when a request arrives: the refresh in flight keeps its 3 s, later ones are quick again.
     http POST "$SF_ADMIN/delay" '{"millis":20}'
+    # whether K3's refresh is at the upstream as it dies (on a busy machine it may not have got there yet)
+    http GET "$SF_ADMIN/hold"; json_get in_flight "$HTTP_BODY" >"$WORK/inflight.holder"
     restart K3 holder "${PG_ENV[@]}" REDIS_URI="$REDIS_URI" TOKENBROKER_SHUTDOWN_DRAIN=5s
   }
   at holder $BEFORE kill_holder
@@ -483,6 +491,7 @@ if [[ -n $PG_BIN ]] && wanted $O_DRILLS; then
   kill_in_outage() {
     stop_pg; sleep "$OUTAGE_KILL_AT"
     [[ ${BENCH_KILL_HOLD:-1} == 0 ]] || hold_upstream "$SF_ADMIN"
+    http GET "$SF_ADMIN/hold"; json_get in_flight "$HTTP_BODY" >"$WORK/inflight.okill"
     now_ms >"$WORK/killed.okill"
     kill -KILL "$O1_PID"
     http POST "$SF_ADMIN/hold" '{"held":false}'
@@ -495,7 +504,10 @@ if [[ -n $PG_BIN ]] && wanted $O_DRILLS; then
   }
   at okill $BEFORE kill_in_outage
   RESTARTER=$AT_PID
-  okill_evidence() { ledger_evidence "$1" "$SF_ADMIN" "$OKILL_SINCE" "$(<"$WORK/killed.$1")" >"$WORK/extra.$1"; }
+  okill_evidence() {
+    printf '%s,"in_flight_at_kill":%s' "$(ledger_evidence "$1" "$SF_ADMIN" "$OKILL_SINCE" "$(<"$WORK/killed.$1")")" \
+      "$(cat "$WORK/inflight.$1" 2>/dev/null || echo -1)" >"$WORK/extra.$1"
+  }
   THEN=okill_evidence LOST=-1 drill fault.postgres-down-kill "PostgreSQL down + kill -9" "PostgreSQL down $((OUTAGE_KILL_AT + OUTAGE_AFTER_KILL)) s, the rotating instance killed inside it, a new one after (PostgreSQL + Redis)" \
     "$O1" /v1/tenants/okill/connections/c1/token $((BEFORE + OUTAGE_KILL_AT + OUTAGE_AFTER_KILL + KILL_AFTER)) okill \
     $((OUTAGE_KILL_AT + OUTAGE_AFTER_KILL)) \
