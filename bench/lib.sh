@@ -216,8 +216,9 @@ results() { java $LOAD_JAVA_OPTS -cp "$CLASSES" Results "$@"; }
 now_ms() { date +%s%3N; }
 
 # launch NAME PORT COMMAND…: starts COMMAND in the background with its output in $WORK/NAME.log; sets NAME_PORT,
-# NAME_PID and NAME_LAUNCHED. await NAME… waits until each listens (90 s at most), and sets NAME_READY_MS. Names in
-# NOT_LAUNCHED (space-separated) are neither started nor awaited: what a BENCH_ONLY run does not need.
+# NAME_PID and NAME_LAUNCHED. await NAME… waits until each listens (90 s at most; BENCH_START_TIMEOUT seconds on a
+# machine busy with other work), and sets NAME_READY_MS. Names in NOT_LAUNCHED (space-separated) are neither started
+# nor awaited: what a BENCH_ONLY run does not need.
 launch() {
   local name=$1 port=$2 pid; shift 2
   [[ " ${NOT_LAUNCHED:-} " != *" $name "* ]] || return 0
@@ -231,7 +232,7 @@ await() {
   for name in "$@"; do
     [[ " ${NOT_LAUNCHED:-} " != *" $name "* ]] || continue
     port=${name}_PORT pid=${name}_PID launched=${name}_LAUNCHED
-    if ! wait_port "${!port}" 90 "${!pid}"; then
+    if ! wait_port "${!port}" "${BENCH_START_TIMEOUT:-90}" "${!pid}"; then
       tail -20 "$WORK/$name.log" >&2
       die "$name did not start (see $WORK/$name.log)"
     fi

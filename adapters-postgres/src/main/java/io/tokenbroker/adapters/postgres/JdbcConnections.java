@@ -119,12 +119,14 @@ public final class JdbcConnections implements Connections {
     @Override
     public boolean saveRotation(ConnectionKey key, Secret refreshToken, Optional<Instant> refreshTokenExpiresAt,
                                 long fence) {
-        pending.flushQuietly();
+        // Written before older slots are flushed: that flush may wait out a probe of a database that is down, and
+        // the rotation the upstream just made must not wait behind it.
         boolean saved = pending.write(key, refreshToken, refreshTokenExpiresAt, fence);
         if (saved) {
             remembered.rotated(key, new AssociatedData(key, Field.REFRESH_TOKEN).seal(cipher, refreshToken),
                     refreshTokenExpiresAt, fence);
         }
+        pending.flushQuietly();
         return saved;
     }
 

@@ -55,8 +55,15 @@ public final class PendingRotations {
     boolean write(ConnectionKey key, Secret refreshToken, Optional<Instant> expiresAt, long fence) {
         Rotation rotation = new Rotation(new AssociatedData(key, Field.REFRESH_TOKEN).seal(cipher, refreshToken),
                 expiresAt, fence);
+        // During an outage the write may be the breaker's probe, which waits up to the pool's connection timeout: the
+        // upstream has already used up the old token, so the new one is made durable first, or a crash during that
+        // wait would lose it.
+        boolean heldFirst = database.isDown() && durable.hold(key, refreshToken, expiresAt, fence);
         try {
             boolean written = database.call("rotating the refresh token of " + key, () -> compareAndSet(key, rotation));
+            if (heldFirst) {
+                durable.release(key, fence);
+            }
             if (written) {
                 pending.computeIfPresent(key, (k, waiting) -> waiting.fence() <= rotation.fence() ? null : waiting);
             } else {
@@ -66,7 +73,7 @@ public final class PendingRotations {
             return written;
         } catch (StorageUnavailableException unavailable) {
             pending.merge(key, rotation, (waiting, newer) -> newer.fence() > waiting.fence() ? newer : waiting);
-            boolean held = durable.hold(key, refreshToken, expiresAt, fence);
+            boolean held = heldFirst || durable.hold(key, refreshToken, expiresAt, fence);
             LOG.log(Level.ERROR, "the database is unavailable: the rotated refresh token of {0} (fence {1}) is kept "
                     + "encrypted {2} and written when it returns ({3})", key, fence,
                     held ? "in memory and durably" : "in memory only", unavailable.getMessage());

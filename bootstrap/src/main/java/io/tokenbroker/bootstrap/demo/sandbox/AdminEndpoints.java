@@ -9,9 +9,13 @@ import java.util.Optional;
 
 /**
  * The switches benchmarks and fault drills turn, and the counters they read: {@code GET /stats},
- * {@code POST /fault}, {@code POST /delay}, {@code POST /refresh-tokens}.
+ * {@code POST /fault}, {@code POST /delay}, {@code POST|GET /refresh-tokens}, {@code POST|GET /hold},
+ * {@code POST /reuse-grace}.
  */
 final class AdminEndpoints {
+
+    /** Enough for a drill's rotations; a benchmark that mints many tokens reads only the newest. */
+    private static final int LEDGER_LIMIT = 5_000;
 
     private final SandboxState state;
     private final JsonMapper json;
@@ -50,11 +54,43 @@ final class AdminEndpoints {
         return Response.json(200, new SandboxJson.Delay(millis.get()));
     }
 
-    Response mintRefreshToken(Request request) {
+    /** POST mints a refresh token; GET tells what became of the newest ones issued. */
+    Response refreshTokens(Request request) {
+        if ("GET".equals(request.method())) {
+            RefreshTokenLedger ledger = state.refreshTokens();
+            return Response.json(200, new SandboxJson.RefreshTokens(ledger.reuseGrace().toMillis(),
+                    ledger.newest(LEDGER_LIMIT)));
+        }
         if (!request.isPost()) {
             return Response.error(405, "invalid_request");
         }
         return Response.json(201, new SandboxJson.MintedRefreshToken(state.issueRefreshToken()));
+    }
+
+    /** POST {held} holds or releases new token requests; either method reports the hold and what is in flight. */
+    Response hold(Request request) {
+        if (request.isPost()) {
+            Optional<Boolean> held = read(request, SandboxJson.HoldSwitch.class).map(SandboxJson.HoldSwitch::held);
+            if (held.isEmpty()) {
+                return Response.error(400, "expected POST {held: true or false}");
+            }
+            if (held.get()) {
+                state.hold().hold();
+            } else {
+                state.hold().release();
+            }
+        }
+        return Response.json(200, state.hold().status());
+    }
+
+    Response reuseGrace(Request request) {
+        Optional<Long> seconds = read(request, SandboxJson.ReuseGrace.class).map(SandboxJson.ReuseGrace::seconds)
+                .filter(value -> value >= 0);
+        if (!request.isPost() || seconds.isEmpty()) {
+            return Response.error(400, "expected POST {seconds}");
+        }
+        state.refreshTokens().reuseGrace(Duration.ofSeconds(seconds.get()));
+        return Response.json(200, new SandboxJson.ReuseGrace(seconds.get()));
     }
 
     private static boolean valid(SandboxJson.FaultSwitch change) {

@@ -47,11 +47,12 @@ final class OAuth2Endpoint {
         String grantType = form.getOrDefault("grant_type", "");
         String refreshToken = null;
         if ("refresh_token".equals(grantType)) {
-            if (!state.redeemRefreshToken(form.getOrDefault("refresh_token", ""))) {
+            Optional<String> rotated = state.rotateRefreshToken(form.getOrDefault("refresh_token", ""));
+            if (rotated.isEmpty()) {
                 state.countRejectedRefresh();
                 return Response.error(400, "invalid_grant");
             }
-            refreshToken = state.issueRefreshToken();
+            refreshToken = rotated.get();
         } else if ("authorization_code".equals(grantType)) {
             if (!ConsentEndpoint.redeem(state, form)) {
                 return Response.error(400, "invalid_grant");

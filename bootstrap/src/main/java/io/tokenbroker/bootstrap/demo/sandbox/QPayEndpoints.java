@@ -40,12 +40,13 @@ final class QPayEndpoints {
     Response refresh(Request request) {
         Optional<String> presented = request.header("Authorization").filter(value -> value.startsWith("Bearer "))
                 .map(value -> value.substring(7));
-        if (!request.isPost() || presented.isEmpty() || !state.redeemRefreshToken(presented.get())) {
+        Optional<String> rotated = presented.filter(token -> request.isPost()).flatMap(state::rotateRefreshToken);
+        if (rotated.isEmpty()) {
             state.countRejectedRefresh();
             return Response.error(401, "invalid_token");
         }
         // ...and here as durations.
         return Response.json(200, new SandboxJson.QPayToken("bearer", state.mintAccessToken("sbx_qpay_"),
-                tokenLifetime.toSeconds(), state.issueRefreshToken(), REFRESH_LIFETIME_SECONDS, null));
+                tokenLifetime.toSeconds(), rotated.get(), REFRESH_LIFETIME_SECONDS, null));
     }
 }

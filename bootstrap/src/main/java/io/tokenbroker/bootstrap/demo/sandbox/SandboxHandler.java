@@ -23,8 +23,8 @@ import java.util.function.Function;
 
 /**
  * Routes each request to its endpoint and writes the answer as JSON. A token path first counts the request, then
- * takes as long as the configured delay (scheduled, so the event loop never sleeps), then answers the running fault
- * if there is one, and only then does its work.
+ * waits out an admin hold (parked, answered 503 on release), then takes as long as the configured delay (scheduled,
+ * so the event loop never sleeps), then answers the running fault if there is one, and only then does its work.
  */
 @ChannelHandler.Sharable
 final class SandboxHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -56,12 +56,25 @@ final class SandboxHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         state.countTokenRequest();
+        if (!state.hold().enter(() -> context.executor().execute(() -> write(context,
+                Response.error(503, "temporarily_unavailable"), keepAlive)))) {
+            return;
+        }
         long millis = state.responseDelay().toMillis();
         if (millis > 0) {
-            context.executor().schedule(() -> write(context, answer(tokenPath, request), keepAlive),
+            context.executor().schedule(() -> answer(context, tokenPath, request, keepAlive),
                     millis, TimeUnit.MILLISECONDS);
         } else {
+            answer(context, tokenPath, request, keepAlive);
+        }
+    }
+
+    private void answer(ChannelHandlerContext context, Function<Request, Response> tokenPath, Request request,
+                        boolean keepAlive) {
+        try {
             write(context, answer(tokenPath, request), keepAlive);
+        } finally {
+            state.hold().answered();
         }
     }
 

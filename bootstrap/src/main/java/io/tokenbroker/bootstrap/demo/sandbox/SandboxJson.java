@@ -3,6 +3,7 @@ package io.tokenbroker.bootstrap.demo.sandbox;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import java.util.List;
 
 /** The bodies the sandbox reads and writes, in the providers' snake_case; absent members are left out. */
 final class SandboxJson {
@@ -48,5 +49,18 @@ final class SandboxJson {
 
     @Serdeable(naming = SnakeCaseStrategy.class)
     record MintedRefreshToken(String refreshToken) {
+    }
+
+    /** {@code GET /refresh-tokens}: epoch milliseconds; {@code redeemed_at} -1 while the token was never redeemed. */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record RefreshTokens(long reuseGraceMs, List<RefreshTokenLedger.Entry> tokens) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record HoldSwitch(@Nullable Boolean held) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record ReuseGrace(@Nullable Long seconds) {
     }
 }

@@ -1,17 +1,18 @@
 package io.tokenbroker.bootstrap.demo.sandbox;
 
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the sandbox remembers between requests: its counters, the refresh tokens it will accept once, and the two
- * switches (response delay, fault) benchmarks and drills turn.
+ * What the sandbox remembers between requests: its counters, the refresh tokens it issued ({@link RefreshTokenLedger}:
+ * each accepted once, or again inside a reuse grace), and the switches (response delay, fault, hold) benchmarks and
+ * drills turn.
  */
 final class SandboxState {
 
@@ -19,11 +20,16 @@ final class SandboxState {
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong faultResponses = new AtomicLong();
     private final AtomicLong refreshRejected = new AtomicLong();
-    private final Set<String> liveRefreshTokens = ConcurrentHashMap.newKeySet();
+    private final RefreshTokenLedger refreshTokens;
+    private final RequestHold hold = new RequestHold();
     private final Map<String, Consent> codes = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private volatile Duration responseDelay = Duration.ZERO;
     private volatile Fault fault = Fault.NONE;
+
+    SandboxState(Clock clock) {
+        this.refreshTokens = new RefreshTokenLedger(clock);
+    }
 
     void countTokenRequest() {
         tokenRequests.incrementAndGet();
@@ -47,8 +53,12 @@ final class SandboxState {
     }
 
     String issueRefreshToken() {
+        return issueRefreshToken(0);
+    }
+
+    private String issueRefreshToken(long parent) {
         String refreshToken = "sbx_rt_" + randomPart();
-        liveRefreshTokens.add(refreshToken);
+        refreshTokens.issued(refreshToken, parent);
         return refreshToken;
     }
 
@@ -67,9 +77,20 @@ final class SandboxState {
         return Optional.ofNullable(codes.remove(code));
     }
 
-    /** Rotation: each refresh token works once, as with Intuit. */
-    boolean redeemRefreshToken(String refreshToken) {
-        return liveRefreshTokens.remove(refreshToken);
+    /**
+     * Rotation: each refresh token works once, as with Intuit (or again within the reuse grace), and is answered by
+     * a new one; empty when it is refused.
+     */
+    Optional<String> rotateRefreshToken(String refreshToken) {
+        return refreshTokens.redeem(refreshToken).map(this::issueRefreshToken);
+    }
+
+    RefreshTokenLedger refreshTokens() {
+        return refreshTokens;
+    }
+
+    RequestHold hold() {
+        return hold;
     }
 
     Duration responseDelay() {

@@ -42,7 +42,11 @@ import java.util.function.Function;
  * (with {@code Retry-After} when given) for that long, {@code {"status":0}} ends it early;
  * {@code POST /delay {"millis":100}} sets the response delay; {@code POST /refresh-tokens} mints a refresh token
  * as if a user had authorised the client. {@code /stats} also counts fault answers and refused refresh tokens
- * ({@code invalid_grant}): a rotated refresh token a client lost shows up there.
+ * ({@code invalid_grant}): a rotated refresh token a client lost shows up there, and {@code GET /refresh-tokens}
+ * tells when each token was issued, first redeemed and refused. {@code POST /hold {"held":true}} parks new token
+ * requests (answered 503 on {@code {"held":false}}) and reports how many are in flight;
+ * {@code POST /reuse-grace {"seconds":15}} accepts a redeemed refresh token again for that long, as Okta's grace
+ * period and Auth0's reuse interval do.
  *
  * <p>It runs on Netty (already on the class path for the broker's own server), which sends small answers without
  * Nagle's delay; the JDK's server needs a JVM-wide system property for that.
@@ -64,12 +68,16 @@ public final class SandboxUpstream implements AutoCloseable {
     public static final String DELAY_PATH = "/delay";
     /** The auto-consenting authorize endpoint of the connect flow (PKCE S256 checked at the token endpoint). */
     public static final String AUTHORIZE_PATH = "/oauth/authorize";
-    /** Admin: mint a live refresh token. */
+    /** Admin: mint a live refresh token (POST), or read what became of each one issued (GET). */
     public static final String REFRESH_TOKENS_PATH = "/refresh-tokens";
+    /** Admin: hold new token requests (parked, answered 503 on release) and read what is in flight. */
+    public static final String HOLD_PATH = "/hold";
+    /** Admin: how long a redeemed refresh token is accepted again. */
+    public static final String REUSE_GRACE_PATH = "/reuse-grace";
 
     private static final int MAX_BODY_BYTES = 64 * 1024;
 
-    private final SandboxState state = new SandboxState();
+    private final SandboxState state = new SandboxState(Clock.systemUTC());
     private final EventLoopGroup group;
     private final Channel channel;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -125,8 +133,8 @@ public final class SandboxUpstream implements AutoCloseable {
         Map<String, Function<Request, Response>> tokenPaths = Map.of(TOKEN_PATH, oauth2::token,
                 QPAY_TOKEN_PATH, qpay::token, QPAY_REFRESH_PATH, qpay::refresh, AUTH_SERVICE_PATH, authService::token);
         Map<String, Function<Request, Response>> adminPaths = Map.of(STATS_PATH, admin::stats,
-                FAULT_PATH, admin::fault, DELAY_PATH, admin::delay, REFRESH_TOKENS_PATH, admin::mintRefreshToken,
-                AUTHORIZE_PATH, consent::authorize);
+                FAULT_PATH, admin::fault, DELAY_PATH, admin::delay, REFRESH_TOKENS_PATH, admin::refreshTokens,
+                HOLD_PATH, admin::hold, REUSE_GRACE_PATH, admin::reuseGrace, AUTHORIZE_PATH, consent::authorize);
         return new SandboxHandler(tokenPaths, adminPaths, state, json);
     }
 
@@ -170,6 +178,11 @@ public final class SandboxUpstream implements AutoCloseable {
      */
     public void fault(int status, Duration duration, Optional<Duration> retryAfter) {
         state.fault(status, duration, retryAfter);
+    }
+
+    /** Accepts a redeemed refresh token again for {@code grace} after its first redemption (0: once only). */
+    public void setReuseGrace(Duration grace) {
+        state.refreshTokens().reuseGrace(grace);
     }
 
     /** Registers a refresh token the sandbox will accept once, as if a user had authorised the client. */
