@@ -26,8 +26,9 @@ while (( $# )); do
   esac
   shift
 done
-# wanted ID…: whether this run does any of these drills (all of them unless --only names one)
-wanted() { [[ -z $ONLY || " $* " == *" $ONLY "* ]]; }
+# drill_wanted ID…: whether this run does any of these drills (all of them unless --only names one); lib.sh's
+# wanted reads BENCH_ONLY for run.sh's rows instead.
+drill_wanted() { [[ -z $ONLY || " $* " == *" $ONLY "* ]]; }
 [[ -z $ONLY ]] || { BENCH_KEEP=${BENCH_KEEP:-1}; BENCH_OUT=${BENCH_OUT:-$WORK/results}; }
 WORKERS=16
 # The kill -9 drills pace their load: flat out, 16 looping workers and the two surviving brokers took both cores,
@@ -62,9 +63,9 @@ O_DRILLS="fault.postgres-down-2 fault.postgres-needs-db fault.postgres-down-kill
 # fault reaches callers instead of hiding behind one long-lived cached token.
 launch_sandbox SF 4 20
 # The database-outage drill's upstream: 10 s tokens (issue 18's figure), counted apart from the others.
-wanted fault.postgres-down-2 fault.postgres-needs-db && launch_sandbox SO 10 20
+drill_wanted fault.postgres-down-2 fault.postgres-needs-db && launch_sandbox SO 10 20
 # Its own upstream for the outage-with-valid-tokens drill: longer tokens, and a fault that no other drill sees.
-wanted fault.upstream-outage-valid-tokens && launch_sandbox SL "$VALID_LIFETIME" 20
+drill_wanted fault.upstream-outage-valid-tokens && launch_sandbox SL "$VALID_LIFETIME" 20
 
 # Redis, and PostgreSQL when there are binaries: a throwaway cluster on loopback, owned by an unprivileged user
 # (postgres refuses root); setpriv execs, so the PID we track is the postmaster's own. Readiness is read from its
@@ -76,18 +77,18 @@ REDIS_URI="redis://127.0.0.1:$REDIS_PORT"
 # Every broker of the drills, started side by side; each gets its connection just before its drill, so that no
 # idle broker refreshes tokens in the background of another drill.
 BROKERS=()
-if wanted $B_DRILLS; then for name in B1 B2 B3; do launch_drill_broker $name; done; BROKERS+=(B1 B2 B3); fi
-if wanted fault.redis-stop; then launch_drill_broker BR REDIS_URI="$REDIS_URI"; BROKERS+=(BR); fi
+if drill_wanted $B_DRILLS; then for name in B1 B2 B3; do launch_drill_broker $name; done; BROKERS+=(B1 B2 B3); fi
+if drill_wanted fault.redis-stop; then launch_drill_broker BR REDIS_URI="$REDIS_URI"; BROKERS+=(BR); fi
 if [[ -n $PG_BIN ]]; then
-  if wanted fault.postgres-stop; then launch_drill_broker BP "${PG_ENV[@]}"; BROKERS+=(BP); fi
-  if wanted $K_DRILLS; then
+  if drill_wanted fault.postgres-stop; then launch_drill_broker BP "${PG_ENV[@]}"; BROKERS+=(BP); fi
+  if drill_wanted $K_DRILLS; then
     for name in K1 K2 K3; do launch_drill_broker $name "${PG_ENV[@]}" REDIS_URI="$REDIS_URI"; done
     BROKERS+=(K1 K2 K3)
   fi
   # the database-outage drills: two instances over PostgreSQL and Redis, with keys of their own in Redis, so their
   # refresh-ahead schedule never takes up the other drills' connections
   O_ENV=("${PG_ENV[@]}" REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_KEY_PREFIX=tbo)
-  if wanted $O_DRILLS; then for name in O1 O2; do launch_drill_broker $name "${O_ENV[@]}"; done; BROKERS+=(O1 O2); fi
+  if drill_wanted $O_DRILLS; then for name in O1 O2; do launch_drill_broker $name "${O_ENV[@]}"; done; BROKERS+=(O1 O2); fi
 fi
 (( ${#BROKERS[@]} == 0 )) || await "${BROKERS[@]}"
 log "brokers ${BROKERS[*]} ready"
@@ -134,7 +135,7 @@ drill() {
 }
 
 # --- upstream answers 503 for FAULT s ---------------------------------------------------------------------------------
-if wanted fault.upstream-503; then
+if drill_wanted fault.upstream-503; then
 register "$B1" f503 1 "$SF_URL" >/dev/null
 at f503 $BEFORE http POST "$SF_ADMIN/fault" "{\"status\":503,\"seconds\":$FAULT}"
 drill fault.upstream-503 "upstream 503" "503 for ${FAULT} s under load, 1 instance" "$B1" \
@@ -146,7 +147,7 @@ fi
 # The circuit is shared: one probe per circuit-open-min (1 s) between both instances, so the burst's end reaches
 # every caller within about a second. Connections live in each instance's memory (no PostgreSQL here): registered on
 # both. Started for this drill only and stopped after it.
-if wanted fault.upstream-503-recovery; then
+if drill_wanted fault.upstream-503-recovery; then
 launch_drill_broker R1 REDIS_URI="$REDIS_URI"; launch_drill_broker R2 REDIS_URI="$REDIS_URI"; await R1 R2
 R1=http://127.0.0.1:$R1_PORT; R2=http://127.0.0.1:$R2_PORT
 for base in "$R1" "$R2"; do register "$base" f503s 1 "$SF_URL" >/dev/null; done
@@ -163,7 +164,7 @@ fi
 # tokenbroker.refresh.stale-if-error-min (10 s; 2 s in a smoke run, whose token is short): every request of the
 # outage gets it, marked Tokenbroker-Stale, instead of a 503. Refresh-ahead is off on this broker, so that the
 # token is not renewed before the outage.
-if wanted fault.upstream-outage-valid-tokens; then
+if drill_wanted fault.upstream-outage-valid-tokens; then
 start_drill_broker BS TOKENBROKER_SCHEDULER_ENABLED=false "${VALID_ENV[@]}"
 BS=http://127.0.0.1:$BS_PORT
 register "$BS" fvalid 1 "$SL_URL" >/dev/null
@@ -178,7 +179,7 @@ stop_pid "$BS_PID"
 fi
 
 # --- upstream answers 429 with Retry-After ----------------------------------------------------------------------------
-if wanted fault.upstream-429; then
+if drill_wanted fault.upstream-429; then
 register "$B1" f429 1 "$SF_URL" >/dev/null
 at f429 $BEFORE http POST "$SF_ADMIN/fault" "{\"status\":429,\"seconds\":$FAULT,\"retry_after\":2}"
 drill fault.upstream-429 "upstream 429" "429 + Retry-After: 2 for ${FAULT} s under load, 1 instance" "$B1" \
@@ -229,7 +230,7 @@ ledger_evidence() {
 # In-memory instances share nothing: each holds its own connection with its own rotating refresh token. Killing one
 # loses that token with the process (counted as lost); the restarted instance serves again once the connection is
 # registered anew with a fresh grant. A shared store (PostgreSQL) is what makes this 0: see the shared-store drill below.
-if wanted fault.kill-in-memory; then
+if drill_wanted fault.kill-in-memory; then
 for base in "$B1" "$B2" "$B3"; do register "$base" rot 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null; done
 restart_b2() {
   restart B2 kill
@@ -247,7 +248,7 @@ fi
 
 # --- kill -9 with a shared store: three instances, one connection, one rotating refresh token between them -------------
 if [[ -n $PG_BIN ]]; then
-  if wanted fault.kill-shared-store; then
+  if drill_wanted fault.kill-shared-store; then
   register "http://127.0.0.1:$K1_PORT" shared 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
   at killshared $BEFORE restart K2 killshared "${PG_ENV[@]}" REDIS_URI="$REDIS_URI"
   RESTARTER=$AT_PID
@@ -263,7 +264,7 @@ if [[ -n $PG_BIN ]]; then
   # present the same rotating refresh token: the upstream's invalid_grant then marks the connection as needing
   # re-authorisation on the loser (409 until it is saved again). On a loaded machine a stall that long happens
   # without SIGSTOP: it is what a smoke run inside `mvn verify` once hit in the kill -9 drill.
-  if wanted fault.redis-stall; then
+  if drill_wanted fault.redis-stall; then
   register "http://127.0.0.1:$K1_PORT" stall 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
   stall_redis() { for _ in $(seq $STALLS); do kill -STOP "$REDIS_PID"; sleep 0.4; kill -CONT "$REDIS_PID"; sleep 0.6; done; }
   at stall $BEFORE stall_redis
@@ -286,7 +287,7 @@ if [[ -n $PG_BIN ]]; then
   # Okta's grace period and Auth0's reuse interval offer): the grant stays rotating, and the successor still has to
   # read and present the stored token. Without a grace that one token is lost by design (docs/benchmarks.md).
   K3_LIVE=${K3_PID:-}
-  if wanted fault.lease-holder-killed; then
+  if drill_wanted fault.lease-holder-killed; then
   register "$K1" holder 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
   http POST "$SF_ADMIN/reuse-grace" '{"seconds":15}'
   HOLDER_SINCE=$(now_ms)
@@ -321,7 +322,7 @@ if [[ -n $PG_BIN ]]; then
   # --- Redis down while 3 instances refresh one rotating refresh token --------------------------------------------------
   # While Redis is unreachable, a connection with a refresh token is refreshed under a PostgreSQL advisory lock, so no
   # two instances present one refresh token: invalid_grant answers must stay 0 by construction.
-  if wanted fault.redis-down-rotating; then
+  if drill_wanted fault.redis-down-rotating; then
   register "$K1" rdown 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
   # In the background job's shell: the new Redis's PID comes back through a file.
   stop_start_redis_k() { stop_pid "$REDIS_PID"; sleep "$FAULT"; start_redis; echo "$REDIS_PID" >"$WORK/redis.pid"; }
@@ -341,7 +342,7 @@ if [[ -n $PG_BIN ]]; then
   # load balancer would have stopped routing to it); a second caller group on K1 alone runs past K3's exit and
   # measures the lease handover (its max_ms). The stopped broker's own last log line gives what it released and
   # what it could not write.
-  if wanted fault.sigterm-one-of-two; then
+  if drill_wanted fault.sigterm-one-of-two; then
   register "$K1" sigterm 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
   sigterm_k3() {
     local started; started=$(now_ms)
@@ -371,7 +372,7 @@ if [[ -n $PG_BIN ]]; then
     --rate=$KILL_RATE
   fi
 
-  if wanted $K_DRILLS; then
+  if drill_wanted $K_DRILLS; then
   stop_pids "$K1_PID" "$K3_PID"; stop_restarted killshared; stop_restarted holder
   fi
 else
@@ -383,7 +384,7 @@ else
 fi
 
 # --- Redis stop and restart -------------------------------------------------------------------------------------------
-if wanted fault.redis-stop; then
+if drill_wanted fault.redis-stop; then
 BR=http://127.0.0.1:$BR_PORT
 register "$BR" fredis 1 "$SF_URL" >/dev/null
 http GET "$BR/v1/tenants/fredis/connections/c1/token"
@@ -396,7 +397,7 @@ stop_pid "$BR_PID"
 fi
 
 # --- PostgreSQL stop and restart ----------------------------------------------------------------------------------------
-if [[ -n $PG_BIN ]] && wanted fault.postgres-stop; then
+if [[ -n $PG_BIN ]] && drill_wanted fault.postgres-stop; then
   BP=http://127.0.0.1:$BP_PORT
   register "$BP" fpg 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
   http GET "$BP/v1/tenants/fpg/connections/c1/token"
@@ -411,14 +412,14 @@ if [[ -n $PG_BIN ]] && wanted fault.postgres-stop; then
     /v1/tenants/fpg/connections/c1/token $((BEFORE + FAULT + AFTER)) pg $FAULT \
     "refresh tokens lost counted as invalid_grant answers: a rotated token the broker failed to keep"
   stop_pid "$BP_PID"
-elif wanted fault.postgres-stop; then
+elif drill_wanted fault.postgres-stop; then
   skip fault.postgres-stop "PostgreSQL stop/restart" "PostgreSQL stopped and restarted under load" postgres
 fi
 
 # --- PostgreSQL down, 2 instances serving and refreshing from memory (issue 18) -----------------------------------------
 # Both instances read the connection first (the token request on O1, the connection itself on O2): during the outage
 # each refreshes it from its sealed memory, and a rotated refresh token waits in Redis for the database.
-if [[ -n $PG_BIN ]] && wanted $O_DRILLS; then
+if [[ -n $PG_BIN ]] && drill_wanted $O_DRILLS; then
   O1=http://127.0.0.1:$O1_PORT; O2=http://127.0.0.1:$O2_PORT
   # the postmaster's PID from its file: start_pg may have run in an `at` subshell, whose PG_PID we never saw
   stop_pg() {
@@ -442,7 +443,7 @@ if [[ -n $PG_BIN ]] && wanted $O_DRILLS; then
     for attempt in $(seq 30); do ( register "$@" >/dev/null 2>&1 ) && return 0; sleep 0.2; done
     register "$@" >/dev/null
   }
-  if wanted fault.postgres-down-2; then
+  if drill_wanted fault.postgres-down-2; then
   register "$O1" odown 1 "$SO_URL" "$SO_ADMIN/refresh-tokens" >/dev/null
   http GET "$O1/v1/tenants/odown/connections/c1/token"; http GET "$O2/v1/tenants/odown/connections/c1"
   at odown $BEFORE eval 'stop_pg; sleep "$PG_OUTAGE"; start_pg'
@@ -457,7 +458,7 @@ if [[ -n $PG_BIN ]] && wanted $O_DRILLS; then
   # --- a request that needs the database during the outage: a fast 503 ------------------------------------------------
   # The connection was registered through O1, so O2 never read it: during the outage O2 cannot serve it and must
   # answer 503 at once (the breaker), not after the pool's timeout.
-  if wanted fault.postgres-needs-db; then
+  if drill_wanted fault.postgres-needs-db; then
   register_after_outage "$O1" oneed 1 "$SO_URL"
   stop_pg
   result=$(load drive "$O2" /v1/tenants/oneed/connections/c1/token $WORKERS "$NEEDS_DB" --stats="$SO_STATS" "${DRILL_OPTS[@]}") \
@@ -478,7 +479,7 @@ if [[ -n $PG_BIN ]] && wanted $O_DRILLS; then
   # broker's: a rotation it had received and not yet made durable. BENCH_KILL_HOLD=0 kills without the hold (the
   # in-flight window counts too). lost_issued_before_kill_ms (the sandbox's ledger): how long before the kill each
   # lost token was issued.
-  if wanted fault.postgres-down-kill; then
+  if drill_wanted fault.postgres-down-kill; then
   register_after_outage "$O1" okill 1 "$SF_URL" "$SF_ADMIN/refresh-tokens"
   http GET "$O1/v1/tenants/okill/connections/c1/token"; http GET "$O2/v1/tenants/okill/connections/c1"
   OKILL_SINCE=$(now_ms)
@@ -516,7 +517,7 @@ if [[ -n $PG_BIN ]] && wanted $O_DRILLS; then
   fi
   stop_pids "$O2_PID"; stop_restarted okill
   [[ -f $WORK/pg.pid ]] && stop_pid "$(<"$WORK/pg.pid")" INT
-elif wanted $O_DRILLS; then
+elif drill_wanted $O_DRILLS; then
   skip fault.postgres-down-2 "PostgreSQL down" "PostgreSQL down, 2 instances under load" postgres
   skip fault.postgres-needs-db "PostgreSQL down" "a request that needs the database during the outage" postgres
   skip fault.postgres-down-kill "PostgreSQL down + kill -9" "the rotating instance killed during the outage" postgres
