@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.tokenbroker.application.contract.RefreshLogContract;
 import io.tokenbroker.domain.audit.ChainEntry;
-import io.tokenbroker.domain.audit.ChainHead;
 import io.tokenbroker.domain.audit.ChainLink;
 import io.tokenbroker.domain.audit.ChainVerification;
 import io.tokenbroker.domain.audit.RefreshAttempt;
@@ -77,13 +77,6 @@ class ChainAppenderTest {
         return batch;
     }
 
-    private ChainVerification.Verdict verify(ConnectionKey key) {
-        ChainHead head = reader.head(key);
-        ChainVerification walk = ChainVerification.from(head, Optional.empty());
-        reader.chain(key, head.fromSeq() - 1, 100_000).forEach(walk::add);
-        return walk.finish();
-    }
-
     @Test
     void aBatchOverManyConnectionsLinksEveryChainOntoItsHead() {
         List<Integer> all = IntStream.range(0, CONNECTIONS).boxed().toList();
@@ -100,7 +93,7 @@ class ChainAppenderTest {
             assertEquals(List.of(1L, 2L, 3L), links.stream().map(ChainLink::seq).toList(), key.toString());
             assertEquals(key, links.get(2).entry().connection());
             assertEquals(3, reader.head(key).seq());
-            ChainVerification.Verdict verdict = verify(key);
+            ChainVerification.Verdict verdict = RefreshLogContract.verify(reader, key);
             assertTrue(verdict.verified(), key.toString());
             assertEquals(3, verdict.rows());
         }
@@ -146,7 +139,7 @@ class ChainAppenderTest {
             List<ChainLink> links = reader.chain(key, 0, 100);
             assertEquals(expected, links.size(), key.toString());
             assertEquals(expected, links.get(expected - 1).seq(), "no gap or repeat in " + key);
-            ChainVerification.Verdict verdict = verify(key);
+            ChainVerification.Verdict verdict = RefreshLogContract.verify(reader, key);
             assertTrue(verdict.verified(), key.toString());
             assertEquals(expected, verdict.rows());
         }
