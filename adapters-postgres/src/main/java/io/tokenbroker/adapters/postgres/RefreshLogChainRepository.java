@@ -15,16 +15,40 @@ import java.util.Optional;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface RefreshLogChainRepository extends GenericRepository<RefreshLogRow, Long> {
 
+    /**
+     * Opens every chain of a batch that has no row yet, in one statement. Rows are inserted in the lock order
+     * ({@link #lockAll}): a writer waits on another's uncommitted new row only in that order, so the two phases
+     * cannot deadlock.
+     */
     @Query("""
             INSERT INTO refresh_log_chains (tenant, connection, from_seq, from_prev_hash, seq, hash)
-            VALUES (:tenant, :connection, 1, :genesis, 0, :genesis) ON CONFLICT DO NOTHING""")
-    void open(String tenant, String connection, String genesis);
+            SELECT k.tenant, k.connection, 1, :genesis, 0, :genesis
+              FROM unnest(CAST(:tenants AS text[]), CAST(:connections AS text[])) AS k(tenant, connection)
+             ORDER BY k.tenant COLLATE "C", k.connection COLLATE "C"
+            ON CONFLICT DO NOTHING""")
+    void openAll(String[] tenants, String[] connections, String genesis);
 
-    @Query("SELECT * FROM refresh_log_chains WHERE tenant = :tenant AND connection = :connection FOR UPDATE")
-    ChainHeadRow lock(String tenant, String connection);
+    /**
+     * Locks the heads of a batch's chains in one statement, in (tenant, connection) order: the plan sorts below its
+     * LockRows node, so PostgreSQL takes the row locks in ORDER BY order (the SELECT reference's "ORDER BY is applied
+     * first", and EXPLAIN shows LockRows over Sort). Every writer locks in this order, so two never deadlock. COLLATE
+     * "C" compares bytes, the order of Java's String comparison for every identifier outside the supplementary planes.
+     */
+    @Query("""
+            SELECT * FROM refresh_log_chains
+             WHERE (tenant, connection) IN (
+                   SELECT * FROM unnest(CAST(:tenants AS text[]), CAST(:connections AS text[])))
+             ORDER BY tenant COLLATE "C", connection COLLATE "C"
+               FOR UPDATE""")
+    List<ChainHeadRow> lockAll(String[] tenants, String[] connections);
 
-    @Query("UPDATE refresh_log_chains SET seq = :seq, hash = :hash WHERE tenant = :tenant AND connection = :connection")
-    void advance(String tenant, String connection, long seq, String hash);
+    /** Moves every head of a batch in one statement; their rows are locked by {@link #lockAll} already. */
+    @Query("""
+            UPDATE refresh_log_chains AS c SET seq = h.seq, hash = h.hash
+              FROM unnest(CAST(:tenants AS text[]), CAST(:connections AS text[]), CAST(:seqs AS bigint[]),
+                          CAST(:hashes AS text[])) AS h(tenant, connection, seq, hash)
+             WHERE c.tenant = h.tenant AND c.connection = h.connection""")
+    void advanceAll(String[] tenants, String[] connections, long[] seqs, String[] hashes);
 
     @Query("SELECT * FROM refresh_log_chains WHERE tenant = :tenant AND connection = :connection")
     Optional<ChainHeadRow> find(String tenant, String connection);

@@ -163,7 +163,8 @@ public abstract class RefreshLogContract {
         assertEquals(RefreshTotals.none(), log.totals(ConnectionKey.of("nobody", "crm")));
     }
 
-    private static ChainVerification.Verdict verify(RefreshLog log, ConnectionKey key) {
+    /** Walks the connection's chain from its start; adapter tests of chains use it too. */
+    public static ChainVerification.Verdict verify(RefreshLog log, ConnectionKey key) {
         ChainHead head = log.head(key);
         ChainVerification walk = ChainVerification.from(head, Optional.empty());
         log.chain(key, head.fromSeq() - 1, 1_000).forEach(walk::add);
