@@ -214,7 +214,8 @@ ledger_evidence() {
   while read -r entry; do
     number=$(json_get number "$entry")
     parent_of[$number]=$(json_get parent "$entry"); issued_of[$number]=$(json_get issued_at "$entry")
-    reused=$((reused + $(json_get reused "$entry")))
+    # the ledger spans every drill on this sandbox: count only this drill's reuses
+    (( ${issued_of[$number]} < since )) || reused=$((reused + $(json_get reused "$entry")))
     [[ $(json_get redeemed_at "$entry") == -1 ]] && unredeemed[$number]=1
     [[ $entry != *'"refused_at":['* ]] || refused+="${number} "
   done < <(grep -o '{"number":[^}]*}' <<<"$HTTP_BODY")
