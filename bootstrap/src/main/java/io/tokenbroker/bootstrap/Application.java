@@ -1,8 +1,11 @@
 package io.tokenbroker.bootstrap;
 
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.tokenbroker.bootstrap.audit.VerifyLogCommand;
 import io.tokenbroker.bootstrap.demo.SandboxCommand;
+import io.tokenbroker.bootstrap.shutdown.LoggingShutdown;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -27,6 +30,8 @@ public final class Application {
         if (args.length > 0 && "verify-log".equals(args[0])) {
             System.exit(VerifyLogCommand.run(Arrays.asList(args).subList(1, args.length), System.out));
         }
-        Micronaut.run(Application.class, args);
+        ApplicationContext context = Micronaut.run(Application.class, args);
+        // Past the drain, the requests in flight and the flushes: what a stop can take before the log is closed.
+        LoggingShutdown.after(context, Duration.ofMinutes(1));
     }
 }
