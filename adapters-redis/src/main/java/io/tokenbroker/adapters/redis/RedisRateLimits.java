@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * memory: each instance leases the budget in chunks ({@code INCRBY} of one counter per bucket and window) on a
  * background thread while it still has allowance left, so no request waits for Redis. Until a lease answers, an
  * instance may admit up to one chunk on credit; confirmed leases never exceed the limit, so across N instances a
- * window admits at most {@code limit + N × chunk}, with {@code chunk = min(limit, max(100, limit / 1000))}. When a lease fails (Redis
- * down) the bucket falls back to a local limit of {@code limit} for the rest of the window: rate limiting protects
- * the broker, it must not take it down with Redis.
+ * window admits at most {@code limit + N × chunk}, with {@code chunk = min(limit, max(100, limit / 1000))}. When a
+ * lease fails (Redis down) the bucket falls back to a local limit of {@code limit} for the rest of the window: rate
+ * limiting protects the broker, it must not take it down with Redis.
  */
 final class RedisRateLimits implements RateLimits {
 

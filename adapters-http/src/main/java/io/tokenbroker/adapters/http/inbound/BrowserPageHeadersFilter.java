@@ -11,8 +11,8 @@ import io.micronaut.http.annotation.ServerFilter;
  * no plugins, no frames, and no form submission — the audit page's key form is handled by its script, so without
  * it the key cannot leave the page, not even into a URL. The audit page shows upstream-supplied text (refresh-log
  * messages), so the policy is the second line behind writing it as text, never as markup. Swagger UI draws its icons
- * from {@code data:} images: its policy allows those, the audit page's does not. {@link EdgeHeadersFilter} adds the headers every answer
- * carries.
+ * from {@code data:} images: its policy allows those, the audit page's does not. {@link EdgeHeadersFilter} adds the
+ * headers every answer carries.
  */
 @ServerFilter({BrowserPageHeadersFilter.AUDIT_PAGE, BrowserPageHeadersFilter.AUDIT_ASSETS,
         BrowserPageHeadersFilter.DOCS_PAGE, BrowserPageHeadersFilter.DOCS_ASSETS})
