@@ -286,7 +286,8 @@ public class Results {
     }
 
     static String round(Object value, int decimals) {
-        if (!(value instanceof Number n)) {
+        // A ratio to a ceiling that measured nothing (0 requests/s on an overloaded machine) is not a figure.
+        if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
             return "";
         }
         return text(BigDecimal.valueOf(n.doubleValue()).setScale(decimals, RoundingMode.HALF_UP).doubleValue());
