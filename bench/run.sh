@@ -140,7 +140,11 @@ if wanted refresh-ahead.paced; then
 fi
 await S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN "${PRODUCTION[@]}"
 await ${AHEAD[@]+"${AHEAD[@]}"}
-log "sandboxes S0–S2, brokers B1–B3, BA, R1–R3, RN ${PRODUCTION[*]} ready"
+READY=""
+for name in S0 S1 S2 B1 B2 B3 BA R1 R2 R3 RN ${PRODUCTION[@]+"${PRODUCTION[@]}"} ${AHEAD[@]+"${AHEAD[@]}"}; do
+  [[ " ${NOT_LAUNCHED:-} " == *" $name "* ]] || READY+=" $name"
+done
+log "sandboxes and brokers ready:$READY"
 S0_URL=http://127.0.0.1:$S0_PORT/oauth/token
 S1_URL=http://127.0.0.1:${S1_PORT:-}/oauth/token
 S2_URL=http://127.0.0.1:${S2_PORT:-}/oauth/token
