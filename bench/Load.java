@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +39,8 @@ public class Load {
     static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
     static final String USAGE = "usage: Load register <base> <tenant> <count> <token-url> <concurrency> [rt-mint-url]"
             + " | warm <base> <tenant> <count> <concurrency>"
-            + " | stampede <bases,> <path> <callers> [--warmup-paths=p,…] [--stats=url] [--upstream-ms=n]"
+            + " | stampede <bases,> <path[,path…]> <callers> [--warmup-paths=p,…] [--stats=url] [--upstream-ms=n]"
+            + " [--baseline-ms=n]"
             + " | drive <bases,> <path> <workers> <seconds> [--rate=n] [--stats=url] [--fault-file=f --fault-seconds=n]"
             + " [--keys=n (path with {key})] [--slow-ms=n] [--metrics=url,…]"
             + " | misses <base> <tenant> <count> [--upstream-p50-ms=n] | direct <token-url> <basic-credentials> <count>"
@@ -151,19 +153,21 @@ public class Load {
     }
 
     /**
-     * N callers on one path, spread round-robin over the bases. Each caller has its own thread and connection
+     * N callers on a cold path, spread round-robin over the bases. Each caller has its own thread and connection
      * (opened and warmed on a cheap path first), then all are released at once by a latch. Warm-up paths (other
      * never-fetched connections) are stampeded first by the same callers, and their results dropped: freshly started
-     * brokers otherwise spend the measured round loading classes and compiling the lease and wake-up paths.
-     * With the upstream's stats URL, the upstream calls the measured round caused are counted.
+     * brokers otherwise spend the measured rounds loading classes and compiling the lease and wake-up paths. Several
+     * measured paths (comma-separated) are one measured round each: the row is the round with the median slowest
+     * caller, every round's slowest caller and upstream calls are listed, and failures are summed over the rounds.
+     * With the upstream's stats URL, the upstream calls of each measured round are counted; with --baseline-ms (the
+     * slowest caller of the same stampede on one instance), the slowest caller is also given as a multiple of it.
      */
-    static void stampede(String[] bases, String path, int callers, Map<String, String> options) throws Exception {
-        List<String> rounds = new ArrayList<>();
-        String warmups = options.getOrDefault("warmup-paths", "");
-        if (!warmups.isEmpty()) {
-            rounds.addAll(Arrays.asList(warmups.split(",")));
+    static void stampede(String[] bases, String paths, int callers, Map<String, String> options) throws Exception {
+        List<String> warmups = new ArrayList<>();
+        if (!options.getOrDefault("warmup-paths", "").isEmpty()) {
+            warmups.addAll(Arrays.asList(options.get("warmup-paths").split(",")));
         }
-        rounds.add(path);
+        String stats = options.get("stats");
         ExecutorService threads = Executors.newFixedThreadPool(callers);
         HttpClient[] clients = new HttpClient[callers];
         for (int i = 0; i < callers; i++) {
@@ -171,41 +175,62 @@ public class Load {
             clients[i] = client();
         }
         double firstRoundMaxMs = -1;
-        Round measured = null;
-        long callsBefore = 0;
-        for (int r = 0; r < rounds.size(); r++) {
-            boolean last = r == rounds.size() - 1;
-            if (last && options.containsKey("stats")) {
-                callsBefore = stat(options.get("stats"), "token_requests");
-            }
-            Round round = stampedeRound(threads, clients, bases, rounds.get(r), r == 0);
-            if (r == 0 && !last) {
-                firstRoundMaxMs = round.maxMs();
-            }
-            if (last) {
-                measured = round;
-            }
+        for (int r = 0; r < warmups.size(); r++) {
+            Round round = stampedeRound(threads, clients, bases, warmups.get(r), r == 0);
+            firstRoundMaxMs = r == 0 ? round.maxMs() : firstRoundMaxMs;
+        }
+        List<Round> measured = new ArrayList<>();
+        List<Long> upstreamCalls = new ArrayList<>();
+        for (String path : paths.split(",")) {
+            long callsBefore = stats == null ? 0 : stat(stats, "token_requests");
+            measured.add(stampedeRound(threads, clients, bases, path, warmups.isEmpty() && measured.isEmpty()));
+            upstreamCalls.add(stats == null ? 0 : stat(stats, "token_requests") - callsBefore);
         }
         threads.shutdownNow();
+        System.out.println(stampedeJson(callers, warmups.size(), firstRoundMaxMs, measured,
+                stats == null ? null : upstreamCalls, options));
+    }
+
+    static String stampedeJson(int callers, int warmupRounds, double firstRoundMaxMs, List<Round> measured,
+                               List<Long> upstreamCalls, Map<String, String> options) {
+        List<Round> bySlowest = new ArrayList<>(measured);
+        bySlowest.sort(Comparator.comparingDouble(Round::maxMs));
+        Round median = bySlowest.get((bySlowest.size() - 1) / 2);
+        int failed = measured.stream().mapToInt(round -> callers - round.ok).sum();
         StringBuilder json = new StringBuilder(String.format(
                 "{\"callers\":%d,\"ok\":%d,\"failed\":%d,\"distinct_tokens\":%d,\"p50_ms\":%.2f,\"max_ms\":%.2f",
-                callers, measured.ok, callers - measured.ok, measured.distinct, measured.p50Ms(), measured.maxMs()));
-        json.append(",\"warmup_rounds\":").append(rounds.size() - 1);
+                callers, median.ok, failed, measured.stream().mapToInt(Round::distinct).max().orElse(0),
+                median.p50Ms(), median.maxMs()));
+        json.append(",\"rounds\":").append(measured.size()).append(",\"max_ms_rounds\":")
+                .append(list(measured.stream().map(round -> String.format("%.2f", round.maxMs())).toList()));
+        json.append(",\"warmup_rounds\":").append(warmupRounds);
         if (firstRoundMaxMs >= 0) {
             json.append(String.format(",\"first_warmup_round_max_ms\":%.2f", firstRoundMaxMs));
         }
-        if (options.containsKey("stats")) {
-            json.append(",\"upstream_calls\":").append(stat(options.get("stats"), "token_requests") - callsBefore);
+        if (upstreamCalls != null) {
+            // The worst round: the ceilings ("1 upstream call") hold for every round or not at all.
+            json.append(",\"upstream_calls\":").append(upstreamCalls.stream().mapToLong(Long::longValue).max()
+                    .orElse(0)).append(",\"upstream_calls_rounds\":")
+                    .append(list(upstreamCalls.stream().map(String::valueOf).toList()));
         }
         if (options.containsKey("upstream-ms")) {
             double upstream = Double.parseDouble(options.get("upstream-ms"));
-            json.append(String.format(",\"slowest_vs_one_upstream_call\":%.2f", measured.maxMs() / upstream));
+            json.append(String.format(",\"slowest_vs_one_upstream_call\":%.2f", median.maxMs() / upstream));
             if (firstRoundMaxMs >= 0) {
                 json.append(String.format(",\"first_warmup_round_slowest_vs_one_upstream_call\":%.2f",
                         firstRoundMaxMs / upstream));
             }
         }
-        System.out.println(json.append('}'));
+        if (options.containsKey("baseline-ms")) {
+            double baseline = Double.parseDouble(options.get("baseline-ms"));
+            json.append(String.format(",\"baseline_max_ms\":%.2f,\"slowest_vs_1_instance\":%.2f", baseline,
+                    median.maxMs() / baseline));
+        }
+        return json.append('}').toString();
+    }
+
+    static String list(List<String> values) {
+        return "[" + String.join(",", values) + "]";
     }
 
     record Round(long[] waits, int ok, int distinct) {

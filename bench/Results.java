@@ -135,7 +135,9 @@ public class Results {
                 continue;
             }
             StringJoiner other = new StringJoiner("; ");
-            if (row.get("upstream_calls") != null) {
+            if (row.get("upstream_calls_rounds") instanceof List<?> calls && calls.size() > 1) {
+                other.add("upstream calls per round " + joined(calls, 0));
+            } else if (row.get("upstream_calls") != null) {
                 other.add("upstream calls " + text(row.get("upstream_calls")));
             }
             if (row.get("distinct_tokens") != null) {
@@ -144,6 +146,14 @@ public class Results {
             if (row.get("slowest_vs_one_upstream_call") != null) {
                 other.add(String.format("slowest caller %s ms = %s × one upstream call", round(row.get("max_ms"), 1),
                         text(row.get("slowest_vs_one_upstream_call"))));
+            }
+            if (row.get("max_ms_rounds") instanceof List<?> slowest && slowest.size() > 1) {
+                other.add(String.format("median of %d measured rounds; slowest caller per round %s ms", slowest.size(),
+                        joined(slowest, 1)));
+            }
+            if (row.get("slowest_vs_1_instance") != null) {
+                other.add(String.format("slowest ÷ slowest on 1 instance (%s ms): %s",
+                        round(row.get("baseline_max_ms"), 1), text(row.get("slowest_vs_1_instance"))));
             }
             if (row.get("first_warmup_round_slowest_vs_one_upstream_call") != null) {
                 other.add(String.format("first of %s warm-up rounds: slowest %s ms = %s ×",
@@ -180,10 +190,12 @@ public class Results {
                         text(row.get("min_ms")), text(row.get("max_ms")), text(row.get("runs"))));
             }
             if (row.get("rps_rounds") instanceof List<?> rounds && rounds.size() > 1) {
-                StringJoiner each = new StringJoiner(" / ");
-                rounds.forEach(rps -> each.add(round(rps, 0)));
-                other.add(String.format("median of %d rounds (%s req/s; spread %s %%)", rounds.size(), each,
-                        text(row.get("spread_pct"))));
+                other.add(String.format("median of %d rounds (%s req/s; spread %s %%)", rounds.size(),
+                        joined(rounds, 0), text(row.get("spread_pct"))));
+            }
+            if (row.get("warmup_rps") != null) {
+                other.add(String.format("after a %s s warm-up pass at %s req/s (not in the median)",
+                        text(row.get("warmup_s")), round(row.get("warmup_rps"), 0)));
             }
             if ("Load.java".equals(row.get("generator"))) {
                 other.add("load from Load.java (wrk not installed)");
@@ -202,6 +214,13 @@ public class Results {
                     throughput && constant != null ? round(number(rps, 0) / constant, 2) : "", other));
         }
         return out.toString();
+    }
+
+    /** Numbers of a list as "a / b / c", each rounded. */
+    static String joined(List<?> values, int decimals) {
+        StringJoiner each = new StringJoiner(" / ");
+        values.forEach(value -> each.add(round(value, decimals)));
+        return each.toString();
     }
 
     static String faultsReport(Map<String, Object> document) {
@@ -267,7 +286,8 @@ public class Results {
     }
 
     static String round(Object value, int decimals) {
-        if (!(value instanceof Number n)) {
+        // A ratio to a ceiling that measured nothing (0 requests/s on an overloaded machine) is not a figure.
+        if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
             return "";
         }
         return text(BigDecimal.valueOf(n.doubleValue()).setScale(decimals, RoundingMode.HALF_UP).doubleValue());

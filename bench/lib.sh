@@ -445,3 +445,9 @@ wanted() {
   done
   return 1
 }
+# wanted_any ID…: whether any of these steps runs (what a process is started for).
+wanted_any() {
+  local id
+  for id in "$@"; do wanted "$id" && return 0; done
+  return 1
+}
