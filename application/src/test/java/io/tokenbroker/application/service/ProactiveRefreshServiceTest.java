@@ -177,6 +177,32 @@ class ProactiveRefreshServiceTest {
     }
 
     @Test
+    void anEntryFallingDueBeforeTheNextLookIsClaimedNowAndRefreshedAtItsDueTime() {
+        connections.save(aConnection().withKey(KEY).build());
+        AccessToken first = get(KEY);
+        VirtualPause pause = new VirtualPause(clock);
+        ProactiveRefreshSettings lookingAhead = new ProactiveRefreshSettings(Duration.ofHours(24), 2, backoff,
+                CLAIM_FOR, Duration.ofDays(1), Duration.ofSeconds(2));
+        RefreshDueConnectionsService ahead = new RefreshDueConnectionsService(
+                new RefreshDueConnectionsService.Ports(core, schedule, tokens, connections, events, outcomes),
+                new ScheduleOffers(schedule, POLICY, clock), POLICY, lookingAhead, ReconnectWarning.NONE, clock,
+                pause, Runnable::run);
+        Instant dueAt = POLICY.refreshAheadAt(first);
+
+        clock.set(dueAt.minusSeconds(3));
+        assertEquals(0, ahead.refreshDue(), "due after the next look");
+        clock.set(dueAt.minusMillis(1500));
+        assertEquals(1, ahead.refreshDue(), "due before the next look: claimed at this one");
+
+        assertEquals(List.of(Duration.ofMillis(1500)), pause.pauses(), "the refresh waited for the due time");
+        assertEquals(2, issuer.calls(), "renewed, not skipped as not yet due");
+        assertEquals(List.of(Trigger.PROACTIVE, Trigger.REQUEST), triggers(KEY));
+        assertEquals(List.of(Duration.ZERO), outcomes.lags, "claimed ahead: no lag");
+        assertNotEquals(first, get(KEY));
+        assertEquals(2, issuer.calls(), "the next caller hit the cache");
+    }
+
+    @Test
     void atMostConcurrencyRefreshesRunAndAWorkerThatFinishesTakesTheNextDueEntrySoonestFirst() {
         List<ConnectionKey> keys = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
