@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
@@ -126,9 +127,10 @@ public class ProactiveRefreshFactory {
                                                 SchedulerConfiguration scheduler, RandomGenerator random,
                                                 @Named(EXECUTOR) ExecutorService executor, MeterRegistry registry,
                                                 ConnectConfiguration connect) {
-        RefreshDueConnectionsService service = new RefreshDueConnectionsService(tokens, schedule, offers, cache,
-                connections, events, outcomes, refresh.policy(), clock, scheduler.settings(random), executor,
-                connect.warning());
+        RefreshDueConnectionsService service = new RefreshDueConnectionsService(
+                new RefreshDueConnectionsService.Ports(tokens, schedule, cache, connections, events, outcomes), offers,
+                refresh.policy(), scheduler.settings(random), connect.warning(), clock,
+                wait -> TimeUnit.NANOSECONDS.sleep(wait.toNanos()), executor);
         Gauge.builder("tokenbroker.scheduler.scheduled", schedule::size)
                 .description("Connections on the refresh-ahead schedule, queued or claimed (shared with Redis)")
                 .register(registry);

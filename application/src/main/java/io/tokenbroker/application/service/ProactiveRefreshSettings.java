@@ -15,9 +15,14 @@ import java.util.Objects;
  *                        one refresh can take (lease wait, retries, upstream timeouts)
  * @param keepAliveMargin the most time before a refresh token's expiry at which an idle connection is refreshed
  *                        (otherwise a tenth of the refresh token's life since the last refresh)
+ * @param lookAhead       how far ahead of its due time an entry is claimed; its refresh still starts at the due time.
+ *                        At least the time between two looks for due work (the tick), so that an entry due between
+ *                        two ticks is started when due rather than at the next tick, which on short tokens eats the
+ *                        margin between the refresh-ahead point and the end of the servable window; zero claims only
+ *                        what is due
  */
 public record ProactiveRefreshSettings(Duration idleAfter, int concurrency, Backoff backoff, Duration claimFor,
-                                       Duration keepAliveMargin) {
+                                       Duration keepAliveMargin, Duration lookAhead) {
 
     /**
      * The shortest {@code idleAfter}: demand is recorded at most once a {@link ScheduleOffers#DEMAND_RESOLUTION} per
@@ -31,6 +36,7 @@ public record ProactiveRefreshSettings(Duration idleAfter, int concurrency, Back
         Objects.requireNonNull(backoff, "backoff");
         Objects.requireNonNull(claimFor, "claimFor");
         Objects.requireNonNull(keepAliveMargin, "keepAliveMargin");
+        Objects.requireNonNull(lookAhead, "lookAhead");
         if (idleAfter.compareTo(MIN_IDLE_AFTER) < 0) {
             throw new IllegalArgumentException("idleAfter is " + idleAfter + " but must be at least "
                     + MIN_IDLE_AFTER + ": demand is recorded about once a minute per connection, so a shorter "
@@ -44,6 +50,9 @@ public record ProactiveRefreshSettings(Duration idleAfter, int concurrency, Back
         }
         if (keepAliveMargin.isNegative() || keepAliveMargin.isZero()) {
             throw new IllegalArgumentException("the keep-alive margin must be positive");
+        }
+        if (lookAhead.isNegative()) {
+            throw new IllegalArgumentException("the look-ahead must not be negative");
         }
     }
 }

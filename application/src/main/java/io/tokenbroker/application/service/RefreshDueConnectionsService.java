@@ -9,6 +9,7 @@ import io.tokenbroker.application.port.in.RefreshConnection.Reason;
 import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.Pause;
 import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes;
 import io.tokenbroker.application.port.out.ProactiveRefreshOutcomes.Outcome;
 import io.tokenbroker.application.port.out.RefreshSchedule;
@@ -35,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Renews tokens at their refresh-ahead point so that callers in steady state never wait for an upstream. The serving
  * side ({@link ProactiveRefreshService}) puts every token handed out on the {@link RefreshSchedule}; with a shared
- * schedule every instance does, and {@link #refreshDue} on any instance claims what is due, soonest first.
+ * schedule every instance does, and {@link #refreshDue} on any instance claims what is due, soonest first, and what
+ * falls due before its next look ({@link ProactiveRefreshSettings#lookAhead}), whose refresh a worker starts at the
+ * due time: so a token is renewed when due, whatever the tick.
  *
  * <p>At most {@code concurrency} claimed entries are worked on at once per instance, on the executor; a worker that
  * finishes takes the next due entry itself, so a backlog drains at the upstream's pace rather than a few entries per
@@ -62,6 +65,7 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
     private final RefreshPolicy policy;
     private final Clock clock;
     private final ProactiveRefreshSettings settings;
+    private final Pause pause;
     private final Executor executor;
     private final ClaimTriage triage;
     private final FailedRefreshes failures;
@@ -70,41 +74,49 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
     private volatile Instant lastRun;
     private volatile Optional<Duration> lastLag = Optional.empty();
 
-    /** Without reconnect warnings ({@link ReconnectWarning#NONE}): idle connections are kept alive, never probed. */
-    public RefreshDueConnectionsService(RefreshConnection refresher, RefreshSchedule schedule, ScheduleOffers offers,
-                                        TokenStore cache, Connections connections, ConnectionEvents events,
-                                        ProactiveRefreshOutcomes outcomes, RefreshPolicy policy, Clock clock,
-                                        ProactiveRefreshSettings settings, Executor executor) {
-        this(refresher, schedule, offers, cache, connections, events, outcomes, policy, clock, settings, executor,
-                ReconnectWarning.NONE);
+    /**
+     * What the service talks to.
+     *
+     * @param refresher   the token service's forced refresh (not the serving decorator: what is renewed here is
+     *                    scheduled here)
+     * @param cache       read to see whether another holder renewed a token whose refresh failed here
+     * @param connections read for the refresh token's expiry of idle connections, and the reconnect warning's mark
+     */
+    public record Ports(RefreshConnection refresher, RefreshSchedule schedule, TokenStore cache,
+                        Connections connections, ConnectionEvents events, ProactiveRefreshOutcomes outcomes) {
+        public Ports {
+            Objects.requireNonNull(refresher, "refresher");
+            Objects.requireNonNull(schedule, "schedule");
+            Objects.requireNonNull(cache, "cache");
+            Objects.requireNonNull(connections, "connections");
+            Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(outcomes, "outcomes");
+        }
     }
 
     /**
-     * @param refresher   the token service's forced refresh (not the serving decorator: what is renewed here is
-     *                    scheduled here)
-     * @param offers      shared with the serving side, which then need not offer a token renewed here again
-     * @param cache       read to see whether another holder renewed a token whose refresh failed here
-     * @param connections read for the refresh token's expiry of idle connections, and the reconnect warning's mark
-     * @param warning     when an idle connection's refresh token that keep-alive cannot extend is announced
+     * @param offers   shared with the serving side, which then need not offer a token renewed here again
+     * @param warning  when an idle connection's refresh token that keep-alive cannot extend is announced
+     *                 ({@link ReconnectWarning#NONE}: idle connections are kept alive, never probed)
+     * @param pause    lets a worker wait for the due time of an entry claimed ahead of it
+     * @param executor runs the workers
      */
-    public RefreshDueConnectionsService(RefreshConnection refresher, RefreshSchedule schedule, ScheduleOffers offers,
-                                        TokenStore cache, Connections connections, ConnectionEvents events,
-                                        ProactiveRefreshOutcomes outcomes, RefreshPolicy policy, Clock clock,
-                                        ProactiveRefreshSettings settings, Executor executor,
-                                        ReconnectWarning warning) {
-        this.refresher = Objects.requireNonNull(refresher, "refresher");
-        this.schedule = Objects.requireNonNull(schedule, "schedule");
+    public RefreshDueConnectionsService(Ports ports, ScheduleOffers offers, RefreshPolicy policy,
+                                        ProactiveRefreshSettings settings, ReconnectWarning warning, Clock clock,
+                                        Pause pause, Executor executor) {
+        this.refresher = ports.refresher();
+        this.schedule = ports.schedule();
         this.offers = Objects.requireNonNull(offers, "offers");
-        this.outcomes = Objects.requireNonNull(outcomes, "outcomes");
+        this.outcomes = ports.outcomes();
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.pause = Objects.requireNonNull(pause, "pause");
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.triage = new ClaimTriage(schedule, offers, Objects.requireNonNull(connections, "connections"), outcomes,
-                settings, Objects.requireNonNull(warning, "warning"));
-        this.reconnectWarnings = new ReconnectWarnings(connections, events, warning, clock);
-        this.failures = new FailedRefreshes(schedule, Objects.requireNonNull(cache, "cache"),
-                Objects.requireNonNull(events, "events"), policy, settings.backoff(), clock);
+        this.triage = new ClaimTriage(schedule, offers, ports.connections(), outcomes, settings,
+                Objects.requireNonNull(warning, "warning"));
+        this.reconnectWarnings = new ReconnectWarnings(ports.connections(), ports.events(), warning, clock);
+        this.failures = new FailedRefreshes(schedule, ports.cache(), ports.events(), policy, settings.backoff(), clock);
         this.lastRun = clock.instant();
     }
 
@@ -121,7 +133,7 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
         int started = 0;
         int free = settings.concurrency() - inFlight.get();
         if (free > 0) {
-            for (Claim claim : schedule.claimDue(now, free, now.plus(settings.claimFor()))) {
+            for (Claim claim : claimAhead(now, free)) {
                 inFlight.incrementAndGet();
                 try {
                     Claimed claimed = new Claimed(claim, now);
@@ -149,8 +161,10 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
         try {
             Optional<Claimed> claimed = Optional.of(first);
             while (claimed.isPresent()) {
-                Optional<Job> job = triage.triage(lagged(claimed.get()), claimed.get().at());
-                if (job.isPresent()) {
+                // Judged as of when the work starts: an idle connection's keep-alive claimed ahead is due by then.
+                Instant startAt = startAt(claimed.get());
+                Optional<Job> job = triage.triage(lagged(claimed.get()), startAt);
+                if (job.isPresent() && dueAt(job.get(), startAt)) {
                     refresh(job.get());
                 }
                 if (Thread.currentThread().isInterrupted()) {
@@ -169,6 +183,31 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
         }
     }
 
+    /** The entry's due time if it was claimed ahead of it, else the claim's. */
+    private static Instant startAt(Claimed claimed) {
+        Instant due = claimed.claim().entry().due();
+        return due.isAfter(claimed.at()) ? due : claimed.at();
+    }
+
+    /**
+     * Waits until {@code startAt}: a proactive refresh started before the token is due would find it not due under
+     * the lease and leave it. False when the worker was stopped meanwhile; the entry is then handed back.
+     */
+    private boolean dueAt(Job job, Instant startAt) {
+        Duration wait = Duration.between(clock.instant(), startAt);
+        if (wait.isNegative() || wait.isZero()) {
+            return true;
+        }
+        try {
+            pause.pause(wait);
+            return true;
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            handBack(job.entry());
+            return false;
+        }
+    }
+
     /** Records how late the claim was taken, and returns it. */
     private Claim lagged(Claimed claimed) {
         Instant due = claimed.claim().entry().due();
@@ -180,8 +219,19 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
 
     private Optional<Claimed> next() {
         Instant now = clock.instant();
-        List<Claim> claims = schedule.claimDue(now, 1, now.plus(settings.claimFor()));
+        List<Claim> claims = claimAhead(now, 1);
         return claims.isEmpty() ? Optional.empty() : Optional.of(new Claimed(claims.get(0), now));
+    }
+
+    /**
+     * What falls due before the next look, claimed now: waiting for the first tick after the due time would spend up
+     * to a tick of the margin between the refresh-ahead point and the end of the servable window (2 s on a 20 s
+     * token), and callers miss once the refresh needs the rest. Every instance judges at the same look-ahead and
+     * claims for that much longer, so a claim still outlives {@code claimFor} as seen by the others.
+     */
+    private List<Claim> claimAhead(Instant now, int max) {
+        Instant horizon = now.plus(settings.lookAhead());
+        return schedule.claimDue(horizon, max, horizon.plus(settings.claimFor()));
     }
 
     private void refresh(Job job) {

@@ -30,6 +30,7 @@ import io.tokenbroker.domain.audit.RefreshAttempt;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.connection.ReconnectWarning;
 import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
@@ -90,7 +91,8 @@ class ProactiveRefreshServiceTest {
         }
     });
     private final ProactiveRefreshSettings settings =
-            new ProactiveRefreshSettings(Duration.ofHours(24), 2, backoff, CLAIM_FOR, Duration.ofDays(1));
+            new ProactiveRefreshSettings(Duration.ofHours(24), 2, backoff, CLAIM_FOR, Duration.ofDays(1),
+                    Duration.ZERO);
     private final Instance service = instance(queued::add);
 
     /** One instance's refresh-ahead: the serving decorator and the due-refresh use case over one set of offers. */
@@ -101,8 +103,9 @@ class ProactiveRefreshServiceTest {
         Instance(RefreshConnection refresher, Connections vault, Executor executor) {
             ScheduleOffers offers = new ScheduleOffers(schedule, POLICY, clock);
             serving = new ProactiveRefreshService(core, core, offers);
-            due = new RefreshDueConnectionsService(refresher, schedule, offers, tokens, vault, events, outcomes,
-                    POLICY, clock, settings, executor);
+            due = new RefreshDueConnectionsService(
+                    new RefreshDueConnectionsService.Ports(refresher, schedule, tokens, vault, events, outcomes), offers,
+                    POLICY, settings, ReconnectWarning.NONE, clock, new VirtualPause(clock), executor);
         }
 
         AccessToken get(GetAccessToken.Query query) {
@@ -171,6 +174,32 @@ class ProactiveRefreshServiceTest {
         assertEquals(List.of(Duration.ofSeconds(3)), outcomes.lags, "claimed three seconds after it was due");
         assertEquals(Optional.of(Duration.ofSeconds(3)), service.lastLag());
         assertEquals(List.of(Outcome.REFRESHED), outcomes.outcomes);
+    }
+
+    @Test
+    void anEntryFallingDueBeforeTheNextLookIsClaimedNowAndRefreshedAtItsDueTime() {
+        connections.save(aConnection().withKey(KEY).build());
+        AccessToken first = get(KEY);
+        VirtualPause pause = new VirtualPause(clock);
+        ProactiveRefreshSettings lookingAhead = new ProactiveRefreshSettings(Duration.ofHours(24), 2, backoff,
+                CLAIM_FOR, Duration.ofDays(1), Duration.ofSeconds(2));
+        RefreshDueConnectionsService ahead = new RefreshDueConnectionsService(
+                new RefreshDueConnectionsService.Ports(core, schedule, tokens, connections, events, outcomes),
+                new ScheduleOffers(schedule, POLICY, clock), POLICY, lookingAhead, ReconnectWarning.NONE, clock,
+                pause, Runnable::run);
+        Instant dueAt = POLICY.refreshAheadAt(first);
+
+        clock.set(dueAt.minusSeconds(3));
+        assertEquals(0, ahead.refreshDue(), "due after the next look");
+        clock.set(dueAt.minusMillis(1500));
+        assertEquals(1, ahead.refreshDue(), "due before the next look: claimed at this one");
+
+        assertEquals(List.of(Duration.ofMillis(1500)), pause.pauses(), "the refresh waited for the due time");
+        assertEquals(2, issuer.calls(), "renewed, not skipped as not yet due");
+        assertEquals(List.of(Trigger.PROACTIVE, Trigger.REQUEST), triggers(KEY));
+        assertEquals(List.of(Duration.ZERO), outcomes.lags, "claimed ahead: no lag");
+        assertNotEquals(first, get(KEY));
+        assertEquals(2, issuer.calls(), "the next caller hit the cache");
     }
 
     @Test
@@ -272,8 +301,9 @@ class ProactiveRefreshServiceTest {
         List<Runnable> writer = new ArrayList<>();
         ScheduleOffers offers = new ScheduleOffers(schedule, POLICY, clock, writer::add);
         ProactiveRefreshService serving = new ProactiveRefreshService(core, core, offers);
-        RefreshDueConnectionsService due = new RefreshDueConnectionsService(core, schedule, offers, tokens,
-                connections, events, outcomes, POLICY, clock, settings, queued::add);
+        RefreshDueConnectionsService due = new RefreshDueConnectionsService(
+                new RefreshDueConnectionsService.Ports(core, schedule, tokens, connections, events, outcomes), offers,
+                POLICY, settings, ReconnectWarning.NONE, clock, new VirtualPause(clock), queued::add);
 
         serving.get(new GetAccessToken.Query(KEY, Duration.ZERO));
         clock.advance(Duration.ofMinutes(50));
@@ -510,13 +540,14 @@ class ProactiveRefreshServiceTest {
     void anIdleWindowNotWellAboveTheDemandResolutionIsRefusedAtStartUp() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> new ProactiveRefreshSettings(Duration.ofSeconds(90), 2, backoff, CLAIM_FOR,
-                        Duration.ofDays(1)));
+                        Duration.ofDays(1), Duration.ZERO));
 
         assertEquals("idleAfter is PT1M30S but must be at least PT5M: demand is recorded about once a minute per "
                 + "connection, so a shorter window would make connections in constant use look idle",
                 refused.getMessage());
         assertEquals(ProactiveRefreshSettings.MIN_IDLE_AFTER, new ProactiveRefreshSettings(
-                ProactiveRefreshSettings.MIN_IDLE_AFTER, 2, backoff, CLAIM_FOR, Duration.ofDays(1)).idleAfter());
+                ProactiveRefreshSettings.MIN_IDLE_AFTER, 2, backoff, CLAIM_FOR, Duration.ofDays(1), Duration.ZERO)
+                .idleAfter());
     }
 
     /**

@@ -56,12 +56,13 @@ class RefreshTokenExpiringTest {
                     ResilienceTestData.noRetries()), clock, new VirtualPause(clock));
     private final ProactiveRefreshSettings settings = new ProactiveRefreshSettings(Duration.ofHours(24), 2,
             new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(30), RandomGenerator.getDefault()),
-            Duration.ofMinutes(1), Duration.ofDays(1));
+            Duration.ofMinutes(1), Duration.ofDays(1), Duration.ZERO);
     private final ScheduleOffers offers = new ScheduleOffers(schedule, POLICY, clock);
     private final ProactiveRefreshService serving = new ProactiveRefreshService(core, core, offers);
-    private final RefreshDueConnectionsService due = new RefreshDueConnectionsService(core, schedule, offers, tokens,
-            connections, events, ProactiveRefreshOutcomes.ignore(), POLICY, clock, settings, Runnable::run,
-            new ReconnectWarning(WINDOW));
+    private final RefreshDueConnectionsService due = new RefreshDueConnectionsService(
+            new RefreshDueConnectionsService.Ports(core, schedule, tokens, connections, events,
+                    ProactiveRefreshOutcomes.ignore()), offers, POLICY, settings, new ReconnectWarning(WINDOW), clock,
+            new VirtualPause(clock), Runnable::run);
 
     @Test
     void aHardCapIsAnnouncedOnceWhenTheRefreshTokenEntersTheWindowNotAtTheLastKeepAlive() {
@@ -151,8 +152,10 @@ class RefreshTokenExpiringTest {
 
     @Test
     void withoutAWindowNothingIsAnnounced() {
-        RefreshDueConnectionsService quiet = new RefreshDueConnectionsService(core, schedule, offers, tokens,
-                connections, events, ProactiveRefreshOutcomes.ignore(), POLICY, clock, settings, Runnable::run);
+        RefreshDueConnectionsService quiet = new RefreshDueConnectionsService(
+                new RefreshDueConnectionsService.Ports(core, schedule, tokens, connections, events,
+                        ProactiveRefreshOutcomes.ignore()), offers, POLICY, settings, ReconnectWarning.NONE, clock,
+                new VirtualPause(clock), Runnable::run);
         Instant expiry = grantExpiringIn(Duration.ofDays(30));
 
         while (clock.instant().isBefore(expiry.minus(Duration.ofHours(2)))) {

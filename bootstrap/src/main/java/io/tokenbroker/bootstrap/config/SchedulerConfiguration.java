@@ -1,6 +1,7 @@
 package io.tokenbroker.bootstrap.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import io.tokenbroker.application.service.ProactiveRefreshSettings;
 import io.tokenbroker.domain.resilience.Backoff;
@@ -22,6 +23,8 @@ import java.util.random.RandomGenerator;
  *                        died or stalled); longer than one refresh can take, lease wait and retries included
  * @param keepAliveMargin the most time before its refresh token expires at which an idle connection is refreshed
  *                        to keep the refresh token alive (a tenth of its life since the last refresh if shorter)
+ * @param lookAhead       how long before its due time an entry is claimed (its refresh starts when due); unset, a
+ *                        tick and a half. Tests that call the scheduler by hand on a moved clock set 0s
  */
 @ConfigurationProperties("tokenbroker.scheduler")
 public record SchedulerConfiguration(
@@ -32,14 +35,23 @@ public record SchedulerConfiguration(
         @Bindable(defaultValue = "5s") Duration backoffBase,
         @Bindable(defaultValue = "5m") Duration backoffCap,
         @Bindable(defaultValue = "2m") Duration claimTimeout,
-        @Bindable(defaultValue = "1d") Duration keepAliveMargin) {
+        @Bindable(defaultValue = "1d") Duration keepAliveMargin,
+        @Nullable Duration lookAhead) {
 
     /** Ticks missed in a row before the scheduler's health turns DOWN (never less than a minute). */
     private static final int STALE_TICKS = 10;
 
     public ProactiveRefreshSettings settings(RandomGenerator random) {
         return new ProactiveRefreshSettings(idleAfter, concurrency, new Backoff(backoffBase, backoffCap, random),
-                claimTimeout, keepAliveMargin);
+                claimTimeout, keepAliveMargin, effectiveLookAhead());
+    }
+
+    /**
+     * By default a tick and a half: with a fixed delay between ticks, a look comes a tick plus the previous look's
+     * own run time after the last, and whatever falls due before it must already be claimed.
+     */
+    Duration effectiveLookAhead() {
+        return lookAhead != null ? lookAhead : tick.plus(tick.dividedBy(2));
     }
 
     /** How long without a tick before the scheduler counts as stuck. */

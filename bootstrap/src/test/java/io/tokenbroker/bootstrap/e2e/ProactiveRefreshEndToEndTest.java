@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 @MicronautTest
 @Property(name = "tokenbroker.scheduler.tick", value = "1h")
+@Property(name = "tokenbroker.scheduler.look-ahead", value = "0s")
 @Property(name = "tokenbroker.test.movable-clock", value = "true")
 @Property(name = "tokenbroker.upstream.resilience.min-interval", value = "0s")
 class ProactiveRefreshEndToEndTest {

@@ -64,6 +64,7 @@ class RefreshTokenExpiringEndToEndTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         return Map.of("tokenbroker.test.expiring-clock", "true",
                 "tokenbroker.scheduler.tick", "1h",
+                "tokenbroker.scheduler.look-ahead", "0s",
                 "tokenbroker.upstream.resilience.min-interval", "0s",
                 "tokenbroker.webhooks.url", RECEIVER.url("/hooks").toString(),
                 "tokenbroker.webhooks.secret", RECEIVER_SECRET);

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 @MicronautTest
 @Property(name = "tokenbroker.scheduler.ticker.enabled", value = "true")
 @Property(name = "tokenbroker.scheduler.tick", value = "1h")
+@Property(name = "tokenbroker.scheduler.look-ahead", value = "0s")
 @Property(name = "tokenbroker.test.scheduler-health", value = "true")
 class SchedulerHealthEndToEndTest {
 

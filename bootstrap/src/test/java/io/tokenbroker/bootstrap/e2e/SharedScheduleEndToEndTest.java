@@ -103,6 +103,7 @@ class SharedScheduleEndToEndTest {
                     "tokenbroker.upstream.resilience.min-interval", "0s",
                     // The timer stays out of the way: the test runs due work itself, on every instance at once.
                     "tokenbroker.scheduler.tick", "1h",
+                    "tokenbroker.scheduler.look-ahead", "0s",
                     "tokenbroker.test.shared-schedule", true));
             servers.add(server);
             brokers.add(new BrokerClient(server.getURI()));

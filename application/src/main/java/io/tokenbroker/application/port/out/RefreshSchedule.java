@@ -101,7 +101,8 @@ public interface RefreshSchedule {
     /**
      * Claims the entries due at {@code now} (due not after it), soonest first, at most {@code max} (at least 1),
      * until {@code claimedUntil} (after {@code now}). Claims of others whose deadline is not after {@code now} are
-     * queued again at their due time first, so they are taken with the rest.
+     * queued again at their due time first, so they are taken with the rest. A claimer that looks ahead passes the
+     * instant it looks ahead to as {@code now} and a deadline that much later, so its claims last as long as others'.
      */
     List<Claim> claimDue(Instant now, int max, Instant claimedUntil);
 
