@@ -85,12 +85,12 @@ public final class TokenEndpointClient {
      * The HTTP client for token endpoints. HTTP/1.1: some token endpoints mishandle the h2c upgrade the JDK client
      * would otherwise attempt. No redirect is followed: the egress check covers only the address the request names.
      *
-     * <p>A direct executor: with the client's default pool, an answer crossed threads on its way to the waiting
-     * caller (selector → pool worker that parses it → caller). With this one the client parses the answer on its
-     * selector thread and wakes the caller once; {@code send} itself already runs the request's writing on the
-     * caller's thread. What runs on the selector thread is the client's own HTTP parsing, TLS work (decryption and
-     * handshake steps of new connections, which connection reuse keeps rare) and the {@link BoundedBodySubscriber},
-     * none of which blocks; the request timeout is a timer of that same thread, so it fires as before.
+     * <p>A direct executor: the client runs a task inline unless its selector thread hands it on, and with the
+     * default pool an answer crossed threads on its way to the waiting caller (selector → pool worker that parses
+     * it → caller). With this one the selector thread parses the answer and wakes the caller once. What runs there
+     * is the client's own HTTP parsing and writing, TLS work (decryption and handshake steps of new connections,
+     * which connection reuse keeps rare) and the {@link BoundedBodySubscriber}, none of which blocks; the request
+     * timeout is a timer of that same thread, so it fires as before.
      */
     public static HttpClient httpClient(Duration connectTimeout) {
         return HttpClient.newBuilder()
