@@ -59,12 +59,7 @@ public class TokenBrokerFactory {
     @Singleton
     TokenEndpointClient tokenEndpointClient(JsonMapper json, Clock clock, TokenConfiguration token,
                                             UpstreamConfiguration upstream, EgressGuard egress) {
-        // HTTP/1.1: some token endpoints mishandle the h2c upgrade the JDK client would otherwise attempt.
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(upstream.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        HttpClient http = TokenEndpointClient.httpClient(upstream.connectTimeout());
         return new TokenEndpointClient(http, json, clock, token.expiryRules(), upstream.requestTimeout(), egress);
     }
 

@@ -13,7 +13,6 @@ import io.tokenbroker.domain.token.ProviderExpiry;
 import io.tokenbroker.domain.token.TokenGrant;
 import io.tokenbroker.domain.token.TokenLifetime;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
@@ -82,6 +81,26 @@ public final class TokenEndpointClient {
         this(http, json, clock, expiryRules, requestTimeout, EgressGuard.system(EgressPolicy.defaults()));
     }
 
+    /**
+     * The HTTP client for token endpoints. HTTP/1.1: some token endpoints mishandle the h2c upgrade the JDK client
+     * would otherwise attempt. No redirect is followed: the egress check covers only the address the request names.
+     *
+     * <p>A direct executor: the client runs a task inline unless its selector thread hands it on, and with the
+     * default pool an answer crossed threads on its way to the waiting caller (selector → pool worker that parses
+     * it → caller). With this one the selector thread parses the answer and wakes the caller once. What runs there
+     * is the client's own HTTP parsing and writing, TLS work (decryption and handshake steps of new connections,
+     * which connection reuse keeps rare) and the {@link BoundedBodySubscriber}, none of which blocks; the request
+     * timeout is a timer of that same thread, so it fires as before.
+     */
+    public static HttpClient httpClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Runnable::run)
+                .build();
+    }
+
     /** A request builder with the timeout and the JSON {@code Accept} every token request carries. */
     HttpRequest.Builder request(URI uri) {
         return HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", "application/json");
@@ -95,9 +114,9 @@ public final class TokenEndpointClient {
      */
     Map<String, Object> exchange(HttpRequest request, SavedBy savedBy) {
         allowEgress(request, savedBy);
-        HttpResponse<InputStream> response = send(request);
+        HttpResponse<byte[]> response = send(request);
         int status = response.statusCode();
-        byte[] body = readBounded(response, status);
+        byte[] body = bounded(response.body(), status);
         if (status >= 200 && status < 300) {
             return parse(body).orElseThrow(() -> new UpstreamException.Rejected(
                     "token endpoint answered " + status + " without a JSON object", OptionalInt.of(status),
@@ -168,12 +187,13 @@ public final class TokenEndpointClient {
         }
     }
 
-    private HttpResponse<InputStream> send(HttpRequest request) {
+    private HttpResponse<byte[]> send(HttpRequest request) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(request, BoundedBodySubscriber.handler(MAX_BODY_BYTES));
         } catch (HttpTimeoutException timeout) {
             throw unavailable("token endpoint timed out after " + requestTimeout.toMillis() + " ms", "timeout");
         } catch (IOException unreachable) {
+            // Also a body that broke off: the client reads the whole body before send returns.
             throw unavailable("token endpoint unreachable (" + unreachable.getClass().getSimpleName() + ")",
                     "unreachable");
         } catch (InterruptedException interrupted) {
@@ -182,17 +202,12 @@ public final class TokenEndpointClient {
         }
     }
 
-    private byte[] readBounded(HttpResponse<InputStream> response, int status) {
-        try (InputStream in = response.body()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                throw new UpstreamException.Rejected("token endpoint sent more than " + MAX_BODY_BYTES + " bytes",
-                        OptionalInt.of(status), Optional.of("response_too_large"));
-            }
-            return body;
-        } catch (IOException broken) {
-            throw unavailable("token endpoint response broke off", "unreachable");
+    private static byte[] bounded(byte[] body, int status) {
+        if (body.length > MAX_BODY_BYTES) {
+            throw new UpstreamException.Rejected("token endpoint sent more than " + MAX_BODY_BYTES + " bytes",
+                    OptionalInt.of(status), Optional.of("response_too_large"));
         }
+        return body;
     }
 
     private Optional<Map<String, Object>> parse(byte[] body) {

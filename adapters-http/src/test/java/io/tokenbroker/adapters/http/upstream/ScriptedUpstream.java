@@ -29,6 +29,9 @@ final class ScriptedUpstream implements AutoCloseable {
     private volatile Answer fallback = new Answer(200, "{}", Map.of());
     private final Map<String, Answer> byPath = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.List<Request> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final CountDownLatch bodyStarted = new CountDownLatch(1);
+    private final CountDownLatch bodyReleased = new CountDownLatch(1);
+    private volatile String stalledBodyPath;
     private volatile boolean silent;
     private volatile Request last;
 
@@ -57,7 +60,14 @@ final class ScriptedUpstream implements AutoCloseable {
                 answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(answer.status(), bytes.length);
-                exchange.getResponseBody().write(bytes);
+                int sentFirst = path.equals(stalledBodyPath) ? bytes.length / 2 : 0;
+                if (sentFirst > 0) {
+                    exchange.getResponseBody().write(bytes, 0, sentFirst);
+                    exchange.getResponseBody().flush();
+                    bodyStarted.countDown();
+                    bodyReleased.await(30, TimeUnit.SECONDS);
+                }
+                exchange.getResponseBody().write(bytes, sentFirst, bytes.length - sentFirst);
             } catch (InterruptedException stopping) {
                 Thread.currentThread().interrupt();
             }
@@ -95,6 +105,24 @@ final class ScriptedUpstream implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers requests to {@code path} with the status, the headers and the first half of the body, then holds the
+     * rest back until {@link #releaseBody()}: an upstream that stalls in the middle of its answer.
+     */
+    ScriptedUpstream stallBodyAt(String path, int status, String body) {
+        stalledBodyPath = path;
+        return answerAt(path, status, body);
+    }
+
+    /** Waits until a stalled answer's first half has been sent. */
+    void awaitStalledBody() throws InterruptedException {
+        bodyStarted.await();
+    }
+
+    void releaseBody() {
+        bodyReleased.countDown();
+    }
+
     URI tokenUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/token");
     }
@@ -106,6 +134,7 @@ final class ScriptedUpstream implements AutoCloseable {
     @Override
     public void close() {
         released.countDown();
+        bodyReleased.countDown();
         server.stop(0);
     }
 }
