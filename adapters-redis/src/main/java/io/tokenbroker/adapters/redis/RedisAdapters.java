@@ -248,6 +248,14 @@ public final class RedisAdapters implements AutoCloseable {
         return seals.refused();
     }
 
+    /**
+     * Blocking Redis calls refused because they were made on an event-loop thread, since start; 0 unless a caller is
+     * misplaced (each one fell back as if Redis had refused the command).
+     */
+    public long blockingCallsRefusedOnEventLoops() {
+        return calls.refusedOnEventLoop();
+    }
+
     public RedisEvents events() {
         return events;
     }

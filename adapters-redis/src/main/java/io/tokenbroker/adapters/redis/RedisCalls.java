@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Every Redis command of the adapters goes through here, so that none waits longer than the command timeout and
@@ -31,6 +32,11 @@ import java.util.function.Function;
  *
  * <p>A command Redis refuses as wrong ({@code ERR}, {@code WRONGTYPE}: a script error) fails that call the same way,
  * so the adapter falls back for it, but is not an outage: Redis answered.
+ *
+ * <p>{@link #call} refuses to wait on an event-loop thread (the same check Reactor's {@code block()} makes): Lettuce
+ * runs on the HTTP server's event loops, so a call waiting on one may be waiting for a reply that only the loop it
+ * blocks can read, a hang until the timeout and a false outage. Such a call fails at once like a refused command (the
+ * adapter falls back, Redis is not marked down) and is counted: it is a bug in whoever called it there.
  */
 final class RedisCalls {
 
@@ -41,6 +47,7 @@ final class RedisCalls {
     private final Duration timeout;
     private final RedisOutage outage;
     private final AtomicLong nextProbeAt = new AtomicLong(System.nanoTime());
+    private final AtomicLong refusedOnEventLoop = new AtomicLong();
 
     RedisCalls(RedisClusterAsyncCommands<String, String> commands, Duration timeout, RedisOutage outage) {
         this.commands = Objects.requireNonNull(commands, "commands");
@@ -52,6 +59,9 @@ final class RedisCalls {
     }
 
     <T> T call(String operation, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
+        if (onEventLoop()) {
+            throw refusedOnEventLoop(operation);
+        }
         if (outage.isDown() && !mayProbe()) {
             outage.skipped();
             throw new RedisUnavailableException(operation + ", skipped until the next probe", null);
@@ -105,6 +115,25 @@ final class RedisCalls {
             future.cancel(false);
             throw failure(operation, failed instanceof CompletionException ? failed.getCause() : failed);
         });
+    }
+
+    /** Whether the current thread is an event loop, where nothing may wait for Redis. */
+    static boolean onEventLoop() {
+        return Schedulers.isInNonBlockingThread();
+    }
+
+    /** Blocking calls refused on an event loop since start; 0 unless a caller is wrongly placed. */
+    long refusedOnEventLoop() {
+        return refusedOnEventLoop.get();
+    }
+
+    private RedisUnavailableException refusedOnEventLoop(String operation) {
+        long refused = refusedOnEventLoop.incrementAndGet();
+        if (refused == 1 || refused % 1000 == 0) {
+            LOG.log(Level.ERROR, "refused a blocking Redis call ({0}) on event loop {1}, {2} since start: it must "
+                    + "run on a worker thread", operation, Thread.currentThread().getName(), refused);
+        }
+        return new RedisUnavailableException(operation + ", refused: a blocking call on an event loop", null);
     }
 
     /** What a failed call means (an outage, or a refused command) and the exception its caller gets. */
