@@ -22,7 +22,8 @@ import java.util.Optional;
  * What becomes of a grant, under the lease it was fetched with: a rotated refresh token is persisted (fenced by the
  * lease) before the new access token is cached or returned; the token is cached until its expiry less the clock
  * margin ({@link RefreshPolicy#keepUntil}: served normally only until its hard buffer, kept past it for
- * stale-if-error); then the success row and TOKEN_REFRESHED. A grant that cannot be stored is announced as
+ * stale-if-error); then the circuit hears of the upstream's answer, then the success row and TOKEN_REFRESHED: the stored
+ * token, with its message to waiters on every instance, comes first. A grant that cannot be stored is announced as
  * REFRESH_FAILED ({@code not_stored}): the upstream answered but the refresh is lost to the caller.
  */
 final class GrantStorage {
@@ -52,6 +53,7 @@ final class GrantStorage {
         try {
             token = store(connection, granted.grant(), held);
         } catch (RuntimeException notStored) {
+            attempts.notStored();
             publish(connection.key(), ConnectionEvent.Type.REFRESH_FAILED, NOT_STORED, Optional.empty());
             throw notStored;
         }
