@@ -171,7 +171,10 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         }
         Throwable cause = failed instanceof CompletionException wrapped && wrapped.getCause() != null
                 ? wrapped.getCause() : failed;
-        boolean staleMayServe = found.map(TokenStore.Found::token)
+        // As serve: only an outage may be answered with the stale token, and serve makes that answer.
+        boolean outage = cause instanceof UpstreamFailedException.Unavailable
+                || cause instanceof TokenUnavailableException;
+        boolean staleMayServe = outage && found.map(TokenStore.Found::token)
                 .filter(stale -> staleIfError.allows(stale, clock.instant(), query.minValidFor())).isPresent();
         if (staleMayServe) {
             return Optional.empty();
