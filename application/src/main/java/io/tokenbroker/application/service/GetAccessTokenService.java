@@ -3,11 +3,8 @@ package io.tokenbroker.application.service;
 import io.tokenbroker.application.inmemory.InMemoryCircuitLedger;
 import io.tokenbroker.application.port.in.BrokerException;
 import io.tokenbroker.application.port.in.CircuitStates;
-import io.tokenbroker.application.port.in.ConnectRequiredException;
-import io.tokenbroker.application.port.in.ConnectionNotFoundException;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.MinValidityUnsatisfiableException;
-import io.tokenbroker.application.port.in.ReauthorisationNeededException;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.in.UpstreamFailedException;
@@ -15,7 +12,6 @@ import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.port.out.Connections;
 import io.tokenbroker.application.port.out.LockManager;
-import io.tokenbroker.application.port.out.LockManager.Lease;
 import io.tokenbroker.application.port.out.Pause;
 import io.tokenbroker.application.port.out.Reauthorisations;
 import io.tokenbroker.application.port.out.RefreshLog;
@@ -23,7 +19,6 @@ import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
-import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
@@ -33,21 +28,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Cache hit: return. Otherwise one refresh per connection in this process (single flight), under the connection's
- * lease across processes; the cache is read again under the lease because the previous holder has usually just
- * filled it, and a flight waiting for another instance's lease ends when that holder announces its token, with one
- * read of it and no lease ({@link LockManager}). A connection marked for re-authorisation is refused without a call.
- * What becomes of a grant (a rotated refresh token persisted before the new access token is cached or returned) is
- * {@link GrantStorage}'s. A request whose refresh failed as an outage may get the cached token still (stale-if-error,
- * see {@link #serve}).
+ * lease across processes ({@link LeasedRefreshes}). A request that finds no servable token in memory while this
+ * process's refresh of the connection is in flight joins it without blocking a thread and without reading the store:
+ * in a stampede the callers after the first wait for one completion, not each for a worker thread and a read of a
+ * store the flight is about to fill. A request whose refresh failed as an outage may get the cached token still
+ * (stale-if-error, see {@link #serve}).
  *
  * <p>How the upstream is called (circuit, minimum interval, retries, audit rows) is {@link UpstreamCalls}' policy;
- * this flow decides what a failure means for the connection: a refused refresh token is tried once more when another
- * holder rotated it meanwhile, and otherwise marks the connection for re-authorisation. Failures reach the caller as
+ * what a failure means for the connection {@link LeasedRefreshes}'. Failures reach the caller as
  * {@link BrokerException}s and are never cached: the next request past the backoff window tries again.
  *
  * <p>Events: TOKEN_REFRESHED and REFRESH_FAILED {@code not_stored} come from {@link GrantStorage},
@@ -108,12 +102,8 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     }
 
     private final TokenStore tokens;
-    private final Connections connections;
-    private final LockManager locks;
     private final Clock clock;
     private final RefreshPolicy policy;
-    private final LeaseSettings lease;
-    private final Reauthorisations reauthorisations;
     private final TokenRequestOutcomes outcomes;
     private final StaleIfError staleIfError;
     private final SingleFlight<ConnectionKey, AccessToken> singleFlight = new SingleFlight<>();
@@ -121,23 +111,21 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     // found cached under the lease, which is exactly what a forced refresh must not return.
     private final SingleFlight<ConnectionKey, AccessToken> forcedFlight = new SingleFlight<>();
     private final UpstreamCalls upstream;
-    private final RefusedGrants refused;
-    private final GrantStorage storage;
+    private final LeasedRefreshes leased;
 
     public GetAccessTokenService(Ports ports, Settings settings, Clock clock, Pause pause) {
         this.tokens = ports.tokens();
-        this.connections = ports.connections();
-        this.locks = ports.locks();
-        this.reauthorisations = ports.reauthorisations();
         this.outcomes = ports.outcomes();
         this.policy = settings.policy();
-        this.lease = settings.lease();
         this.staleIfError = settings.staleIfError();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.refused = new RefusedGrants(connections, reauthorisations, ports.events(), clock);
         this.upstream = new UpstreamCalls(ports.issuer(), ports.refreshLog(), ports.events(), ports.circuits(),
                 settings.resilience(), clock, pause);
-        this.storage = new GrantStorage(tokens, connections, ports.events(), policy, clock);
+        this.leased = new LeasedRefreshes(new LeasedRefreshes.Parts(tokens, ports.connections(), ports.locks(),
+                ports.reauthorisations(), upstream,
+                new RefusedGrants(ports.connections(), ports.reauthorisations(), ports.events(), clock),
+                new GrantStorage(tokens, ports.connections(), ports.events(), policy, clock)),
+                policy, settings.lease(), clock);
     }
 
     /** The circuits of the upstreams this service calls, for status and metrics. */
@@ -145,9 +133,54 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         return upstream;
     }
 
+    /**
+     * Memory first; then this process's refresh of the connection if one is in flight; then the store, read
+     * asynchronously. A joined refresh's token is a miss served; its failure is the caller's as {@link #serve} would
+     * report it, unless a stale token might be served instead: then empty, and {@link #serve} decides.
+     */
+    /**
+     * Callers in this process waiting for a refresh in flight, each on a thread or not (an estimate while they come
+     * and go): the size of a stampede as this instance sees it.
+     */
+    public int waitingForRefresh() {
+        return singleFlight.waiting() + forcedFlight.waiting();
+    }
+
     @Override
     public CompletionStage<Optional<AccessToken>> getWithoutBlocking(Query query) {
+        Optional<TokenStore.Found> inMemory = tokens.lookupInMemory(query.key());
+        Optional<AccessToken> hit = served(query, inMemory);
+        if (hit.isPresent()) {
+            return CompletableFuture.completedFuture(hit);
+        }
+        Optional<CompletionStage<AccessToken>> flying = singleFlight.running(query.key());
+        if (flying.isPresent()) {
+            return flying.get().handle((token, failed) -> joined(query, inMemory, token, failed));
+        }
         return tokens.lookupWithoutBlocking(query.key()).thenApply(found -> served(query, found));
+    }
+
+    private Optional<AccessToken> joined(Query query, Optional<TokenStore.Found> found, AccessToken token,
+                                         Throwable failed) {
+        if (failed == null) {
+            if (!policy.isServable(token, clock.instant(), query.minValidFor())) {
+                return Optional.empty();
+            }
+            outcomes.record(TokenRequestOutcomes.Outcome.MISS);
+            return Optional.of(token);
+        }
+        Throwable cause = failed instanceof CompletionException wrapped && wrapped.getCause() != null
+                ? wrapped.getCause() : failed;
+        // As serve: only an outage may be answered with the stale token, and serve makes that answer.
+        boolean outage = cause instanceof UpstreamFailedException.Unavailable
+                || cause instanceof TokenUnavailableException;
+        boolean staleMayServe = outage && found.map(TokenStore.Found::token)
+                .filter(stale -> staleIfError.allows(stale, clock.instant(), query.minValidFor())).isPresent();
+        if (staleMayServe) {
+            return Optional.empty();
+        }
+        outcomes.record(TokenRequestOutcomes.Outcome.ERROR);
+        throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
     }
 
     /**
@@ -205,8 +238,9 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     private AccessToken fetched(ConnectionKey key, Duration minValidFor) {
         AccessToken token = null;
         for (int flight = 0; flight < 2; flight++) {
-            token = singleFlight.run(key, () -> StoreOutages.translated(
-                    () -> refreshUnderLease(key, Trigger.REQUEST, minValidFor)));
+            // The flight's other callers get the token once it is stored, not after the lease's release.
+            token = singleFlight.runTelling(key, landed -> StoreOutages.translated(
+                    () -> leased.underLease(key, Trigger.REQUEST, minValidFor, landed)));
             if (policy.isServable(token, clock.instant(), minValidFor)) {
                 return token;
             }
@@ -224,78 +258,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     @Override
     public AccessToken refresh(RefreshConnection.Command command) {
         Trigger trigger = command.reason() == Reason.PROACTIVE ? Trigger.PROACTIVE : Trigger.MANUAL;
-        return forcedFlight.run(command.key(),
-                () -> StoreOutages.translated(() -> refreshUnderLease(command.key(), trigger, Duration.ZERO)));
-    }
-
-    /**
-     * A request takes a token another holder cached meanwhile, if it lasts as long as the request needs; a proactive refresh one that is not due yet (another
-     * instance's schedule may have renewed it a moment ago: ahead of need, once is enough); a manual refresh calls
-     * the upstream regardless.
-     */
-    private Optional<AccessToken> renewedMeanwhile(ConnectionKey key, Trigger trigger, Duration minValidFor) {
-        return switch (trigger) {
-            case REQUEST -> tokens.find(key).filter(token -> policy.isServable(token, clock.instant(), minValidFor));
-            case PROACTIVE -> tokens.find(key).filter(token -> !policy.isDueForRefresh(token, clock.instant()));
-            case MANUAL, INVALIDATE, CONNECT -> Optional.empty();
-        };
-    }
-
-    private AccessToken refreshUnderLease(ConnectionKey key, Trigger trigger, Duration minValidFor) {
-        if (connections.find(key).isEmpty()) {
-            throw new ConnectionNotFoundException(key);
-        }
-        upstream.refuseWhileOpen(key);
-        // A holder on another instance announces its token: the wait ends with one read of it, not with the lease.
-        AtomicReference<AccessToken> landed = new AtomicReference<>();
-        Optional<Lease> acquired = locks.acquire(key, lease.ttl(), lease.maxWait(), () -> {
-            renewedMeanwhile(key, trigger, minValidFor).ifPresent(landed::set);
-            return landed.get() != null;
-        });
-        if (landed.get() != null) {
-            return landed.get();
-        }
-        if (acquired.isEmpty()) {
-            throw new TokenUnavailableException("a refresh of " + key + " is still running elsewhere",
-                    Optional.of(Duration.ofSeconds(1)));
-        }
-        try (Lease held = acquired.get()) {
-            Optional<AccessToken> renewed = renewedMeanwhile(key, trigger, minValidFor);
-            if (renewed.isPresent()) {
-                return renewed.get();
-            }
-            Optional<Reauthorisations.Needed> needed = reauthorisations.find(key);
-            if (needed.isPresent()) {
-                throw new ReauthorisationNeededException(key, needed.get().since());
-            }
-            // Read under the lease: the previous holder may have rotated the refresh token.
-            Connection connection = connections.find(key).orElseThrow(() -> new ConnectionNotFoundException(key));
-            if (connection.awaitsConnect()) {
-                throw new ConnectRequiredException(key);
-            }
-            return refresh(connection, held, trigger);
-        }
-    }
-
-    private AccessToken refresh(Connection readUnderLease, Lease held, Trigger trigger) {
-        ConnectionKey key = readUnderLease.key();
-        RefreshAttempts attempts = upstream.begin(key, trigger, held.fence());
-        Connection connection = readUnderLease;
-        boolean triedRotatedToken = false;
-        while (true) {
-            Optional<RefreshAttempts.Granted> granted = attempts.next(connection);
-            if (granted.isPresent()) {
-                return storage.stored(connection, granted.get(), attempts, held, trigger);
-            }
-            Optional<Connection> rotated = refused.rotatedMeanwhile(connection, attempts.failed().failure());
-            if (rotated.isPresent() && !triedRotatedToken && held.fence() > connections.highestFence(key)) {
-                connection = rotated.get();
-                triedRotatedToken = true;
-                attempts.tryAgain();
-                continue;
-            }
-            attempts.giveUp();
-            throw refused.forCaller(connection, attempts.failed().failure(), rotated.isPresent());
-        }
+        return forcedFlight.runTelling(command.key(), landed -> StoreOutages.translated(
+                () -> leased.underLease(command.key(), trigger, Duration.ZERO, landed)));
     }
 }

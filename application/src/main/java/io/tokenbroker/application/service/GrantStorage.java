@@ -17,13 +17,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What becomes of a grant, under the lease it was fetched with: a rotated refresh token is persisted (fenced by the
  * lease) before the new access token is cached or returned; the token is cached until its expiry less the clock
  * margin ({@link RefreshPolicy#keepUntil}: served normally only until its hard buffer, kept past it for
- * stale-if-error); then the success row and TOKEN_REFRESHED. A grant that cannot be stored is announced as
- * REFRESH_FAILED ({@code not_stored}): the upstream answered but the refresh is lost to the caller.
+ * stale-if-error). The stored token, with its message to waiters on every instance and the callers waiting in this
+ * process, comes first; then the circuit hears of the upstream's answer, then the success row and TOKEN_REFRESHED.
+ * A grant that cannot be stored is announced as REFRESH_FAILED ({@code not_stored}): the upstream answered but the
+ * refresh is lost to the caller.
  */
 final class GrantStorage {
 
@@ -46,15 +49,18 @@ final class GrantStorage {
         this.clock = clock;
     }
 
+    /** @param landed told of the token once it is stored, before anything else is written or announced */
     AccessToken stored(Connection connection, RefreshAttempts.Granted granted, RefreshAttempts attempts,
-                       Lease held, Trigger trigger) {
+                       Lease held, Trigger trigger, Consumer<AccessToken> landed) {
         AccessToken token;
         try {
             token = store(connection, granted.grant(), held);
         } catch (RuntimeException notStored) {
+            attempts.notStored();
             publish(connection.key(), ConnectionEvent.Type.REFRESH_FAILED, NOT_STORED, Optional.empty());
             throw notStored;
         }
+        landed.accept(token);
         attempts.recordSuccess(granted);
         publish(connection.key(), ConnectionEvent.Type.TOKEN_REFRESHED, trigger.name().toLowerCase(Locale.ROOT),
                 Optional.of(token.expiresAt()));

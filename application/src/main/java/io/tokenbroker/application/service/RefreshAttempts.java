@@ -21,7 +21,11 @@ import java.util.OptionalInt;
  */
 final class RefreshAttempts {
 
-    /** The upstream issued a grant; the circuit has been told. Record it with {@link #recordSuccess} once stored. */
+    /**
+     * The upstream issued a grant. The circuit is told with {@link #recordSuccess} once the token is stored, or with
+     * {@link #notStored}: a shared circuit is a round trip that need not stand between the answer and the stored
+     * token, which waiters on every instance are waiting for.
+     */
     record Granted(TokenGrant grant, Instant startedAt, int number) {
     }
 
@@ -66,7 +70,6 @@ final class RefreshAttempts {
             Instant startedAt = calls.clock().instant();
             try {
                 TokenGrant grant = calls.call(connection, startedAt);
-                calls.announce(key, circuit.onSuccess());
                 return Optional.of(new Granted(grant, startedAt, number));
             } catch (UpstreamException failure) {
                 failed = failed(failure, startedAt);
@@ -123,6 +126,11 @@ final class RefreshAttempts {
         }
     }
 
+    /** The grant could not be stored: the upstream answered all the same, which is what the circuit counts. */
+    void notStored() {
+        calls.announce(key, circuit.onSuccess());
+    }
+
     /** How the last {@link #next} that returned no grant failed. */
     Failed failed() {
         return failed;
@@ -139,8 +147,9 @@ final class RefreshAttempts {
         calls.announce(key, failed.moved());
     }
 
-    /** The audit row of the attempt whose grant was stored. */
+    /** The grant was stored: the circuit is told, then the audit row of its attempt. */
     void recordSuccess(Granted granted) {
+        calls.announce(key, circuit.onSuccess());
         calls.audit(new RefreshAttempt(key, trigger, Outcome.SUCCESS, granted.startedAt(), calls.clock().instant(),
                 granted.number(), OptionalInt.empty(), Optional.empty(), Optional.empty(), fence));
     }

@@ -1,28 +1,55 @@
 package io.tokenbroker.application.service;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Runs at most one load per key at a time within this process: the first caller loads on its own thread, the
- * callers that arrive meanwhile wait for its result (or its exception) instead of loading again.
+ * callers that arrive meanwhile wait for its result (or its exception) instead of loading again, on their thread
+ * ({@link #run}) or without one ({@link #running}).
  */
 final class SingleFlight<K, V> {
 
     private final ConcurrentMap<K, CompletableFuture<V>> inFlight = new ConcurrentHashMap<>();
 
+    /**
+     * The load of {@code key} in flight, for a caller that waits for it without a thread: completes with its result
+     * or its exception (the leader's own, possibly wrapped in a {@link CompletionException}).
+     */
+    Optional<CompletionStage<V>> running(K key) {
+        return Optional.ofNullable(inFlight.get(key)).map(CompletableFuture::minimalCompletionStage);
+    }
+
+    /** How many callers wait for a load in flight, on a thread or not; an estimate while they come and go. */
+    int waiting() {
+        return inFlight.values().stream().mapToInt(CompletableFuture::getNumberOfDependents).sum();
+    }
+
     V run(K key, Supplier<V> load) {
+        return runTelling(key, landed -> load.get());
+    }
+
+    /**
+     * As {@link #run}, for a load that has its result before it has finished (a token stored before its lease is
+     * released, the audit row written): it hands the result to {@code landed}, and the callers waiting for it get it
+     * then. A failure after that is the leader's alone.
+     */
+    V runTelling(K key, Function<Consumer<V>, V> load) {
         CompletableFuture<V> mine = new CompletableFuture<>();
         CompletableFuture<V> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
             return await(running);
         }
         try {
-            V value = load.get();
+            V value = load.apply(mine::complete);
             mine.complete(value);
             return value;
         } catch (RuntimeException | Error failure) {

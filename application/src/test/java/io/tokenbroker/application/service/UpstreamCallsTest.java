@@ -84,6 +84,29 @@ class UpstreamCallsTest {
     }
 
     @Test
+    void theCircuitHearsOfAGrantOnlyOnceTheCallerStoredItOrFailedTo() {
+        issuer.failNext(outage(Optional.empty()));
+        calls.begin(KEY, Trigger.REQUEST, FENCE).next(connection);
+        clock.advance(OPEN);
+        RefreshAttempts probe = calls.begin(KEY, Trigger.REQUEST, FENCE);
+
+        RefreshAttempts.Granted granted = probe.next(connection).orElseThrow();
+
+        assertEquals(CircuitBreaker.State.HALF_OPEN, calls.circuitState(KEY), "not told before the token is stored");
+        probe.recordSuccess(granted);
+        assertEquals(CircuitBreaker.State.CLOSED, calls.circuitState(KEY));
+        assertEquals(ConnectionEvent.Type.CIRCUIT_CLOSED, published().get(published().size() - 1));
+
+        issuer.failNext(outage(Optional.empty()));
+        calls.begin(KEY, Trigger.REQUEST, FENCE).next(connection);
+        clock.advance(OPEN);
+        RefreshAttempts lost = calls.begin(KEY, Trigger.REQUEST, FENCE);
+        lost.next(connection).orElseThrow();
+        lost.notStored();
+        assertEquals(CircuitBreaker.State.CLOSED, calls.circuitState(KEY), "the upstream answered all the same");
+    }
+
+    @Test
     void theCircuitsTransitionIsHeldBackUntilTheCallerGivesUpAndThenFollowsTheFailedRefresh() {
         issuer.failNext(outage(Optional.empty()));
         RefreshAttempts attempts = calls.begin(KEY, Trigger.REQUEST, FENCE);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.tokenbroker.application.service.GetAccessTokenService;
 import io.tokenbroker.bootstrap.LocalRedis;
 import io.tokenbroker.bootstrap.TestKeyRing;
 import io.tokenbroker.bootstrap.e2e.RedisMonitor.Command;
@@ -134,7 +135,7 @@ class StampedeAcrossInstancesTest {
             calls.add(onB.getAsync(PATH));
         }
         // a's holder is at the gate and b's leader waits for the lease: every other caller waits in a flight.
-        awaitWaiting(2 * CALLERS - 1);
+        awaitWaiting(2 * CALLERS - 1, List.of(a, b));
         return calls;
     }
 
@@ -143,14 +144,17 @@ class StampedeAcrossInstancesTest {
         return i % 2 == 1 || i == 0;
     }
 
-    /** Until that many threads wait for a flight in this process and one waits for a Redis lease. */
-    private static void awaitWaiting(int inFlights) {
+    /**
+     * Until that many callers wait for a flight on these instances (on a thread or, joined without one, not) and a
+     * thread waits for a Redis lease.
+     */
+    private static void awaitWaiting(int inFlights, List<EmbeddedServer> instances) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
-            int joined = 0;
+            int joined = instances.stream().mapToInt(instance -> instance.getApplicationContext()
+                    .getBean(GetAccessTokenService.class).waitingForRefresh()).sum();
             boolean leaseWaiter = false;
             for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
-                joined += waitsIn(stack, "SingleFlight") ? 1 : 0;
                 leaseWaiter |= waitsIn(stack, "RedisLockManager");
             }
             if (joined >= inFlights && leaseWaiter) {

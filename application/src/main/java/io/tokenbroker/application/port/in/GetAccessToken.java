@@ -50,8 +50,10 @@ public interface GetAccessToken {
 
     /**
      * The token {@link #get} would answer with, when it can be had without blocking a thread: a hit in memory (at
-     * once) or in a store read asynchronously. Completes with empty otherwise, and then the caller calls
-     * {@code get}, off any event loop. Never completes exceptionally.
+     * once) or in a store read asynchronously, or the token of a refresh of the connection already in flight in this
+     * process, once it lands. Completes with empty otherwise, and then the caller calls {@code get}, off any event
+     * loop. Completes exceptionally only when the refresh it waited for failed, with the {@link BrokerException}
+     * {@link #serve} would have thrown.
      */
     default CompletionStage<Optional<AccessToken>> getWithoutBlocking(Query query) {
         return CompletableFuture.completedFuture(Optional.empty());

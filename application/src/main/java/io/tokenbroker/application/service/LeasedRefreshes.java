@@ -1,0 +1,135 @@
+package io.tokenbroker.application.service;
+
+import io.tokenbroker.application.port.in.ConnectRequiredException;
+import io.tokenbroker.application.port.in.ConnectionNotFoundException;
+import io.tokenbroker.application.port.in.ReauthorisationNeededException;
+import io.tokenbroker.application.port.in.TokenUnavailableException;
+import io.tokenbroker.application.port.out.Connections;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.LockManager.Lease;
+import io.tokenbroker.application.port.out.Reauthorisations;
+import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.domain.audit.RefreshAttempt.Trigger;
+import io.tokenbroker.domain.connection.Connection;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.token.AccessToken;
+import io.tokenbroker.domain.token.RefreshPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One refresh of a connection under its lease across processes. The cache is read again under the lease because the
+ * previous holder has usually just filled it, and a wait for another instance's lease ends when that holder announces
+ * its token, with one read of it and no lease ({@link LockManager}). A connection marked for re-authorisation is
+ * refused without a call; a refused refresh token is tried once more when another holder rotated it meanwhile, and
+ * otherwise marks the connection for re-authorisation ({@link RefusedGrants}). How the upstream is called is
+ * {@link UpstreamCalls}' policy, what becomes of a grant {@link GrantStorage}'s.
+ */
+final class LeasedRefreshes {
+
+    /** What a refresh talks to besides the upstream. */
+    record Parts(TokenStore tokens, Connections connections, LockManager locks, Reauthorisations reauthorisations,
+                 UpstreamCalls upstream, RefusedGrants refused, GrantStorage storage) {
+    }
+
+    private final TokenStore tokens;
+    private final Connections connections;
+    private final LockManager locks;
+    private final Reauthorisations reauthorisations;
+    private final UpstreamCalls upstream;
+    private final RefusedGrants refused;
+    private final GrantStorage storage;
+    private final RefreshPolicy policy;
+    private final LeaseSettings lease;
+    private final Clock clock;
+
+    LeasedRefreshes(Parts parts, RefreshPolicy policy, LeaseSettings lease, Clock clock) {
+        this.tokens = parts.tokens();
+        this.connections = parts.connections();
+        this.locks = parts.locks();
+        this.reauthorisations = parts.reauthorisations();
+        this.upstream = parts.upstream();
+        this.refused = parts.refused();
+        this.storage = parts.storage();
+        this.policy = policy;
+        this.lease = lease;
+        this.clock = clock;
+    }
+
+    /**
+     * A request takes a token another holder cached meanwhile, if it lasts as long as the request needs; a proactive
+     * refresh one that is not due yet (another instance's schedule may have renewed it a moment ago: ahead of need,
+     * once is enough); a manual refresh calls the upstream regardless.
+     */
+    private Optional<AccessToken> renewedMeanwhile(ConnectionKey key, Trigger trigger, Duration minValidFor) {
+        return switch (trigger) {
+            case REQUEST -> tokens.find(key).filter(token -> policy.isServable(token, clock.instant(), minValidFor));
+            case PROACTIVE -> tokens.find(key).filter(token -> !policy.isDueForRefresh(token, clock.instant()));
+            case MANUAL, INVALIDATE, CONNECT -> Optional.empty();
+        };
+    }
+
+    /** @param landed told of the token as soon as it is stored, before the lease is released */
+    AccessToken underLease(ConnectionKey key, Trigger trigger, Duration minValidFor, Consumer<AccessToken> landed) {
+        if (connections.find(key).isEmpty()) {
+            throw new ConnectionNotFoundException(key);
+        }
+        upstream.refuseWhileOpen(key);
+        // A holder on another instance announces its token: the wait ends with one read of it, not with the lease.
+        AtomicReference<AccessToken> elsewhere = new AtomicReference<>();
+        Optional<Lease> acquired = locks.acquire(key, lease.ttl(), lease.maxWait(), () -> {
+            renewedMeanwhile(key, trigger, minValidFor).ifPresent(elsewhere::set);
+            return elsewhere.get() != null;
+        });
+        if (elsewhere.get() != null) {
+            return elsewhere.get();
+        }
+        if (acquired.isEmpty()) {
+            throw new TokenUnavailableException("a refresh of " + key + " is still running elsewhere",
+                    Optional.of(Duration.ofSeconds(1)));
+        }
+        try (Lease held = acquired.get()) {
+            Optional<AccessToken> renewed = renewedMeanwhile(key, trigger, minValidFor);
+            if (renewed.isPresent()) {
+                landed.accept(renewed.get());
+                return renewed.get();
+            }
+            Optional<Reauthorisations.Needed> needed = reauthorisations.find(key);
+            if (needed.isPresent()) {
+                throw new ReauthorisationNeededException(key, needed.get().since());
+            }
+            // Read under the lease: the previous holder may have rotated the refresh token.
+            Connection connection = connections.find(key).orElseThrow(() -> new ConnectionNotFoundException(key));
+            if (connection.awaitsConnect()) {
+                throw new ConnectRequiredException(key);
+            }
+            return refresh(connection, held, trigger, landed);
+        }
+    }
+
+    private AccessToken refresh(Connection readUnderLease, Lease held, Trigger trigger,
+                                Consumer<AccessToken> landed) {
+        ConnectionKey key = readUnderLease.key();
+        RefreshAttempts attempts = upstream.begin(key, trigger, held.fence());
+        Connection connection = readUnderLease;
+        boolean triedRotatedToken = false;
+        while (true) {
+            Optional<RefreshAttempts.Granted> granted = attempts.next(connection);
+            if (granted.isPresent()) {
+                return storage.stored(connection, granted.get(), attempts, held, trigger, landed);
+            }
+            Optional<Connection> rotated = refused.rotatedMeanwhile(connection, attempts.failed().failure());
+            if (rotated.isPresent() && !triedRotatedToken && held.fence() > connections.highestFence(key)) {
+                connection = rotated.get();
+                triedRotatedToken = true;
+                attempts.tryAgain();
+                continue;
+            }
+            attempts.giveUp();
+            throw refused.forCaller(connection, attempts.failed().failure(), rotated.isPresent());
+        }
+    }
+}

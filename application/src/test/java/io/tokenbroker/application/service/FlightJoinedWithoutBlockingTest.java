@@ -1,0 +1,245 @@
+package io.tokenbroker.application.service;
+
+import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
+import io.tokenbroker.application.inmemory.InMemoryConnections;
+import io.tokenbroker.application.inmemory.InMemoryLockManager;
+import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
+import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
+import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
+import io.tokenbroker.application.inmemory.InMemoryTokenStore;
+import io.tokenbroker.application.port.in.GetAccessToken;
+import io.tokenbroker.application.port.in.UpstreamFailedException;
+import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.port.out.TokenRequestOutcomes;
+import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.application.port.out.UpstreamException;
+import io.tokenbroker.application.testing.ResilienceTestData;
+import io.tokenbroker.application.testing.TestClock;
+import io.tokenbroker.application.testing.VirtualPause;
+import io.tokenbroker.domain.connection.ConnectionKey;
+import io.tokenbroker.domain.token.AccessToken;
+import io.tokenbroker.domain.token.AccessToken.Fingerprint;
+import io.tokenbroker.domain.token.RefreshPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stampede's later callers on one instance: while this process's refresh of the connection is in flight, a request
+ * that finds nothing in memory waits for that refresh's completion, with no worker thread and no read of the store
+ * (which, over Redis, would queue in front of the refresh's own round trips). The store here is one only reachable
+ * over the network: nothing of it is in memory, and every read is counted.
+ */
+class FlightJoinedWithoutBlockingTest {
+
+    private static final ConnectionKey KEY = ConnectionKey.of("acme", "crm");
+    private static final int JOINERS = 20;
+
+    private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
+    private final RemoteStore tokens = new RemoteStore(new InMemoryTokenStore(clock));
+    private final InMemoryConnections connections = new InMemoryConnections();
+    private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofHours(1));
+    private final SlowReleases locks = new SlowReleases();
+    private final List<TokenRequestOutcomes.Outcome> outcomes = new CopyOnWriteArrayList<>();
+    private final GetAccessTokenService service = new GetAccessTokenService(
+            new GetAccessTokenService.Ports(tokens, connections, issuer, locks,
+                    new InMemoryRefreshLog(100), new InMemoryReauthorisations(), new InMemoryConnectionEvents(10),
+                    outcomes::add),
+            new GetAccessTokenService.Settings(RefreshPolicy.defaults(),
+                    new LeaseSettings(Duration.ofSeconds(30), Duration.ofSeconds(5)), ResilienceTestData.noRetries()),
+            clock, new VirtualPause(clock));
+
+    @BeforeEach
+    void aConnectionExists() {
+        connections.save(aConnection().withKey(KEY).build());
+    }
+
+    @Test
+    void callersDuringARefreshJoinItWithoutAThreadOrAStoreReadAndAreServedItsToken() throws Exception {
+        InMemoryTokenIssuer.Gate gate = issuer.hold();
+        CompletableFuture<AccessToken> leader = CompletableFuture.supplyAsync(
+                () -> service.get(new GetAccessToken.Query(KEY)));
+        gate.awaitEntered();
+        int readsBefore = tokens.reads.get();
+        outcomes.clear();
+
+        List<CompletableFuture<Optional<AccessToken>>> joined = joiners();
+
+        joined.forEach(call -> assertFalse(call.isDone(), "waits for the refresh"));
+        assertEquals(readsBefore, tokens.reads.get(), "no store read while a refresh is in flight");
+        gate.release();
+        locks.release.countDown();
+        AccessToken token = leader.get(30, TimeUnit.SECONDS);
+        for (CompletableFuture<Optional<AccessToken>> call : joined) {
+            assertEquals(Optional.of(token), call.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(1, issuer.calls());
+        assertEquals(JOINERS + 1, outcomes.stream().filter(TokenRequestOutcomes.Outcome.MISS::equals).count(),
+                "each joined caller is a miss served, as the leader is");
+    }
+
+    @Test
+    void theFlightsCallersHaveTheTokenOnceItIsStoredBeforeTheLeaseIsReleased() throws Exception {
+        InMemoryTokenIssuer.Gate gate = issuer.hold();
+        CompletableFuture<AccessToken> leader = CompletableFuture.supplyAsync(
+                () -> service.get(new GetAccessToken.Query(KEY)));
+        gate.awaitEntered();
+        List<CompletableFuture<Optional<AccessToken>>> joined = joiners();
+        CompletableFuture<AccessToken> onAThread = CompletableFuture.supplyAsync(
+                () -> service.get(new GetAccessToken.Query(KEY)));
+        awaitJoinedOnAThread();
+
+        gate.release();
+
+        locks.closing.await(30, TimeUnit.SECONDS);
+        String stored = tokens.find(KEY).orElseThrow().value();
+        for (CompletableFuture<Optional<AccessToken>> call : joined) {
+            assertEquals(stored, call.get(30, TimeUnit.SECONDS).orElseThrow().value());
+        }
+        assertEquals(stored, onAThread.get(30, TimeUnit.SECONDS).value());
+        assertFalse(leader.isDone(), "the leader still releases its lease");
+        locks.release.countDown();
+        assertEquals(stored, leader.get(30, TimeUnit.SECONDS).value());
+    }
+
+    @Test
+    void aFailedRefreshIsEachJoinedCallersFailureAsItIsTheLeaders() throws Exception {
+        issuer.failNext(new UpstreamException.Rejected("refused", OptionalInt.of(400), Optional.of("invalid_client")));
+        InMemoryTokenIssuer.Gate gate = issuer.hold();
+        CompletableFuture<AccessToken> leader = CompletableFuture.supplyAsync(
+                () -> service.get(new GetAccessToken.Query(KEY)));
+        gate.awaitEntered();
+
+        List<CompletableFuture<Optional<AccessToken>>> joined = joiners();
+        gate.release();
+        locks.release.countDown();
+
+        ExecutionException leaderFailed = assertThrows(ExecutionException.class,
+                () -> leader.get(30, TimeUnit.SECONDS));
+        for (CompletableFuture<Optional<AccessToken>> call : joined) {
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(UpstreamFailedException.Rejected.class, failed.getCause());
+            assertEquals(leaderFailed.getCause().getClass(), failed.getCause().getClass());
+        }
+        assertEquals(1, issuer.calls(), "joined callers do not call again");
+    }
+
+    private List<CompletableFuture<Optional<AccessToken>>> joiners() {
+        return IntStream.range(0, JOINERS)
+                .mapToObj(i -> service.getWithoutBlocking(new GetAccessToken.Query(KEY)).toCompletableFuture())
+                .toList();
+    }
+
+    /** Until a second caller waits for the flight on its own thread. */
+    private static void awaitJoinedOnAThread() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Thread.getAllStackTraces().values().stream().noneMatch(stack -> Arrays.stream(stack).anyMatch(frame ->
+                frame.getClassName().equals(SingleFlight.class.getName()) && frame.getMethodName().equals("await")))) {
+            assertTrue(System.nanoTime() < deadline, "no caller waits for the flight on its thread");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** Leases from process memory whose release, once {@link #closing}, waits until the test lets it go on. */
+    private static final class SlowReleases implements LockManager {
+
+        private final LockManager delegate = new InMemoryLockManager();
+        private final CountDownLatch closing = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait) {
+            return delegate.acquire(key, ttl, maxWait).map(held -> new Lease() {
+                @Override
+                public ConnectionKey key() {
+                    return held.key();
+                }
+
+                @Override
+                public long fence() {
+                    return held.fence();
+                }
+
+                @Override
+                public void close() {
+                    closing.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                    held.close();
+                }
+            });
+        }
+    }
+
+    /** A store with nothing in memory, as Redis without a near cache: every lookup is a counted read. */
+    private static final class RemoteStore implements TokenStore {
+
+        private final TokenStore delegate;
+        private final AtomicInteger reads = new AtomicInteger();
+
+        RemoteStore(TokenStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<AccessToken> find(ConnectionKey key) {
+            reads.incrementAndGet();
+            return delegate.find(key);
+        }
+
+        @Override
+        public Optional<Found> lookup(ConnectionKey key) {
+            reads.incrementAndGet();
+            return delegate.lookup(key).map(found -> new Found(found.token(), Source.STORE));
+        }
+
+        @Override
+        public Optional<Found> lookupInMemory(ConnectionKey key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
+            return CompletableFuture.completedFuture(lookup(key));
+        }
+
+        @Override
+        public boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence) {
+            return delegate.put(key, token, ttl, fence);
+        }
+
+        @Override
+        public boolean deleteIf(ConnectionKey key, Fingerprint fingerprint) {
+            return delegate.deleteIf(key, fingerprint);
+        }
+
+        @Override
+        public void delete(ConnectionKey key) {
+            delegate.delete(key);
+        }
+    }
+}
