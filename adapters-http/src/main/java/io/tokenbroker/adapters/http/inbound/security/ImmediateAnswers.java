@@ -9,6 +9,8 @@ import reactor.core.Fuseable;
  * {@code Flux.empty} and the like are {@link Fuseable.ScalarCallable}s, whose value can be read without subscribing.
  * That is what micronaut-security's rules, its token fetcher and our key fetcher return when they decide at once.
  * Anything else (a future, a deferred or transformed publisher) is {@link #PENDING}: only subscribing will tell.
+ * Micronaut's own execution flows read Reactor publishers the same way to skip a subscription
+ * ({@code ReactorExecutionFlowImpl.tryComplete}).
  */
 final class ImmediateAnswers {
 
