@@ -1,11 +1,11 @@
 package io.tokenbroker.adapters.http.inbound.security;
 
-import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.filters.AuthenticationFetcher;
+import io.micronaut.security.token.TokenAuthenticationFetcher;
 import io.tokenbroker.application.port.in.AuthenticateCaller;
 import io.tokenbroker.application.port.in.Caller;
 import io.tokenbroker.domain.apikey.Scope;
@@ -15,9 +15,12 @@ import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
 
 /**
  * Reads an API key from {@code X-API-Key} or {@code Authorization: Bearer} and hands micronaut-security the caller
@@ -25,6 +28,11 @@ import org.reactivestreams.Publisher;
  * attributes. A key verified moments ago is answered on the event loop; anything else starts on the blocking executor
  * (renewing a lapsed key reads the stored key) and, when bcrypt is needed, completes when the application's bounded
  * verification pool has run it, without holding a blocking thread meanwhile.
+ *
+ * <p>Answers that are known at once are Reactor's constant publishers ({@code Mono.just}, {@code Mono.empty}), which
+ * {@link ImmediateSecurityFilter} reads without subscribing. It asks this fetcher before micronaut-security's
+ * {@link TokenAuthenticationFetcher}: the broker has no {@code TokenValidator}, so that one never authenticates
+ * anyone, and the first fetcher to answer wins.
  */
 @Singleton
 public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
@@ -33,9 +41,16 @@ public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<
     public static final String TENANTS = "tenants";
     static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "Bearer ";
+    /** Distinct callers (key, scopes, tenants) remembered; beyond it the map starts over. */
+    private static final int AUTHENTICATIONS = 10_000;
 
     private final AuthenticateCaller authenticateCaller;
     private final ExecutorService blocking;
+    /**
+     * The micronaut-security view of each verified caller, built once rather than per request. A pure function of
+     * the caller's value, so an entry can never be wrong, only unused once its key is revoked or changed.
+     */
+    private final ConcurrentMap<Caller, Authentication> authentications = new ConcurrentHashMap<>();
 
     public ApiKeyAuthenticationFetcher(AuthenticateCaller authenticateCaller,
                                        @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
@@ -44,24 +59,27 @@ public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<
     }
 
     @Override
+    public int getOrder() {
+        return TokenAuthenticationFetcher.ORDER - 1;
+    }
+
+    @Override
     public Publisher<Authentication> fetchAuthentication(HttpRequest<?> request) {
         Optional<String> presented = presentedKey(request);
         if (presented.isEmpty()) {
-            return Publishers.empty();
+            return Mono.empty();
         }
         String address = ClientAddress.of(request);
         AuthenticateCaller.Command command = new AuthenticateCaller.Command(presented.get(), address);
         Optional<Caller> known = authenticateCaller.alreadyVerified(command);
         if (known.isPresent()) {
             // The common case stays on the event loop: no thread hop for a key verified moments ago.
-            return Publishers.just(authentication(known.get()));
+            return Mono.just(authentication(known.get()));
         }
-        return Publishers.fromCompletableFuture(() -> CompletableFuture
+        return Mono.fromFuture(() -> CompletableFuture
                 .supplyAsync(() -> authenticateCaller.authenticateAsync(command), blocking)
                 .thenCompose(stage -> stage)
-                .thenCompose(caller -> caller.map(ApiKeyAuthenticationFetcher::authentication)
-                        .map(CompletableFuture::completedFuture)
-                        .orElseGet(() -> CompletableFuture.completedFuture(null))));
+                .thenApply(caller -> caller.map(this::authentication).orElse(null)));
     }
 
     private static Optional<String> presentedKey(HttpRequest<?> request) {
@@ -78,7 +96,18 @@ public final class ApiKeyAuthenticationFetcher implements AuthenticationFetcher<
         return Optional.empty();
     }
 
-    private static Authentication authentication(Caller caller) {
+    private Authentication authentication(Caller caller) {
+        Authentication known = authentications.get(caller);
+        if (known != null) {
+            return known;
+        }
+        if (authentications.size() >= AUTHENTICATIONS) {
+            authentications.clear();
+        }
+        return authentications.computeIfAbsent(caller, ApiKeyAuthenticationFetcher::build);
+    }
+
+    private static Authentication build(Caller caller) {
         Map<String, Object> attributes = caller.tenants().all() ? Map.of()
                 : Map.of(TENANTS, caller.tenants().tenants().stream().map(TenantId::value)
                         .collect(Collectors.toUnmodifiableList()));
