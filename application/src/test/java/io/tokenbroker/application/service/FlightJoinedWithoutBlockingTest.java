@@ -19,13 +19,13 @@ import io.tokenbroker.application.port.in.UpstreamFailedException;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.application.testing.ForwardingTokenStore;
 import io.tokenbroker.application.port.out.UpstreamException;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
 import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
-import io.tokenbroker.domain.token.AccessToken.Fingerprint;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -196,12 +196,13 @@ class FlightJoinedWithoutBlockingTest {
     }
 
     /** A store with nothing in memory, as Redis without a near cache: every lookup is a counted read. */
-    private static final class RemoteStore implements TokenStore {
+    private static final class RemoteStore extends ForwardingTokenStore {
 
         private final TokenStore delegate;
         private final AtomicInteger reads = new AtomicInteger();
 
         RemoteStore(TokenStore delegate) {
+            super(delegate);
             this.delegate = delegate;
         }
 
@@ -225,21 +226,6 @@ class FlightJoinedWithoutBlockingTest {
         @Override
         public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
             return CompletableFuture.completedFuture(lookup(key));
-        }
-
-        @Override
-        public boolean put(ConnectionKey key, AccessToken token, Duration ttl, long fence) {
-            return delegate.put(key, token, ttl, fence);
-        }
-
-        @Override
-        public boolean deleteIf(ConnectionKey key, Fingerprint fingerprint) {
-            return delegate.deleteIf(key, fingerprint);
-        }
-
-        @Override
-        public void delete(ConnectionKey key) {
-            delegate.delete(key);
         }
     }
 }
