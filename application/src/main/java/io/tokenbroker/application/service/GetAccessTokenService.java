@@ -134,11 +134,6 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     }
 
     /**
-     * Memory first; then this process's refresh of the connection if one is in flight; then the store, read
-     * asynchronously. A joined refresh's token is a miss served; its failure is the caller's as {@link #serve} would
-     * report it, unless a stale token might be served instead: then empty, and {@link #serve} decides.
-     */
-    /**
      * Callers in this process waiting for a refresh in flight, each on a thread or not (an estimate while they come
      * and go): the size of a stampede as this instance sees it.
      */
@@ -146,6 +141,11 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         return singleFlight.waiting() + forcedFlight.waiting();
     }
 
+    /**
+     * Memory first; then this process's refresh of the connection if one is in flight; then the store, read
+     * asynchronously. A joined refresh's token is a miss served; its failure is the caller's as {@link #serve} would
+     * report it, unless a stale token might be served instead: then empty, and {@link #serve} decides.
+     */
     @Override
     public CompletionStage<Optional<AccessToken>> getWithoutBlocking(Query query) {
         Optional<TokenStore.Found> inMemory = tokens.lookupInMemory(query.key());
@@ -174,13 +174,17 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         // As serve: only an outage may be answered with the stale token, and serve makes that answer.
         boolean outage = cause instanceof UpstreamFailedException.Unavailable
                 || cause instanceof TokenUnavailableException;
-        boolean staleMayServe = outage && found.map(TokenStore.Found::token)
-                .filter(stale -> staleIfError.allows(stale, clock.instant(), query.minValidFor())).isPresent();
-        if (staleMayServe) {
+        if (outage && staleServable(query, found).isPresent()) {
             return Optional.empty();
         }
         outcomes.record(TokenRequestOutcomes.Outcome.ERROR);
         throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+    }
+
+    /** The token read at the start, if {@link StaleIfError} lets it answer a request whose refresh had an outage. */
+    private Optional<AccessToken> staleServable(Query query, Optional<TokenStore.Found> found) {
+        return found.map(TokenStore.Found::token)
+                .filter(token -> staleIfError.allows(token, clock.instant(), query.minValidFor()));
     }
 
     /**
@@ -204,8 +208,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             outcomes.record(TokenRequestOutcomes.Outcome.MISS);
             return Served.fresh(token);
         } catch (UpstreamFailedException.Unavailable | TokenUnavailableException outage) {
-            Optional<AccessToken> stale = found.map(TokenStore.Found::token)
-                    .filter(token -> staleIfError.allows(token, clock.instant(), query.minValidFor()));
+            Optional<AccessToken> stale = staleServable(query, found);
             outcomes.record(stale.isPresent() ? TokenRequestOutcomes.Outcome.STALE_IF_ERROR
                     : TokenRequestOutcomes.Outcome.ERROR);
             return new Served(stale.orElseThrow(() -> outage), true);
