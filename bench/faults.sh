@@ -28,7 +28,8 @@ while (( $# )); do
 done
 # drill_wanted ID…: whether this run does any of these drills (all of them unless --only names one); lib.sh's
 # wanted reads BENCH_ONLY for run.sh's rows instead.
-drill_wanted() { [[ -z $ONLY || " $* " == *" $ONLY "* ]]; }
+# The last one that answered yes is the STEP a failure is reported in.
+drill_wanted() { [[ -z $ONLY || " $* " == *" $ONLY "* ]] && STEP="$*"; }
 [[ -z $ONLY ]] || { BENCH_KEEP=${BENCH_KEEP:-1}; BENCH_OUT=${BENCH_OUT:-$WORK/results}; }
 WORKERS=16
 # The kill -9 drills pace their load: flat out, 16 looping workers and the two surviving brokers took both cores,

@@ -40,7 +40,8 @@ ROWS=$WORK/rows.jsonl
 PIDS=()
 
 log() { printf '%s %s%s\n' "$(date -u +%H:%M:%S)" "${LOG_TAG:-}" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
+# STEP (set by faults.sh as each drill begins) names where a failure happened, also when set -e ends the script.
+die() { log "FAILED${STEP:+ in $STEP}: $*"; DIED=1; exit 1; }
 
 # Every process this script starts is recorded (PID and kernel start time, so a recycled PID is never hit) in
 # $WORK/pids, also from subshells, and stopped on exit, failure or Ctrl-C: TERM, then KILL after 5 s. With
@@ -64,6 +65,7 @@ cleanup() {
     ours "$pid" "$start" && kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || true
   done
+  [[ $status -eq 0 || -n ${DIED:-} || $status -ge 128 ]] || log "FAILED${STEP:+ in $STEP}: exit status $status"
   if [[ $status -ne 0 || -n ${BENCH_KEEP:-} ]]; then log "logs kept in $WORK"; else rm -rf "$WORK"; fi
   exit $status
 }

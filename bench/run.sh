@@ -72,7 +72,7 @@ if $SMOKE && [[ -z ${BENCH_ONLY:-} ]]; then
   # The fault drills run alongside: paced load and waiting for the most part, they overlap this run's CPU-bound
   # steps, which a smoke run does not measure for keeps. They reuse the compiled helpers and class-data archives.
   BENCH_CLASSES=$CLASSES BENCH_CLASS_ARCHIVE=$WORK/tokenbroker.jsa BENCH_PORT_RANGE=35000-49999 LOG_TAG="[faults] " \
-    "$BENCH_DIR/faults.sh" --smoke >"$WORK/faults-smoke.md" &
+    "$BENCH_DIR/faults.sh" --smoke >"$WORK/faults-smoke.md" 2>"$WORK/faults-smoke.log" &
   FAULTS_PID=$!; track $FAULTS_PID; NESTED=$FAULTS_PID
 fi
 
@@ -166,7 +166,13 @@ finish_run() {
   cat "$RESULT_MD"
   FAILED_ROWS=$(results failed "$RESULT_JSON")
   if $SMOKE && [[ -n ${FAULTS_PID:-} ]]; then
-    wait $FAULTS_PID || { cat "$WORK/faults-smoke.md"; die "faults.sh --smoke failed"; }
+    # Its log lines go to a file and come out here in one piece: interleaved with this run's, the line naming a
+    # failed drill scrolled out of what the test shows of the output.
+    if ! wait $FAULTS_PID; then
+      cat "$WORK/faults-smoke.md" "$WORK/faults-smoke.log" >&2
+      die "faults.sh --smoke failed: $(grep -h 'FAILED' "$WORK/faults-smoke.log" | tail -1)"
+    fi
+    cat "$WORK/faults-smoke.log" >&2
     cat "$WORK/faults-smoke.md"
   fi
   if [[ $FAILED_ROWS -gt 0 ]]; then

@@ -109,7 +109,7 @@ class BenchSmokeIT {
         } finally {
             leftOvers = stopLeftOvers(tag);
         }
-        assertEquals(0, process.exitValue(), () -> "bench/run.sh --smoke failed:\n" + tail(output));
+        assertEquals(0, process.exitValue(), () -> "bench/run.sh --smoke failed:\n" + failures(output) + tail(output));
 
         JsonNode run = document(results, false);
         JsonNode faults = document(results, true);
@@ -308,6 +308,16 @@ class BenchSmokeIT {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
+        }
+    }
+
+    /** The harness's FAILED lines wherever they are in the output (a failed drill's can be far from its end). */
+    private static String failures(Path output) {
+        try (var lines = Files.lines(output)) {
+            return lines.filter(line -> line.contains("FAILED")).map(line -> line + "\n").reduce("", String::concat)
+                    + "--- last lines:\n";
+        } catch (IOException | UncheckedIOException unreadable) {
+            return "";
         }
     }
 
