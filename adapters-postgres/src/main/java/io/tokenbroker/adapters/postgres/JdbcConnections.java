@@ -66,12 +66,13 @@ public final class JdbcConnections implements Connections {
     @Override
     public Optional<Connection> find(ConnectionKey key) {
         pending.flushQuietly();
+        Optional<Rotation> waiting = pending.newest(key);
         Optional<ConnectionRow> stored;
         try {
             stored = database.call("reading connection " + key,
                     () -> rows.findByTenantAndName(key.tenant().value(), key.connection().value()));
         } catch (StorageUnavailableException unavailable) {
-            return Optional.of(connection(key, remembered.find(key).orElseThrow(() -> unavailable)));
+            return Optional.of(connection(key, remembered.find(key).orElseThrow(() -> unavailable), waiting));
         }
         if (stored.isEmpty()) {
             pending.forgetHere(key);
@@ -79,7 +80,7 @@ public final class JdbcConnections implements Connections {
             return Optional.empty();
         }
         remembered.remember(key, stored.get());
-        return Optional.of(connection(key, stored.get()));
+        return Optional.of(connection(key, stored.get(), waiting));
     }
 
     @Override
@@ -148,6 +149,7 @@ public final class JdbcConnections implements Connections {
     /** {@inheritDoc} A rotation still pending counts; during an outage the remembered row's fence is the floor. */
     @Override
     public long highestFence(ConnectionKey key) {
+        Optional<Rotation> waiting = pending.newest(key);
         long stored;
         try {
             stored = database.call("reading the fence of " + key,
@@ -155,12 +157,13 @@ public final class JdbcConnections implements Connections {
         } catch (StorageUnavailableException unavailable) {
             stored = remembered.find(key).orElseThrow(() -> unavailable).fence();
         }
-        return pending.highestFence(key, stored);
+        return Math.max(stored, waiting.map(Rotation::fence).orElse(0L));
     }
 
     @Override
     public Optional<Instant> refreshTokenExpiresAt(ConnectionKey key) {
         pending.flushQuietly();
+        Optional<Rotation> waiting = pending.newest(key);
         Optional<ConnectionRow> stored;
         try {
             stored = database.call("reading the refresh-token expiry of " + key,
@@ -168,7 +171,7 @@ public final class JdbcConnections implements Connections {
         } catch (StorageUnavailableException unavailable) {
             stored = Optional.of(remembered.find(key).orElseThrow(() -> unavailable));
         }
-        return stored.flatMap(row -> pending.newerThan(key, row.fence())
+        return stored.flatMap(row -> waiting.filter(rotation -> rotation.fence() > row.fence())
                 .map(Rotation::expiresAt)
                 .orElse(Optional.ofNullable(row.refreshTokenExpiresAt())));
     }
@@ -199,11 +202,15 @@ public final class JdbcConnections implements Connections {
         return page.stream().map(name -> ConnectionKey.of(name.tenant(), name.name())).toList();
     }
 
-    /** The row as a domain connection; a pending rotation newer than the row's is its refresh token. */
-    private Connection connection(ConnectionKey key, ConnectionRow row) {
+    /**
+     * The row as a domain connection; a pending rotation newer than the row's is its refresh token.
+     *
+     * @param waiting {@link PendingRotations#newest}, read before the row (see there)
+     */
+    private Connection connection(ConnectionKey key, ConnectionRow row, Optional<Rotation> waiting) {
         Optional<Secret> clientSecret = open(key, Field.CLIENT_SECRET, row.clientSecretKeyId(), row.clientSecret());
-        Optional<Secret> refreshToken = pending.newerThan(key, row.fence())
-                .map(waiting -> new AssociatedData(key, Field.REFRESH_TOKEN).open(cipher, waiting.refreshToken()))
+        Optional<Secret> refreshToken = waiting.filter(rotation -> rotation.fence() > row.fence())
+                .map(newer -> new AssociatedData(key, Field.REFRESH_TOKEN).open(cipher, newer.refreshToken()))
                 .or(() -> open(key, Field.REFRESH_TOKEN, row.refreshTokenKeyId(), row.refreshToken()));
         return ConnectionSettings.toConnection(key, row.provider(), row.settings(), clientSecret, refreshToken,
                 ConnectionSettings.savedBy(row.savedBy()));

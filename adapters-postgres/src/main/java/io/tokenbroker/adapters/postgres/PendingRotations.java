@@ -81,20 +81,20 @@ public final class PendingRotations {
         }
     }
 
-    /** The newest pending rotation of {@code key}, here or durable, if it is newer than {@code storedFence}. */
-    Optional<Rotation> newerThan(ConnectionKey key, long storedFence) {
+    /**
+     * The newest pending rotation of {@code key}, here or durable. A reader of the row takes this <em>before</em> the
+     * row: a write-back stores the row and then releases the slot, so a slot gone by the time the row is read means
+     * the row has it; the other way round a write-back between the two reads left the reader with the row it had read
+     * before, the superseded refresh token.
+     */
+    Optional<Rotation> newest(ConnectionKey key) {
         Optional<Rotation> newest = Optional.ofNullable(pending.get(key));
         Optional<Held> held = durable.newest(key);
         if (held.isPresent() && held.get().fence() > newest.map(Rotation::fence).orElse(0L)) {
             newest = held.map(found -> new Rotation(new AssociatedData(key, Field.REFRESH_TOKEN)
                     .seal(cipher, found.refreshToken()), found.expiresAt(), found.fence()));
         }
-        return newest.filter(rotation -> rotation.fence() > storedFence);
-    }
-
-    /** The highest fence of {@code key}, counting pending rotations not written yet. */
-    long highestFence(ConnectionKey key, long storedFence) {
-        return newerThan(key, storedFence).map(Rotation::fence).orElse(storedFence);
+        return newest;
     }
 
     /** Drops the slots of {@code key}: what an operator saved or removed replaces a rotation still waiting. */
@@ -133,7 +133,7 @@ public final class PendingRotations {
 
     /**
      * Writes this process's slots, quietly: for callers whose own statement reports an outage (the slots stay for the
-     * next try). Durable slots other instances left are read through by {@link #newerThan} and written by
+     * next try). Durable slots other instances left are read through by {@link #newest} and written by
      * {@link #flush}, so a read costs no listing of them.
      */
     void flushQuietly() {
@@ -154,7 +154,7 @@ public final class PendingRotations {
         try {
             int settled = 0;
             for (ConnectionKey key : waiting) {
-                Optional<Rotation> newest = newerThan(key, 0L);
+                Optional<Rotation> newest = newest(key);
                 if (newest.isPresent()) {
                     settle(key, newest.get());
                     settled++;
