@@ -151,6 +151,30 @@ public abstract class LockManagerContract {
     }
 
     @Test
+    void aWaiterWithACheckGetsTheLeaseOnceTheHolderClosesItWithoutAskingIt() throws Exception {
+        Lease holder = acquired(KEY);
+        AtomicInteger asked = new AtomicInteger();
+        CountDownLatch waiterStarted = new CountDownLatch(1);
+        CompletableFuture<Optional<Lease>> waiter = CompletableFuture.supplyAsync(() -> {
+            waiterStarted.countDown();
+            return locks.acquireUnlessDone(KEY, leaseTtl(), LONG_WAIT, () -> {
+                asked.incrementAndGet();
+                return CompletableFuture.completedFuture(true);
+            });
+        }, threads);
+        assertTrue(waiterStarted.await(LONG_WAIT.toSeconds(), TimeUnit.SECONDS));
+
+        holder.close();
+
+        Optional<Lease> granted = waiter.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(granted.isPresent(), "the waiter got no lease");
+        try (Lease lease = granted.get()) {
+            assertTrue(lease.fence() > holder.fence());
+        }
+        assertEquals(0, asked.get(), "no token was announced");
+    }
+
+    @Test
     void oneHolderAtATimeUnderContention() throws Exception {
         int threadCount = contendingThreads();
         int rounds = roundsPerThread();
