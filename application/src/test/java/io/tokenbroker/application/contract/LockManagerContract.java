@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,24 +155,28 @@ public abstract class LockManagerContract {
     void aWaiterWithACheckGetsTheLeaseOnceTheHolderClosesItWithoutAskingIt() throws Exception {
         Lease holder = acquired(KEY);
         AtomicInteger asked = new AtomicInteger();
-        CountDownLatch waiterStarted = new CountDownLatch(1);
-        CompletableFuture<Optional<Lease>> waiter = CompletableFuture.supplyAsync(() -> {
-            waiterStarted.countDown();
-            return locks.acquireUnlessDone(KEY, leaseTtl(), LONG_WAIT, () -> {
-                asked.incrementAndGet();
-                return CompletableFuture.completedFuture(true);
-            });
-        }, threads);
-        assertTrue(waiterStarted.await(LONG_WAIT.toSeconds(), TimeUnit.SECONDS));
+        CompletableFuture<Optional<Lease>> waiter = onAThread(() -> locks.acquireUnlessDone(KEY, leaseTtl(),
+                LONG_WAIT, () -> CompletableFuture.completedFuture(asked.incrementAndGet() > 0)));
 
         holder.close();
 
-        Optional<Lease> granted = waiter.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertTrue(granted.isPresent(), "the waiter got no lease");
-        try (Lease lease = granted.get()) {
-            assertTrue(lease.fence() > holder.fence());
+        try (Lease lease = waiter.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS)
+                .orElseThrow(() -> new AssertionError("the waiter got no lease"))) {
+            assertTrue(lease.fence() > holder.fence(), "granted after the holder's");
         }
         assertEquals(0, asked.get(), "no token was announced");
+    }
+
+    /** {@code acquire} on a thread of the test's, returned once that thread has started. */
+    private CompletableFuture<Optional<Lease>> onAThread(Supplier<Optional<Lease>> acquire)
+            throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Optional<Lease>> waiter = CompletableFuture.supplyAsync(() -> {
+            started.countDown();
+            return acquire.get();
+        }, threads);
+        assertTrue(started.await(LONG_WAIT.toSeconds(), TimeUnit.SECONDS));
+        return waiter;
     }
 
     @Test
