@@ -36,22 +36,32 @@ final class RedisLease implements Lease {
             return 0
             """;
 
+    /**
+     * What the acquire script answered.
+     *
+     * @param value   what the lease key holds while this lease is held ({@code owner|fence})
+     * @param noToken whether the connection's token key was absent when the lease was granted
+     */
+    record Grant(long fence, String value, boolean noToken) {
+    }
+
     private final RedisCalls redis;
     private final RedisKeys keys;
     private final ConnectionKey key;
     private final long fence;
     private final String value;
+    private final boolean noToken;
     private final Lease inProcess;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private volatile ScheduledFuture<?> extension;
 
-    /** @param value what the lease key holds while this lease is held ({@code owner|fence}) */
-    RedisLease(RedisCalls redis, RedisKeys keys, ConnectionKey key, long fence, String value, Lease inProcess) {
+    RedisLease(RedisCalls redis, RedisKeys keys, ConnectionKey key, Grant grant, Lease inProcess) {
         this.redis = redis;
         this.keys = keys;
         this.key = key;
-        this.fence = fence;
-        this.value = value;
+        this.fence = grant.fence();
+        this.value = grant.value();
+        this.noToken = grant.noToken();
         this.inProcess = inProcess;
     }
 
@@ -93,6 +103,11 @@ final class RedisLease implements Lease {
     @Override
     public long fence() {
         return fence;
+    }
+
+    @Override
+    public boolean noTokenStoredAtGrant() {
+        return noToken;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Leases shared by every instance: {@code SET NX PX} on the connection's lease key, value {@code owner|fence},
@@ -25,7 +27,10 @@ import java.util.function.BooleanSupplier;
  * expired can never release or extend its successor's.
  *
  * <h2>Fencing</h2>
- * The acquire script issues the fence as {@code max(stored fence + 1, Redis TIME in microseconds)} and stores it.
+ * The acquire script also answers whether the connection's token key exists ({@link Lease#noTokenStoredAtGrant}):
+ * it shares the lease's hash tag, so one script sees both, and a holder over an empty store skips its read.
+ *
+ * <p>The acquire script issues the fence as {@code max(stored fence + 1, Redis TIME in microseconds)} and stores it.
  * A plain {@code INCR} restarts at 1 when Redis restarts empty or fails over to a replica that missed the last
  * write, and every later writer would look stale. The time term carries the order across such a loss: fences are
  * issued at most one per grant, and grants are far rarer than one per microsecond, so a stored fence never runs
@@ -38,9 +43,11 @@ import java.util.function.BooleanSupplier;
  * One waiter per key per instance (an in-process fair lease taken first; the service's single flight puts one
  * caller there per connection), so 100 callers on one instance put one client on Redis. The waiter sleeps on the
  * connection's pub/sub channel. When the holder announces a stored token (the message names its fingerprint, never
- * the token), the waiter asks its caller's {@code doneElsewhere}, which reads the token once; if it serves, the
- * wait ends there, without the lease: the holder releases only after storing, so taking the lease to read the
- * token would cost a release message and two more round trips per waiting instance, one instance after another.
+ * the token), the waiter asks its caller's {@code doneElsewhere}, which reads the token once (through
+ * {@link #acquireUnlessDone} the read starts on the pub/sub thread that heard the message, and the waiter wakes
+ * once, with the answer); if it serves, the wait ends there, without the lease: the holder releases only after
+ * storing, so taking the lease to read the token would cost a release message and two more round trips per waiting
+ * instance, one instance after another.
  * On a release, or a stored token that does not serve (a manual refresh, a {@code min_valid_for} it cannot meet),
  * the waiter tries the lease again. If the message is lost, or the holder died and its lease simply expires, the
  * wait is bounded by the lease's remaining time and {@code recheck}, then the waiter tries again. There is no
@@ -72,8 +79,10 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
               return {0, redis.call('PTTL', KEYS[1])}
             end
             redis.call('SET', KEYS[2], f)
-            return {1, f}
+            return {1, f, redis.call('EXISTS', KEYS[3])}
             """;
+
+    private static final CompletableFuture<Boolean> NOT_DONE = CompletableFuture.completedFuture(false);
 
     private final RedisCalls redis;
     private final RedisKeys keys;
@@ -115,6 +124,48 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
     /** {@code doneElsewhere} is asked each time a token stored for {@code key} is announced while waiting. */
     @Override
     public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait, BooleanSupplier doneElsewhere) {
+        return acquireWith(key, ttl, maxWait, onWaitingThread(doneElsewhere));
+    }
+
+    /**
+     * {@code doneElsewhere} is started on the pub/sub thread that heard a token stored for {@code key} announced, so
+     * the waiting thread wakes once, with its answer.
+     */
+    @Override
+    public Optional<Lease> acquireUnlessDone(ConnectionKey key, Duration ttl, Duration maxWait,
+                                             Supplier<CompletionStage<Boolean>> doneElsewhere) {
+        return acquireWith(key, ttl, maxWait, onEventThread(doneElsewhere));
+    }
+
+    /** How a waiter learns from the next event on its key whether a stored token ended its wait. */
+    @FunctionalInterface
+    private interface StoredCheck {
+
+        /** Waits up to {@code nanos} for the next event: true when it announced a token that ends the wait. */
+        boolean endsWait(CompletableFuture<Type> wake, long nanos);
+    }
+
+    private static StoredCheck onWaitingThread(BooleanSupplier doneElsewhere) {
+        return (wake, nanos) -> await(wake, nanos).filter(Type.STORED::equals).isPresent()
+                && doneElsewhere.getAsBoolean();
+    }
+
+    private static StoredCheck onEventThread(Supplier<CompletionStage<Boolean>> doneElsewhere) {
+        return (wake, nanos) -> await(wake.thenCompose(type -> type == Type.STORED ? started(doneElsewhere)
+                : NOT_DONE), nanos).orElse(false);
+    }
+
+    /** Never fails: on the pub/sub thread a failure would only reach the waiter as a bug of its own. */
+    private static CompletionStage<Boolean> started(Supplier<CompletionStage<Boolean>> doneElsewhere) {
+        try {
+            return doneElsewhere.get().exceptionally(failed -> false);
+        } catch (RuntimeException failed) {
+            return NOT_DONE;
+        }
+    }
+
+    private Optional<Lease> acquireWith(ConnectionKey key, Duration ttl, Duration maxWait,
+                                        StoredCheck doneElsewhere) {
         long deadline = System.nanoTime() + maxWait.toNanos();
         Optional<Lease> localLease = local.acquire(key, ttl, maxWait);
         if (localLease.isEmpty()) {
@@ -141,24 +192,27 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
     }
 
     private Optional<Lease> acquireShared(ConnectionKey key, Duration ttl, String owner, Lease inProcess,
-                                          long deadline, BooleanSupplier doneElsewhere) {
+                                          long deadline, StoredCheck doneElsewhere) {
         while (true) {
             // Registered before the attempt: a release or a store between the attempt and the wait still wakes us.
             CompletableFuture<Type> wake = events.nextEvent(key);
             try {
+                // The token key too: whether a previous holder left a token is answered with the grant, so a
+                // holder over an empty store reads nothing more before it calls the upstream.
                 List<Object> reply = redis.eval("acquire lease", ACQUIRE, ScriptOutputType.MULTI,
-                        new String[] {keys.lease(key), keys.fence(key)}, owner, Long.toString(ttlMillis(ttl)));
+                        new String[] {keys.lease(key), keys.fence(key), keys.token(key)}, owner,
+                        Long.toString(ttlMillis(ttl)));
                 if (((Long) reply.get(0)) == 1L) {
-                    return Optional.of(granted(key, ttl, owner, Long.parseLong((String) reply.get(1)), inProcess));
+                    return Optional.of(granted(key, ttl, owner, Long.parseLong((String) reply.get(1)),
+                            ((Long) reply.get(2)) == 0L, inProcess));
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
                     return Optional.empty();
                 }
                 long leaseLeft = TimeUnit.MILLISECONDS.toNanos(Math.max(1, (Long) reply.get(1)));
-                Optional<Type> woken = await(wake, Math.min(remaining, Math.min(leaseLeft, recheck.toNanos())));
                 // The holder stored a token: one read may end the wait; the holder releases the lease only after.
-                if (woken.filter(Type.STORED::equals).isPresent() && doneElsewhere.getAsBoolean()) {
+                if (doneElsewhere.endsWait(wake, Math.min(remaining, Math.min(leaseLeft, recheck.toNanos())))) {
                     return Optional.empty();
                 }
             } finally {
@@ -167,8 +221,10 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
         }
     }
 
-    private RedisLease granted(ConnectionKey key, Duration ttl, String owner, long fence, Lease inProcess) {
-        RedisLease lease = new RedisLease(redis, keys, key, fence, owner + "|" + fence, inProcess);
+    private RedisLease granted(ConnectionKey key, Duration ttl, String owner, long fence, boolean noToken,
+                               Lease inProcess) {
+        RedisLease lease = new RedisLease(redis, keys, key, new RedisLease.Grant(fence, owner + "|" + fence, noToken),
+                inProcess);
         try {
             lease.renewEvery(ttl, watchdog);
         } catch (RejectedExecutionException closed) {
@@ -178,8 +234,8 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
         return lease;
     }
 
-    /** The event that ended the wait, or empty when none came in time. */
-    private static Optional<Type> await(CompletableFuture<Type> wake, long nanos) {
+    /** What ended the wait, or empty when nothing came in time. */
+    private static <T> Optional<T> await(CompletableFuture<T> wake, long nanos) {
         try {
             return Optional.of(wake.get(nanos, TimeUnit.NANOSECONDS));
         } catch (TimeoutException quiet) {

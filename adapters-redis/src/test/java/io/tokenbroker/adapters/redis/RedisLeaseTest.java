@@ -169,6 +169,24 @@ class RedisLeaseTest {
     }
 
     @Test
+    void aLeaseSaysWhetherTheStoreHeldATokenWhenItWasGranted() {
+        RedisAdapters holder = fixture.adapters(Clock.systemUTC(), "holder");
+        AccessToken token = new AccessToken("tok-left", "Bearer", Instant.now(), Instant.now().plusSeconds(3600));
+        try (Lease first = acquired(holder.lockManager(), TTL, Duration.ZERO)) {
+            assertTrue(first.noTokenStoredAtGrant(), "nothing stored yet");
+            assertTrue(holder.tokenStore().put(KEY, token, Duration.ofMinutes(5), first.fence()));
+        }
+
+        try (Lease next = acquired(instance("next"), TTL, Duration.ZERO)) {
+            assertFalse(next.noTokenStoredAtGrant(), "the previous holder left a token");
+        }
+        holder.tokenStore().delete(KEY);
+        try (Lease after = acquired(instance("after"), TTL, Duration.ZERO)) {
+            assertTrue(after.noTokenStoredAtGrant(), "deleted since");
+        }
+    }
+
+    @Test
     void aClosedLockManagerGrantsNothingAndLeavesNoLeaseBehind() {
         LockManager closed = instance("closed");
         ((RedisLockManager) closed).close();

@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.port.out.LockManager;
@@ -16,8 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -102,11 +105,58 @@ class RedisLeaseWakeUpTest {
         assertEquals(0, asked.get());
     }
 
+    @Test
+    void anAnnouncedTokenIsReadByTheThreadThatHeardItAndTheWaiterWakesWithTheAnswer() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        AtomicReference<Thread> askedOn = new AtomicReference<>();
+        TokenStore tokensOfWaiter = waiter.tokenStore();
+        try (Lease held = holder.lockManager().acquire(KEY, TTL, Duration.ZERO).orElseThrow()) {
+            AtomicReference<Thread> waitingOn = new AtomicReference<>();
+            CompletableFuture<Optional<Lease>> waited = waiting(() -> {
+                waitingOn.set(Thread.currentThread());
+                return waiter.lockManager().acquireUnlessDone(KEY, TTL, Duration.ofMinutes(1), () -> {
+                    asked.incrementAndGet();
+                    askedOn.set(Thread.currentThread());
+                    return tokensOfWaiter.lookupWithoutBlocking(KEY).thenApply(Optional::isPresent);
+                });
+            });
+
+            holder.tokenStore().put(KEY, token("landed"), TTL, held.fence());
+
+            assertEquals(Optional.empty(), waited.get(GUARD.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(1, asked.get());
+            assertNotSame(waitingOn.get(), askedOn.get(), "started by the thread that heard the message");
+            assertTrue(fixture.raw().sync().get("tb:{acme:crm}:lease").startsWith("holder:"), "still the holder's");
+        }
+    }
+
+    @Test
+    void aReleaseEndsNoWaitOfACheckThatReadsWithoutBlocking() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        Lease held = holder.lockManager().acquire(KEY, TTL, Duration.ZERO).orElseThrow();
+        CompletableFuture<Optional<Lease>> waited = waiting(() -> waiter.lockManager()
+                .acquireUnlessDone(KEY, TTL, Duration.ofMinutes(1), () -> {
+                    asked.incrementAndGet();
+                    return CompletableFuture.completedFuture(true);
+                }));
+
+        held.close();
+
+        try (Lease granted = waited.get(GUARD.toSeconds(), TimeUnit.SECONDS).orElseThrow()) {
+            assertTrue(granted.fence() > held.fence(), "the released holder's successor");
+        }
+        assertEquals(0, asked.get());
+    }
+
     /** The waiter's acquire on a thread of its own, returned once that thread waits for a message. */
     private CompletableFuture<Optional<Lease>> waitFor(BooleanSupplier doneElsewhere) {
+        return waiting(() -> waiter.lockManager().acquire(KEY, TTL, Duration.ofMinutes(1), doneElsewhere));
+    }
+
+    /** {@code acquire} on a thread of its own, returned once that thread waits for a message. */
+    private CompletableFuture<Optional<Lease>> waiting(Supplier<Optional<Lease>> acquire) {
         CompletableFuture<Optional<Lease>> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> result.complete(
-                waiter.lockManager().acquire(KEY, TTL, Duration.ofMinutes(1), doneElsewhere)));
+        Thread thread = new Thread(() -> result.complete(acquire.get()));
         thread.start();
         long deadline = System.nanoTime() + GUARD.toNanos();
         while (Arrays.stream(thread.getStackTrace()).noneMatch(frame ->

@@ -66,10 +66,50 @@ final class LeasedRefreshes {
      */
     private Optional<AccessToken> renewedMeanwhile(ConnectionKey key, Trigger trigger, Duration minValidFor) {
         return switch (trigger) {
-            case REQUEST -> tokens.find(key).filter(token -> policy.isServable(token, clock.instant(), minValidFor));
+            case REQUEST -> tokens.find(key).filter(token -> servesRequest(token, minValidFor));
             case PROACTIVE -> tokens.find(key).filter(token -> !policy.isDueForRefresh(token, clock.instant()));
             case MANUAL, INVALIDATE, CONNECT -> Optional.empty();
         };
+    }
+
+    private boolean servesRequest(AccessToken token, Duration minValidFor) {
+        return policy.isServable(token, clock.instant(), minValidFor);
+    }
+
+    /**
+     * The lease, unless a holder on another instance announces a token that serves meanwhile: then empty, with that
+     * token in {@code elsewhere}. A request's check reads without blocking, started by whichever thread heard the
+     * announcement, and hands the token to the flight's other callers from the thread of the reply: neither the read
+     * nor they wait for this thread to wake first.
+     */
+    private Optional<Lease> leaseUnlessDoneElsewhere(ConnectionKey key, Trigger trigger, Duration minValidFor,
+                                                     Consumer<AccessToken> landed,
+                                                     AtomicReference<AccessToken> elsewhere) {
+        if (trigger == Trigger.REQUEST) {
+            return locks.acquireUnlessDone(key, lease.ttl(), lease.maxWait(), () -> tokens.lookupWithoutBlocking(key)
+                    .thenApply(found -> {
+                        Optional<AccessToken> serving = found.map(TokenStore.Found::token)
+                                .filter(token -> servesRequest(token, minValidFor));
+                        serving.ifPresent(token -> {
+                            elsewhere.set(token);
+                            landed.accept(token);
+                        });
+                        return serving.isPresent();
+                    }));
+        }
+        return locks.acquire(key, lease.ttl(), lease.maxWait(), () -> {
+            renewedMeanwhile(key, trigger, minValidFor).ifPresent(elsewhere::set);
+            return elsewhere.get() != null;
+        });
+    }
+
+    /**
+     * Nothing to read under a lease granted over a shared store that held no token, unless this process keeps one
+     * in memory (stored while the shared store was unreachable): what {@link #renewedMeanwhile} would find then costs
+     * no round trip.
+     */
+    private boolean storeHeldNoToken(Lease held) {
+        return held.noTokenStoredAtGrant() && tokens.lookupInMemory(held.key()).isEmpty();
     }
 
     /** @param landed told of the token as soon as it is stored, before the lease is released */
@@ -80,19 +120,17 @@ final class LeasedRefreshes {
         upstream.refuseWhileOpen(key);
         // A holder on another instance announces its token: the wait ends with one read of it, not with the lease.
         AtomicReference<AccessToken> elsewhere = new AtomicReference<>();
-        Optional<Lease> acquired = locks.acquire(key, lease.ttl(), lease.maxWait(), () -> {
-            renewedMeanwhile(key, trigger, minValidFor).ifPresent(elsewhere::set);
-            return elsewhere.get() != null;
-        });
-        if (elsewhere.get() != null) {
-            return elsewhere.get();
-        }
+        Optional<Lease> acquired = leaseUnlessDoneElsewhere(key, trigger, minValidFor, landed, elsewhere);
         if (acquired.isEmpty()) {
+            if (elsewhere.get() != null) {
+                return elsewhere.get();
+            }
             throw new TokenUnavailableException("a refresh of " + key + " is still running elsewhere",
                     Optional.of(Duration.ofSeconds(1)));
         }
         try (Lease held = acquired.get()) {
-            Optional<AccessToken> renewed = renewedMeanwhile(key, trigger, minValidFor);
+            Optional<AccessToken> renewed = storeHeldNoToken(held) ? Optional.empty()
+                    : renewedMeanwhile(key, trigger, minValidFor);
             if (renewed.isPresent()) {
                 landed.accept(renewed.get());
                 return renewed.get();

@@ -58,6 +58,7 @@ public final class UpstreamCalls implements CircuitStates {
     private final Clock clock;
     private final Pause pause;
     private final CircuitLedger circuits;
+    private final CircuitsSeen seen;
     private final CircuitPolicy circuitPolicy;
     private final ConcurrentMap<ConnectionKey, Instant> lastUpstreamCall = new ConcurrentHashMap<>();
     private final Set<ConnectionKey> openedHere = ConcurrentHashMap.newKeySet();
@@ -76,6 +77,7 @@ public final class UpstreamCalls implements CircuitStates {
     public UpstreamCalls(TokenIssuer issuer, RefreshLog refreshLog, ConnectionEvents events, CircuitLedger circuits,
                          ResilienceSettings resilience, Clock clock, Pause pause) {
         this.circuits = Objects.requireNonNull(circuits, "circuits");
+        this.seen = new CircuitsSeen(circuits);
         this.circuitPolicy = resilience.circuitPolicy();
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.refreshLog = Objects.requireNonNull(refreshLog, "refreshLog");
@@ -86,38 +88,35 @@ public final class UpstreamCalls implements CircuitStates {
     }
 
     /**
-     * Starts one refresh of {@code key}, after the minimum interval since this process last called its upstream.
+     * Starts one refresh of {@code key} under its lease: refused at once while the circuit is open, else after the
+     * minimum interval since this process last called its upstream. The circuit is read once here, for the whole
+     * refresh ({@link CircuitsSeen}).
      *
      * @param fence the refresh lease's fencing number, recorded with each attempt
-     * @throws TokenUnavailableException when interrupted while keeping the interval
+     * @throws TokenUnavailableException while the circuit is open, or when interrupted while keeping the interval
      */
     RefreshAttempts begin(ConnectionKey key, Trigger trigger, long fence) {
+        CircuitBreaker circuit = new CircuitBreaker(clock, circuitPolicy, seen.forOneRefresh(key));
+        if (circuit.state() == CircuitBreaker.State.OPEN) {
+            throw circuitOpen(key, circuit.retryAfter());
+        }
         keepMinimumInterval(key);
-        return new RefreshAttempts(this, key, trigger, fence, new CircuitBreaker(clock, circuitPolicy, cell(key)));
-    }
-
-    private CircuitBreaker.Cell cell(ConnectionKey key) {
-        return new CircuitBreaker.Cell() {
-            @Override
-            public Circuit read() {
-                return circuits.find(key);
-            }
-
-            @Override
-            public boolean compareAndSet(Circuit expected, Circuit next) {
-                return circuits.replace(key, expected, next);
-            }
-        };
+        return new RefreshAttempts(this, key, trigger, fence, circuit);
     }
 
     /**
-     * Refuses a refresh at once while the circuit is open, before it waits for a lease only to be refused under it.
-     * Half-open passes: the probe is taken under the lease.
+     * Refuses a refresh at once while the circuit is open, before it waits for a lease only to be refused under it;
+     * asked of the ledger only for a circuit this process last saw open or half-open: for any other, {@link #begin}'s
+     * read under the lease refuses, and is the refresh's only read of a closed circuit. Half-open passes: the probe
+     * is taken under the lease.
      *
      * @throws TokenUnavailableException with the time until the next probe
      */
     void refuseWhileOpen(ConnectionKey key) {
-        Circuit circuit = circuits.find(key);
+        if (!seen.lastSeenNotClosed(key)) {
+            return;
+        }
+        Circuit circuit = seen.read(key);
         Instant now = clock.instant();
         if (circuitPolicy.state(circuit, now) == CircuitBreaker.State.OPEN) {
             throw circuitOpen(key, circuitPolicy.retryAfter(circuit, now));

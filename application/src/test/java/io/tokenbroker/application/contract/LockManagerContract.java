@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,34 @@ public abstract class LockManagerContract {
         try (Lease lease = granted.get()) {
             assertTrue(lease.fence() > holder.fence());
         }
+    }
+
+    @Test
+    void aWaiterWithACheckGetsTheLeaseOnceTheHolderClosesItWithoutAskingIt() throws Exception {
+        Lease holder = acquired(KEY);
+        AtomicInteger asked = new AtomicInteger();
+        CompletableFuture<Optional<Lease>> waiter = onAThread(() -> locks.acquireUnlessDone(KEY, leaseTtl(),
+                LONG_WAIT, () -> CompletableFuture.completedFuture(asked.incrementAndGet() > 0)));
+
+        holder.close();
+
+        try (Lease lease = waiter.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS)
+                .orElseThrow(() -> new AssertionError("the waiter got no lease"))) {
+            assertTrue(lease.fence() > holder.fence(), "granted after the holder's");
+        }
+        assertEquals(0, asked.get(), "no token was announced");
+    }
+
+    /** {@code acquire} on a thread of the test's, returned once that thread has started. */
+    private CompletableFuture<Optional<Lease>> onAThread(Supplier<Optional<Lease>> acquire)
+            throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Optional<Lease>> waiter = CompletableFuture.supplyAsync(() -> {
+            started.countDown();
+            return acquire.get();
+        }, threads);
+        assertTrue(started.await(LONG_WAIT.toSeconds(), TimeUnit.SECONDS));
+        return waiter;
     }
 
     @Test

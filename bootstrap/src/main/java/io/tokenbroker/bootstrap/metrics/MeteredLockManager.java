@@ -6,8 +6,10 @@ import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Times how long callers wait for a connection's lease, by whether they got it: {@code true}, {@code false} (the wait
@@ -51,6 +53,21 @@ public final class MeteredLockManager implements LockManager {
             done.set(doneElsewhere.getAsBoolean());
             return done.get();
         });
+        Timer timer = lease.isPresent() ? acquired : done.get() ? unneeded : notAcquired;
+        timer.record(Duration.ofNanos(System.nanoTime() - started));
+        return lease;
+    }
+
+    @Override
+    public Optional<Lease> acquireUnlessDone(ConnectionKey key, Duration ttl, Duration maxWait,
+                                             Supplier<CompletionStage<Boolean>> doneElsewhere) {
+        long started = System.nanoTime();
+        AtomicBoolean done = new AtomicBoolean();
+        Optional<Lease> lease = locks.acquireUnlessDone(key, ttl, maxWait, () -> doneElsewhere.get()
+                .thenApply(answer -> {
+                    done.set(answer);
+                    return answer;
+                }));
         Timer timer = lease.isPresent() ? acquired : done.get() ? unneeded : notAcquired;
         timer.record(Duration.ofNanos(System.nanoTime() - started));
         return lease;

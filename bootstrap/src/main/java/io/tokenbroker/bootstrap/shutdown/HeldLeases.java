@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The leases this instance holds, so that a stopping instance releases them and waiters on other instances proceed
@@ -32,6 +34,12 @@ public final class HeldLeases {
             public Optional<LockManager.Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait,
                                                        BooleanSupplier doneElsewhere) {
                 return locks.acquire(key, ttl, maxWait, doneElsewhere).map(HeldLeases.this::tracked);
+            }
+
+            @Override
+            public Optional<LockManager.Lease> acquireUnlessDone(ConnectionKey key, Duration ttl, Duration maxWait,
+                                                                 Supplier<CompletionStage<Boolean>> doneElsewhere) {
+                return locks.acquireUnlessDone(key, ttl, maxWait, doneElsewhere).map(HeldLeases.this::tracked);
             }
         };
     }
@@ -69,6 +77,11 @@ public final class HeldLeases {
         @Override
         public long fence() {
             return lease.fence();
+        }
+
+        @Override
+        public boolean noTokenStoredAtGrant() {
+            return lease.noTokenStoredAtGrant();
         }
 
         @Override

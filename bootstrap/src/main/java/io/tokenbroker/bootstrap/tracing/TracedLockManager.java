@@ -7,7 +7,9 @@ import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code lease wait}: how long a caller waited for a connection's lease, whether it got it, and its fence; a wait
@@ -49,6 +51,22 @@ final class TracedLockManager implements LockManager {
                 span.setAttribute(UNNEEDED, done);
                 return done;
             });
+            span.setAttribute(ACQUIRED, lease.isPresent());
+            lease.ifPresent(held -> span.setAttribute(FENCE, held.fence()));
+            return lease;
+        });
+    }
+
+    @Override
+    public Optional<Lease> acquireUnlessDone(ConnectionKey key, Duration ttl, Duration maxWait,
+                                             Supplier<CompletionStage<Boolean>> doneElsewhere) {
+        Span span = spans.start("lease wait", SpanKind.INTERNAL, key, adapter);
+        return TracedPorts.within(span, () -> {
+            Optional<Lease> lease = locks.acquireUnlessDone(key, ttl, maxWait, () -> doneElsewhere.get()
+                    .thenApply(done -> {
+                        span.setAttribute(UNNEEDED, done);
+                        return done;
+                    }));
             span.setAttribute(ACQUIRED, lease.isPresent());
             lease.ifPresent(held -> span.setAttribute(FENCE, held.fence()));
             return lease;

@@ -3,7 +3,9 @@ package io.tokenbroker.application.port.out;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Hands out one lease per connection at a time, so one refresh runs per connection however many callers and
@@ -40,6 +42,21 @@ public interface LockManager {
         return acquire(key, ttl, maxWait);
     }
 
+    /**
+     * As {@link #acquire(ConnectionKey, Duration, Duration, BooleanSupplier)}, with a check that starts its read
+     * without blocking: an adapter that hears the announcement on an I/O thread starts it there, so the waiting
+     * thread wakes once, when the answer is in, rather than once to start the read and again for its reply; the
+     * check may meanwhile hand what it read to whoever else waits for it. This default waits for the check on the
+     * waiting thread, as the synchronous variant does.
+     *
+     * @param doneElsewhere starts one read and completes with whether the lease is no longer needed; must neither
+     *                      block nor complete exceptionally (a read that fails answers {@code false})
+     */
+    default Optional<Lease> acquireUnlessDone(ConnectionKey key, Duration ttl, Duration maxWait,
+                                              Supplier<CompletionStage<Boolean>> doneElsewhere) {
+        return acquire(key, ttl, maxWait, () -> doneElsewhere.get().toCompletableFuture().join());
+    }
+
     /** A held lease; close it with try-with-resources. Closing twice, or after it expired, does nothing. */
     interface Lease extends AutoCloseable {
 
@@ -47,6 +64,16 @@ public interface LockManager {
 
         /** Strictly greater than the fence of every earlier lease on the same key. */
         long fence();
+
+        /**
+         * True when the lease was granted in one step with a look at the shared token store that found no token for
+         * the key: no previous holder left one, so the holder need not read the shared store under this lease (only
+         * what its own process keeps in memory, which the shared store cannot know of). False when unknown, which
+         * every lock manager that shares no storage with the token store answers; the holder then reads as before.
+         */
+        default boolean noTokenStoredAtGrant() {
+            return false;
+        }
 
         @Override
         void close();
