@@ -229,26 +229,4 @@ class PacedRefreshAheadTest {
             assertTrue(instance.heard.await(issuer.calls()), instance.id + " never heard of every stored token");
         }
     }
-
-    /** Counts the STORED messages an instance received, and lets the test wait for a number of them. */
-    private static final class StoredHeard {
-        private int count;
-
-        synchronized void one() {
-            count++;
-            notifyAll();
-        }
-
-        synchronized boolean await(int atLeast) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (count < atLeast) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            return true;
-        }
-    }
 }
