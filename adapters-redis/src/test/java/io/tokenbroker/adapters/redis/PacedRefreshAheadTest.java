@@ -38,10 +38,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -65,7 +64,8 @@ class PacedRefreshAheadTest {
             .mapToObj(i -> ConnectionKey.of("paced", "c" + i)).toList();
     private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
 
-    private static EmbeddedRedis redis;
+    @RegisterExtension
+    static final RedisPerClass REDIS = new RedisPerClass();
     private RedisFixture fixture;
     private final TestClock clock = TestClock.at(START);
     private final SteppedTime time = new SteppedTime(clock);
@@ -139,30 +139,19 @@ class PacedRefreshAheadTest {
         }
     }
 
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
     void connect() {
-        fixture = new RedisFixture(redis);
-        fixture.flushAll();
+        fixture = REDIS.freshFixture();
         KEYS.forEach(key -> connections.save(aConnection().withKey(key).build()));
     }
 
+    /** Before the extension closes the adapters: no worker may still be using them. */
     @AfterEach
-    void close() throws Exception {
+    void stopWorkers() throws Exception {
         pools.forEach(ExecutorService::shutdownNow);
         for (ExecutorService pool : pools) {
             pool.awaitTermination(10, TimeUnit.SECONDS);
         }
-        fixture.close();
     }
 
     @ParameterizedTest(name = "tick phases {0} ms")
