@@ -17,9 +17,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +44,7 @@ public class Load {
             + " | stampede <bases,> <path[,path…]> <callers> [--warmup-paths=p,…] [--stats=url] [--upstream-ms=n]"
             + " [--baseline-ms=n]"
             + " | drive <bases,> <path> <workers> <seconds> [--rate=n] [--stats=url] [--fault-file=f --fault-seconds=n]"
-            + " [--keys=n (path with {key})] [--slow-ms=n] [--metrics=url,…]"
+            + " [--keys=n (path with {key})] [--slow-ms=n] [--metrics=url,…] [--trace=file]"
             + " | misses <base> <tenant> <count> [--upstream-p50-ms=n] | direct <token-url> <basic-credentials> <count>"
             + " | bench <url> <seconds> <connections> [--warmup=seconds]";
 
@@ -307,7 +309,9 @@ public class Load {
      * during the run; with the file in which a fault drill noted when its fault fired, the recovery: from the end of
      * the fault to the last failed request. With --keys=N the path's {key} is c1..cN in turn; with --slow-ms the
      * requests that took at least that long are counted; with the brokers' Prometheus URLs, how their token requests
-     * were answered during the run (tokenbroker_token_requests_total by outcome, summed over the brokers).
+     * were answered during the run (tokenbroker_token_requests_total by outcome, summed over the brokers, and each
+     * broker's misses in "misses_by_base"); with --trace every request is written to that file, one line each: start
+     * (epoch ms), microseconds taken, base index, key, status — the requests' side of a timeline.
      */
     static void drive(String[] bases, String path, int workers, double seconds, Map<String, String> options)
             throws Exception {
@@ -316,9 +320,14 @@ public class Load {
         long rejectedBefore = stats == null ? 0 : stat(stats, "refresh_rejected");
         String[] metrics = options.containsKey("metrics") ? options.get("metrics").split(",") : new String[0];
         Map<String, Double> outcomesBefore = outcomes(metrics);
+        double[] missesBefore = new double[metrics.length];
+        for (int i = 0; i < metrics.length; i++) {
+            missesBefore[i] = outcomes(new String[] {metrics[i]}).getOrDefault("miss", 0.0);
+        }
         int keys = Integer.parseInt(options.getOrDefault("keys", "0"));
         long slowNanos = (long) (Double.parseDouble(options.getOrDefault("slow-ms", "0")) * 1e6);
         LongAdder slow = new LongAdder();
+        Queue<String> trace = options.containsKey("trace") ? new ConcurrentLinkedQueue<>() : null;
         double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
         // Each worker's own schedule when paced: one request every `interval`, offset so the workers interleave.
         long interval = rate > 0 ? (long) (workers * 1e9 / rate) : 0;
@@ -353,10 +362,12 @@ public class Load {
                         }
                     }
                     int turn = next.getAndIncrement();
-                    String base = bases[Math.floorMod(turn, bases.length)];
+                    int baseIndex = Math.floorMod(turn, bases.length);
+                    String base = bases[baseIndex];
                     // Bases and keys in turn, each key visiting every base (a prime-free stride would not).
-                    String target = keys > 0
-                            ? path.replace("{key}", "c" + (Math.floorMod(turn / bases.length + turn, keys) + 1)) : path;
+                    String key = keys > 0 ? "c" + (Math.floorMod(turn / bases.length + turn, keys) + 1) : "";
+                    String target = keys > 0 ? path.replace("{key}", key) : path;
+                    long startedAt = System.currentTimeMillis();
                     long started = System.nanoTime();
                     int status;
                     try {
@@ -371,6 +382,9 @@ public class Load {
                         slow.increment();
                     }
                     total.increment();
+                    if (trace != null) {
+                        trace.add(startedAt + " " + took / 1000 + " " + baseIndex + " " + key + " " + status);
+                    }
                     statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
                     if (status != 200) {
                         long now = System.currentTimeMillis();
@@ -408,7 +422,17 @@ public class Load {
         if (slowNanos > 0) {
             json.append(",\"slow\":").append(slow.sum()).append(",\"slow_ms\":").append(slowNanos / 1_000_000);
         }
+        if (trace != null) {
+            Files.write(Path.of(options.get("trace")), trace);
+        }
         if (metrics.length > 0) {
+            // Misses per broker, in the order of the bases: which instances' callers waited.
+            StringBuilder byBase = new StringBuilder();
+            for (int i = 0; i < metrics.length; i++) {
+                double after = outcomes(new String[] {metrics[i]}).getOrDefault("miss", 0.0);
+                byBase.append(i == 0 ? "" : ",").append(Math.round(after - missesBefore[i]));
+            }
+            json.append(",\"misses_by_base\":[").append(byBase).append(']');
             StringBuilder answered = new StringBuilder();
             outcomes(metrics).forEach((outcome, count) -> answered.append(answered.length() == 0 ? "" : ",")
                     .append('"').append(outcome).append("\":")

@@ -132,8 +132,10 @@ if wanted refresh-ahead.paced; then
   if $SMOKE; then
     PACED_BROKERS=(R1 R2 R3)
   else
+    # At DEBUG the scheduler writes one line per renewal (due, claimed, started, done): the row's timeline.
     for name in A1 A2 A3; do
-      launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" ${PG_ENV[@]+"${PG_ENV[@]}"}
+      launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" ${PG_ENV[@]+"${PG_ENV[@]}"} \
+        LOGGER_LEVELS_IO_TOKENBROKER_APPLICATION_SERVICE=DEBUG
     done
     AHEAD+=(A1 A2 A3)
   fi
@@ -328,6 +330,22 @@ stop_pids "${BA_PID:-}" "${RN_PID:-}"
 # once on each instance (the misses that fill the caches); then paced load over the three. A request that waited on an upstream call is one the brokers counted as a miss (no servable token: it
 # refreshed, or waited for another caller's refresh); requests that took at least the upstream's delay are counted
 # too, from the load generator's side.
+# The row's timeline, kept in $WORK (BENCH_KEEP=1 keeps it) for when the count is not 0: every request (paced.requests:
+# start, µs, base index, key, status), every upstream call with its trigger and instance (paced.refresh-log.csv, when
+# PostgreSQL holds the log) and each broker's scheduler meters afterwards (paced.<broker>.prom).
+paced_timeline() {
+  local name port
+  for name in "${PACED_BROKERS[@]}"; do
+    port=${name}_PORT
+    http GET "http://127.0.0.1:${!port}/prometheus" || continue
+    grep -E '^tokenbroker_(scheduler|token_requests)' <<<"$HTTP_BODY" >"$WORK/paced.$name.prom" || true
+  done
+  [[ -n $PG_BIN ]] && ! $SMOKE || return 0
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U tokenbroker -d postgres -Atc "\\copy (SELECT connection, trigger,
+    outcome, (extract(epoch FROM started_at) * 1000)::bigint, (extract(epoch FROM completed_at) * 1000)::bigint,
+    instance_id, fence FROM refresh_log WHERE tenant = 'paced' ORDER BY connection, started_at) TO STDOUT CSV" \
+    >"$WORK/paced.refresh-log.csv" 2>"$WORK/paced.refresh-log.err" || true
+}
 if wanted refresh-ahead.paced; then
   AHEAD_BASES=""
   for name in "${PACED_BROKERS[@]}"; do port=${name}_PORT; AHEAD_BASES+=${AHEAD_BASES:+,}http://127.0.0.1:${!port}; done
@@ -341,7 +359,9 @@ if wanted refresh-ahead.paced; then
   done
   for base in ${AHEAD_BASES//,/ }; do warm "$base" paced 20 >/dev/null; done
   m=$(load drive "$AHEAD_BASES" "/v1/tenants/paced/connections/{key}/token" 20 $PACED_SECONDS --rate=$PACED_RATE \
-    --keys=20 --slow-ms=$PACED_DELAY_MS --stats="$(stats_url "$S3_PORT")" --metrics="$AHEAD_METRICS")
+    --keys=20 --slow-ms=$PACED_DELAY_MS --stats="$(stats_url "$S3_PORT")" --metrics="$AHEAD_METRICS" \
+    --trace="$WORK/paced.requests")
+  paced_timeline
   # Renewals the run needed at least: every 0.8 of a servable window of half the lifetime (short tokens), per token.
   due=$(( 20 * PACED_SECONDS * 10 / (PACED_LIFETIME * 4) ))
   m=$(json_add "$m" "\"waited_on_upstream\":$(json_get miss "$m"),\"renewals_due\":$due,\"upstream_ms\":$PACED_DELAY_MS")

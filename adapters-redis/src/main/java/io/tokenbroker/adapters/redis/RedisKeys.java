@@ -65,7 +65,7 @@ public final class RedisKeys {
 
     /**
      * The refresh schedule's keys share one hash tag, {@code {schedule}}: the claim script reads and moves entries
-     * across all four, which Redis Cluster allows only within one slot. Connections are members, not keys.
+     * across all five, which Redis Cluster allows only within one slot. Connections are members, not keys.
      */
     public String scheduleQueued() {
         return prefix + ":{schedule}:queued";
@@ -81,6 +81,10 @@ public final class RedisKeys {
 
     public String scheduleDemand() {
         return prefix + ":{schedule}:demand";
+    }
+
+    public String scheduleClaims() {
+        return prefix + ":{schedule}:claims";
     }
 
     /** Every connection's circuit: one hash, fields named like schedule members. */

@@ -6,14 +6,19 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The refresh-ahead schedule shared by every instance, in four keys under one hash tag (one Cluster slot, so each
+ * The refresh-ahead schedule shared by every instance, in five keys under one hash tag (one Cluster slot, so each
  * script may touch them all): a sorted set of queued connections by due time, a sorted set of claimed connections
- * by claim deadline, a hash of the entries themselves and a hash of the last demand per connection. Members are
+ * by claim deadline, a hash of the entries themselves, a hash of the last demand per connection and a hash of the
+ * claim that holds each claimed connection. Members are
  * {@code tenant:connection}; instants are epoch milliseconds.
  *
  * <p>Every operation is one Lua script, so claiming a batch (deadlines that ran out put back, due entries moved to
@@ -25,9 +30,10 @@ final class RedisRefreshSchedule implements RefreshSchedule {
 
     private static final System.Logger LOG = System.getLogger(RedisRefreshSchedule.class.getName());
 
-    // KEYS: queued, claimed, entries. ARGV: member, due, entry.
+    // KEYS: queued, claimed, entries, claims. ARGV: member, due, entry.
     private static final String SCHEDULE = """
             redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('HDEL', KEYS[4], ARGV[1])
             redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
             redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
             return 1
@@ -54,13 +60,15 @@ final class RedisRefreshSchedule implements RefreshSchedule {
             return 1
             """;
 
-    // KEYS: queued, claimed, entries, demand. ARGV: now, max, claimed until.
-    // Returns member, entry, demand ('' when none) for each claimed connection, soonest first. A claim that ran out
-    // goes back at its entry's due time; one without a readable due time is dropped, entry and all.
+    // KEYS: queued, claimed, entries, demand, claims. ARGV: now, max, claimed until, this claim's id, then the ids
+    // of this claimer's claims whose reply never came.
+    // Returns member, entry, demand ('' when none) for each claimed connection, soonest first. A claim that ran out,
+    // or whose reply never came, goes back at its entry's due time; one without a readable due time is dropped, entry
+    // and all. The claims hash names the claim that holds each claimed member.
     private static final String CLAIM = """
-            local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 1000)
-            for _, member in ipairs(expired) do
+            local function requeue(member)
               redis.call('ZREM', KEYS[2], member)
+              redis.call('HDEL', KEYS[5], member)
               local entry = redis.call('HGET', KEYS[3], member)
               local due = entry and string.match(entry, '^(-?%d+)')
               if due then
@@ -69,11 +77,24 @@ final class RedisRefreshSchedule implements RefreshSchedule {
                 redis.call('HDEL', KEYS[3], member)
               end
             end
+            if #ARGV > 4 then
+              local lost = {}
+              for i = 5, #ARGV do lost[ARGV[i]] = true end
+              local held = redis.call('HGETALL', KEYS[5])
+              for i = 1, #held, 2 do
+                if lost[held[i + 1]] and redis.call('ZSCORE', KEYS[2], held[i]) then requeue(held[i]) end
+              end
+            end
+            local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 1000)
+            for _, member in ipairs(expired) do
+              requeue(member)
+            end
             local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
             local claimed = {}
             for _, member in ipairs(due) do
               redis.call('ZREM', KEYS[1], member)
               redis.call('ZADD', KEYS[2], ARGV[3], member)
+              redis.call('HSET', KEYS[5], member, ARGV[4])
               claimed[#claimed + 1] = member
               claimed[#claimed + 1] = redis.call('HGET', KEYS[3], member) or ''
               claimed[#claimed + 1] = redis.call('HGET', KEYS[4], member) or ''
@@ -99,19 +120,27 @@ final class RedisRefreshSchedule implements RefreshSchedule {
             end
             """ + OFFER;
 
-    // KEYS: queued, claimed, entries, demand. ARGV: member.
+    // KEYS: queued, claimed, entries, demand, claims. ARGV: member.
     private static final String REMOVE = """
             redis.call('ZREM', KEYS[1], ARGV[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
             redis.call('HDEL', KEYS[3], ARGV[1])
             redis.call('HDEL', KEYS[4], ARGV[1])
+            redis.call('HDEL', KEYS[5], ARGV[1])
             return 1
             """;
 
     private static final String SIZE = "return redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2])";
 
+    /** Unanswered claims remembered at most; a Redis that stays away that long is down, and deadlines take over. */
+    private static final int MAX_UNANSWERED = 64;
+
     private final RedisCalls redis;
     private final RedisKeys keys;
+    /** Names this adapter's claims, so that it alone puts back those whose reply it never got. */
+    private final String claimer = UUID.randomUUID().toString();
+    private final AtomicLong claims = new AtomicLong();
+    private final Deque<String> unanswered = new ConcurrentLinkedDeque<>();
 
     RedisRefreshSchedule(RedisCalls redis, RedisKeys keys) {
         this.redis = Objects.requireNonNull(redis, "redis");
@@ -121,7 +150,8 @@ final class RedisRefreshSchedule implements RefreshSchedule {
     @Override
     public void schedule(Entry entry) {
         try {
-            redis.eval("schedule refresh", SCHEDULE, ScriptOutputType.INTEGER, scheduleKeys(),
+            redis.eval("schedule refresh", SCHEDULE, ScriptOutputType.INTEGER, new String[] {keys.scheduleQueued(),
+                            keys.scheduleClaimed(), keys.scheduleEntries(), keys.scheduleClaims()},
                     keys.scheduleMember(entry.key()), millis(entry.due()), encode(entry));
         } catch (RedisUnavailableException down) {
             // Lost: a claim this completed runs out and is taken again; a new token is offered again by requests.
@@ -160,12 +190,18 @@ final class RedisRefreshSchedule implements RefreshSchedule {
         if (!claimedUntil.isAfter(now)) {
             throw new IllegalArgumentException("a claim must last beyond now");
         }
+        String id = claimer + ":" + claims.incrementAndGet();
+        List<String> lost = List.copyOf(unanswered);
+        List<String> args = new ArrayList<>(List.of(Long.toString(now.toEpochMilli()), Integer.toString(max),
+                Long.toString(claimedUntil.toEpochMilli()), id));
+        args.addAll(lost);
         List<Object> reply;
         try {
             reply = redis.eval("claim due refreshes", CLAIM, ScriptOutputType.MULTI, claimKeys(),
-                    Long.toString(now.toEpochMilli()), Integer.toString(max),
-                    Long.toString(claimedUntil.toEpochMilli()));
+                    args.toArray(String[]::new));
+            unanswered.removeAll(lost);
         } catch (RedisUnavailableException down) {
+            unanswered(id, down);
             return List.of();
         }
         List<Claim> claims = new ArrayList<>(reply.size() / 3);
@@ -181,6 +217,24 @@ final class RedisRefreshSchedule implements RefreshSchedule {
                     });
         }
         return claims;
+    }
+
+    /**
+     * A claim sent whose reply did not come (a timeout, a dropped connection) may have run all the same, leaving its
+     * entries claimed with nobody working on them until their deadline, a refresh's worth of minutes: its own offers
+     * and every other instance's would be refused meanwhile, and callers would renew those tokens themselves. The next
+     * claim that gets through puts them back. A call never sent (skipped while Redis is down, or refused) claimed
+     * nothing.
+     */
+    private void unanswered(String id, RedisUnavailableException down) {
+        if (down.getCause() == null) {
+            return;
+        }
+        unanswered.addLast(id);
+        while (unanswered.size() > MAX_UNANSWERED) {
+            // Those left out come back at their deadline, as before.
+            unanswered.pollFirst();
+        }
     }
 
     private Optional<Claim> decodeClaim(String member, String entry, String demand) {
@@ -244,7 +298,7 @@ final class RedisRefreshSchedule implements RefreshSchedule {
 
     private String[] claimKeys() {
         return new String[] {keys.scheduleQueued(), keys.scheduleClaimed(), keys.scheduleEntries(),
-                keys.scheduleDemand()};
+                keys.scheduleDemand(), keys.scheduleClaims()};
     }
 
     private static String millis(Instant instant) {

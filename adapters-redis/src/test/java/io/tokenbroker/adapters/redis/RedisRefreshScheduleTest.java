@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.tokenbroker.application.contract.RefreshScheduleContract;
 import io.tokenbroker.application.port.out.RefreshSchedule;
@@ -12,9 +14,11 @@ import io.tokenbroker.application.port.out.RefreshSchedule.Entry;
 import io.tokenbroker.application.port.out.RefreshSchedule.Warned;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -84,6 +88,38 @@ class RedisRefreshScheduleTest extends RefreshScheduleContract {
         assertEquals(0, redis.zcard("tb:{schedule}:queued"));
         assertEquals(0, adapters.outage().failedCalls(), "Redis answered every call");
         assertFalse(adapters.outage().isDown());
+    }
+
+    /**
+     * Redis busy for longer than the command timeout: the claim times out here but runs there once Redis is free,
+     * claiming an entry whose claimer never heard of it. The next claim that gets through hands it out again rather
+     * than leave it claimed by nobody until its deadline (in production the claim timeout, minutes).
+     */
+    @Test
+    void anEntryClaimedByACallWhoseReplyNeverCameIsClaimedAgainByTheNextCall() throws Exception {
+        RedisAdapters adapters = fixture.adapters(fixture.client(), Clock.systemUTC(), "instance-t",
+                new RedisAdapters.Settings("tb", Duration.ofMillis(100), 1_000, Duration.ofSeconds(1)));
+        RefreshSchedule schedule = adapters.refreshSchedule();
+        Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+        ConnectionKey key = ConnectionKey.of("acme", "lost");
+        schedule.schedule(new Entry(key, t0, 0, t0.minusSeconds(60), t0.plusSeconds(600), Warned.NOTHING));
+        RedisFuture<String> busy = fixture.raw().async().eval("local t = redis.call('TIME') local start = t[1] * "
+                + "1000000 + t[2] repeat local n = redis.call('TIME') until n[1] * 1000000 + n[2] - start > 400000 "
+                + "return 'done'", ScriptOutputType.STATUS);
+
+        assertEquals(List.of(), schedule.claimDue(t0.plusSeconds(10), 10, t0.plusSeconds(70)), "timed out");
+        busy.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("acme:lost"), fixture.raw().sync().zrange("tb:{schedule}:claimed", 0, -1),
+                "the claim ran all the same");
+
+        List<Claim> again = List.of();
+        long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (again.isEmpty() && System.nanoTime() < guard) {
+            // Calls while the adapter still counts Redis as down are skipped until its next probe.
+            again = schedule.claimDue(t0.plusSeconds(10), 10, t0.plusSeconds(70));
+        }
+        assertEquals(List.of(key), again.stream().map(claim -> claim.entry().key()).toList(),
+                "claimed again at once, not when the lost claim's deadline passes");
     }
 
     @Test

@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -184,28 +183,6 @@ class RefreshAheadAcrossInstancesTest {
     private void awaitEveryInstanceHeard(int stores) throws InterruptedException {
         for (Instance instance : instances) {
             assertTrue(instance.heard.await(stores), "an instance never heard of every stored token");
-        }
-    }
-
-    /** Counts the STORED messages an instance received, and lets the test wait for a number of them. */
-    private static final class StoredHeard {
-        private int count;
-
-        synchronized void one() {
-            count++;
-            notifyAll();
-        }
-
-        synchronized boolean await(int atLeast) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (count < atLeast) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            return true;
         }
     }
 }

@@ -61,13 +61,14 @@ final class LeasedRefreshes {
 
     /**
      * A request takes a token another holder cached meanwhile, if it lasts as long as the request needs; a proactive
-     * refresh one that is not due yet (another instance's schedule may have renewed it a moment ago: ahead of need,
-     * once is enough); a manual refresh calls the upstream regardless.
+     * refresh one renewed lately (another instance's schedule may have renewed it a moment ago: ahead of need, once is
+     * enough), not merely one not yet due, which a refresh started a little early would leave; a manual refresh calls
+     * the upstream regardless.
      */
     private Optional<AccessToken> renewedMeanwhile(ConnectionKey key, Trigger trigger, Duration minValidFor) {
         return switch (trigger) {
             case REQUEST -> tokens.find(key).filter(token -> servesRequest(token, minValidFor));
-            case PROACTIVE -> tokens.find(key).filter(token -> !policy.isDueForRefresh(token, clock.instant()));
+            case PROACTIVE -> tokens.find(key).filter(token -> policy.isFreshlyRenewed(token, clock.instant()));
             case MANUAL, INVALIDATE, CONNECT -> Optional.empty();
         };
     }

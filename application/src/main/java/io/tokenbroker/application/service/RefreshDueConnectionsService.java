@@ -165,7 +165,7 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
                 Instant startAt = startAt(claimed.get());
                 Optional<Job> job = triage.triage(lagged(claimed.get()), startAt);
                 if (job.isPresent() && dueAt(job.get(), startAt)) {
-                    refresh(job.get());
+                    refresh(job.get(), claimed.get().at());
                 }
                 if (Thread.currentThread().isInterrupted()) {
                     return;
@@ -234,13 +234,14 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
         return schedule.claimDue(horizon, max, horizon.plus(settings.claimFor()));
     }
 
-    private void refresh(Job job) {
+    private void refresh(Job job, Instant claimedAt) {
         ConnectionKey key = job.entry().key();
         try {
             Instant started = clock.instant();
             AccessToken token = refresher.refresh(new Command(key, Reason.PROACTIVE));
             reconnectWarnings.keptAlive(job, token, started);
             Instant now = clock.instant();
+            traced(job.entry(), claimedAt, started, now, token);
             Instant ahead = policy.refreshAheadAt(token);
             Instant next = ahead.isAfter(now) ? ahead : now.plus(FailedRefreshes.MIN_DELAY);
             offers.renewed(key, ahead);
@@ -258,6 +259,17 @@ public final class RefreshDueConnectionsService implements RefreshDueConnections
             failures.backOff(job, failed);
             reconnectWarnings.failed(job);
             outcomes.finished(Outcome.FAILED);
+        }
+    }
+
+    /**
+     * At DEBUG, one line per refresh-ahead: when it was due, claimed, started and done, and the token it left (a token
+     * issued before the start is one another holder had renewed). What a timeline of late renewals is built from.
+     */
+    private static void traced(Entry entry, Instant claimedAt, Instant started, Instant done, AccessToken token) {
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "refresh-ahead {0}: due {1}, claimed {2}, started {3}, done {4}, token issued {5}",
+                    entry.key(), entry.due(), claimedAt, started, done, token.issuedAt());
         }
     }
 

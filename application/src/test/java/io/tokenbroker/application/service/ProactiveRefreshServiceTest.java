@@ -440,6 +440,20 @@ class ProactiveRefreshServiceTest {
     }
 
     @Test
+    void aProactiveRefreshStartedALittleBeforeTheTokensPointStillRenewsIt() {
+        connections.save(aConnection().withKey(KEY).build());
+        AccessToken first = get(KEY);
+        // Claimed ahead, or scheduled by an instance whose clock runs 100 ms ahead of this one's.
+        clock.set(POLICY.refreshAheadAt(first).minusMillis(100));
+
+        AccessToken renewed = core.refresh(new RefreshConnection.Command(KEY, RefreshConnection.Reason.PROACTIVE));
+
+        assertNotEquals(first, renewed, "the token it was scheduled for is renewed, not left as not yet due");
+        assertEquals(2, issuer.calls());
+        assertEquals(List.of(Trigger.PROACTIVE, Trigger.REQUEST), triggers(KEY));
+    }
+
+    @Test
     void aRemovedConnectionLeavesTheSchedule() {
         connections.save(aConnection().withKey(KEY).build());
         AccessToken first = get(KEY);

@@ -107,6 +107,17 @@ public record RefreshPolicy(Duration hardBuffer, double refreshAheadRatio) {
     }
 
     /**
+     * Whether the token was renewed lately: it is less than half way from its issue to {@link #refreshAheadAt}. A
+     * background refresh that finds such a token leaves it (another holder renewed it a moment ago); one that finds
+     * the token it was scheduled for renews it even when it starts a little before that token's point (claimed
+     * ahead, or on a clock behind the one that scheduled it), which "not yet due" would mistake for a renewal.
+     */
+    public boolean isFreshlyRenewed(AccessToken token, Instant now) {
+        Duration toPoint = Duration.between(token.issuedAt(), refreshAheadAt(token));
+        return now.isBefore(token.issuedAt().plus(toPoint.dividedBy(2)));
+    }
+
+    /**
      * How close to its real expiry a store still keeps a token: our clock and the provider's may disagree by this
      * much, so a token is dropped this long before it expires, and is never served after (not even stale).
      */

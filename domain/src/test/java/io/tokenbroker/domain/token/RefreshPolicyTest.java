@@ -223,6 +223,18 @@ class RefreshPolicyTest {
         }
 
         @Test
+        @DisplayName("a token is freshly renewed for the first half of its way to refreshAheadAt, not up to it")
+        void freshlyRenewed() {
+            AccessToken twenty = token(Duration.ofSeconds(20));
+            assertTrue(DEFAULTS.isFreshlyRenewed(twenty, ISSUED));
+            assertTrue(DEFAULTS.isFreshlyRenewed(twenty, ISSUED.plusMillis(3999)));
+            assertFalse(DEFAULTS.isFreshlyRenewed(twenty, ISSUED.plusSeconds(4)), "half of the 8 s to its point");
+            assertFalse(DEFAULTS.isFreshlyRenewed(twenty, DEFAULTS.refreshAheadAt(twenty).minusMillis(100)),
+                    "a refresh that starts a little before the point renews the token it was scheduled for");
+            assertFalse(DEFAULTS.isDueForRefresh(twenty, DEFAULTS.refreshAheadAt(twenty).minusMillis(100)));
+        }
+
+        @Test
         @DisplayName("a token due for refresh is still servable until serveUntil")
         void dueButServable() {
             Instant at = DEFAULTS.refreshAheadAt(HOUR);
