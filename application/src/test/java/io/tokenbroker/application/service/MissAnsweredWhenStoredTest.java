@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
-import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.GetAccessToken.Served;
-import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes.Outcome;
 import io.tokenbroker.application.port.out.TokenStore;
@@ -69,7 +67,8 @@ class MissAnsweredWhenStoredTest {
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofMinutes(5))
             .rotateRefreshTokens();
     private final HeldLog log = new HeldLog();
-    private final WatchedLocks locks = new WatchedLocks();
+    private final AtomicInteger readsAtAcquire = new AtomicInteger(-1);
+    private final HeldReleaseLocks locks = new HeldReleaseLocks(() -> readsAtAcquire.set(tokens.reads.get()));
     private final InMemoryConnectionEvents events = new InMemoryConnectionEvents(10);
     private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
     private final GetAccessTokenService service = new GetAccessTokenService(
@@ -83,6 +82,7 @@ class MissAnsweredWhenStoredTest {
 
     @BeforeEach
     void aConnectionWithARefreshTokenExists() {
+        locks.holding = false;
         connections.save(aConnection().withKey(KEY).withRefreshToken("rt-0").build());
     }
 
@@ -129,7 +129,7 @@ class MissAnsweredWhenStoredTest {
     void aMissReadsTheStoreOnceBeforeTakingTheLease() throws Exception {
         Served served = service.serveWithoutBlocking(QUERY, worker).toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-        assertEquals(1, locks.readsAtAcquire.get(), "the read that found the miss, not a second one on the worker");
+        assertEquals(1, readsAtAcquire.get(), "the read that found the miss, not a second one on the worker");
         assertEquals(Optional.of(served.token()), tokens.find(KEY));
         assertEquals(1, issuer.calls());
     }
@@ -147,7 +147,7 @@ class MissAnsweredWhenStoredTest {
 
         assertTrue(served.stale());
         assertEquals(cached, served.token());
-        assertEquals(readsBefore + 1, locks.readsAtAcquire.get(), "one read before the lease");
+        assertEquals(readsBefore + 1, readsAtAcquire.get(), "one read before the lease");
         assertEquals(List.of(Outcome.STALE_IF_ERROR), outcomes);
     }
 
@@ -194,43 +194,6 @@ class MissAnsweredWhenStoredTest {
         @Override
         public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
             return CompletableFuture.completedFuture(lookup(key));
-        }
-    }
-
-    /** Leases from process memory; notes the store reads made before each, and can hold back or fail a release. */
-    private final class WatchedLocks implements LockManager {
-
-        private final LockManager delegate = new InMemoryLockManager();
-        private final AtomicInteger readsAtAcquire = new AtomicInteger(-1);
-        private final CountDownLatch closing = new CountDownLatch(1);
-        private final CountDownLatch release = new CountDownLatch(1);
-        private volatile boolean holding;
-        private volatile boolean failOnRelease;
-
-        @Override
-        public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait) {
-            readsAtAcquire.set(tokens.reads.get());
-            return delegate.acquire(key, ttl, maxWait).map(held -> new Lease() {
-                @Override
-                public ConnectionKey key() {
-                    return held.key();
-                }
-
-                @Override
-                public long fence() {
-                    return held.fence();
-                }
-
-                @Override
-                public void close() {
-                    closing.countDown();
-                    await(holding, release);
-                    held.close();
-                    if (failOnRelease) {
-                        throw new IllegalStateException("the lease store went away");
-                    }
-                }
-            });
         }
     }
 
