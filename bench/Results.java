@@ -179,7 +179,13 @@ public class Results {
                         round(row.get("seconds"), 1), text(row.get("dropped")), text(row.get("gap_rows"))));
             }
             if (row.get("added_p50_ms") != null) {
-                other.add("added above the upstream: " + text(row.get("added_p50_ms")) + " ms at p50");
+                other.add("added above the upstream: " + text(row.get("added_p50_ms")) + " ms at p50"
+                        + (row.get("upstream_p50_ms") == null ? "" : " (upstream " + text(row.get("upstream_p50_ms"))
+                        + " ms, same pairs)"));
+            }
+            if (row.get("hot_added_p50_ms") != null) {
+                other.add("after " + text(row.get("hot_after_misses")) + " misses: " + text(row.get("hot_p50_ms"))
+                        + " ms p50, added " + text(row.get("hot_added_p50_ms")) + " ms");
             }
             if (row.get("rss_mib") != null) {
                 other.add(String.format("RSS %s MiB; registered %s/s, first fetches %s/s", text(row.get("rss_mib")),

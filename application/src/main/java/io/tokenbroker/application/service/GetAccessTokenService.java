@@ -4,7 +4,6 @@ import io.tokenbroker.application.inmemory.InMemoryCircuitLedger;
 import io.tokenbroker.application.port.in.BrokerException;
 import io.tokenbroker.application.port.in.CircuitStates;
 import io.tokenbroker.application.port.in.GetAccessToken;
-import io.tokenbroker.application.port.in.MinValidityUnsatisfiableException;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.in.TokenUnavailableException;
 import io.tokenbroker.application.port.in.UpstreamFailedException;
@@ -23,6 +22,7 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
 import io.tokenbroker.domain.token.StaleIfError;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,14 +31,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Cache hit: return. Otherwise one refresh per connection in this process (single flight), under the connection's
- * lease across processes ({@link LeasedRefreshes}). A request that finds no servable token in memory while this
- * process's refresh of the connection is in flight joins it without blocking a thread and without reading the store:
- * in a stampede the callers after the first wait for one completion, not each for a worker thread and a read of a
- * store the flight is about to fill. A request whose refresh failed as an outage may get the cached token still
- * (stale-if-error, see {@link #serve}).
+ * lease across processes ({@link RequestRefreshes}); its caller is answered once the token is stored, before the
+ * refresh's audit row, events and lease release ({@link #serveWithoutBlocking}). A request that finds no servable
+ * token in memory while this process's refresh of the connection is in flight joins it without blocking a thread
+ * and without reading the store: in a stampede the callers after the first wait for one completion, not each for a
+ * worker thread and a read of a store the flight is about to fill. A request whose refresh failed as an outage may
+ * get the cached token still (stale-if-error, see {@link #serve}).
  *
  * <p>How the upstream is called (circuit, minimum interval, retries, audit rows) is {@link UpstreamCalls}' policy;
  * what a failure means for the connection {@link LeasedRefreshes}'. Failures reach the caller as
@@ -49,6 +52,8 @@ import java.util.concurrent.CompletionStage;
  * request.
  */
 public final class GetAccessTokenService implements GetAccessToken, RefreshConnection {
+
+    private static final System.Logger LOG = System.getLogger(GetAccessTokenService.class.getName());
 
     /**
      * What the service talks to.
@@ -106,12 +111,12 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     private final RefreshPolicy policy;
     private final TokenRequestOutcomes outcomes;
     private final StaleIfError staleIfError;
-    private final SingleFlight<ConnectionKey, AccessToken> singleFlight = new SingleFlight<>();
     // Forced refreshes get their own flight: joining a request's flight could hand back the token that request
     // found cached under the lease, which is exactly what a forced refresh must not return.
     private final SingleFlight<ConnectionKey, AccessToken> forcedFlight = new SingleFlight<>();
     private final UpstreamCalls upstream;
     private final LeasedRefreshes leased;
+    private final RequestRefreshes requests;
 
     public GetAccessTokenService(Ports ports, Settings settings, Clock clock, Pause pause) {
         this.tokens = ports.tokens();
@@ -126,6 +131,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                 new RefusedGrants(ports.connections(), ports.reauthorisations(), ports.events(), clock),
                 new GrantStorage(tokens, ports.connections(), ports.events(), policy, clock)),
                 policy, settings.lease(), clock);
+        this.requests = new RequestRefreshes(leased, policy, clock);
     }
 
     /** The circuits of the upstreams this service calls, for status and metrics. */
@@ -138,7 +144,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      * and go): the size of a stampede as this instance sees it.
      */
     public int waitingForRefresh() {
-        return singleFlight.waiting() + forcedFlight.waiting();
+        return requests.waiting() + forcedFlight.waiting();
     }
 
     /**
@@ -148,16 +154,56 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      */
     @Override
     public CompletionStage<Optional<AccessToken>> getWithoutBlocking(Query query) {
-        Optional<TokenStore.Found> inMemory = tokens.lookupInMemory(query.key());
+        return read(query).thenApply(Read::hit);
+    }
+
+    /**
+     * As {@link #getWithoutBlocking}; a miss is served on {@code worker} with what the store read found (no second
+     * read), and answered as soon as its token is stored.
+     */
+    @Override
+    public CompletionStage<Served> serveWithoutBlocking(Query query, Executor worker) {
+        return read(query).thenCompose(read -> read.hit().isPresent()
+                ? CompletableFuture.completedFuture(Served.fresh(read.hit().get()))
+                : servedOn(worker, query, read.found()));
+    }
+
+    /**
+     * A token to serve, else how to have what the store holds, for the miss: the read already made, or (after a
+     * joined refresh, which read memory only) a read on the worker.
+     */
+    private record Read(Optional<AccessToken> hit, Supplier<Optional<TokenStore.Found>> found) {
+    }
+
+    private CompletionStage<Read> read(Query query) {
+        ConnectionKey key = query.key();
+        Optional<TokenStore.Found> inMemory = tokens.lookupInMemory(key);
         Optional<AccessToken> hit = served(query, inMemory);
         if (hit.isPresent()) {
-            return CompletableFuture.completedFuture(hit);
+            return CompletableFuture.completedFuture(new Read(hit, () -> inMemory));
         }
-        Optional<CompletionStage<AccessToken>> flying = singleFlight.running(query.key());
+        Optional<CompletionStage<AccessToken>> flying = requests.running(key);
         if (flying.isPresent()) {
-            return flying.get().handle((token, failed) -> joined(query, inMemory, token, failed));
+            return flying.get().handle((token, failed) ->
+                    new Read(joined(query, inMemory, token, failed), () -> tokens.lookup(key)));
         }
-        return tokens.lookupWithoutBlocking(query.key()).thenApply(found -> served(query, found));
+        return tokens.lookupWithoutBlocking(key).thenApply(found -> new Read(served(query, found), () -> found));
+    }
+
+    private CompletionStage<Served> servedOn(Executor worker, Query query,
+                                            Supplier<Optional<TokenStore.Found>> found) {
+        CompletableFuture<Served> answer = new CompletableFuture<>();
+        worker.execute(() -> {
+            try {
+                answer.complete(serve(query, found.get(), answer));
+            } catch (RuntimeException | Error failed) {
+                if (!answer.completeExceptionally(failed)) {
+                    LOG.log(Level.WARNING, "the refresh of " + query.key() + " failed after its token was served",
+                            failed);
+                }
+            }
+        });
+        return answer;
     }
 
     private Optional<AccessToken> joined(Query query, Optional<TokenStore.Found> found, AccessToken token,
@@ -194,8 +240,17 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      */
     @Override
     public Served serve(Query query) {
+        return serve(query, tokens.lookup(query.key()), new CompletableFuture<>());
+    }
+
+    /**
+     * @param found  what the store held when the request began
+     * @param landed completed with the answer as soon as the refresh has stored a token this query may be served
+     *               (then the refresh's remaining work follows on this thread); a failure after that is not the
+     *               caller's and is only thrown
+     */
+    private Served serve(Query query, Optional<TokenStore.Found> found, CompletableFuture<Served> landed) {
         ConnectionKey key = query.key();
-        Optional<TokenStore.Found> found = tokens.lookup(key);
         Optional<AccessToken> served = served(query, found);
         if (served.isPresent()) {
             return Served.fresh(served.get());
@@ -203,18 +258,31 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         try {
             // Up front when the cached token shows how long this connection's tokens live: no refresh is spent on
             // a wish a fresh token cannot grant.
-            found.ifPresent(hit -> requireMeetable(key, hit.token(), query.minValidFor()));
-            AccessToken token = fetched(key, query.minValidFor());
-            outcomes.record(TokenRequestOutcomes.Outcome.MISS);
+            found.ifPresent(hit -> requests.requireMeetable(key, hit.token(), query.minValidFor()));
+            AccessToken token = requests.fetched(key, query.minValidFor(), stored -> answerOnce(landed, stored));
+            answerOnce(landed, token);
             return Served.fresh(token);
         } catch (UpstreamFailedException.Unavailable | TokenUnavailableException outage) {
+            if (landed.isDone()) {
+                throw outage;
+            }
             Optional<AccessToken> stale = staleServable(query, found);
             outcomes.record(stale.isPresent() ? TokenRequestOutcomes.Outcome.STALE_IF_ERROR
                     : TokenRequestOutcomes.Outcome.ERROR);
             return new Served(stale.orElseThrow(() -> outage), true);
         } catch (RuntimeException failed) {
-            outcomes.record(TokenRequestOutcomes.Outcome.ERROR);
+            if (!landed.isDone()) {
+                outcomes.record(TokenRequestOutcomes.Outcome.ERROR);
+            }
             throw failed;
+        }
+    }
+
+    /** A miss served is counted once, when its caller is answered. */
+    private void answerOnce(CompletableFuture<Served> landed, AccessToken token) {
+        if (!landed.isDone()) {
+            outcomes.record(TokenRequestOutcomes.Outcome.MISS);
+            landed.complete(Served.fresh(token));
         }
     }
 
@@ -231,31 +299,6 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
                 ? TokenRequestOutcomes.Outcome.STALE_SERVED : hit.source() == TokenStore.Source.NEAR_CACHE
                 ? TokenRequestOutcomes.Outcome.NEAR_CACHE_HIT : TokenRequestOutcomes.Outcome.CACHE_HIT));
         return cached.map(TokenStore.Found::token);
-    }
-
-    /**
-     * A caller may join a flight led by one that wanted less validity, and so get the token that caller found
-     * still good enough under the lease; it then flies once more with its own need, which refreshes. A token issued
-     * too short-lived for the need is the caller's 422, not a reason to refresh again.
-     */
-    private AccessToken fetched(ConnectionKey key, Duration minValidFor) {
-        AccessToken token = null;
-        for (int flight = 0; flight < 2; flight++) {
-            // The flight's other callers get the token once it is stored, not after the lease's release.
-            token = singleFlight.runTelling(key, landed -> StoreOutages.translated(
-                    () -> leased.underLease(key, Trigger.REQUEST, minValidFor, landed)));
-            if (policy.isServable(token, clock.instant(), minValidFor)) {
-                return token;
-            }
-            requireMeetable(key, token, minValidFor);
-        }
-        throw new MinValidityUnsatisfiableException(key, minValidFor, token.lifetime());
-    }
-
-    private void requireMeetable(ConnectionKey key, AccessToken token, Duration minValidFor) {
-        if (!policy.canMeet(token.lifetime(), minValidFor)) {
-            throw new MinValidityUnsatisfiableException(key, minValidFor, token.lifetime());
-        }
     }
 
     @Override

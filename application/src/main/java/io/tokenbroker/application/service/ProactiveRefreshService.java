@@ -7,6 +7,7 @@ import io.tokenbroker.domain.token.RefreshPolicy;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * The serving side of refresh-ahead, in front of the token service: every token it hands out (to a request or a
@@ -43,6 +44,15 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
         return tokens.getWithoutBlocking(query).thenApply(token -> {
             token.ifPresent(hit -> offers.tell(query.key(), hit, true));
             return token;
+        });
+    }
+
+    /** Offered once answered: the refresh's remaining work does not wait for the offer, nor the offer for it. */
+    @Override
+    public CompletionStage<Served> serveWithoutBlocking(Query query, Executor worker) {
+        return tokens.serveWithoutBlocking(query, worker).thenApply(served -> {
+            offers.tell(query.key(), served.token(), true);
+            return served;
         });
     }
 

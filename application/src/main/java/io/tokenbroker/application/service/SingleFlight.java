@@ -12,9 +12,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Runs at most one load per key at a time within this process: the first caller loads on its own thread, the
- * callers that arrive meanwhile wait for its result (or its exception) instead of loading again, on their thread
- * ({@link #run}) or without one ({@link #running}).
+ * Runs at most one load per key at a time within this process, until the load has its result: the first caller
+ * loads on its own thread, the callers that arrive meanwhile wait for its result (or its exception) instead of
+ * loading again, on their thread ({@link #run}) or without one ({@link #running}).
  */
 final class SingleFlight<K, V> {
 
@@ -40,7 +40,9 @@ final class SingleFlight<K, V> {
     /**
      * As {@link #run}, for a load that has its result before it has finished (a token stored before its lease is
      * released, the audit row written): it hands the result to {@code landed}, and the callers waiting for it get it
-     * then. A failure after that is the leader's alone.
+     * then. A failure after that is the leader's alone. A caller arriving after that starts a load of its own rather
+     * than join one whose result it may already have been told is no good (a token invalidated since); that load
+     * waits for whatever the first still holds (the lease).
      */
     V runTelling(K key, Function<Consumer<V>, V> load) {
         CompletableFuture<V> mine = new CompletableFuture<>();
@@ -49,7 +51,10 @@ final class SingleFlight<K, V> {
             return await(running);
         }
         try {
-            V value = load.apply(mine::complete);
+            V value = load.apply(result -> {
+                mine.complete(result);
+                inFlight.remove(key, mine);
+            });
             mine.complete(value);
             return value;
         } catch (RuntimeException | Error failure) {

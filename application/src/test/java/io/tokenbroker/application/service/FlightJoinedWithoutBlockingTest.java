@@ -9,14 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
-import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.UpstreamFailedException;
-import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.testing.ForwardingTokenStore;
@@ -36,7 +34,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +57,7 @@ class FlightJoinedWithoutBlockingTest {
     private final RemoteStore tokens = new RemoteStore(new InMemoryTokenStore(clock));
     private final InMemoryConnections connections = new InMemoryConnections();
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofHours(1));
-    private final SlowReleases locks = new SlowReleases();
+    private final HeldReleaseLocks locks = new HeldReleaseLocks();
     private final List<TokenRequestOutcomes.Outcome> outcomes = new CopyOnWriteArrayList<>();
     private final GetAccessTokenService service = new GetAccessTokenService(
             new GetAccessTokenService.Ports(tokens, connections, issuer, locks,
@@ -158,40 +155,6 @@ class FlightJoinedWithoutBlockingTest {
                 frame.getClassName().equals(SingleFlight.class.getName()) && frame.getMethodName().equals("await")))) {
             assertTrue(System.nanoTime() < deadline, "no caller waits for the flight on its thread");
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-    }
-
-    /** Leases from process memory whose release, once {@link #closing}, waits until the test lets it go on. */
-    private static final class SlowReleases implements LockManager {
-
-        private final LockManager delegate = new InMemoryLockManager();
-        private final CountDownLatch closing = new CountDownLatch(1);
-        private final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait) {
-            return delegate.acquire(key, ttl, maxWait).map(held -> new Lease() {
-                @Override
-                public ConnectionKey key() {
-                    return held.key();
-                }
-
-                @Override
-                public long fence() {
-                    return held.fence();
-                }
-
-                @Override
-                public void close() {
-                    closing.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
-                    held.close();
-                }
-            });
         }
     }
 

@@ -3,6 +3,7 @@ package io.tokenbroker.bootstrap.tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
@@ -60,10 +61,19 @@ final class TracedTokenStore implements TokenStore {
         return tokens.lookupInMemory(key);
     }
 
-    /** No span either: a miss here is followed by the traced {@link #lookup}. */
+    /** A span from the read's start to its answer: a miss is served with what this read found, not read again. */
     @Override
     public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
-        return tokens.lookupWithoutBlocking(key);
+        Span span = spans.start("token store read", SpanKind.CLIENT, key, adapter);
+        try (Scope ignored = span.makeCurrent()) {
+            return tokens.lookupWithoutBlocking(key).whenComplete((found, failed) -> {
+                if (found != null) {
+                    span.setAttribute(HIT, found.isPresent());
+                    found.ifPresent(hit -> span.setAttribute(SOURCE, hit.source().name().toLowerCase(Locale.ROOT)));
+                }
+                span.end();
+            });
+        }
     }
 
     @Override

@@ -43,13 +43,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * The facilitator endpoints a backend calls. A token this instance holds in memory is answered on the event loop,
  * one in Redis from Lettuce's reply; anything else goes to the blocking executor, since a miss waits on the upstream
- * (or on another caller's refresh), which must not stall the event loop.
+ * (or on another caller's refresh), which must not stall the event loop. A miss is answered as soon as its token is
+ * stored; the refresh's audit row, events and lease release follow on the worker after the answer.
  */
 @TenantScoped
 @Tag(name = "tokens")
@@ -144,12 +144,10 @@ public class TokenController {
                                              @QueryValue("min_valid_for") @Nullable String minValidFor) {
         GetAccessToken.Query query = new GetAccessToken.Query(ConnectionKey.of(tenant, connection),
                 seconds(minValidFor));
-        // Wrapped here, on the request's thread: the hit may complete on Lettuce's.
-        Supplier<HttpResponse<TokenResponse>> fetched = () -> answer(getAccessToken.serve(query));
-        Supplier<HttpResponse<TokenResponse>> inContext = PropagatedContext.wrapCurrent(fetched);
-        return getAccessToken.getWithoutBlocking(query).toCompletableFuture().thenCompose(hit -> hit.isPresent()
-                ? CompletableFuture.completedFuture(answer(GetAccessToken.Served.fresh(hit.get())))
-                : CompletableFuture.supplyAsync(inContext, blocking));
+        // Captured here, on the request's thread: a miss may go to the worker from Lettuce's.
+        PropagatedContext context = PropagatedContext.getOrEmpty();
+        Executor worker = task -> blocking.execute(context.wrap(task));
+        return getAccessToken.serveWithoutBlocking(query, worker).thenApply(this::answer).toCompletableFuture();
     }
 
     private HttpResponse<TokenResponse> answer(GetAccessToken.Served served) {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Gives a valid access token for a connection: the cached one while it is outside the refresh buffer, otherwise
@@ -57,6 +58,19 @@ public interface GetAccessToken {
      */
     default CompletionStage<Optional<AccessToken>> getWithoutBlocking(Query query) {
         return CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    /**
+     * {@link #serve} without blocking the calling thread: a hit as {@link #getWithoutBlocking} finds it, otherwise the
+     * refresh on {@code worker}. The answer comes as soon as the new token is stored (a rotated refresh token
+     * persisted before it), not after what the refresh still does once it has its token (the audit row, events, the
+     * lease's release): that goes on on the worker, and a failure of it reaches the log, not the caller who already
+     * has the token. Completes exceptionally with what {@code serve} would throw.
+     */
+    default CompletionStage<Served> serveWithoutBlocking(Query query, Executor worker) {
+        return getWithoutBlocking(query).thenCompose(hit -> hit.isPresent()
+                ? CompletableFuture.completedFuture(Served.fresh(hit.get()))
+                : CompletableFuture.supplyAsync(() -> serve(query), worker));
     }
 
     /**
