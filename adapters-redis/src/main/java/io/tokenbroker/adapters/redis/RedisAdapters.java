@@ -155,7 +155,6 @@ public final class RedisAdapters implements AutoCloseable {
         RedisAdapters adapters = new RedisAdapters(commands, commands.async(), loops, client::connectPubSub,
                 settings, seals, clock, instanceId, inProcess, whenDown);
         client.addListener(adapters.reconnectListener());
-        onLoops.values().forEach(loopClient -> loopClient.addListener(adapters.reconnectListener()));
         return adapters;
     }
 
@@ -188,7 +187,6 @@ public final class RedisAdapters implements AutoCloseable {
         RedisAdapters adapters = new RedisAdapters(commands, commands.async(), loops, client::connectPubSub,
                 settings, seals, clock, instanceId, inProcess, whenDown);
         client.addListener(adapters.reconnectListener());
-        onLoops.values().forEach(loopClient -> loopClient.addListener(adapters.reconnectListener()));
         return adapters;
     }
 

@@ -105,11 +105,15 @@ final class RedisLoopConnections implements AutoCloseable {
         }
     }
 
-    /** The commands of the calling thread's loop; {@code null} when it is no loop of these (a worker, a test). */
+    /**
+     * The commands of the calling thread's loop; {@code null} when it is no loop of these (a worker, a test), or while
+     * its connection is down: the read then goes over the shared connection, so a loop connection that comes back
+     * later than the shared one after an outage neither fails reads nor counts as a second outage.
+     */
     RedisClusterAsyncCommands<String, String> here() {
         for (Bound each : bound) {
             if (each.loop().inEventLoop()) {
-                return each.commands();
+                return each.commands().isOpen() ? each.commands() : null;
             }
         }
         return null;
