@@ -204,7 +204,11 @@ public final class RedisAdapters implements AutoCloseable {
         return new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
-                outage.succeeded();
+                // The pub/sub connection can be back before the command connection: marked up then, the next call
+                // is rejected and counted as a second outage. Its reconnect only lets the next call probe.
+                if (!(connection instanceof StatefulRedisPubSubConnection<?, ?>)) {
+                    outage.succeeded();
+                }
                 calls.probeNow();
             }
 
