@@ -11,13 +11,18 @@ import io.micronaut.http.netty.channel.EventLoopGroupFactory;
 import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
 import io.micronaut.http.netty.channel.NettyChannelType;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * Off with {@code tokenbroker.redis.server-event-loops=false}; also off, with a log line, when Lettuce and the server
  * would use different transports (Lettuce picks epoll or io_uring whenever they are on the classpath, Micronaut
  * only when configured to), since a channel cannot register with another transport's loop.
+ *
+ * <p>{@link #oneLoopEach} derives from such a client's resources one set per loop that holds only that loop, for the
+ * read connection each loop gets of its own: with one connection for all loops, a request on another loop than the
+ * connection's handed its command over and its reply back.
  */
 @Singleton
 @Requires(property = RedisOnServerEventLoops.ENABLED, notEquals = "false")
@@ -66,6 +75,23 @@ final class RedisOnServerEventLoops implements ClientResourcesMutator {
         EventLoopGroup group = loops.getDefaultEventLoopGroup();
         builder.eventLoopGroupProvider(new Shared(group)).eventExecutorGroup(group)
                 .timer(new RedisEventLoopTimer(group));
+    }
+
+    /**
+     * One client per loop of the server's group, each made by {@code client} from resources like {@code resources}
+     * that hold only that loop, so all its connections, reconnects included, live there; empty when {@code resources}
+     * are not on the server's loops (switched off, or another transport).
+     */
+    static <C> Map<EventExecutor, C> oneLoopEach(ClientResources resources, Function<ClientResources, C> client) {
+        Map<EventExecutor, C> clients = new LinkedHashMap<>();
+        if (resources.eventLoopGroupProvider() instanceof Shared shared) {
+            for (EventExecutor loop : shared.group) {
+                // The loops of a Netty group are EventLoops; one is a group of one, and a channel registers on it.
+                clients.put(loop, client.apply(resources.mutate().eventLoopGroupProvider(new Shared((EventLoop) loop))
+                        .build()));
+            }
+        }
+        return clients;
     }
 
     /** Hands Lettuce the server's group, whichever transport class it asks for (checked above), and never ends it. */

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,20 +27,30 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  *
  * <p>Sealed layout: {@code nonce (12 bytes) || ciphertext || tag (16 bytes)}; the key id is stored beside it. The
  * layout and the derivation are those of the vault's first release, so its rows open unchanged.
+ *
+ * <p>Each thread keeps one {@link Cipher}, initialised afresh for every value (its own nonce, mode and AAD): a Redis hit
+ * opens a sealed token, and {@code Cipher.getInstance} looks the provider up on every call while a new cipher expands
+ * its AES key again, together most of an open's cost (issue 17). A reused JDK cipher skips the expansion when the key
+ * is the one it last used.
  */
 public final class AesGcmSeals implements Seals {
 
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final byte[] HKDF_SALT = "tokenbroker-secret-cipher-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(AesGcmSeals::newCipher);
 
     private final EncryptionKeys keys;
     private final SecureRandom random;
-    private final Map<String, SecretKeySpec> derived = new ConcurrentHashMap<>();
+    /** Derived AES keys per purpose and key id; filled in once per pair. */
+    private final Map<Purpose, Map<String, SecretKeySpec>> derived = new EnumMap<>(Purpose.class);
 
     public AesGcmSeals(EncryptionKeys keys, SecureRandom random) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.random = Objects.requireNonNull(random, "random");
+        for (Purpose purpose : Purpose.values()) {
+            derived.put(purpose, new ConcurrentHashMap<>());
+        }
     }
 
     @Override
@@ -53,7 +64,7 @@ public final class AesGcmSeals implements Seals {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, key(keyId, purpose), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(context);
             byte[] ciphertext = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
@@ -74,7 +85,7 @@ public final class AesGcmSeals implements Seals {
             throw new UndecryptableSecretException("sealed under key " + sealed.keyId() + ", which is not in the ring");
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, key(sealed.keyId(), purpose),
                     new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
             cipher.updateAAD(context);
@@ -89,13 +100,21 @@ public final class AesGcmSeals implements Seals {
     }
 
     private SecretKeySpec key(String keyId, Purpose purpose) {
-        return derived.computeIfAbsent(keyId + "/" + purpose.name(), cacheKey -> {
+        return derived.get(purpose).computeIfAbsent(keyId, id -> {
             HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
             byte[] info = ("tokenbroker/" + purpose.name()).getBytes(StandardCharsets.US_ASCII);
-            hkdf.init(new HKDFParameters(keys.master(keyId), HKDF_SALT, info));
+            hkdf.init(new HKDFParameters(keys.master(id), HKDF_SALT, info));
             byte[] aesKey = new byte[32];
             hkdf.generateBytes(aesKey, 0, aesKey.length);
             return new SecretKeySpec(aesKey, "AES");
         });
+    }
+
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException unexpected) {
+            throw new IllegalStateException("AES-GCM is not available", unexpected);
+        }
     }
 }

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.adapters.postgres.AssociatedData.Field;
 import io.tokenbroker.application.port.out.Sealed;
+import io.tokenbroker.application.port.out.Seals.Purpose;
 import io.tokenbroker.application.port.out.UndecryptableSecretException;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
@@ -70,5 +72,31 @@ class EncryptionKeysTest {
         assertThrows(UndecryptableSecretException.class,
                 () -> new AssociatedData(ConnectionKey.of("acme", "crm"), Field.CLIENT_SECRET).open(cipher, once));
         assertTrue(once.toString().startsWith("Sealed[keyId=k1"));
+    }
+
+    /**
+     * Each thread reuses one cipher for every value: sealed and opened under two keys and two purposes in turn, and
+     * after refused opens, each value still opens for its own binding and for no other.
+     */
+    @Test
+    void oneThreadsCipherServesEveryKeyAndPurposeInTurn() {
+        String ring = EmbeddedDatabase.randomRing("k1", "k2");
+        AesGcmSeals before = new AesGcmSeals(EncryptionKeys.parse(ring, "k1"), new SecureRandom());
+        AesGcmSeals after = new AesGcmSeals(EncryptionKeys.parse(ring, "k2"), new SecureRandom());
+        byte[] here = "tb:{acme/crm}:token".getBytes(StandardCharsets.UTF_8);
+
+        Sealed token = before.seal(Purpose.ACCESS_TOKEN, here, "the token");
+        Sealed secret = after.seal(Purpose.CLIENT_SECRET, here, "the secret");
+
+        assertEquals("k1", token.keyId());
+        assertEquals("k2", secret.keyId());
+        assertThrows(UndecryptableSecretException.class, () -> after.open(Purpose.CLIENT_SECRET, here, token));
+        assertEquals("the token", after.open(Purpose.ACCESS_TOKEN, here, token));
+        assertEquals("the secret", before.open(Purpose.CLIENT_SECRET, here, secret));
+        assertThrows(UndecryptableSecretException.class, () -> before.open(Purpose.ACCESS_TOKEN, here, secret));
+        assertThrows(UndecryptableSecretException.class,
+                () -> before.open(Purpose.ACCESS_TOKEN, "tb:{acme/erp}:token".getBytes(StandardCharsets.UTF_8), token));
+        assertEquals("the token", before.open(Purpose.ACCESS_TOKEN, here, token));
+        assertEquals("the secret", after.open(Purpose.CLIENT_SECRET, here, secret));
     }
 }

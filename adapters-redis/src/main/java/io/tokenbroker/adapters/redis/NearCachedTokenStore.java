@@ -53,6 +53,7 @@ public final class NearCachedTokenStore implements TokenStore {
         this.near = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
                 .expireAfter(new UntilServeUntil(clock))
+                .executor(Runnable::run) // cheap upkeep: done by the caller, not a pool thread woken per write
                 .build();
         events.addListener(this::onEvent);
         events.addResubscribeListener(this::onResubscribed);

@@ -11,6 +11,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.netty.util.concurrent.EventExecutor;
 import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.ConnectAttempts;
 import io.tokenbroker.application.port.out.IdempotencyRecords;
@@ -24,19 +25,26 @@ import io.tokenbroker.application.port.out.TokenStore;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The Redis adapters of one instance over one command connection and one pub/sub connection. Bootstrap builds one
- * from the client Micronaut configured from {@code redis.uri} (standalone or Sentinel) or {@code redis.uris}
- * (Cluster); tests build one from their own client. Closing it closes the connections and stops the lease
- * watchdog, not the client.
+ * The Redis adapters of one instance over one command connection and one pub/sub connection, and optionally a read
+ * connection per event loop ({@link RedisLoopConnections}). Bootstrap builds one from the client Micronaut configured
+ * from {@code redis.uri} (standalone or Sentinel) or {@code redis.uris} (Cluster); tests build one from their own
+ * client. Closing it closes the connections and stops the lease watchdog, not the client (the loops' clients, which
+ * it was handed, it shuts down).
  *
  * <p>Commands are rejected at once while disconnected, instead of queued and run after the reconnect: a lease
  * taken by a command whose caller gave up long ago would block every instance for a whole ttl.
  */
 public final class RedisAdapters implements AutoCloseable {
+
+    private static final ClientOptions OPTIONS = ClientOptions.builder().autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
+    private static final ClusterClientOptions CLUSTER_OPTIONS = ClusterClientOptions.builder().autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
 
     /**
      * @param keyPrefix      namespaces the keys, e.g. {@code tb}
@@ -64,6 +72,7 @@ public final class RedisAdapters implements AutoCloseable {
     }
 
     private final StatefulConnection<String, String> commands;
+    private final RedisLoopConnections loops;
     private final RedisEvents events;
     private final RedisOutage outage = new RedisOutage();
     private final RedisCalls calls;
@@ -81,7 +90,7 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisConnectAttempts connectAttempts;
 
     private RedisAdapters(StatefulConnection<String, String> commands,
-                          RedisClusterAsyncCommands<String, String> async,
+                          RedisClusterAsyncCommands<String, String> async, RedisLoopConnections loops,
                           Supplier<StatefulRedisPubSubConnection<String, String>> pubSub,
                           Settings settings, Seals sealing, Clock clock, String instanceId,
                           LockManager inProcess, LockManager whenDown) {
@@ -89,13 +98,15 @@ public final class RedisAdapters implements AutoCloseable {
         this.keys = keys;
         this.seals = new RedisSeals(sealing);
         this.commands = commands;
+        this.loops = loops;
         try {
             this.events = new RedisEvents(pubSub.get(), keys, settings.commandTimeout().multipliedBy(10));
         } catch (RuntimeException failed) {
+            loops.close();
             commands.close();
             throw failed;
         }
-        this.calls = new RedisCalls(async, settings.commandTimeout(), outage);
+        this.calls = new RedisCalls(async, loops, settings.commandTimeout(), outage);
         this.redisTokens = new RedisTokenStore(calls, keys, seals, clock);
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
         this.locks = new RedisLockManager(calls, keys, events, instanceId, settings.recheck(), inProcess,
@@ -126,14 +137,23 @@ public final class RedisAdapters implements AutoCloseable {
      */
     public static RedisAdapters connect(RedisClient client, Settings settings, Seals seals, Clock clock,
                                         String instanceId, LockManager inProcess, LockManager whenDown) {
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
-        StatefulRedisConnection<String, String> commands = client.connect();
-        RedisAdapters adapters =
-                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, seals, clock,
-                        instanceId, inProcess, whenDown);
+        return connect(client, Map.of(), settings, seals, clock, instanceId, inProcess, whenDown);
+    }
+
+    /**
+     * As above, and a read started on one of the event loops of {@code onLoops} goes over a connection of that loop's
+     * own client (whose resources hold only that loop), so it is written, read and answered there. The loop clients
+     * are handed over: closing the adapters shuts them and their resources down.
+     */
+    public static RedisAdapters connect(RedisClient client, Map<? extends EventExecutor, RedisClient> onLoops,
+                                        Settings settings, Seals seals, Clock clock, String instanceId,
+                                        LockManager inProcess, LockManager whenDown) {
+        client.setOptions(OPTIONS);
+        StatefulRedisConnection<String, String> commands = RedisLoopConnections.orShutDown(onLoops, client::connect);
+        RedisLoopConnections loops = closingOnFailure(commands, () -> RedisLoopConnections.standalone(onLoops,
+                OPTIONS));
+        RedisAdapters adapters = new RedisAdapters(commands, commands.async(), loops, client::connectPubSub,
+                settings, seals, clock, instanceId, inProcess, whenDown);
         client.addListener(adapters.reconnectListener());
         return adapters;
     }
@@ -151,23 +171,44 @@ public final class RedisAdapters implements AutoCloseable {
     /** A Redis Cluster, with the lock manager that grants leases while it is unreachable. */
     public static RedisAdapters connect(RedisClusterClient client, Settings settings, Seals seals, Clock clock,
                                         String instanceId, LockManager inProcess, LockManager whenDown) {
-        client.setOptions(ClusterClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
-        StatefulRedisClusterConnection<String, String> commands = client.connect();
-        RedisAdapters adapters =
-                new RedisAdapters(commands, commands.async(), client::connectPubSub, settings, seals, clock,
-                        instanceId, inProcess, whenDown);
+        return connect(client, Map.of(), settings, seals, clock, instanceId, inProcess, whenDown);
+    }
+
+    /** A Redis Cluster, with a client of its own per event loop for the reads started there (as for standalone). */
+    public static RedisAdapters connect(RedisClusterClient client,
+                                        Map<? extends EventExecutor, RedisClusterClient> onLoops, Settings settings,
+                                        Seals seals, Clock clock, String instanceId, LockManager inProcess,
+                                        LockManager whenDown) {
+        client.setOptions(CLUSTER_OPTIONS);
+        StatefulRedisClusterConnection<String, String> commands = RedisLoopConnections.orShutDown(onLoops,
+                client::connect);
+        RedisLoopConnections loops = closingOnFailure(commands, () -> RedisLoopConnections.cluster(onLoops,
+                CLUSTER_OPTIONS));
+        RedisAdapters adapters = new RedisAdapters(commands, commands.async(), loops, client::connectPubSub,
+                settings, seals, clock, instanceId, inProcess, whenDown);
         client.addListener(adapters.reconnectListener());
         return adapters;
+    }
+
+    private static RedisLoopConnections closingOnFailure(StatefulConnection<String, String> commands,
+                                                         Supplier<RedisLoopConnections> connect) {
+        try {
+            return connect.get();
+        } catch (RuntimeException failed) {
+            commands.close();
+            throw failed;
+        }
     }
 
     private RedisConnectionStateListener reconnectListener() {
         return new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
-                outage.succeeded();
+                // The pub/sub connection can be back before the command connection: marked up then, the next call
+                // is rejected and counted as a second outage. Its reconnect only lets the next call probe.
+                if (!(connection instanceof StatefulRedisPubSubConnection<?, ?>)) {
+                    outage.succeeded();
+                }
                 calls.probeNow();
             }
 
@@ -269,6 +310,7 @@ public final class RedisAdapters implements AutoCloseable {
         closing = true;
         locks.close();
         events.close();
+        loops.close();
         commands.close();
     }
 }

@@ -44,13 +44,21 @@ final class RedisCalls {
     private static final List<String> COMMAND_ERRORS = List.of("ERR", "WRONGTYPE");
 
     private final RedisClusterAsyncCommands<String, String> commands;
+    private final RedisLoopConnections loops;
     private final Duration timeout;
     private final RedisOutage outage;
     private final AtomicLong nextProbeAt = new AtomicLong(System.nanoTime());
     private final AtomicLong refusedOnEventLoop = new AtomicLong();
 
     RedisCalls(RedisClusterAsyncCommands<String, String> commands, Duration timeout, RedisOutage outage) {
+        this(commands, RedisLoopConnections.none(), timeout, outage);
+    }
+
+    /** With {@code loops}: {@link #callAsync} on one of those loops goes over that loop's own connection. */
+    RedisCalls(RedisClusterAsyncCommands<String, String> commands, RedisLoopConnections loops, Duration timeout,
+               RedisOutage outage) {
         this.commands = Objects.requireNonNull(commands, "commands");
+        this.loops = Objects.requireNonNull(loops, "loops");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.outage = Objects.requireNonNull(outage, "outage");
         if (timeout.isNegative() || timeout.isZero()) {
@@ -80,19 +88,20 @@ final class RedisCalls {
             }
             throw new CancellationException("interrupted while waiting for Redis (" + operation + ")");
         } catch (ExecutionException failed) {
-            throw failure(operation, failed.getCause());
+            throw failure(operation, failed.getCause(), commands);
         } catch (TimeoutException | RuntimeException failed) {
             if (future != null) {
                 // A late reply must not act on anything: the caller has already moved on.
                 future.cancel(false);
             }
-            throw failure(operation, failed);
+            throw failure(operation, failed, commands);
         }
     }
 
     /**
      * {@link #call} without waiting: completes on Lettuce's thread (or the timeout's), with the same outage
-     * bookkeeping; a failure completes it with a {@link RedisUnavailableException}.
+     * bookkeeping; a failure completes it with a {@link RedisUnavailableException}. Called on an event loop that has
+     * a connection of its own, it goes over that one, so the reply completes it on the calling loop.
      */
     <T> CompletableFuture<T> callAsync(String operation,
                                        Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
@@ -101,11 +110,13 @@ final class RedisCalls {
             return CompletableFuture.failedFuture(
                     new RedisUnavailableException(operation + ", skipped until the next probe", null));
         }
+        RedisClusterAsyncCommands<String, String> here = loops.here();
+        RedisClusterAsyncCommands<String, String> over = here != null ? here : commands;
         CompletableFuture<T> future;
         try {
-            future = command.apply(commands).toCompletableFuture();
+            future = command.apply(over).toCompletableFuture();
         } catch (RuntimeException failed) {
-            return CompletableFuture.failedFuture(failure(operation, failed));
+            return CompletableFuture.failedFuture(failure(operation, failed, over));
         }
         return future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((result, failed) -> {
             if (failed == null) {
@@ -113,7 +124,7 @@ final class RedisCalls {
                 return result;
             }
             future.cancel(false);
-            throw failure(operation, failed instanceof CompletionException ? failed.getCause() : failed);
+            throw failure(operation, failed instanceof CompletionException ? failed.getCause() : failed, over);
         });
     }
 
@@ -137,7 +148,8 @@ final class RedisCalls {
     }
 
     /** What a failed call means (an outage, or a refused command) and the exception its caller gets. */
-    private RedisUnavailableException failure(String operation, Throwable cause) {
+    private RedisUnavailableException failure(String operation, Throwable cause,
+                                              RedisClusterAsyncCommands<String, String> over) {
         Optional<String> refusal = commandError(cause);
         if (refusal.isPresent()) {
             // Redis answered, so it is up: the command is at fault (a script error is a bug, or an entry this
@@ -146,7 +158,7 @@ final class RedisCalls {
             LOG.log(Level.WARNING, "Redis refused {0} ({1})", operation, refusal.get());
             return RedisUnavailableException.refused(operation, refusal.get());
         }
-        holdOffProbes();
+        holdOffProbes(over);
         outage.failed(operation, cause);
         return new RedisUnavailableException(operation, cause);
     }
@@ -183,9 +195,9 @@ final class RedisCalls {
      * leave Redis unused for a whole command timeout after it came back. ({@link #mayProbe} has already pushed the
      * next probe a timeout ahead when this call was the probe.)
      */
-    private void holdOffProbes() {
+    private void holdOffProbes(RedisClusterAsyncCommands<String, String> over) {
         long now = System.nanoTime();
-        nextProbeAt.set(commands.isOpen() ? now + timeout.toNanos() : now);
+        nextProbeAt.set(over.isOpen() ? now + timeout.toNanos() : now);
     }
 
     /** Runs a Lua script; {@code keys} are declared so that Redis Cluster routes it to their slot. */

@@ -2,6 +2,7 @@ package io.tokenbroker.bootstrap.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.micronaut.context.ApplicationContext;
@@ -30,9 +31,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisShardedCluster;
@@ -40,7 +44,9 @@ import redis.embedded.RedisShardedCluster;
 /**
  * Lettuce runs on the HTTP server's event loops (issue 17): a Redis hit is read and answered on a loop of the
  * server's own group, the process holds no thread Lettuce made, no blocking Redis call is made on a loop on the
- * way, and the client closes before the server's loops are shut down. Standalone and Cluster alike.
+ * way, and the client closes before the server's loops are shut down. Each loop reads over a connection of its own,
+ * so a hit is answered on the very loop its request came in on, whichever loop that is: no hand-off to another loop
+ * and back. Standalone and Cluster alike.
  */
 class RedisOnServerEventLoopsTest {
 
@@ -71,7 +77,10 @@ class RedisOnServerEventLoopsTest {
         }
     }
 
-    /** A miss, twenty hits read from Redis (near cache off), an invalidation, health and a scrape. */
+    /**
+     * A miss, twenty hits read from Redis (near cache off) by callers on eight connections of their own (which the
+     * server spreads over its loops), an invalidation, health and a scrape.
+     */
     private static Loops twentyRedisHits(Map<String, Object> redis, long threadsBefore) throws IOException {
         Map<String, Object> properties = new HashMap<>(Map.of("micronaut.server.port", -1,
                 "tokenbroker.redis.near-cache-size", 0, TestKeyRing.PROPERTY, TestKeyRing.KEYS, RECORD, true));
@@ -87,8 +96,11 @@ class RedisOnServerEventLoopsTest {
             loops = server.getApplicationContext().getBean(Loops.class);
             loops.completions.clear();
 
+            List<BrokerClient> callers = IntStream.range(0, 8).mapToObj(i -> new BrokerClient(server.getURI()))
+                    .toList();
             for (int i = 0; i < 20; i++) {
-                HttpResponse<String> hit = admin.get("/v1/tenants/acme/connections/loop/token");
+                HttpResponse<String> hit = callers.get(i % callers.size())
+                        .get("/v1/tenants/acme/connections/loop/token");
                 assertEquals(200, hit.statusCode(), hit.body());
             }
             assertEquals(204, admin.post("/v1/tenants/acme/connections/loop/token/invalidate", null).statusCode());
@@ -100,6 +112,9 @@ class RedisOnServerEventLoopsTest {
             assertEquals(20, loops.completions.size(), "every hit was read from Redis without blocking");
             assertEquals(List.of(true), loops.completions.stream().distinct().toList(),
                     "each Redis read completed on one of the server's event loops");
+            assertEquals(List.of(true), loops.answeredWhereAsked.stream().distinct().toList(),
+                    "each Redis read completed on the loop its request came in on");
+            assertTrue(loops.askers.size() >= 2, "the hits came in on several loops: " + loops.askers);
             assertEquals(List.of(), lettuceThreadsSince(threadsBefore));
             assertEquals(0, server.getApplicationContext().getBean(RedisAdapters.class)
                     .blockingCallsRefusedOnEventLoops(), "no blocking Redis call was made on an event loop");
@@ -132,6 +147,8 @@ class RedisOnServerEventLoopsTest {
     static final class Loops implements BeanCreatedEventListener<TokenStore>,
             BeanPreDestroyEventListener<AbstractRedisClient> {
         final List<Boolean> completions = new CopyOnWriteArrayList<>();
+        final List<Boolean> answeredWhereAsked = new CopyOnWriteArrayList<>();
+        final Set<String> askers = ConcurrentHashMap.newKeySet();
         final List<Boolean> shuttingDownWhenRedisClosed = new CopyOnWriteArrayList<>();
         private final BeanProvider<EventLoopGroup> server;
 
@@ -145,9 +162,13 @@ class RedisOnServerEventLoopsTest {
             return new ForwardingTokenStore(store) {
                 @Override
                 public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
+                    Thread asking = Thread.currentThread();
                     return store.lookupWithoutBlocking(key).thenApply(found -> {
-                        found.filter(hit -> hit.source() == Source.STORE)
-                                .ifPresent(hit -> completions.add(onServerLoop()));
+                        found.filter(hit -> hit.source() == Source.STORE).ifPresent(hit -> {
+                            completions.add(onServerLoop());
+                            answeredWhereAsked.add(Thread.currentThread() == asking);
+                            askers.add(asking.getName());
+                        });
                         return found;
                     });
                 }
