@@ -47,7 +47,7 @@ final class HeldReleaseLocks implements LockManager {
             @Override
             public void close() {
                 closing.countDown();
-                awaitRelease();
+                awaitIf(holding, release);
                 held.close();
                 if (failOnRelease) {
                     throw new IllegalStateException("the lease store went away");
@@ -56,7 +56,8 @@ final class HeldReleaseLocks implements LockManager {
         });
     }
 
-    private void awaitRelease() {
+    /** Waits (30 s at most) for {@code release} while {@code holding}, as a held test double does. */
+    static void awaitIf(boolean holding, CountDownLatch release) {
         if (!holding) {
             return;
         }

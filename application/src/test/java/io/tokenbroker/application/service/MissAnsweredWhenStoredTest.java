@@ -208,7 +208,7 @@ class MissAnsweredWhenStoredTest {
         @Override
         public void record(RefreshAttempt attempt) {
             recording.countDown();
-            await(holding, release);
+            HeldReleaseLocks.awaitIf(holding, release);
             delegate.record(attempt);
         }
 
@@ -245,17 +245,6 @@ class MissAnsweredWhenStoredTest {
         @Override
         public OptionalLong removeBefore(Instant cutoff) {
             return delegate.removeBefore(cutoff);
-        }
-    }
-
-    private static void await(boolean holding, CountDownLatch release) {
-        if (!holding) {
-            return;
-        }
-        try {
-            release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }
