@@ -109,15 +109,21 @@ launch_sandbox S2 4 "$DELAY_MS"
 for name in B1 B2 B3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false; done
 launch_broker BA
 for name in R1 R2 R3; do launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI"; done
-launch_broker RN MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1
+# Each group of brokers on the one Redis keeps its own keys (TOKENBROKER_REDIS_KEY_PREFIX): the refresh-ahead
+# schedule is shared by every instance under a prefix, and an instance that claims a connection it does not know
+# drops it from the schedule (a deleted connection) — so the paced row lost 7 of its 20 connections' renewals to
+# R1–R3 and RN, which share the Redis but not the connections.
+launch_broker RN MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" TOKENBROKER_REDIS_NEAR_CACHE_SIZE=1 \
+  TOKENBROKER_REDIS_KEY_PREFIX=rn
 # The production shape: Redis and PostgreSQL, P1 with API keys and rate limits on (limits far above what one load
 # generator sends, so they are counted, not hit), P0 the same with caller security off.
 PRODUCTION=()
 if [[ -n $PG_BIN ]]; then
   setup_pg
   LIMITS=(TOKENBROKER_RATE_LIMIT_PER_KEY=1000000000 TOKENBROKER_RATE_LIMIT_PER_ADDRESS=1000000000)
-  launch_broker P1 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" "${LIMITS[@]}"
-  launch_broker P0 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" MICRONAUT_SECURITY_ENABLED=false
+  launch_broker P1 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" "${LIMITS[@]}" TOKENBROKER_REDIS_KEY_PREFIX=prod
+  launch_broker P0 REDIS_URI="$REDIS_URI" "${PG_ENV[@]}" MICRONAUT_SECURITY_ENABLED=false \
+    TOKENBROKER_REDIS_KEY_PREFIX=prod
   PRODUCTION=(P1 P0)
 fi
 # Refresh-ahead under paced load (issue 17): S3 answers in 300 ms with short tokens; A1–A3 share Redis (and
@@ -135,7 +141,7 @@ if wanted refresh-ahead.paced; then
     # At DEBUG the scheduler writes one line per renewal (due, claimed, started, done): the row's timeline.
     for name in A1 A2 A3; do
       launch_broker $name MICRONAUT_SECURITY_ENABLED=false REDIS_URI="$REDIS_URI" ${PG_ENV[@]+"${PG_ENV[@]}"} \
-        LOGGER_LEVELS_IO_TOKENBROKER_APPLICATION_SERVICE=DEBUG
+        TOKENBROKER_REDIS_KEY_PREFIX=paced LOGGER_LEVELS_IO_TOKENBROKER_APPLICATION_SERVICE=DEBUG
     done
     AHEAD+=(A1 A2 A3)
   fi
