@@ -3,8 +3,13 @@
 # shellcheck shell=bash
 
 HANDED_OUT_PORTS=" "
+# Below the kernel's ephemeral range: a port free when handed out may otherwise be taken as the local end of some
+# outgoing connection before the process meant for it binds it — or, worse, between a kill and a restart on the same
+# port (the kill drill lost its restart that way).
+read -r EPHEMERAL_LOW _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPHEMERAL_LOW=32768
+(( EPHEMERAL_LOW > 12000 )) || EPHEMERAL_LOW=32768
 # BENCH_PORT_RANGE=LOW-HIGH: where free ports are taken from; scripts running side by side get disjoint ranges.
-PORT_RANGE=${BENCH_PORT_RANGE:-20000-49999}
+PORT_RANGE=${BENCH_PORT_RANGE:-10000-$((EPHEMERAL_LOW - 1))}
 PORT_LOW=${PORT_RANGE%-*} PORT_HIGH=${PORT_RANGE#*-}
 
 # free_port VAR: sets VAR to a port nobody on this host uses (as local or remote end, per /proc/net/tcp*) and not
