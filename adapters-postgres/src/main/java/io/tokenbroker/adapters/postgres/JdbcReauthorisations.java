@@ -7,6 +7,8 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Re-authorisation marks in PostgreSQL, shared by every instance: one instance's {@code invalid_grant} stops the
@@ -14,13 +16,22 @@ import java.util.Optional;
  *
  * <p>What this instance last read or wrote for a connection (a mark, or that there is none) is remembered, bounded,
  * and served while the database is unavailable, so refreshes of the connections it serves go on; a connection it
- * never looked at fails as the database does. A mark set during the outage is kept in that memory only.
+ * never looked at fails as the database does.
+ *
+ * <p>A mark that cannot be written is not a mark. During an outage the refresh token this instance presented came
+ * from its memory of the row, and another instance may have rotated it before the database went away: the provider's
+ * {@code invalid_grant} then proves only that our copy was stale (a fault drill saw exactly that: one instance answered
+ * 409 for the rest of the outage while the grant was alive in the database). Such a mark is held as unconfirmed: the
+ * connection answers "unavailable" here (no more upstream calls with that token, which some providers punish by
+ * revoking the whole token family) until the database answers again, and is then forgotten, so the next refresh
+ * reads the row as it is and a refusal of that is marked for good.
  */
 public final class JdbcReauthorisations implements Reauthorisations {
 
     private final ReauthorisationRepository rows;
     private final DatabaseBreaker database;
     private final Cache<ConnectionKey, Optional<Needed>> remembered;
+    private final Set<ConnectionKey> unconfirmed = ConcurrentHashMap.newKeySet();
 
     public JdbcReauthorisations(ReauthorisationRepository rows) {
         this(rows, DatabaseBreaker.withDefaults(Clock.systemUTC()), JdbcConnections.DEFAULT_REMEMBERED);
@@ -36,16 +47,22 @@ public final class JdbcReauthorisations implements Reauthorisations {
     @Override
     public void mark(Needed needed) {
         ConnectionKey key = needed.key();
-        // Remembered first: during an outage this instance at least stops calling the upstream with a refused grant.
+        try {
+            database.run("marking " + key + " for re-authorisation", () -> rows.mark(key.tenant().value(),
+                    key.connection().value(), needed.since(), needed.errorCode()));
+        } catch (StorageUnavailableException unavailable) {
+            unconfirmed.add(key);
+            throw unavailable;
+        }
+        unconfirmed.remove(key);
         remembered.put(key, Optional.of(needed));
-        database.run("marking " + key + " for re-authorisation", () -> rows.mark(key.tenant().value(),
-                key.connection().value(), needed.since(), needed.errorCode()));
     }
 
     @Override
     public void clear(ConnectionKey key) {
         database.run("clearing the re-authorisation mark of " + key,
                 () -> rows.clear(key.tenant().value(), key.connection().value()));
+        unconfirmed.remove(key);
         remembered.put(key, Optional.empty());
     }
 
@@ -58,11 +75,12 @@ public final class JdbcReauthorisations implements Reauthorisations {
                     .map(mark -> new Needed(key, mark.since(), mark.code()));
         } catch (StorageUnavailableException unavailable) {
             Optional<Needed> known = remembered.getIfPresent(key);
-            if (known == null) {
+            if (known == null || unconfirmed.contains(key)) {
                 throw unavailable;
             }
             return known;
         }
+        unconfirmed.remove(key);
         remembered.put(key, found);
         return found;
     }
