@@ -1,16 +1,7 @@
 package io.tokenbroker.adapters.redis;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.netty.util.concurrent.EventExecutor;
 import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.ConnectAttempts;
@@ -22,29 +13,19 @@ import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.application.port.out.RotationSlots;
 import io.tokenbroker.application.port.out.Seals;
 import io.tokenbroker.application.port.out.TokenStore;
-import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * The Redis adapters of one instance over one command connection and one pub/sub connection, and optionally a read
  * connection per event loop ({@link RedisLoopConnections}). Bootstrap builds one from the client Micronaut configured
  * from {@code redis.uri} (standalone or Sentinel) or {@code redis.uris} (Cluster); tests build one from their own
  * client. Closing it closes the connections and stops the lease watchdog, not the client (the loops' clients, which
- * it was handed, it shuts down).
- *
- * <p>Commands are rejected at once while disconnected, instead of queued and run after the reconnect: a lease
- * taken by a command whose caller gave up long ago would block every instance for a whole ttl.
+ * it was handed, it shuts down). The connections themselves, and what is set on them, are {@link RedisConnections}.
  */
 public final class RedisAdapters implements AutoCloseable {
-
-    private static final ClientOptions OPTIONS = ClientOptions.builder().autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
-    private static final ClusterClientOptions CLUSTER_OPTIONS = ClusterClientOptions.builder().autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build();
 
     /**
      * @param keyPrefix      namespaces the keys, e.g. {@code tb}
@@ -71,11 +52,11 @@ public final class RedisAdapters implements AutoCloseable {
         }
     }
 
-    private final StatefulConnection<String, String> commands;
-    private final RedisLoopConnections loops;
+    private final RedisConnections connections;
     private final RedisEvents events;
     private final RedisOutage outage = new RedisOutage();
     private final RedisCalls calls;
+    private final RedisConnectionWatch watch;
     private final RedisSeals seals;
     private final RedisTokenStore redisTokens;
     private final NearCachedTokenStore tokens;
@@ -84,29 +65,25 @@ public final class RedisAdapters implements AutoCloseable {
     private final RedisKeyRevocations keyRevocations;
     private final RedisIdempotencyRecords idempotencyRecords;
     private final RedisRefreshSchedule refreshSchedule;
-    private volatile boolean closing;
     private final RedisRotationSlots rotationSlots;
     private final RedisKeys keys;
     private final RedisConnectAttempts connectAttempts;
 
-    private RedisAdapters(StatefulConnection<String, String> commands,
-                          RedisClusterAsyncCommands<String, String> async, RedisLoopConnections loops,
-                          Supplier<StatefulRedisPubSubConnection<String, String>> pubSub,
-                          Settings settings, Seals sealing, Clock clock, String instanceId,
-                          LockManager inProcess, LockManager whenDown) {
+    /** Takes {@code connections} over, and closes them when the pub/sub connection cannot be had. */
+    private RedisAdapters(RedisConnections connections, Settings settings, Seals sealing, Clock clock,
+                          String instanceId, LockManager inProcess, LockManager whenDown) {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         this.keys = keys;
         this.seals = new RedisSeals(sealing);
-        this.commands = commands;
-        this.loops = loops;
+        this.connections = connections;
         try {
-            this.events = new RedisEvents(pubSub.get(), keys, settings.commandTimeout().multipliedBy(10));
+            this.events = new RedisEvents(connections.connectPubSub(), keys,
+                    settings.commandTimeout().multipliedBy(10));
         } catch (RuntimeException failed) {
-            loops.close();
-            commands.close();
+            connections.close();
             throw failed;
         }
-        this.calls = new RedisCalls(async, loops, settings.commandTimeout(), outage);
+        this.calls = new RedisCalls(connections.commands(), connections.loops(), settings.commandTimeout(), outage);
         this.redisTokens = new RedisTokenStore(calls, keys, seals, clock);
         this.tokens = new NearCachedTokenStore(redisTokens, events, clock, settings.nearCacheSize());
         this.locks = new RedisLockManager(calls, keys, events, instanceId, settings.recheck(), inProcess,
@@ -117,6 +94,8 @@ public final class RedisAdapters implements AutoCloseable {
         this.refreshSchedule = new RedisRefreshSchedule(calls, keys);
         this.rotationSlots = new RedisRotationSlots(calls, keys);
         this.connectAttempts = new RedisConnectAttempts(calls, keys, seals, clock);
+        this.watch = new RedisConnectionWatch(outage, calls);
+        connections.addListener(watch);
     }
 
     /**
@@ -148,14 +127,8 @@ public final class RedisAdapters implements AutoCloseable {
     public static RedisAdapters connect(RedisClient client, Map<? extends EventExecutor, RedisClient> onLoops,
                                         Settings settings, Seals seals, Clock clock, String instanceId,
                                         LockManager inProcess, LockManager whenDown) {
-        client.setOptions(OPTIONS);
-        StatefulRedisConnection<String, String> commands = RedisLoopConnections.orShutDown(onLoops, client::connect);
-        RedisLoopConnections loops = closingOnFailure(commands, () -> RedisLoopConnections.standalone(onLoops,
-                OPTIONS));
-        RedisAdapters adapters = new RedisAdapters(commands, commands.async(), loops, client::connectPubSub,
-                settings, seals, clock, instanceId, inProcess, whenDown);
-        client.addListener(adapters.reconnectListener());
-        return adapters;
+        return new RedisAdapters(RedisConnections.standalone(client, onLoops), settings, seals, clock, instanceId,
+                inProcess, whenDown);
     }
 
     /**
@@ -179,48 +152,8 @@ public final class RedisAdapters implements AutoCloseable {
                                         Map<? extends EventExecutor, RedisClusterClient> onLoops, Settings settings,
                                         Seals seals, Clock clock, String instanceId, LockManager inProcess,
                                         LockManager whenDown) {
-        client.setOptions(CLUSTER_OPTIONS);
-        StatefulRedisClusterConnection<String, String> commands = RedisLoopConnections.orShutDown(onLoops,
-                client::connect);
-        RedisLoopConnections loops = closingOnFailure(commands, () -> RedisLoopConnections.cluster(onLoops,
-                CLUSTER_OPTIONS));
-        RedisAdapters adapters = new RedisAdapters(commands, commands.async(), loops, client::connectPubSub,
-                settings, seals, clock, instanceId, inProcess, whenDown);
-        client.addListener(adapters.reconnectListener());
-        return adapters;
-    }
-
-    private static RedisLoopConnections closingOnFailure(StatefulConnection<String, String> commands,
-                                                         Supplier<RedisLoopConnections> connect) {
-        try {
-            return connect.get();
-        } catch (RuntimeException failed) {
-            commands.close();
-            throw failed;
-        }
-    }
-
-    private RedisConnectionStateListener reconnectListener() {
-        return new RedisConnectionStateListener() {
-            @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
-                // The pub/sub connection can be back before the command connection: marked up then, the next call
-                // is rejected and counted as a second outage. Its reconnect only lets the next call probe.
-                if (!(connection instanceof StatefulRedisPubSubConnection<?, ?>)) {
-                    outage.succeeded();
-                }
-                calls.probeNow();
-            }
-
-            // A hit may make no Redis call at all (near cache, leased rate limits), so a lost connection is
-            // the only sign of an outage that operators would otherwise learn of on the next miss.
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (!closing) {
-                    outage.lost("connection closed by " + connection.getClass().getSimpleName());
-                }
-            }
-        };
+        return new RedisAdapters(RedisConnections.cluster(client, onLoops), settings, seals, clock, instanceId,
+                inProcess, whenDown);
     }
 
     /** The near-cached, fail-open token store the service should use. */
@@ -307,10 +240,9 @@ public final class RedisAdapters implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
+        watch.closing();
         locks.close();
         events.close();
-        loops.close();
-        commands.close();
+        connections.close();
     }
 }

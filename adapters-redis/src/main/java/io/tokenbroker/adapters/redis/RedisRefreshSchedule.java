@@ -1,5 +1,16 @@
 package io.tokenbroker.adapters.redis;
 
+import static io.tokenbroker.adapters.redis.RedisScheduleScripts.CLAIM;
+import static io.tokenbroker.adapters.redis.RedisScheduleScripts.DEMAND;
+import static io.tokenbroker.adapters.redis.RedisScheduleScripts.OFFER;
+import static io.tokenbroker.adapters.redis.RedisScheduleScripts.OFFER_ASKED;
+import static io.tokenbroker.adapters.redis.RedisScheduleScripts.REMOVE;
+import static io.tokenbroker.adapters.redis.RedisScheduleScripts.SCHEDULE;
+import static io.tokenbroker.adapters.redis.RedisScheduleScripts.SIZE;
+import static io.tokenbroker.adapters.redis.RedisScheduleScripts.decode;
+import static io.tokenbroker.adapters.redis.RedisScheduleScripts.decodeDemand;
+import static io.tokenbroker.adapters.redis.RedisScheduleScripts.encode;
+
 import io.lettuce.core.ScriptOutputType;
 import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.domain.connection.ConnectionKey;
@@ -24,113 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every operation is one Lua script, so claiming a batch (deadlines that ran out put back, due entries moved to
  * the claimed set, their demand read) is atomic and one round trip. When Redis is down nothing is written, nothing
  * is claimed and the size is 0: the scheduler idles, requests go on, and whatever was claimed comes back when its
- * deadline passes.
+ * deadline passes. The scripts and the format of the entries are {@link RedisScheduleScripts}.
  */
 final class RedisRefreshSchedule implements RefreshSchedule {
 
     private static final System.Logger LOG = System.getLogger(RedisRefreshSchedule.class.getName());
-
-    // KEYS: queued, claimed, entries, claims. ARGV: member, due, entry.
-    private static final String SCHEDULE = """
-            redis.call('ZREM', KEYS[2], ARGV[1])
-            redis.call('HDEL', KEYS[4], ARGV[1])
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-            redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
-            return 1
-            """;
-
-    // KEYS: queued, claimed, entries. ARGV: member, due, entry, token issued. The rule of RefreshSchedule#offer.
-    // A queued entry this script cannot read (not written by this adapter) is replaced, as if there were none.
-    private static final String OFFER = """
-            if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
-            if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
-              local current = redis.call('HGET', KEYS[3], ARGV[1])
-              if current then
-                local due, failures, issued = string.match(current, '^(-?%d+) (%d+) (-?%d+)')
-                if due then
-                  due = tonumber(due); failures = tonumber(failures); issued = tonumber(issued)
-                  local offered = tonumber(ARGV[4])
-                  if issued > offered then return 0 end
-                  if issued == offered and (due <= tonumber(ARGV[2]) or failures > 0) then return 0 end
-                end
-              end
-            end
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-            redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
-            return 1
-            """;
-
-    // KEYS: queued, claimed, entries, demand, claims. ARGV: now, max, claimed until, this claim's id, then the ids
-    // of this claimer's claims whose reply never came.
-    // Returns member, entry, demand ('' when none) for each claimed connection, soonest first. A claim that ran out,
-    // or whose reply never came, goes back at its entry's due time; one without a readable due time is dropped, entry
-    // and all. The claims hash names the claim that holds each claimed member.
-    private static final String CLAIM = """
-            local function requeue(member)
-              redis.call('ZREM', KEYS[2], member)
-              redis.call('HDEL', KEYS[5], member)
-              local entry = redis.call('HGET', KEYS[3], member)
-              local due = entry and string.match(entry, '^(-?%d+)')
-              if due then
-                redis.call('ZADD', KEYS[1], due, member)
-              else
-                redis.call('HDEL', KEYS[3], member)
-              end
-            end
-            if #ARGV > 4 then
-              local lost = {}
-              for i = 5, #ARGV do lost[ARGV[i]] = true end
-              local held = redis.call('HGETALL', KEYS[5])
-              for i = 1, #held, 2 do
-                if lost[held[i + 1]] and redis.call('ZSCORE', KEYS[2], held[i]) then requeue(held[i]) end
-              end
-            end
-            local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 1000)
-            for _, member in ipairs(expired) do
-              requeue(member)
-            end
-            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-            local claimed = {}
-            for _, member in ipairs(due) do
-              redis.call('ZREM', KEYS[1], member)
-              redis.call('ZADD', KEYS[2], ARGV[3], member)
-              redis.call('HSET', KEYS[5], member, ARGV[4])
-              claimed[#claimed + 1] = member
-              claimed[#claimed + 1] = redis.call('HGET', KEYS[3], member) or ''
-              claimed[#claimed + 1] = redis.call('HGET', KEYS[4], member) or ''
-            end
-            return claimed
-            """;
-
-    // KEYS: demand. ARGV: member, at.
-    private static final String DEMAND = """
-            local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '')
-            if current == nil or tonumber(ARGV[2]) > current then
-              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-            end
-            return 1
-            """;
-
-    // KEYS: queued, claimed, entries, demand. ARGV: member, due, entry, token issued, asked at. DEMAND, then OFFER
-    // (whose early returns must not skip the demand): a request's two writes in one round trip.
-    private static final String OFFER_ASKED = """
-            local asked = tonumber(redis.call('HGET', KEYS[4], ARGV[1]) or '')
-            if asked == nil or tonumber(ARGV[5]) > asked then
-              redis.call('HSET', KEYS[4], ARGV[1], ARGV[5])
-            end
-            """ + OFFER;
-
-    // KEYS: queued, claimed, entries, demand, claims. ARGV: member.
-    private static final String REMOVE = """
-            redis.call('ZREM', KEYS[1], ARGV[1])
-            redis.call('ZREM', KEYS[2], ARGV[1])
-            redis.call('HDEL', KEYS[3], ARGV[1])
-            redis.call('HDEL', KEYS[4], ARGV[1])
-            redis.call('HDEL', KEYS[5], ARGV[1])
-            return 1
-            """;
-
-    private static final String SIZE = "return redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2])";
 
     /** Unanswered claims remembered at most; a Redis that stays away that long is down, and deadlines take over. */
     private static final int MAX_UNANSWERED = 64;
@@ -243,17 +152,8 @@ final class RedisRefreshSchedule implements RefreshSchedule {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Claim(decode(key.get(), entry), demand(demand)));
+            return Optional.of(new Claim(decode(key.get(), entry), decodeDemand(demand)));
         } catch (RuntimeException malformed) {
-            return Optional.empty();
-        }
-    }
-
-    /** Unreadable demand counts as none: the connection looks idle until its next request records demand again. */
-    private static Optional<Instant> demand(String demand) {
-        try {
-            return demand.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(demand)));
-        } catch (NumberFormatException malformed) {
             return Optional.empty();
         }
     }
@@ -303,18 +203,5 @@ final class RedisRefreshSchedule implements RefreshSchedule {
 
     private static String millis(Instant instant) {
         return Long.toString(instant.toEpochMilli());
-    }
-
-    /** {@code due failures issued expires warned}: due first, where the claim script reads it. */
-    static String encode(Entry entry) {
-        return entry.due().toEpochMilli() + " " + entry.failures() + " " + entry.tokenIssuedAt().toEpochMilli() + " "
-                + entry.tokenExpiresAt().toEpochMilli() + " " + entry.warned().name();
-    }
-
-    static Entry decode(ConnectionKey key, String encoded) {
-        String[] fields = encoded.split(" ");
-        return new Entry(key, Instant.ofEpochMilli(Long.parseLong(fields[0])), Integer.parseInt(fields[1]),
-                Instant.ofEpochMilli(Long.parseLong(fields[2])), Instant.ofEpochMilli(Long.parseLong(fields[3])),
-                Warned.valueOf(fields[4]));
     }
 }

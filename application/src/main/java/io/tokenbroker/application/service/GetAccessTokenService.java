@@ -25,11 +25,9 @@ import io.tokenbroker.domain.token.StaleIfError;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -44,8 +42,9 @@ import java.util.function.Supplier;
  * get the cached token still (stale-if-error, see {@link #serve}).
  *
  * <p>How the upstream is called (circuit, minimum interval, retries, audit rows) is {@link UpstreamCalls}' policy;
- * what a failure means for the connection {@link LeasedRefreshes}'. Failures reach the caller as
- * {@link BrokerException}s and are never cached: the next request past the backoff window tries again.
+ * what a failure means for the connection {@link LeasedRefreshes}'; which token answers a request, and how the request
+ * is counted, {@link TokenAnswers}'. Failures reach the caller as {@link BrokerException}s and are never cached: the
+ * next request past the backoff window tries again.
  *
  * <p>Events: TOKEN_REFRESHED and REFRESH_FAILED {@code not_stored} come from {@link GrantStorage},
  * NEEDS_REAUTHORIZATION from {@link RefusedGrants}, the rest from {@link UpstreamCalls}. Publishing never fails a
@@ -107,10 +106,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     }
 
     private final TokenStore tokens;
-    private final Clock clock;
-    private final RefreshPolicy policy;
-    private final TokenRequestOutcomes outcomes;
-    private final StaleIfError staleIfError;
+    private final TokenAnswers answers;
     // Forced refreshes get their own flight: joining a request's flight could hand back the token that request
     // found cached under the lease, which is exactly what a forced refresh must not return.
     private final SingleFlight<ConnectionKey, AccessToken> forcedFlight = new SingleFlight<>();
@@ -119,11 +115,10 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     private final RequestRefreshes requests;
 
     public GetAccessTokenService(Ports ports, Settings settings, Clock clock, Pause pause) {
+        Objects.requireNonNull(clock, "clock");
+        RefreshPolicy policy = settings.policy();
         this.tokens = ports.tokens();
-        this.outcomes = ports.outcomes();
-        this.policy = settings.policy();
-        this.staleIfError = settings.staleIfError();
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.answers = new TokenAnswers(policy, settings.staleIfError(), ports.outcomes(), clock);
         this.upstream = new UpstreamCalls(ports.issuer(), ports.refreshLog(), ports.events(), ports.circuits(),
                 settings.resilience(), clock, pause);
         this.leased = new LeasedRefreshes(new LeasedRefreshes.Parts(tokens, ports.connections(), ports.locks(),
@@ -178,16 +173,17 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     private CompletionStage<Read> read(Query query) {
         ConnectionKey key = query.key();
         Optional<TokenStore.Found> inMemory = tokens.lookupInMemory(key);
-        Optional<AccessToken> hit = served(query, inMemory);
+        Optional<AccessToken> hit = answers.cached(query, inMemory);
         if (hit.isPresent()) {
             return CompletableFuture.completedFuture(new Read(hit, () -> inMemory));
         }
         Optional<CompletionStage<AccessToken>> flying = requests.running(key);
         if (flying.isPresent()) {
             return flying.get().handle((token, failed) ->
-                    new Read(joined(query, inMemory, token, failed), () -> tokens.lookup(key)));
+                    new Read(answers.joined(query, inMemory, token, failed), () -> tokens.lookup(key)));
         }
-        return tokens.lookupWithoutBlocking(key).thenApply(found -> new Read(served(query, found), () -> found));
+        return tokens.lookupWithoutBlocking(key)
+                .thenApply(found -> new Read(answers.cached(query, found), () -> found));
     }
 
     private CompletionStage<Served> servedOn(Executor worker, Query query,
@@ -206,37 +202,11 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         return answer;
     }
 
-    private Optional<AccessToken> joined(Query query, Optional<TokenStore.Found> found, AccessToken token,
-                                         Throwable failed) {
-        if (failed == null) {
-            if (!policy.isServable(token, clock.instant(), query.minValidFor())) {
-                return Optional.empty();
-            }
-            outcomes.record(TokenRequestOutcomes.Outcome.MISS);
-            return Optional.of(token);
-        }
-        Throwable cause = failed instanceof CompletionException wrapped && wrapped.getCause() != null
-                ? wrapped.getCause() : failed;
-        // As serve: only an outage may be answered with the stale token, and serve makes that answer.
-        boolean outage = cause instanceof UpstreamFailedException.Unavailable
-                || cause instanceof TokenUnavailableException;
-        if (outage && staleServable(query, found).isPresent()) {
-            return Optional.empty();
-        }
-        outcomes.record(TokenRequestOutcomes.Outcome.ERROR);
-        throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
-    }
-
-    /** The token read at the start, if {@link StaleIfError} lets it answer a request whose refresh had an outage. */
-    private Optional<AccessToken> staleServable(Query query, Optional<TokenStore.Found> found) {
-        return found.map(TokenStore.Found::token)
-                .filter(token -> staleIfError.allows(token, clock.instant(), query.minValidFor()));
-    }
-
     /**
-     * A hit is counted where {@link #served} finds it. A refresh that failed as an outage (the upstream unavailable,
-     * the circuit open, the lease not had in time) serves the token read at the start if {@link StaleIfError} allows
-     * it; a refusal (4xx, {@code invalid_grant}) never does: the caller must hear of it while the token still works.
+     * A hit is counted where {@link TokenAnswers#cached} finds it. A refresh that failed as an outage (the upstream
+     * unavailable, the circuit open, the lease not had in time) serves the token read at the start if
+     * {@link StaleIfError} allows it; a refusal (4xx, {@code invalid_grant}) never does: the caller must hear of it
+     * while the token still works.
      */
     @Override
     public Served serve(Query query) {
@@ -251,7 +221,7 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      */
     private Served serve(Query query, Optional<TokenStore.Found> found, CompletableFuture<Served> landed) {
         ConnectionKey key = query.key();
-        Optional<AccessToken> served = served(query, found);
+        Optional<AccessToken> served = answers.cached(query, found);
         if (served.isPresent()) {
             return Served.fresh(served.get());
         }
@@ -259,46 +229,21 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
             // Up front when the cached token shows how long this connection's tokens live: no refresh is spent on
             // a wish a fresh token cannot grant.
             found.ifPresent(hit -> requests.requireMeetable(key, hit.token(), query.minValidFor()));
-            AccessToken token = requests.fetched(key, query.minValidFor(), stored -> answerOnce(landed, stored));
-            answerOnce(landed, token);
+            AccessToken token = requests.fetched(key, query.minValidFor(),
+                    stored -> answers.answerOnce(landed, stored));
+            answers.answerOnce(landed, token);
             return Served.fresh(token);
         } catch (UpstreamFailedException.Unavailable | TokenUnavailableException outage) {
             if (landed.isDone()) {
                 throw outage;
             }
-            Optional<AccessToken> stale = staleServable(query, found);
-            outcomes.record(stale.isPresent() ? TokenRequestOutcomes.Outcome.STALE_IF_ERROR
-                    : TokenRequestOutcomes.Outcome.ERROR);
-            return new Served(stale.orElseThrow(() -> outage), true);
+            return answers.staleOrThrow(query, found, outage);
         } catch (RuntimeException failed) {
             if (!landed.isDone()) {
-                outcomes.record(TokenRequestOutcomes.Outcome.ERROR);
+                answers.failed();
             }
             throw failed;
         }
-    }
-
-    /** A miss served is counted once, when its caller is answered. */
-    private void answerOnce(CompletableFuture<Served> landed, AccessToken token) {
-        if (!landed.isDone()) {
-            outcomes.record(TokenRequestOutcomes.Outcome.MISS);
-            landed.complete(Served.fresh(token));
-        }
-    }
-
-    /**
-     * The cached token if it may be served for this query, counted once: a token due for refresh is stale whichever
-     * cache held it, since that is what shows refresh-ahead falling behind; otherwise a near-cache or a store hit by
-     * where it was read.
-     */
-    private Optional<AccessToken> served(Query query, Optional<TokenStore.Found> found) {
-        Instant now = clock.instant();
-        Optional<TokenStore.Found> cached = found
-                .filter(hit -> policy.isServable(hit.token(), now, query.minValidFor()));
-        cached.ifPresent(hit -> outcomes.record(policy.isDueForRefresh(hit.token(), now)
-                ? TokenRequestOutcomes.Outcome.STALE_SERVED : hit.source() == TokenStore.Source.NEAR_CACHE
-                ? TokenRequestOutcomes.Outcome.NEAR_CACHE_HIT : TokenRequestOutcomes.Outcome.CACHE_HIT));
-        return cached.map(TokenStore.Found::token);
     }
 
     @Override

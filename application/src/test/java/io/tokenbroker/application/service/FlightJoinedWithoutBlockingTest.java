@@ -1,30 +1,23 @@
 package io.tokenbroker.application.service;
 
 import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
+import static io.tokenbroker.application.testing.TokenServiceTestData.aTokenService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
-import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
-import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.UpstreamFailedException;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
-import io.tokenbroker.application.port.out.TokenStore;
-import io.tokenbroker.application.testing.ForwardingTokenStore;
 import io.tokenbroker.application.port.out.UpstreamException;
-import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
-import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
-import io.tokenbroker.domain.token.RefreshPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -32,11 +25,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,18 +45,13 @@ class FlightJoinedWithoutBlockingTest {
     private static final int JOINERS = 20;
 
     private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
-    private final RemoteStore tokens = new RemoteStore(new InMemoryTokenStore(clock));
+    private final CountingTokenStore tokens = new CountingTokenStore(new InMemoryTokenStore(clock));
     private final InMemoryConnections connections = new InMemoryConnections();
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofHours(1));
     private final HeldReleaseLocks locks = new HeldReleaseLocks();
     private final List<TokenRequestOutcomes.Outcome> outcomes = new CopyOnWriteArrayList<>();
-    private final GetAccessTokenService service = new GetAccessTokenService(
-            new GetAccessTokenService.Ports(tokens, connections, issuer, locks,
-                    new InMemoryRefreshLog(100), new InMemoryReauthorisations(), new InMemoryConnectionEvents(10),
-                    outcomes::add),
-            new GetAccessTokenService.Settings(RefreshPolicy.defaults(),
-                    new LeaseSettings(Duration.ofSeconds(30), Duration.ofSeconds(5)), ResilienceTestData.noRetries()),
-            clock, new VirtualPause(clock));
+    private final GetAccessTokenService service = aTokenService(clock).tokens(tokens).connections(connections)
+            .issuer(issuer).locks(locks).outcomes(outcomes::add).build();
 
     @BeforeEach
     void aConnectionExists() {
@@ -155,40 +141,6 @@ class FlightJoinedWithoutBlockingTest {
                 frame.getClassName().equals(SingleFlight.class.getName()) && frame.getMethodName().equals("await")))) {
             assertTrue(System.nanoTime() < deadline, "no caller waits for the flight on its thread");
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-    }
-
-    /** A store with nothing in memory, as Redis without a near cache: every lookup is a counted read. */
-    private static final class RemoteStore extends ForwardingTokenStore {
-
-        private final TokenStore delegate;
-        private final AtomicInteger reads = new AtomicInteger();
-
-        RemoteStore(TokenStore delegate) {
-            super(delegate);
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Optional<AccessToken> find(ConnectionKey key) {
-            reads.incrementAndGet();
-            return delegate.find(key);
-        }
-
-        @Override
-        public Optional<Found> lookup(ConnectionKey key) {
-            reads.incrementAndGet();
-            return delegate.lookup(key).map(found -> new Found(found.token(), Source.STORE));
-        }
-
-        @Override
-        public Optional<Found> lookupInMemory(ConnectionKey key) {
-            return Optional.empty();
-        }
-
-        @Override
-        public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
-            return CompletableFuture.completedFuture(lookup(key));
         }
     }
 }

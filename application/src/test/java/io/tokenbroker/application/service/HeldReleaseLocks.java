@@ -2,6 +2,7 @@ package io.tokenbroker.application.service;
 
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
 import io.tokenbroker.application.port.out.LockManager;
+import io.tokenbroker.application.testing.ForwardingLease;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,22 +34,12 @@ final class HeldReleaseLocks implements LockManager {
     @Override
     public Optional<Lease> acquire(ConnectionKey key, Duration ttl, Duration maxWait) {
         onAcquire.run();
-        return delegate.acquire(key, ttl, maxWait).map(held -> new Lease() {
-            @Override
-            public ConnectionKey key() {
-                return held.key();
-            }
-
-            @Override
-            public long fence() {
-                return held.fence();
-            }
-
+        return delegate.acquire(key, ttl, maxWait).map(held -> new ForwardingLease(held) {
             @Override
             public void close() {
                 closing.countDown();
                 awaitIf(holding, release);
-                held.close();
+                super.close();
                 if (failOnRelease) {
                     throw new IllegalStateException("the lease store went away");
                 }

@@ -1,26 +1,21 @@
 package io.tokenbroker.application.service;
 
 import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
+import static io.tokenbroker.application.testing.TokenServiceTestData.aTokenService;
 import static io.tokenbroker.application.testing.TokenTestData.aToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
 import io.tokenbroker.application.inmemory.InMemoryLockManager;
-import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.RefreshConnection;
 import io.tokenbroker.application.port.out.LockManager;
-import io.tokenbroker.application.port.out.TokenRequestOutcomes;
-import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
-import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
-import io.tokenbroker.domain.token.RefreshPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -45,11 +40,8 @@ class LeaseWaitEndedElsewhereTest {
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofHours(1));
     private final InMemoryRefreshLog refreshLog = new InMemoryRefreshLog(100);
     private final AnnouncingLocks locks = new AnnouncingLocks();
-    private final GetAccessTokenService service = new GetAccessTokenService(
-            new GetAccessTokenService.Ports(tokens, connections, issuer, locks, refreshLog,
-                    new InMemoryReauthorisations(), new InMemoryConnectionEvents(10), TokenRequestOutcomes.ignore()),
-            new GetAccessTokenService.Settings(RefreshPolicy.defaults(), LEASE, ResilienceTestData.noRetries()),
-            clock, new VirtualPause(clock));
+    private final GetAccessTokenService service = aTokenService(clock).tokens(tokens).connections(connections)
+            .issuer(issuer).locks(locks).refreshLog(refreshLog).lease(LEASE).build();
 
     @BeforeEach
     void aConnectionExists() {

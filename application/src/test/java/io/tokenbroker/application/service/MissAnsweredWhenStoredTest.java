@@ -1,13 +1,13 @@
 package io.tokenbroker.application.service;
 
 import static io.tokenbroker.application.testing.ConnectionTestData.aConnection;
+import static io.tokenbroker.application.testing.TokenServiceTestData.aTokenService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.inmemory.InMemoryConnections;
-import io.tokenbroker.application.inmemory.InMemoryReauthorisations;
 import io.tokenbroker.application.inmemory.InMemoryRefreshLog;
 import io.tokenbroker.application.inmemory.InMemoryTokenIssuer;
 import io.tokenbroker.application.inmemory.InMemoryTokenStore;
@@ -15,12 +15,8 @@ import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.GetAccessToken.Served;
 import io.tokenbroker.application.port.out.RefreshLog;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes.Outcome;
-import io.tokenbroker.application.port.out.TokenStore;
 import io.tokenbroker.application.port.out.UpstreamException;
-import io.tokenbroker.application.testing.ForwardingTokenStore;
-import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
-import io.tokenbroker.application.testing.VirtualPause;
 import io.tokenbroker.domain.audit.ChainHead;
 import io.tokenbroker.domain.audit.ChainLink;
 import io.tokenbroker.domain.audit.RefreshAttempt;
@@ -30,7 +26,6 @@ import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.Secret;
 import io.tokenbroker.domain.token.AccessToken;
-import io.tokenbroker.domain.token.RefreshPolicy;
 import io.tokenbroker.domain.token.StaleIfError;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +34,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -62,7 +56,7 @@ class MissAnsweredWhenStoredTest {
     private static final GetAccessToken.Query QUERY = new GetAccessToken.Query(KEY);
 
     private final TestClock clock = TestClock.at(Instant.parse("2030-01-01T00:00:00Z"));
-    private final CountingStore tokens = new CountingStore(new InMemoryTokenStore(clock));
+    private final CountingTokenStore tokens = new CountingTokenStore(new InMemoryTokenStore(clock));
     private final InMemoryConnections connections = new InMemoryConnections();
     private final InMemoryTokenIssuer issuer = new InMemoryTokenIssuer(clock, Duration.ofMinutes(5))
             .rotateRefreshTokens();
@@ -71,13 +65,9 @@ class MissAnsweredWhenStoredTest {
     private final HeldReleaseLocks locks = new HeldReleaseLocks(() -> readsAtAcquire.set(tokens.reads.get()));
     private final InMemoryConnectionEvents events = new InMemoryConnectionEvents(10);
     private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-    private final GetAccessTokenService service = new GetAccessTokenService(
-            new GetAccessTokenService.Ports(tokens, connections, issuer, locks, log, new InMemoryReauthorisations(),
-                    events, outcomes::add),
-            new GetAccessTokenService.Settings(RefreshPolicy.defaults(),
-                    new LeaseSettings(Duration.ofSeconds(30), Duration.ofSeconds(5)), ResilienceTestData.noRetries(),
-                    new StaleIfError(Duration.ofSeconds(10))),
-            clock, new VirtualPause(clock));
+    private final GetAccessTokenService service = aTokenService(clock).tokens(tokens).connections(connections)
+            .issuer(issuer).locks(locks).refreshLog(log).events(events).outcomes(outcomes::add)
+            .staleIfError(new StaleIfError(Duration.ofSeconds(10))).build();
     private final ExecutorService worker = Executors.newSingleThreadExecutor();
 
     @BeforeEach
@@ -174,27 +164,6 @@ class MissAnsweredWhenStoredTest {
     private void awaitTheWorker() throws InterruptedException {
         worker.shutdown();
         assertTrue(worker.awaitTermination(30, TimeUnit.SECONDS), "the refresh finished on the worker");
-    }
-
-    /** A store with nothing in memory, as Redis without a near cache: every read, blocking or not, is counted. */
-    private static final class CountingStore extends ForwardingTokenStore {
-
-        private final AtomicInteger reads = new AtomicInteger();
-
-        CountingStore(TokenStore delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public Optional<AccessToken> find(ConnectionKey key) {
-            reads.incrementAndGet();
-            return super.find(key);
-        }
-
-        @Override
-        public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
-            return CompletableFuture.completedFuture(lookup(key));
-        }
     }
 
     /** The in-memory refresh log, whose {@code record} can wait until the test lets it go on. */

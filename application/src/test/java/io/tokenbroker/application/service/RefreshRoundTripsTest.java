@@ -19,6 +19,7 @@ import io.tokenbroker.application.port.out.CircuitLedger;
 import io.tokenbroker.application.port.out.LockManager;
 import io.tokenbroker.application.port.out.TokenRequestOutcomes;
 import io.tokenbroker.application.port.out.TokenStore;
+import io.tokenbroker.application.testing.ForwardingLease;
 import io.tokenbroker.application.testing.ForwardingTokenStore;
 import io.tokenbroker.application.testing.ResilienceTestData;
 import io.tokenbroker.application.testing.TestClock;
@@ -152,17 +153,7 @@ class RefreshRoundTripsTest {
             return delegate.acquire(key, ttl, maxWait).map(lease -> {
                 granted.incrementAndGet();
                 held.set(true);
-                return new Lease() {
-                    @Override
-                    public ConnectionKey key() {
-                        return lease.key();
-                    }
-
-                    @Override
-                    public long fence() {
-                        return lease.fence();
-                    }
-
+                return new ForwardingLease(lease) {
                     @Override
                     public boolean noTokenStoredAtGrant() {
                         return overEmptyStore;
@@ -171,7 +162,7 @@ class RefreshRoundTripsTest {
                     @Override
                     public void close() {
                         held.set(false);
-                        lease.close();
+                        super.close();
                     }
                 };
             });

@@ -6,10 +6,14 @@ import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.AccessToken.Fingerprint;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A store that forwards every call; tests override the one they watch. {@code lookup} is left to its default, which
- * goes through {@link #find}, so a test that overrides {@code find} sees every read.
+ * goes through {@link #find}, and {@code lookupWithoutBlocking} answers what {@code lookup} does, so a test that
+ * overrides {@code find} sees every read, and the read without blocking is authoritative, as the port requires.
+ * Over a store that reads over the network, override {@code lookupWithoutBlocking} to forward it.
  */
 public class ForwardingTokenStore implements TokenStore {
 
@@ -22,6 +26,12 @@ public class ForwardingTokenStore implements TokenStore {
     @Override
     public Optional<AccessToken> find(ConnectionKey key) {
         return delegate.find(key);
+    }
+
+    /** Answered by {@link #lookup} at once: the stores this wraps in tests answer from memory. */
+    @Override
+    public CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
+        return CompletableFuture.completedFuture(lookup(key));
     }
 
     @Override

@@ -53,8 +53,13 @@ public interface TokenStore {
 
     /**
      * {@link #lookup} without blocking the calling thread: answered from memory, or by a store that reads
-     * asynchronously; completes with empty when answering needs a blocking read or the store cannot be reached
-     * (then call {@code lookup} off the event loop). Never completes exceptionally.
+     * asynchronously. The answer is authoritative: empty means the store holds no token for {@code key}, or cannot
+     * be reached now, and never "ask again with a blocking read": a request served as a miss goes on with what this
+     * read found and does not read the store a second time. Never completes exceptionally.
+     *
+     * <p>The default answers {@link #lookupInMemory}: right for a store held wholly in this process's memory, whose
+     * {@code lookupInMemory} is its {@code lookup}. A store that holds anything beyond this process's memory
+     * overrides it with an asynchronous read.
      */
     default CompletionStage<Optional<Found>> lookupWithoutBlocking(ConnectionKey key) {
         return CompletableFuture.completedFuture(lookupInMemory(key));
