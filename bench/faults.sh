@@ -191,9 +191,13 @@ fi
 # and its PID (it runs in a subshell: the caller's NAME_PID still names the killed one).
 restart() {
   local name=$1 label=$2 pid=${1}_PID port=${1}_PORT ready=${1}_READY_MS; shift 2
+  # whether a refresh is at the upstream as it dies: a rotation the upstream made for it is lost with it
+  http GET "$SF_ADMIN/hold"; json_get in_flight "$HTTP_BODY" >"$WORK/inflight.$label"
+  now_ms >"$WORK/killed.$label"
   kill -KILL "${!pid}"
   # until the dead process's socket is gone: else the new one's readiness check would reach the old listener
   for _ in $(seq 200); do port_open "${!port}" || break; sleep 0.05; done
+  mv "$WORK/$name.log" "$WORK/$name.killed-$label.log"   # the killed instance's log, for the evidence
   BROKER_PORT=${!port} start_drill_broker "$name" "$@"
   echo "${!pid}" >"$WORK/restarted.$label"
   echo "${!ready}" >"$WORK/restart.$label"
@@ -252,9 +256,19 @@ fi
 if [[ -n $PG_BIN ]]; then
   if drill_wanted fault.kill-shared-store; then
   register "http://127.0.0.1:$K1_PORT" shared 1 "$SF_URL" "$SF_ADMIN/refresh-tokens" >/dev/null
+  KSHARED_SINCE=$(now_ms)
   at killshared $BEFORE restart K2 killshared "${PG_ENV[@]}" REDIS_URI="$REDIS_URI"
   RESTARTER=$AT_PID
-  LOST=-1 drill fault.kill-shared-store "kill -9" "1 of 3 instances killed during rotating refreshes, shared store (PostgreSQL + Redis)" \
+  # Killed without the sandbox's hold: a refresh at the upstream as K2 dies takes its rotated refresh token with it
+  # (no broker can keep a token it never received; a provider's reuse grace can), and the connection then needs
+  # re-authorisation. lost_issued_before_kill_ms tells that case (a few ms, or in_flight_at_kill 1) from a rotation
+  # the broker had received and lost.
+  killshared_evidence() {
+    printf '%s,"in_flight_at_kill":%s' \
+      "$(ledger_evidence "$1" "$SF_ADMIN" "$KSHARED_SINCE" "$(<"$WORK/killed.$1")")" \
+      "$(cat "$WORK/inflight.$1" 2>/dev/null || echo -1)" >"$WORK/extra.$1"
+  }
+  THEN=killshared_evidence LOST=-1 drill fault.kill-shared-store "kill -9" "1 of 3 instances killed during rotating refreshes, shared store (PostgreSQL + Redis)" \
     "http://127.0.0.1:$K1_PORT,http://127.0.0.1:$K2_PORT,http://127.0.0.1:$K3_PORT" \
     /v1/tenants/shared/connections/c1/token $((BEFORE + KILL_AFTER)) killshared 0 \
     "no re-registration: the restarted instance reads the connection from PostgreSQL" --rate=$KILL_RATE

@@ -14,6 +14,7 @@ import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.RefreshPolicy;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,6 +30,8 @@ import java.util.function.Consumer;
  * {@link UpstreamCalls}' policy, what becomes of a grant {@link GrantStorage}'s.
  */
 final class LeasedRefreshes {
+
+    private static final System.Logger LOG = System.getLogger(LeasedRefreshes.class.getName());
 
     /** What a refresh talks to besides the upstream. */
     record Parts(TokenStore tokens, Connections connections, LockManager locks, Reauthorisations reauthorisations,
@@ -162,6 +165,10 @@ final class LeasedRefreshes {
             }
             Optional<Connection> rotated = refused.rotatedMeanwhile(connection, attempts.failed().failure());
             if (rotated.isPresent() && !triedRotatedToken && held.fence() > connections.highestFence(key)) {
+                // The provider counts this as a reuse of a redeemed token; which instance read it stale, and when,
+                // is what explains a refused redemption in the provider's log.
+                LOG.log(Level.WARNING, "the refresh token of {0} presented was rotated by another holder after it "
+                        + "was read; trying the stored one", key);
                 connection = rotated.get();
                 triedRotatedToken = true;
                 attempts.tryAgain();
