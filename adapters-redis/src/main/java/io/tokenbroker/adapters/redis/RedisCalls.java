@@ -28,7 +28,7 @@ import reactor.core.scheduler.Schedulers;
  * <p>While Redis is down, one call per command timeout goes through as a probe and the others fail at once: a
  * Redis that is connected but slow would otherwise cost every request a full timeout per command (a read, a lease,
  * a write). A disconnected one costs nothing either way, Lettuce rejects at once; when Lettuce reconnects, the next
- * call probes at once ({@link #probeNow}).
+ * call probes at once ({@link #probeNow}). The lease acquire is the exception ({@link #evalEvenWhileDown}).
  *
  * <p>A command Redis refuses as wrong ({@code ERR}, {@code WRONGTYPE}: a script error) fails that call the same way,
  * so the adapter falls back for it, but is not an outage: Redis answered.
@@ -74,6 +74,23 @@ final class RedisCalls {
             outage.skipped();
             throw new RedisUnavailableException(operation + ", skipped until the next probe", null);
         }
+        return send(operation, command);
+    }
+
+    /**
+     * {@link #eval}, sent even while Redis is marked down: for the one command whose answer decides who acts (the
+     * lease acquire), where failing open because some earlier command timed out would let this instance act beside
+     * another whose Redis is fine. It costs nothing when Redis is really gone (Lettuce rejects at once while
+     * disconnected), and a command timeout when Redis is connected but answers nobody.
+     */
+    <T> T evalEvenWhileDown(String operation, String script, ScriptOutputType type, String[] keys, String... args) {
+        if (onEventLoop()) {
+            throw refusedOnEventLoop(operation);
+        }
+        return send(operation, redis -> redis.eval(script, type, keys, args));
+    }
+
+    private <T> T send(String operation, Function<RedisClusterAsyncCommands<String, String>, RedisFuture<T>> command) {
         RedisFuture<T> future = null;
         try {
             future = command.apply(commands);

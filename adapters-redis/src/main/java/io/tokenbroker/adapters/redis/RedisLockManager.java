@@ -58,8 +58,13 @@ import java.util.function.Supplier;
  * call does not outlive the lease; when the instance dies the extensions stop and the lease expires after one ttl.
  *
  * <h2>Redis down</h2>
- * Fail-open: with the in-process lease held, the lease comes from the {@code whenDown} lock manager bootstrap hands
- * in (PostgreSQL's for connections whose refresh token may rotate, so two instances never present one at once);
+ * The acquire is sent even while {@link RedisOutage} says Redis is down: its answer decides who calls the upstream,
+ * and an earlier timeout here says nothing of the Redis other instances reach. One that goes unanswered is sent again
+ * as the same owner, whom the script grants the lease it may already hold (a first attempt that ran with its reply
+ * lost must not leave its caller waiting on itself for a ttl). Only when Redis rejects it (disconnected) or the retry
+ * goes unanswered too does it fail open: with the in-process lease held, the lease comes from the {@code whenDown}
+ * lock manager bootstrap hands in (PostgreSQL's for connections whose refresh token may rotate, so two instances
+ * never present one at once);
  * by default the in-process lease alone is granted, with a fence from the local clock in the same microsecond space
  * ({@code max(last + 1, now)}), so the instance keeps refreshing for its own callers and instances may refresh once
  * each. The outage is logged once by {@link RedisOutage}.
@@ -68,6 +73,12 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
 
     private static final String ACQUIRE = """
             if redis.replicate_commands then redis.replicate_commands() end
+            local mine = ARGV[1] .. '|'
+            local held = redis.call('GET', KEYS[1])
+            if held and string.sub(held, 1, #mine) == mine then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              return {1, string.sub(held, #mine + 1), redis.call('EXISTS', KEYS[3])}
+            end
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
             local stored = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
@@ -199,9 +210,7 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
             try {
                 // The token key too: whether a previous holder left a token is answered with the grant, so a
                 // holder over an empty store reads nothing more before it calls the upstream.
-                List<Object> reply = redis.eval("acquire lease", ACQUIRE, ScriptOutputType.MULTI,
-                        new String[] {keys.lease(key), keys.fence(key), keys.token(key)}, owner,
-                        Long.toString(ttlMillis(ttl)));
+                List<Object> reply = attempt(key, ttl, owner);
                 if (((Long) reply.get(0)) == 1L) {
                     return Optional.of(granted(key, ttl, owner, Long.parseLong((String) reply.get(1)),
                             ((Long) reply.get(2)) == 0L, inProcess));
@@ -218,6 +227,22 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
             } finally {
                 events.forget(key, wake);
             }
+        }
+    }
+
+    /** One try, sent even while Redis is marked down and once more if unanswered: see <i>Redis down</i> above. */
+    private List<Object> attempt(ConnectionKey key, Duration ttl, String owner) {
+        String[] leaseKeys = {keys.lease(key), keys.fence(key), keys.token(key)};
+        String ttlMillis = Long.toString(RedisLease.ttlMillis(ttl));
+        try {
+            return redis.evalEvenWhileDown("acquire lease", ACQUIRE, ScriptOutputType.MULTI, leaseKeys, owner,
+                    ttlMillis);
+        } catch (RedisUnavailableException unanswered) {
+            if (!unanswered.mayHaveRun()) {
+                throw unanswered;
+            }
+            return redis.evalEvenWhileDown("acquire lease again", ACQUIRE, ScriptOutputType.MULTI, leaseKeys, owner,
+                    ttlMillis);
         }
     }
 
@@ -247,10 +272,6 @@ public final class RedisLockManager implements LockManager, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for a lease");
         }
-    }
-
-    private static long ttlMillis(Duration ttl) {
-        return RedisLease.ttlMillis(ttl);
     }
 
     private Optional<Lease> whileDown(ConnectionKey key, Duration ttl, Lease inProcess, long deadline) {

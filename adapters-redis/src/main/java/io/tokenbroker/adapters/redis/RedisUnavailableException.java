@@ -1,5 +1,7 @@
 package io.tokenbroker.adapters.redis;
 
+import java.util.concurrent.TimeoutException;
+
 /**
  * Redis did not answer within the command timeout, or the connection is down, or (see {@link #refused}) it refused
  * the command as wrong. Never leaves this module: the adapters turn it into their fail-open behaviour (near cache,
@@ -15,6 +17,15 @@ final class RedisUnavailableException extends RuntimeException {
 
     private RedisUnavailableException(Throwable cause, String message) {
         super(message, cause);
+    }
+
+    /**
+     * Whether the command was sent and went unanswered within the timeout, so it may have run in Redis with its reply
+     * lost to the caller, while Redis may be answering again by now. (A command skipped, rejected while disconnected
+     * or refused as wrong did not run; one cut off by a dropped connection may have, but nothing can ask Redis then.)
+     */
+    boolean mayHaveRun() {
+        return getCause() instanceof TimeoutException;
     }
 
     /**
