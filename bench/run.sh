@@ -40,7 +40,8 @@ else
   # Misses on other connections before a miss or stampede row (the profile's warm figures came after 700–1,500);
   # stampede: 6 warm-up rounds (with 100 callers over 3 instances ≥ 200 waits per instance, C1's compile threshold,
   # for the waiter path the misses do not run), then the median of 3 measured rounds.
-  MISS_WARMUP=1000; MISS_HOT=9000; STAMPEDE_WARMUP=6; STAMPEDE_ROUNDS=3
+  # BENCH_STAMPEDE_WARMUP: more warm-up rounds, to see how much of a 3-instance row is code still compiling.
+  MISS_WARMUP=1000; MISS_HOT=9000; STAMPEDE_WARMUP=${BENCH_STAMPEDE_WARMUP:-6}; STAMPEDE_ROUNDS=3
   SECONDS_PER_RUN=10; SCALES=(1 1000 100000); STAMPEDES=(100 1000); MISSES=20; DIRECT=20; REDIS_N=100000
   STARTUP_RUNS=3; REDIS_KEYS=1000; REDIS_KEYS_LABEL=1,000; EXPIRY_SECONDS=10; EXPIRY_OPTS=()
   # Three minutes: more than two verified-key cache lifetimes (60 s), so a lapse on the request path would show.
