@@ -44,7 +44,7 @@ public class Load {
     static final String USAGE = "usage: Load register <base> <tenant> <count> <token-url> <concurrency> [rt-mint-url]"
             + " | warm <base> <tenant> <count> <concurrency>"
             + " | stampede <bases,> <path[,path…]> <callers> [--warmup-paths=p,…] [--stats=url] [--upstream-ms=n]"
-            + " [--baseline-ms=n]"
+            + " [--baseline-ms=n] [--trace=file]"
             + " | drive <bases,> <path> <workers> <seconds> [--rate=n] [--stats=url] [--fault-file=f --fault-seconds=n]"
             + " [--keys=n (path with {key})] [--slow-ms=n] [--metrics=url,…] [--trace=file]"
             + " | misses <base> <tenant> <count> [--direct=<token-url> --basic=<credentials> [--mint=<url>]]"
@@ -67,7 +67,7 @@ public class Load {
             case "register" -> register(a[1], a[2], Integer.parseInt(a[3]), a[4], Integer.parseInt(a[5]),
                     a.length > 6 ? a[6] : "");
             case "warm" -> warm(a[1], a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]));
-            case "stampede" -> stampede(a[1].split(","), a[2], Integer.parseInt(a[3]), options);
+            case "stampede" -> Stampede.run(a[1].split(","), a[2], Integer.parseInt(a[3]), options);
             case "drive" -> drive(a[1].split(","), a[2], Integer.parseInt(a[3]), Double.parseDouble(a[4]), options);
             case "misses" -> misses(a[1], a[2], Integer.parseInt(a[3]), options);
             case "direct" -> direct(a[1], a[2], Integer.parseInt(a[3]));
@@ -155,146 +155,6 @@ public class Load {
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("{\"count\":%d,\"failures\":%d,\"seconds\":%.3f,\"per_second\":%.1f}%n", count,
                 failures.sum(), seconds, count / seconds);
-    }
-
-    /**
-     * N callers on a cold path, spread round-robin over the bases. Each caller has its own thread and connection
-     * (opened and warmed on a cheap path first), then all are released at once by a latch. Warm-up paths (other
-     * never-fetched connections) are stampeded first by the same callers, and their results dropped: freshly started
-     * brokers otherwise spend the measured rounds loading classes and compiling the lease and wake-up paths. Several
-     * measured paths (comma-separated) are one measured round each: the row is the round with the median slowest
-     * caller, every round's slowest caller and upstream calls are listed, and failures are summed over the rounds.
-     * With the upstream's stats URL, the upstream calls of each measured round are counted; with --baseline-ms (the
-     * slowest caller of the same stampede on one instance), the slowest caller is also given as a multiple of it.
-     */
-    static void stampede(String[] bases, String paths, int callers, Map<String, String> options) throws Exception {
-        List<String> warmups = new ArrayList<>();
-        if (!options.getOrDefault("warmup-paths", "").isEmpty()) {
-            warmups.addAll(Arrays.asList(options.get("warmup-paths").split(",")));
-        }
-        String stats = options.get("stats");
-        ExecutorService threads = Executors.newFixedThreadPool(callers);
-        HttpClient[] clients = new HttpClient[callers];
-        for (int i = 0; i < callers; i++) {
-            // One client per caller: its own connection, so no caller queues behind another in a pool.
-            clients[i] = client();
-        }
-        double firstRoundMaxMs = -1;
-        for (int r = 0; r < warmups.size(); r++) {
-            Round round = stampedeRound(threads, clients, bases, warmups.get(r), r == 0);
-            firstRoundMaxMs = r == 0 ? round.maxMs() : firstRoundMaxMs;
-        }
-        List<Round> measured = new ArrayList<>();
-        List<Long> upstreamCalls = new ArrayList<>();
-        for (String path : paths.split(",")) {
-            long callsBefore = stats == null ? 0 : stat(stats, "token_requests");
-            measured.add(stampedeRound(threads, clients, bases, path, warmups.isEmpty() && measured.isEmpty()));
-            upstreamCalls.add(stats == null ? 0 : stat(stats, "token_requests") - callsBefore);
-        }
-        threads.shutdownNow();
-        System.out.println(stampedeJson(callers, warmups.size(), firstRoundMaxMs, measured,
-                stats == null ? null : upstreamCalls, options));
-    }
-
-    static String stampedeJson(int callers, int warmupRounds, double firstRoundMaxMs, List<Round> measured,
-                               List<Long> upstreamCalls, Map<String, String> options) {
-        List<Round> bySlowest = new ArrayList<>(measured);
-        bySlowest.sort(Comparator.comparingDouble(Round::maxMs));
-        Round median = bySlowest.get((bySlowest.size() - 1) / 2);
-        int failed = measured.stream().mapToInt(round -> callers - round.ok).sum();
-        StringBuilder json = new StringBuilder(String.format(
-                "{\"callers\":%d,\"ok\":%d,\"failed\":%d,\"distinct_tokens\":%d,\"p50_ms\":%.2f,\"max_ms\":%.2f",
-                callers, median.ok, failed, measured.stream().mapToInt(Round::distinct).max().orElse(0),
-                median.p50Ms(), median.maxMs()));
-        json.append(",\"rounds\":").append(measured.size()).append(",\"max_ms_rounds\":")
-                .append(list(measured.stream().map(round -> String.format("%.2f", round.maxMs())).toList()));
-        json.append(",\"warmup_rounds\":").append(warmupRounds);
-        if (firstRoundMaxMs >= 0) {
-            json.append(String.format(",\"first_warmup_round_max_ms\":%.2f", firstRoundMaxMs));
-        }
-        if (upstreamCalls != null) {
-            // The worst round: the ceilings ("1 upstream call") hold for every round or not at all.
-            json.append(",\"upstream_calls\":").append(upstreamCalls.stream().mapToLong(Long::longValue).max()
-                    .orElse(0)).append(",\"upstream_calls_rounds\":")
-                    .append(list(upstreamCalls.stream().map(String::valueOf).toList()));
-        }
-        if (options.containsKey("upstream-ms")) {
-            double upstream = Double.parseDouble(options.get("upstream-ms"));
-            json.append(String.format(",\"slowest_vs_one_upstream_call\":%.2f", median.maxMs() / upstream));
-            if (firstRoundMaxMs >= 0) {
-                json.append(String.format(",\"first_warmup_round_slowest_vs_one_upstream_call\":%.2f",
-                        firstRoundMaxMs / upstream));
-            }
-        }
-        if (options.containsKey("baseline-ms")) {
-            double baseline = Double.parseDouble(options.get("baseline-ms"));
-            json.append(String.format(",\"baseline_max_ms\":%.2f,\"slowest_vs_1_instance\":%.2f", baseline,
-                    median.maxMs() / baseline));
-        }
-        return json.append('}').toString();
-    }
-
-    static String list(List<String> values) {
-        return "[" + String.join(",", values) + "]";
-    }
-
-    record Round(long[] waits, int ok, int distinct) {
-        double p50Ms() {
-            return waits[waits.length / 2] / 1e6;
-        }
-
-        double maxMs() {
-            return waits[waits.length - 1] / 1e6;
-        }
-    }
-
-    static Round stampedeRound(ExecutorService threads, HttpClient[] clients, String[] bases, String path,
-                               boolean openConnections) throws Exception {
-        int callers = clients.length;
-        CountDownLatch ready = new CountDownLatch(callers);
-        CountDownLatch go = new CountDownLatch(1);
-        long[] waits = new long[callers];
-        String[] tokens = new String[callers];
-        int[] statuses = new int[callers];
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < callers; i++) {
-            int caller = i;
-            String base = bases[i % bases.length];
-            futures.add(threads.submit(() -> {
-                if (openConnections) {
-                    try {
-                        clients[caller].send(request(base + "/v1/bench/none").GET().build(),
-                                HttpResponse.BodyHandlers.discarding());
-                    } catch (Exception ignored) {
-                        // only to open the connection
-                    }
-                }
-                ready.countDown();
-                try {
-                    go.await();
-                    long started = System.nanoTime();
-                    HttpResponse<String> response = clients[caller].send(request(base + path).GET().build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    waits[caller] = System.nanoTime() - started;
-                    statuses[caller] = response.statusCode();
-                    Matcher matcher = ACCESS_TOKEN.matcher(response.body());
-                    tokens[caller] = matcher.find() ? matcher.group(1) : null;
-                } catch (Exception failed) {
-                    statuses[caller] = -1;
-                }
-                return null;
-            }));
-        }
-        ready.await(60, TimeUnit.SECONDS);
-        go.countDown();
-        for (var future : futures) {
-            future.get(120, TimeUnit.SECONDS);
-        }
-        Arrays.sort(waits);
-        int ok = (int) Arrays.stream(statuses).filter(s -> s == 200).count();
-        Set<String> distinct = new HashSet<>(Arrays.asList(tokens));
-        distinct.remove(null);
-        return new Round(waits, ok, distinct.size());
     }
 
     /** One number from the sandbox's flat stats JSON; 0 when absent (an older sandbox). */

@@ -174,7 +174,7 @@ ensure_jar() {
   # and skew the timing of what follows.
   if [[ -n ${BENCH_CLASSES:-} && -f $BENCH_CLASSES/Load.class ]]; then CLASSES=$BENCH_CLASSES; return; fi
   CLASSES=$WORK/classes
-  mkdir -p "$CLASSES" && javac -d "$CLASSES" "$BENCH_DIR/Load.java" "$BENCH_DIR/Results.java" \
+  mkdir -p "$CLASSES" && javac -d "$CLASSES" "$BENCH_DIR/Load.java" "$BENCH_DIR/Stampede.java" "$BENCH_DIR/Results.java" \
     || die "Load.java or Results.java did not compile"
 }
 
