@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +56,7 @@ class EgressBeforeCallTest {
     private ProviderTokenIssuer issuer(List<String> allowedHosts) {
         EgressGuard guard = new EgressGuard(new EgressPolicy(AllowedHosts.of(allowedHosts)),
                 EgressBeforeCallTest::resolve);
-        return new ProviderTokenIssuer(new TokenEndpointClient(HttpClient.newHttpClient(), JsonMapper.createDefault(),
+        return new ProviderTokenIssuer(new TokenEndpointClient(TokenEndpointClient.httpClient(Duration.ofSeconds(5)), JsonMapper.createDefault(),
                 CLOCK, ExpiryRules.defaults(), Duration.ofSeconds(10), guard));
     }
 
