@@ -108,6 +108,18 @@ class EgressBeforeCallTest {
         assertEquals(1, upstream.requests().size());
     }
 
+    /** No DNS knows the name: only a client that connects to the address the guard checked can reach it. */
+    @Test
+    void theRequestGoesToTheAddressTheGuardChecked() {
+        URI named = URI.create("http://" + REBOUND + ":" + upstream.tokenUrl().getPort() + "/token");
+
+        var grant = issuer(List.of()).issue(aConnection().withTokenUrl(named).build());
+
+        assertEquals("at-1", grant.accessToken().value());
+        assertEquals(REBOUND + ":" + named.getPort(), upstream.lastRequest().headers().get("host"),
+                "the request still names the host it was saved with");
+    }
+
     @Test
     void aTenantSavedConnectionReachesLoopbackWhenTheOperatorListsIt() {
         var grant = issuer(List.of("127.0.0.0/8"))
