@@ -163,7 +163,10 @@ public final class TokenEndpointClient implements AutoCloseable {
         }
     }
 
-    /** The address the request goes to: one the egress guard resolved and checked (the first, as resolved). */
+    /**
+     * The address the request goes to: one the egress guard resolved and checked. The first, as a socket given the
+     * name would have taken (and the JDK client did); every one of them passed the check.
+     */
     private InetAddress allowedAddress(URI uri, SavedBy savedBy) {
         EgressGuard.CheckedTarget checked;
         try {
