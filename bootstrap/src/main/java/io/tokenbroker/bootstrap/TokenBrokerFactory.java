@@ -1,5 +1,6 @@
 package io.tokenbroker.bootstrap;
 
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.json.JsonMapper;
@@ -31,7 +32,6 @@ import io.tokenbroker.bootstrap.metrics.MeteredTokenIssuer;
 import io.tokenbroker.bootstrap.shutdown.HeldLeases;
 import io.tokenbroker.bootstrap.tracing.TracedPorts;
 import jakarta.inject.Singleton;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -55,12 +55,16 @@ public class TokenBrokerFactory {
         return RandomGenerator.getDefault();
     }
 
-    /** Every call to a token endpoint (refreshes and the connect flow's code exchange) goes through this client. */
+    /**
+     * Every call to a token endpoint (refreshes and the connect flow's code exchange) goes through this client;
+     * closed with the context, so its pooled connections close too.
+     */
     @Singleton
+    @Bean(preDestroy = "close")
     TokenEndpointClient tokenEndpointClient(JsonMapper json, Clock clock, TokenConfiguration token,
                                             UpstreamConfiguration upstream, EgressGuard egress) {
-        HttpClient http = TokenEndpointClient.httpClient(upstream.connectTimeout());
-        return new TokenEndpointClient(http, json, clock, token.expiryRules(), upstream.requestTimeout(), egress);
+        return new TokenEndpointClient(TokenEndpointClient.httpClient(upstream.connectTimeout()), json, clock,
+                token.expiryRules(), upstream.requestTimeout(), egress);
     }
 
     @Singleton

@@ -28,7 +28,6 @@ import io.tokenbroker.domain.resilience.Backoff;
 import io.tokenbroker.domain.resilience.RetryPolicy;
 import io.tokenbroker.domain.token.ExpiryRules;
 import io.tokenbroker.domain.token.RefreshPolicy;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -52,10 +51,8 @@ final class Brokers {
     }
 
     static TokenIssuer issuer() {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(3)).build();
-        return new OAuth2TokenIssuer(new TokenEndpointClient(http, JsonMapper.createDefault(), CLOCK,
-                ExpiryRules.defaults(), Duration.ofSeconds(10)));
+        return new OAuth2TokenIssuer(new TokenEndpointClient(TokenEndpointClient.httpClient(Duration.ofSeconds(3)),
+                JsonMapper.createDefault(), CLOCK, ExpiryRules.defaults(), Duration.ofSeconds(10)));
     }
 
     static GetAccessTokenService broker(TokenStore tokens, Connections connections, TokenIssuer issuer,

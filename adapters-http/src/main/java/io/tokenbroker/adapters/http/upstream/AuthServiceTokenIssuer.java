@@ -3,7 +3,6 @@ package io.tokenbroker.adapters.http.upstream;
 import io.tokenbroker.application.port.out.TokenIssuer;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.token.TokenGrant;
-import java.net.http.HttpRequest;
 
 /**
  * An internal token service: {@code GET {url}} with the tenant id in a header ({@code X-Tenant-ID} unless the
@@ -22,14 +21,13 @@ public final class AuthServiceTokenIssuer implements TokenIssuer {
 
     @Override
     public TokenGrant issue(Connection connection) {
-        HttpRequest.Builder request = client.request(connection.tokenUrl())
+        TokenRequest request = TokenRequest.get(connection.tokenUrl())
                 .header(connection.setting("tenant_header").orElse(DEFAULT_TENANT_HEADER),
-                        connection.key().tenant().value())
-                .GET();
+                        connection.key().tenant().value());
         if (connection.clientId().isPresent() && connection.clientSecret().isPresent()) {
-            request.header("Authorization",
+            request = request.header("Authorization",
                     TokenEndpointClient.basic(connection.clientId().get(), connection.clientSecret().get()));
         }
-        return client.grant(client.exchange(request.build(), connection.savedBy()), "token");
+        return client.grant(client.exchange(request, connection.savedBy()), "token");
     }
 }

@@ -7,6 +7,7 @@ import io.tokenbroker.domain.egress.SavedBy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,9 +15,10 @@ import java.util.Optional;
  * Applies the {@link EgressPolicy} where the broker opens outbound connections: on the URL, and on every address its
  * host resolves to.
  *
- * <p>The JDK's {@code HttpClient} has no resolver hook, so the host is resolved here first and the client then asks
- * the JVM's address cache for the same name: it gets the same answer unless the cache entry expires in between (the
- * DNS-rebinding window that {@code docs/security.md} states).
+ * <p>The token endpoint's client connects to exactly the address checked here ({@link #checkAndResolve}), so a
+ * name that resolves differently a moment later cannot steer it elsewhere. The webhook sender and the proxy still
+ * resolve again themselves: for them the JVM's address cache gives the same answer unless the entry expires in
+ * between (the DNS-rebinding window that {@code docs/security.md} states).
  */
 public final class EgressGuard implements OutboundTargets {
 
@@ -58,11 +60,32 @@ public final class EgressGuard implements OutboundTargets {
      * @throws UnknownHostException when the host does not resolve (the caller treats it as unreachable)
      */
     public Optional<EgressRefusal> checkBeforeCall(URI url, SavedBy savedBy) throws UnknownHostException {
+        return checkAndResolve(url, savedBy).refusal();
+    }
+
+    /**
+     * {@link #checkBeforeCall}, also handing back the addresses it checked, so that a client with a hook for it
+     * connects to one of those and does not resolve the name a second time.
+     *
+     * @throws UnknownHostException when the host does not resolve (the caller treats it as unreachable)
+     */
+    public CheckedTarget checkAndResolve(URI url, SavedBy savedBy) throws UnknownHostException {
         Optional<EgressRefusal> form = policy.checkUrl(url, savedBy);
         if (form.isPresent()) {
-            return form;
+            return new CheckedTarget(form, List.of());
         }
-        return checkAddresses(url.getHost(), resolver.resolve(bare(url.getHost())), savedBy);
+        InetAddress[] addresses = resolver.resolve(bare(url.getHost()));
+        return new CheckedTarget(checkAddresses(url.getHost(), addresses, savedBy), List.of(addresses));
+    }
+
+    /**
+     * What the call-time check found.
+     *
+     * @param refusal   why the target is refused, if it is
+     * @param addresses every address the host resolved to, all checked (in the resolver's order); empty when the URL
+     *                  itself was refused
+     */
+    public record CheckedTarget(Optional<EgressRefusal> refusal, List<InetAddress> addresses) {
     }
 
     private Optional<EgressRefusal> checkAddresses(String host, InetAddress[] addresses, SavedBy savedBy) {
@@ -76,7 +99,7 @@ public final class EgressGuard implements OutboundTargets {
     }
 
     /** URI hosts keep IPv6 literals in brackets; the resolver wants them bare. */
-    private static String bare(String host) {
+    static String bare(String host) {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 }

@@ -30,7 +30,7 @@ public final class OAuth2AuthorizationCodes implements AuthorizationCodes {
         if (connection.clientSecret().isEmpty()) {
             connection.clientId().ifPresent(clientId -> form.put("client_id", clientId));
         }
-        return client.grant(client.exchange(OAuth2TokenIssuer.authenticated(client, connection, form),
+        return client.grant(client.exchange(OAuth2TokenIssuer.authenticated(connection, form),
                 connection.savedBy()), "access_token");
     }
 }

@@ -5,7 +5,6 @@ import io.tokenbroker.domain.connection.ClientAuthMethod;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.Secret;
 import io.tokenbroker.domain.token.TokenGrant;
-import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,23 +40,23 @@ public final class OAuth2TokenIssuer implements TokenIssuer {
         connection.setting("audience").ifPresent(audience -> form.put("audience", audience));
         connection.setting("resource").ifPresent(resource -> form.put("resource", resource));
         connection.formParameters().forEach(form::putIfAbsent);
-        return client.grant(client.exchange(authenticated(client, connection, form), connection.savedBy()),
-                "access_token");
+        return client.grant(client.exchange(authenticated(connection, form), connection.savedBy()), "access_token");
     }
 
     /** A form POST to the connection's token endpoint, authenticated as its client the way it is configured. */
-    static HttpRequest authenticated(TokenEndpointClient client, Connection connection, Map<String, String> form) {
-        HttpRequest.Builder request = client.request(connection.tokenUrl())
-                .header("Content-Type", "application/x-www-form-urlencoded");
+    static TokenRequest authenticated(Connection connection, Map<String, String> form) {
+        Optional<String> basic = Optional.empty();
         if (connection.clientId().isPresent() && connection.clientSecret().isPresent()) {
             if (connection.authMethod() == ClientAuthMethod.CLIENT_SECRET_BASIC) {
-                request.header("Authorization",
+                basic = Optional.of(
                         TokenEndpointClient.basic(connection.clientId().get(), connection.clientSecret().get()));
             } else {
                 form.put("client_id", connection.clientId().get());
                 form.put("client_secret", connection.clientSecret().get().reveal());
             }
         }
-        return request.POST(HttpRequest.BodyPublishers.ofString(TokenEndpointClient.formBody(form))).build();
+        TokenRequest request = TokenRequest.post(connection.tokenUrl(), TokenEndpointClient.formBody(form))
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        return basic.map(credentials -> request.header("Authorization", credentials)).orElse(request);
     }
 }

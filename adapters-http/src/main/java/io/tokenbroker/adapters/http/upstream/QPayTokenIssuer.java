@@ -6,7 +6,6 @@ import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.Secret;
 import io.tokenbroker.domain.token.TokenGrant;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
@@ -30,19 +29,19 @@ public final class QPayTokenIssuer implements TokenIssuer {
         Optional<Secret> refreshToken = connection.refreshToken();
         if (refreshToken.isPresent()) {
             try {
-                return client.grant(client.exchange(client.request(refreshUrl(connection.tokenUrl()))
-                        .header("Authorization", "Bearer " + refreshToken.get().reveal())
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), connection.savedBy()), "access_token");
+                return client.grant(client.exchange(TokenRequest.post(refreshUrl(connection.tokenUrl()), "")
+                        .header("Authorization", "Bearer " + refreshToken.get().reveal()), connection.savedBy()),
+                        "access_token");
             } catch (UpstreamException.Rejected refreshRefused) {
                 // Falls through: the client credentials still get a new token (and a new refresh token).
             }
         }
         // QPay's merchant credentials are sent as they are, not form-encoded: they are a username and password.
         String pair = connection.clientId().orElseThrow() + ":" + connection.clientSecret().orElseThrow().reveal();
-        return client.grant(client.exchange(client.request(connection.tokenUrl())
+        return client.grant(client.exchange(TokenRequest.post(connection.tokenUrl(), "")
                 .header("Authorization",
-                        "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), connection.savedBy()), "access_token");
+                        "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8))),
+                connection.savedBy()), "access_token");
     }
 
     /** The refresh endpoint sits beside the token endpoint: {@code …/auth/token} → {@code …/auth/refresh}. */

@@ -13,13 +13,10 @@ import io.tokenbroker.domain.token.ProviderExpiry;
 import io.tokenbroker.domain.token.TokenGrant;
 import io.tokenbroker.domain.token.TokenLifetime;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 
 /**
  * What every provider's token request has in common: one bounded HTTP exchange, failures typed as
@@ -42,9 +40,13 @@ import java.util.regex.Pattern;
  * <p>Every request first passes the {@link EgressGuard} for the kind of key that saved the connection. A refused
  * target is never connected to, and its failure is the same whatever the target is and whether it would answer: a
  * non-retryable {@code upstream_not_allowed}, so neither the answer, its timing nor the circuit tells a tenant
- * anything about the network behind the broker.
+ * anything about the network behind the broker. An allowed request goes to an address the guard checked, never to a
+ * second resolution of the name.
+ *
+ * <p>The exchange itself runs on the calling thread ({@link ApacheTokenExchange}, which also states what bounds it in
+ * time); closing this client closes its connections.
  */
-public final class TokenEndpointClient {
+public final class TokenEndpointClient implements AutoCloseable {
 
     /** Token responses are small; a larger body is a misbehaving upstream, not a token. */
     static final int MAX_BODY_BYTES = 64 * 1024;
@@ -53,21 +55,25 @@ public final class TokenEndpointClient {
     private static final Pattern OAUTH_ERROR_CODE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Argument<Map<String, Object>> JSON_OBJECT = Argument.mapOf(String.class, Object.class);
 
-    private final HttpClient http;
+    private final CloseableHttpClient http;
+    private final ApacheTokenExchange transport;
     private final JsonMapper json;
     private final Clock clock;
     private final ExpiryRules expiryRules;
-    private final Duration requestTimeout;
     private final RetryAfter retryAfter;
     private final EgressGuard egress;
 
-    public TokenEndpointClient(HttpClient http, JsonMapper json, Clock clock, ExpiryRules expiryRules,
+    /**
+     * @param http           a client from {@link #httpClient}; this client owns it from here on and closes it
+     * @param requestTimeout the bound on each read of an answer and on its body as a whole
+     */
+    public TokenEndpointClient(CloseableHttpClient http, JsonMapper json, Clock clock, ExpiryRules expiryRules,
                                Duration requestTimeout, EgressGuard egress) {
         this.http = http;
+        this.transport = new ApacheTokenExchange(http, requestTimeout);
         this.json = json;
         this.clock = clock;
         this.expiryRules = expiryRules;
-        this.requestTimeout = requestTimeout;
         this.retryAfter = new RetryAfter(clock);
         this.egress = egress;
     }
@@ -76,34 +82,17 @@ public final class TokenEndpointClient {
      * With the default policy (nothing listed) and the JVM's resolver: operator-saved connections reach any
      * loopback, private or public host, as the broker did before it had an egress policy.
      */
-    public TokenEndpointClient(HttpClient http, JsonMapper json, Clock clock, ExpiryRules expiryRules,
+    public TokenEndpointClient(CloseableHttpClient http, JsonMapper json, Clock clock, ExpiryRules expiryRules,
                                Duration requestTimeout) {
         this(http, json, clock, expiryRules, requestTimeout, EgressGuard.system(EgressPolicy.defaults()));
     }
 
     /**
-     * The HTTP client for token endpoints. HTTP/1.1: some token endpoints mishandle the h2c upgrade the JDK client
-     * would otherwise attempt. No redirect is followed: the egress check covers only the address the request names.
-     *
-     * <p>A direct executor: the client runs a task inline unless its selector thread hands it on, and with the
-     * default pool an answer crossed threads on its way to the waiting caller (selector → pool worker that parses
-     * it → caller). With this one the selector thread parses the answer and wakes the caller once. What runs there
-     * is the client's own HTTP parsing and writing, TLS work (decryption and handshake steps of new connections,
-     * which connection reuse keeps rare) and the {@link BoundedBodySubscriber}, none of which blocks; the request
-     * timeout is a timer of that same thread, so it fires as before.
+     * The HTTP client for token endpoints: Apache HttpClient 5 classic (HTTP/1.1), pooled, with no automatic retry
+     * and no redirects ({@link ApacheTokenExchange#client} says why each).
      */
-    public static HttpClient httpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Runnable::run)
-                .build();
-    }
-
-    /** A request builder with the timeout and the JSON {@code Accept} every token request carries. */
-    HttpRequest.Builder request(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", "application/json");
+    public static CloseableHttpClient httpClient(Duration connectTimeout) {
+        return ApacheTokenExchange.client(connectTimeout);
     }
 
     /**
@@ -112,11 +101,10 @@ public final class TokenEndpointClient {
      * @param savedBy who last saved the connection the request is for
      * @throws UpstreamException for every answer but a 2xx with a JSON object, and for a refused target
      */
-    Map<String, Object> exchange(HttpRequest request, SavedBy savedBy) {
-        allowEgress(request, savedBy);
-        HttpResponse<byte[]> response = send(request);
-        int status = response.statusCode();
-        byte[] body = bounded(response.body(), status);
+    Map<String, Object> exchange(TokenRequest request, SavedBy savedBy) {
+        ApacheTokenExchange.Answer answer = transport.send(request, allowedAddress(request.uri(), savedBy));
+        int status = answer.status();
+        byte[] body = answer.body();
         if (status >= 200 && status < 300) {
             return parse(body).orElseThrow(() -> new UpstreamException.Rejected(
                     "token endpoint answered " + status + " without a JSON object", OptionalInt.of(status),
@@ -124,7 +112,7 @@ public final class TokenEndpointClient {
         }
         Optional<String> oauthError = parse(body).map(map -> map.get("error")).filter(String.class::isInstance)
                 .map(String.class::cast).filter(code -> OAUTH_ERROR_CODE.matcher(code).matches());
-        Optional<Duration> wait = response.headers().firstValue("Retry-After").flatMap(retryAfter::parse);
+        Optional<Duration> wait = answer.retryAfter().flatMap(retryAfter::parse);
         if (status == 429 || status >= 500 || oauthError.filter("temporarily_unavailable"::equals).isPresent()) {
             throw new UpstreamException.Unavailable("token endpoint answered " + status, OptionalInt.of(status),
                     oauthError.or(() -> Optional.of("http_" + status)), wait, null);
@@ -175,39 +163,24 @@ public final class TokenEndpointClient {
         }
     }
 
-    private void allowEgress(HttpRequest request, SavedBy savedBy) {
+    /**
+     * The address the request goes to: one the egress guard resolved and checked. The first, as a socket given the
+     * name would have taken (and the JDK client did); every one of them passed the check.
+     */
+    private InetAddress allowedAddress(URI uri, SavedBy savedBy) {
+        EgressGuard.CheckedTarget checked;
         try {
-            if (egress.checkBeforeCall(request.uri(), savedBy).isPresent()) {
-                throw new UpstreamException.Rejected("the egress policy refuses the token endpoint's address",
-                        OptionalInt.empty(), Optional.of("upstream_not_allowed"));
-            }
+            checked = egress.checkAndResolve(uri, savedBy);
         } catch (UnknownHostException unresolved) {
             // What the HTTP client itself would report for a name that does not resolve.
             throw unavailable("token endpoint unreachable (UnknownHostException)", "unreachable");
         }
-    }
-
-    private HttpResponse<byte[]> send(HttpRequest request) {
-        try {
-            return http.send(request, BoundedBodySubscriber.handler(MAX_BODY_BYTES));
-        } catch (HttpTimeoutException timeout) {
-            throw unavailable("token endpoint timed out after " + requestTimeout.toMillis() + " ms", "timeout");
-        } catch (IOException unreachable) {
-            // Also a body that broke off: the client reads the whole body before send returns.
-            throw unavailable("token endpoint unreachable (" + unreachable.getClass().getSimpleName() + ")",
-                    "unreachable");
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted while calling the token endpoint", "interrupted");
+        if (checked.refusal().isPresent()) {
+            throw new UpstreamException.Rejected("the egress policy refuses the token endpoint's address",
+                    OptionalInt.empty(), Optional.of("upstream_not_allowed"));
         }
-    }
-
-    private static byte[] bounded(byte[] body, int status) {
-        if (body.length > MAX_BODY_BYTES) {
-            throw new UpstreamException.Rejected("token endpoint sent more than " + MAX_BODY_BYTES + " bytes",
-                    OptionalInt.of(status), Optional.of("response_too_large"));
-        }
-        return body;
+        return checked.addresses().stream().findFirst()
+                .orElseThrow(() -> unavailable("token endpoint unreachable (no address)", "unreachable"));
     }
 
     private Optional<Map<String, Object>> parse(byte[] body) {
@@ -218,9 +191,15 @@ public final class TokenEndpointClient {
         }
     }
 
-    private static UpstreamException.Unavailable unavailable(String message, String code) {
+    static UpstreamException.Unavailable unavailable(String message, String code) {
         return new UpstreamException.Unavailable(message, OptionalInt.empty(), Optional.of(code), Optional.empty(),
                 null);
+    }
+
+    /** Closes the pooled connections, at shutdown. */
+    @Override
+    public void close() throws IOException {
+        http.close();
     }
 
     /** {@code Basic} credentials, each part form-encoded first as RFC 6749 2.3.1 asks. */

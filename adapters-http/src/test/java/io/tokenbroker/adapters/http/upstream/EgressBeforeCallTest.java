@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +56,7 @@ class EgressBeforeCallTest {
     private ProviderTokenIssuer issuer(List<String> allowedHosts) {
         EgressGuard guard = new EgressGuard(new EgressPolicy(AllowedHosts.of(allowedHosts)),
                 EgressBeforeCallTest::resolve);
-        return new ProviderTokenIssuer(new TokenEndpointClient(HttpClient.newHttpClient(), JsonMapper.createDefault(),
+        return new ProviderTokenIssuer(new TokenEndpointClient(TokenEndpointClient.httpClient(Duration.ofSeconds(5)), JsonMapper.createDefault(),
                 CLOCK, ExpiryRules.defaults(), Duration.ofSeconds(10), guard));
     }
 
@@ -107,6 +106,18 @@ class EgressBeforeCallTest {
 
         assertEquals("at-1", grant.accessToken().value());
         assertEquals(1, upstream.requests().size());
+    }
+
+    /** No DNS knows the name: only a client that connects to the address the guard checked can reach it. */
+    @Test
+    void theRequestGoesToTheAddressTheGuardChecked() {
+        URI named = URI.create("http://" + REBOUND + ":" + upstream.tokenUrl().getPort() + "/token");
+
+        var grant = issuer(List.of()).issue(aConnection().withTokenUrl(named).build());
+
+        assertEquals("at-1", grant.accessToken().value());
+        assertEquals(REBOUND + ":" + named.getPort(), upstream.lastRequest().headers().get("host"),
+                "the request still names the host it was saved with");
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.tokenbroker.domain.connection.ClientAuthMethod;
 import io.tokenbroker.domain.token.AccessToken;
 import io.tokenbroker.domain.token.ExpiryRules;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -37,7 +36,7 @@ class MockOAuth2ServerInteropTest {
     @ParameterizedTest
     @EnumSource(ClientAuthMethod.class)
     void clientCredentialsGetASignedJwtWhoseExpiryIsRead(ClientAuthMethod authMethod) {
-        OAuth2TokenIssuer issuer = new OAuth2TokenIssuer(new TokenEndpointClient(HttpClient.newHttpClient(),
+        OAuth2TokenIssuer issuer = new OAuth2TokenIssuer(new TokenEndpointClient(TokenEndpointClient.httpClient(Duration.ofSeconds(5)),
                 JsonMapper.createDefault(), Clock.systemUTC(), ExpiryRules.defaults(), Duration.ofSeconds(5)));
 
         AccessToken token = issuer.issue(aConnection()

@@ -14,7 +14,6 @@ import io.tokenbroker.domain.connection.Secret;
 import io.tokenbroker.domain.token.ExpiryRules;
 import io.tokenbroker.domain.token.TokenGrant;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +44,7 @@ class OAuth2TokenIssuerTest {
 
     /** A generous timeout everywhere but in the timeout test: a loaded CI machine must not turn answers into timeouts. */
     private static OAuth2TokenIssuer issuerWithTimeout(Duration timeout) {
-        return new OAuth2TokenIssuer(new TokenEndpointClient(HttpClient.newHttpClient(), JsonMapper.createDefault(),
+        return new OAuth2TokenIssuer(new TokenEndpointClient(TokenEndpointClient.httpClient(Duration.ofSeconds(5)), JsonMapper.createDefault(),
                 CLOCK, ExpiryRules.defaults(), timeout));
     }
 

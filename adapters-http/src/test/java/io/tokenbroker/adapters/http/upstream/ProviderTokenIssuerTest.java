@@ -15,7 +15,6 @@ import io.tokenbroker.domain.token.ExpiryRules;
 import io.tokenbroker.domain.token.TokenGrant;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +46,7 @@ class ProviderTokenIssuerTest {
     @BeforeEach
     void start() throws IOException {
         upstream = new ScriptedUpstream();
-        issuer = new ProviderTokenIssuer(new TokenEndpointClient(HttpClient.newHttpClient(),
+        issuer = new ProviderTokenIssuer(new TokenEndpointClient(TokenEndpointClient.httpClient(Duration.ofSeconds(5)),
                 JsonMapper.createDefault(), CLOCK, ExpiryRules.defaults(), Duration.ofSeconds(5)));
     }
 

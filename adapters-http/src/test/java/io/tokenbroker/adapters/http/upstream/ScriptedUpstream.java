@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ScriptedUpstream implements AutoCloseable {
 
-    record Request(String method, String path, Map<String, String> headers, String body) {
+    /** @param clientPort the client's end of the connection the request came over: one port, one connection */
+    record Request(String method, String path, Map<String, String> headers, String body, int clientPort) {
     }
 
     private record Answer(int status, String body, Map<String, String> headers) {
@@ -34,6 +35,7 @@ final class ScriptedUpstream implements AutoCloseable {
     private volatile String stalledBodyPath;
     private volatile boolean silent;
     private volatile Request last;
+    private volatile Runnable beforeAnswer = () -> { };
 
     ScriptedUpstream() throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -49,8 +51,10 @@ final class ScriptedUpstream implements AutoCloseable {
                 exchange.getRequestHeaders().forEach((name, values) -> received.put(name.toLowerCase(), values.get(0)));
                 String path = exchange.getRequestURI().getPath();
                 last = new Request(exchange.getRequestMethod(), path, received,
-                        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                        exchange.getRemoteAddress().getPort());
                 requests.add(last);
+                beforeAnswer.run();
                 if (silent) {
                     released.await(30, TimeUnit.SECONDS);
                     return;
@@ -97,6 +101,12 @@ final class ScriptedUpstream implements AutoCloseable {
 
     URI url(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    /** Runs {@code hook} on the server's thread after a request is read and before it is answered. */
+    ScriptedUpstream beforeAnswer(Runnable hook) {
+        this.beforeAnswer = hook;
+        return this;
     }
 
     /** Never answers (until closed): for timeouts. */

@@ -10,7 +10,6 @@ import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.token.ExpiryRules;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +42,7 @@ abstract class SandboxTokenIssuerContract extends TokenIssuerContract {
 
     @Override
     protected final TokenIssuer issuer() {
-        return issuer(new TokenEndpointClient(HttpClient.newHttpClient(), JsonMapper.createDefault(),
+        return issuer(new TokenEndpointClient(TokenEndpointClient.httpClient(Duration.ofSeconds(5)), JsonMapper.createDefault(),
                 Clock.systemUTC(), ExpiryRules.defaults(), Duration.ofSeconds(5)));
     }
 
