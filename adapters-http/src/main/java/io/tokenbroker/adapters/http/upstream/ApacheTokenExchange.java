@@ -116,14 +116,15 @@ final class ApacheTokenExchange {
                     Optional.of("response_too_large"));
         } catch (SocketTimeoutException | ConnectionRequestTimeoutException timeout) {
             // SocketTimeoutException also covers HttpClient's ConnectTimeoutException.
-            throw TokenEndpointClient.unavailable("token endpoint timed out after " + requestTimeout.toMillis() + " ms", "timeout");
+            throw TokenEndpointClient.unavailable("token endpoint timed out after " + requestTimeout.toMillis() + " ms",
+                    "timeout");
         } catch (InterruptedIOException interrupted) {
             Thread.currentThread().interrupt();
             throw TokenEndpointClient.unavailable("interrupted while calling the token endpoint", "interrupted");
         } catch (IOException unreachable) {
             // Also a connection closed without an answer, and a body that broke off.
-            throw TokenEndpointClient.unavailable("token endpoint unreachable (" + unreachable.getClass().getSimpleName() + ")",
-                    "unreachable");
+            throw TokenEndpointClient.unavailable(
+                    "token endpoint unreachable (" + unreachable.getClass().getSimpleName() + ")", "unreachable");
         }
     }
 
