@@ -149,16 +149,17 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
      */
     @Override
     public CompletionStage<Optional<AccessToken>> getWithoutBlocking(Query query) {
-        return read(query).thenApply(Read::hit);
+        return read(query, Runnable::run).thenApply(Read::hit);
     }
 
     /**
      * As {@link #getWithoutBlocking}; a miss is served on {@code worker} with what the store read found (no second
-     * read), and answered as soon as its token is stored.
+     * read), and answered as soon as its token is stored; a request that joined a refresh in flight continues on
+     * {@code caller} when it lands.
      */
     @Override
-    public CompletionStage<Served> serveWithoutBlocking(Query query, Executor worker) {
-        return read(query).thenCompose(read -> read.hit().isPresent()
+    public CompletionStage<Served> serveWithoutBlocking(Query query, Executor worker, Executor caller) {
+        return read(query, caller).thenCompose(read -> read.hit().isPresent()
                 ? CompletableFuture.completedFuture(Served.fresh(read.hit().get()))
                 : servedOn(worker, query, read.found()));
     }
@@ -170,7 +171,8 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
     private record Read(Optional<AccessToken> hit, Supplier<Optional<TokenStore.Found>> found) {
     }
 
-    private CompletionStage<Read> read(Query query) {
+    /** @param caller where a request that joined a refresh in flight continues when it lands */
+    private CompletionStage<Read> read(Query query, Executor caller) {
         ConnectionKey key = query.key();
         Optional<TokenStore.Found> inMemory = tokens.lookupInMemory(key);
         Optional<AccessToken> hit = answers.cached(query, inMemory);
@@ -179,8 +181,8 @@ public final class GetAccessTokenService implements GetAccessToken, RefreshConne
         }
         Optional<CompletionStage<AccessToken>> flying = requests.running(key);
         if (flying.isPresent()) {
-            return flying.get().handle((token, failed) ->
-                    new Read(answers.joined(query, inMemory, token, failed), () -> tokens.lookup(key)));
+            return flying.get().handleAsync((token, failed) ->
+                    new Read(answers.joined(query, inMemory, token, failed), () -> tokens.lookup(key)), caller);
         }
         return tokens.lookupWithoutBlocking(key)
                 .thenApply(found -> new Read(answers.cached(query, found), () -> found));

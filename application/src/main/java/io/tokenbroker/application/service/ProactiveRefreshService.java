@@ -49,8 +49,8 @@ public final class ProactiveRefreshService implements GetAccessToken, RefreshCon
 
     /** Offered once answered: the refresh's remaining work does not wait for the offer, nor the offer for it. */
     @Override
-    public CompletionStage<Served> serveWithoutBlocking(Query query, Executor worker) {
-        return tokens.serveWithoutBlocking(query, worker).thenApply(served -> {
+    public CompletionStage<Served> serveWithoutBlocking(Query query, Executor worker, Executor caller) {
+        return tokens.serveWithoutBlocking(query, worker, caller).thenApply(served -> {
             offers.tell(query.key(), served.token(), true);
             return served;
         });

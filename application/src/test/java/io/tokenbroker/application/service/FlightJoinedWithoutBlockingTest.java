@@ -27,6 +27,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
@@ -126,6 +128,33 @@ class FlightJoinedWithoutBlockingTest {
             assertEquals(leaderFailed.getCause().getClass(), failed.getCause().getClass());
         }
         assertEquals(1, issuer.calls(), "joined callers do not call again");
+    }
+
+    @Test
+    void joinedCallersContinueOnTheirOwnExecutorsNotOnTheThreadThatLandedTheRefresh() throws Exception {
+        InMemoryTokenIssuer.Gate gate = issuer.hold();
+        CompletableFuture<AccessToken> leader = CompletableFuture.supplyAsync(
+                () -> service.get(new GetAccessToken.Query(KEY)));
+        gate.awaitEntered();
+        ExecutorService loops = Executors.newFixedThreadPool(2, task -> new Thread(task, "caller-loop"));
+        try {
+            List<CompletableFuture<String>> answeredOn = IntStream.range(0, JOINERS)
+                    .mapToObj(i -> service.serveWithoutBlocking(new GetAccessToken.Query(KEY), Runnable::run, loops)
+                            .thenApply(served -> Thread.currentThread().getName()).toCompletableFuture())
+                    .toList();
+            answeredOn.forEach(call -> assertFalse(call.isDone(), "waits for the refresh"));
+
+            gate.release();
+            locks.release.countDown();
+            leader.get(30, TimeUnit.SECONDS);
+            for (CompletableFuture<String> call : answeredOn) {
+                assertEquals("caller-loop", call.get(30, TimeUnit.SECONDS),
+                        "answered on the caller's executor, in parallel, not one after another on the leader's");
+            }
+            assertEquals(1, issuer.calls());
+        } finally {
+            loops.shutdownNow();
+        }
     }
 
     private List<CompletableFuture<Optional<AccessToken>>> joiners() {

@@ -12,11 +12,13 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.serde.annotation.Serdeable;
+import io.netty.channel.EventLoop;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -141,13 +143,24 @@ public class TokenController {
                                                      + "must stay valid from now (default 0); more than a fresh "
                                                      + "token lasts is a 422.", schema = @Schema(type = "integer",
                                                      minimum = "0", maximum = "999999999"))
-                                             @QueryValue("min_valid_for") @Nullable String minValidFor) {
+                                             @QueryValue("min_valid_for") @Nullable String minValidFor,
+                                             HttpRequest<?> request) {
         GetAccessToken.Query query = new GetAccessToken.Query(ConnectionKey.of(tenant, connection),
                 seconds(minValidFor));
         // Captured here, on the request's thread: a miss may go to the worker from Lettuce's.
         PropagatedContext context = PropagatedContext.getOrEmpty();
         Executor worker = task -> blocking.execute(context.wrap(task));
-        return getAccessToken.serveWithoutBlocking(query, worker).thenApply(this::answer).toCompletableFuture();
+        return getAccessToken.serveWithoutBlocking(query, worker, eventLoopOf(request, context))
+                .thenApply(this::answer).toCompletableFuture();
+    }
+
+    /** Where a request that joined a refresh in flight is answered: its own connection's event loop. */
+    private static Executor eventLoopOf(HttpRequest<?> request, PropagatedContext context) {
+        if (request instanceof NettyHttpRequest<?> netty) {
+            EventLoop loop = netty.getChannelHandlerContext().channel().eventLoop();
+            return task -> loop.execute(context.wrap(task));
+        }
+        return Runnable::run;
     }
 
     private HttpResponse<TokenResponse> answer(GetAccessToken.Served served) {

@@ -68,6 +68,17 @@ public interface GetAccessToken {
      * has the token. Completes exceptionally with what {@code serve} would throw.
      */
     default CompletionStage<Served> serveWithoutBlocking(Query query, Executor worker) {
+        return serveWithoutBlocking(query, worker, Runnable::run);
+    }
+
+    /**
+     * As {@link #serveWithoutBlocking(Query, Executor)}; a request that joins a refresh already in flight in this
+     * process continues on {@code caller} (the request's own event loop) once the refresh lands. On the thread that
+     * completed the refresh, a stampede's callers were answered one after another — 100 callers' answers built and
+     * serialised in turn on one thread while the other cores idled; each on its own event loop, they are answered in
+     * parallel, and the answer is written where it is built.
+     */
+    default CompletionStage<Served> serveWithoutBlocking(Query query, Executor worker, Executor caller) {
         return getWithoutBlocking(query).thenCompose(hit -> hit.isPresent()
                 ? CompletableFuture.completedFuture(Served.fresh(hit.get()))
                 : CompletableFuture.supplyAsync(() -> serve(query), worker));
