@@ -95,7 +95,7 @@ final class RedisCalls {
         try {
             future = command.apply(commands);
             T result = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            outage.succeeded();
+            outage.sharedUp();
             return result;
         } catch (InterruptedException interrupted) {
             // Not an outage: the caller is being stopped. Must not be mistaken for one and fail open.
@@ -137,12 +137,21 @@ final class RedisCalls {
         }
         return future.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((result, failed) -> {
             if (failed == null) {
-                outage.succeeded();
+                answered(over);
                 return result;
             }
             future.cancel(false);
             throw failure(operation, failed instanceof CompletionException ? failed.getCause() : failed, over);
         });
+    }
+
+    /** Redis answered over {@code over}: the outage ends, unless the shared connection is still lost. */
+    private void answered(RedisClusterAsyncCommands<String, String> over) {
+        if (over == commands) {
+            outage.sharedUp();
+        } else {
+            outage.succeeded();
+        }
     }
 
     /** Whether the current thread is an event loop, where nothing may wait for Redis. */
@@ -171,7 +180,7 @@ final class RedisCalls {
         if (refusal.isPresent()) {
             // Redis answered, so it is up: the command is at fault (a script error is a bug, or an entry this
             // version cannot read). Counted as an outage, it would turn every adapter fail-open for nothing.
-            outage.succeeded();
+            answered(over);
             LOG.log(Level.WARNING, "Redis refused {0} ({1})", operation, refusal.get());
             return RedisUnavailableException.refused(operation, refusal.get());
         }

@@ -31,8 +31,8 @@ final class RedisConnectionWatch implements RedisConnectionStateListener {
     public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
         // The pub/sub connection can be back before the command connection: marked up then, the next call
         // is rejected and counted as a second outage. Its reconnect only lets the next call probe.
-        if (!(connection instanceof StatefulRedisPubSubConnection<?, ?>)) {
-            outage.succeeded();
+        if (!isPubSub(connection)) {
+            outage.sharedUp();
         }
         calls.probeNow();
     }
@@ -40,7 +40,11 @@ final class RedisConnectionWatch implements RedisConnectionStateListener {
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
         if (!closing) {
-            outage.lost("connection closed by " + connection.getClass().getSimpleName());
+            outage.lost("connection closed by " + connection.getClass().getSimpleName(), !isPubSub(connection));
         }
+    }
+
+    private static boolean isPubSub(RedisChannelHandler<?, ?> connection) {
+        return connection instanceof StatefulRedisPubSubConnection<?, ?>;
     }
 }

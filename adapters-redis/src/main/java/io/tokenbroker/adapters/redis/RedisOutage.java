@@ -16,21 +16,31 @@ public final class RedisOutage {
     private static final System.Logger LOG = System.getLogger(RedisOutage.class.getName());
 
     private final AtomicBoolean down = new AtomicBoolean();
+    /** The shared command connection dropped and has neither reconnected nor answered since. */
+    private volatile boolean sharedLost;
     private final AtomicLong failedCalls = new AtomicLong();
     private final AtomicLong outages = new AtomicLong();
     private final AtomicLong skippedCalls = new AtomicLong();
 
+    /**
+     * A call failed. While the shared command connection is still lost, this is the outage that began when it
+     * dropped, not a new one: a call answered over a loop's own connection (which may reconnect first) ended it early,
+     * and the next lease or write over the shared one is rejected until that one is back too.
+     */
     void failed(String operation, Throwable cause) {
         failedCalls.incrementAndGet();
-        if (down.compareAndSet(false, true)) {
+        if (down.compareAndSet(false, true) && !sharedLost) {
             outages.incrementAndGet();
             LOG.log(Level.WARNING, "Redis is unavailable (" + operation + ": " + cause
                     + "); serving from the near cache and fallback leases until it is back");
         }
     }
 
-    /** The connection dropped: down until a call or the reconnect says otherwise. */
-    void lost(String what) {
+    /** A connection dropped: down until a call or the reconnect says otherwise. */
+    void lost(String what, boolean shared) {
+        if (shared) {
+            sharedLost = true;
+        }
         if (down.compareAndSet(false, true)) {
             outages.incrementAndGet();
             LOG.log(Level.WARNING, "Redis is unavailable (" + what
@@ -42,6 +52,13 @@ public final class RedisOutage {
         skippedCalls.incrementAndGet();
     }
 
+    /** The shared command connection is connected again, or answered. */
+    void sharedUp() {
+        sharedLost = false;
+        succeeded();
+    }
+
+    /** A call was answered, over a loop's own connection or one that does not say which. */
     void succeeded() {
         if (down.get() && down.compareAndSet(true, false)) {
             LOG.log(Level.INFO, "Redis is reachable again after {0} failed calls", failedCalls.get());
