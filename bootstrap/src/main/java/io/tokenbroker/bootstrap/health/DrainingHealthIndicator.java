@@ -1,11 +1,13 @@
 package io.tokenbroker.bootstrap.health;
 
 import io.micronaut.health.HealthStatus;
-import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import io.micronaut.management.health.indicator.annotation.Readiness;
+import io.micronaut.scheduling.TaskExecutors;
 import io.tokenbroker.bootstrap.shutdown.Draining;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Readiness {@code DOWN} from the moment the instance begins to stop ({@code shutdown} component), so load balancers
@@ -14,25 +16,20 @@ import java.util.Map;
  */
 @Singleton
 @Readiness
-public class DrainingHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
+public class DrainingHealthIndicator extends StatelessHealthIndicator {
 
     static final String NAME = "shutdown";
 
     private final Draining draining;
 
-    public DrainingHealthIndicator(Draining draining) {
+    public DrainingHealthIndicator(Draining draining, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        super(NAME, blocking);
         this.draining = draining;
     }
 
     @Override
-    protected Map<String, Object> getHealthInformation() {
+    protected Reading read() {
         boolean stopping = draining.isDraining();
-        healthStatus = stopping ? HealthStatus.DOWN : HealthStatus.UP;
-        return Map.of("draining", stopping);
-    }
-
-    @Override
-    protected String getName() {
-        return NAME;
+        return new Reading(stopping ? HealthStatus.DOWN : HealthStatus.UP, Map.of("draining", stopping));
     }
 }

@@ -2,15 +2,17 @@ package io.tokenbroker.bootstrap.health;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
-import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import io.micronaut.scheduling.TaskExecutors;
 import io.tokenbroker.adapters.postgres.DatabaseBreaker;
 import io.tokenbroker.adapters.postgres.DatabaseProbe;
 import io.tokenbroker.adapters.postgres.JdbcConnections;
 import io.tokenbroker.bootstrap.PostgresAdapterFactory;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
  * PostgreSQL as a health component: UP while it answers, {@code DEGRADED} while it does not. Degraded is operational:
@@ -21,7 +23,7 @@ import java.util.Map;
  */
 @Singleton
 @Requires(property = PostgresAdapterFactory.DATASOURCE_URL)
-public class PostgresHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
+public class PostgresHealthIndicator extends StatelessHealthIndicator {
 
     /** Operational, between UP and DOWN in severity: serving, with less than it should have. */
     public static final HealthStatus DEGRADED = new HealthStatus("DEGRADED",
@@ -33,24 +35,21 @@ public class PostgresHealthIndicator extends AbstractHealthIndicator<Map<String,
     private final DatabaseBreaker breaker;
     private final JdbcConnections connections;
 
-    public PostgresHealthIndicator(DatabaseProbe probe, DatabaseBreaker breaker, JdbcConnections connections) {
+    public PostgresHealthIndicator(DatabaseProbe probe, DatabaseBreaker breaker, JdbcConnections connections,
+                                   @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        super(NAME, blocking);
         this.probe = probe;
         this.breaker = breaker;
         this.connections = connections;
     }
 
     @Override
-    protected Map<String, Object> getHealthInformation() {
-        healthStatus = probe.reachable() ? HealthStatus.UP : DEGRADED;
+    protected Reading read() {
+        HealthStatus status = probe.reachable() ? HealthStatus.UP : DEGRADED;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("breaker", breaker.state().name().toLowerCase(Locale.ROOT));
         details.put("pending_rotations", connections.pendingRotations());
         details.put("outages", breaker.outages());
-        return details;
-    }
-
-    @Override
-    protected String getName() {
-        return NAME;
+        return new Reading(status, details);
     }
 }

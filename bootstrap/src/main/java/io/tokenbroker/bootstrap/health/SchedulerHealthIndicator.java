@@ -2,18 +2,20 @@ package io.tokenbroker.bootstrap.health;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.health.HealthStatus;
-import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import io.micronaut.management.health.indicator.annotation.Liveness;
+import io.micronaut.scheduling.TaskExecutors;
 import io.tokenbroker.application.port.in.RefreshDueConnections;
 import io.tokenbroker.application.port.out.RefreshSchedule;
 import io.tokenbroker.bootstrap.ProactiveRefreshTicker;
 import io.tokenbroker.bootstrap.config.SchedulerConfiguration;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The refresh-ahead scheduler as a liveness indicator: DOWN only when its ticker has not run for
@@ -30,7 +32,7 @@ import java.util.Map;
 @Liveness
 @Requires(property = "tokenbroker.scheduler.enabled", notEquals = "false")
 @Requires(property = ProactiveRefreshTicker.ENABLED, notEquals = "false")
-public class SchedulerHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
+public class SchedulerHealthIndicator extends StatelessHealthIndicator {
 
     static final String NAME = "scheduler";
 
@@ -40,7 +42,9 @@ public class SchedulerHealthIndicator extends AbstractHealthIndicator<Map<String
     private final Duration staleAfter;
 
     public SchedulerHealthIndicator(RefreshDueConnections scheduler, RefreshSchedule schedule, Clock clock,
-                                    SchedulerConfiguration configuration) {
+                                    SchedulerConfiguration configuration,
+                                    @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        super(NAME, blocking);
         this.scheduler = scheduler;
         this.schedule = schedule;
         this.clock = clock;
@@ -48,22 +52,16 @@ public class SchedulerHealthIndicator extends AbstractHealthIndicator<Map<String
     }
 
     @Override
-    protected Map<String, Object> getHealthInformation() {
+    protected Reading read() {
         RefreshDueConnections.Status status = scheduler.status();
         Instant lastTick = status.lastRun();
         boolean stuck = Duration.between(lastTick, clock.instant()).compareTo(staleAfter) > 0;
-        healthStatus = stuck ? HealthStatus.DOWN : HealthStatus.UP;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("scheduled", schedule.size());
         details.put("in_flight", status.inFlight());
         details.put("last_tick", lastTick.toString());
         status.lastLag().ifPresent(lag -> details.put("last_lag_ms", lag.toMillis()));
         details.put("stale_after", staleAfter.toString());
-        return details;
-    }
-
-    @Override
-    protected String getName() {
-        return NAME;
+        return new Reading(stuck ? HealthStatus.DOWN : HealthStatus.UP, details);
     }
 }
