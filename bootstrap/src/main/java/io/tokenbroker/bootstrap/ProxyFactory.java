@@ -3,11 +3,25 @@ package io.tokenbroker.bootstrap;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.convert.ConversionService;
+import io.micronaut.http.bind.RequestBinderRegistry;
+import io.micronaut.http.body.MessageBodyHandlerRegistry;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
+import io.micronaut.http.client.HttpClientConfiguration;
 import io.micronaut.http.client.ProxyHttpClient;
+import io.micronaut.http.client.filter.ClientFilterResolutionContext;
+import io.micronaut.http.client.netty.DefaultHttpClient;
+import io.micronaut.http.client.netty.NettyClientCustomizer;
+import io.micronaut.http.client.netty.ssl.ClientSslBuilder;
+import io.micronaut.http.codec.MediaTypeCodecRegistry;
+import io.micronaut.http.filter.HttpClientFilterResolver;
+import io.micronaut.websocket.context.WebSocketBeanRegistry;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.tokenbroker.adapters.http.proxy.ProxyFlow;
 import io.tokenbroker.adapters.http.proxy.UpstreamForwarding;
 import io.tokenbroker.adapters.http.upstream.EgressGuard;
+import io.tokenbroker.adapters.http.upstream.EgressResolverGroup;
 import io.tokenbroker.application.port.in.FindConnection;
 import io.tokenbroker.application.port.in.GetAccessToken;
 import io.tokenbroker.application.port.in.InvalidateToken;
@@ -15,12 +29,17 @@ import io.tokenbroker.application.port.in.ReplaceRejectedToken;
 import io.tokenbroker.application.service.ReplaceRejectedTokenService;
 import io.tokenbroker.bootstrap.config.ProxyConfiguration;
 import io.tokenbroker.bootstrap.config.ResilienceConfiguration;
+import io.tokenbroker.domain.egress.SavedBy;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The authenticated proxy (issue 15): the bounded 401 replacement in the core, and Micronaut's proxy client for the
- * forwarding, configured never to follow a redirect (a 3xx may name any host; it is the caller's to see).
+ * forwarding, configured never to follow a redirect (a 3xx may name any host; it is the caller's to see) and to
+ * resolve host names only through the egress guard, when it connects.
  */
 @Factory
 public class ProxyFactory {
@@ -34,13 +53,41 @@ public class ProxyFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    UpstreamForwarding upstreamForwarding(ProxyConfiguration proxy, MeterRegistry registry) {
+    UpstreamForwarding upstreamForwarding(ProxyConfiguration proxy, EgressGuard egress, MeterRegistry registry,
+                                          ClientParts parts) {
         DefaultHttpClientConfiguration client = new DefaultHttpClientConfiguration();
         client.setFollowRedirects(false);
         client.setConnectTimeout(proxy.connectTimeout());
         client.setReadTimeout(proxy.readTimeout());
         client.setReadIdleTimeout(proxy.readTimeout());
-        return new UpstreamForwarding(ProxyHttpClient.create(null, client), registry);
+        Map<SavedBy, ProxyHttpClient> clients = new EnumMap<>(SavedBy.class);
+        for (SavedBy savedBy : SavedBy.values()) {
+            clients.put(savedBy, proxyClient(client, new EgressResolverGroup(egress, savedBy), parts));
+        }
+        return new UpstreamForwarding(clients, registry);
+    }
+
+    /** What a Micronaut client needs from the context, beyond its configuration. */
+    @Singleton
+    record ClientParts(HttpClientFilterResolver<ClientFilterResolutionContext> filters, ClientSslBuilder ssl,
+                       MediaTypeCodecRegistry codecs, MessageBodyHandlerRegistry bodies,
+                       RequestBinderRegistry binders, ConversionService conversion) {
+    }
+
+    /**
+     * The client {@code ProxyHttpClient.create} built before, with event loops of its own, no filters and no
+     * customizers, but resolving through the egress guard. Micronaut 4 takes a resolver group only through this
+     * deprecated constructor (the builder's setter is package-private) or from a client of the context's registry
+     * ({@code address-resolver-group-name}), which would also bring the application's client filters (Micrometer's
+     * {@code http.client.requests}) and share the server's event loops, on which the lookup would then block.
+     */
+    @SuppressWarnings("deprecation")
+    private static ProxyHttpClient proxyClient(HttpClientConfiguration configuration, EgressResolverGroup resolver,
+                                               ClientParts parts) {
+        return new DefaultHttpClient(null, null, configuration, null, parts.filters(), List.of(), null, parts.ssl(),
+                parts.codecs(), parts.bodies(), WebSocketBeanRegistry.EMPTY, parts.binders(), null,
+                NioSocketChannel::new, NioDatagramChannel::new, new NettyClientCustomizer() { }, null,
+                parts.conversion(), resolver);
     }
 
     @Singleton

@@ -9,6 +9,10 @@ import io.tokenbroker.domain.egress.IpLiteral;
 import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The egress guard's resolver in every test context: no test asks DNS anything. IP literals are read, localhost is
  * loopback, names a test {@linkplain #pointAtLoopback points} there are loopback from then on (as a rebinding DNS
- * server would answer), and every other name does not resolve, as on an offline machine.
+ * server would answer), names a test {@linkplain #answerInTurn scripts} get their answers in turn, and every other
+ * name does not resolve, as on an offline machine.
  */
 @Singleton
 @Requires(env = Environment.TEST)
@@ -24,14 +29,35 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class OfflineHostResolver implements EgressGuard.HostResolver {
 
     private final Set<String> loopbackNames = ConcurrentHashMap.newKeySet();
+    private final Map<String, Deque<InetAddress>> scripted = new ConcurrentHashMap<>();
 
     /** From now on {@code host} resolves to 127.0.0.1. */
     public void pointAtLoopback(String host) {
         loopbackNames.add(host);
     }
 
+    /**
+     * From now on {@code host} resolves to each address in turn, one per lookup, then to the last one for good: what
+     * a rebinding DNS server with a zero TTL answers. Replaces an earlier script for the name.
+     */
+    public void answerInTurn(String host, InetAddress... addresses) {
+        scripted.put(host, new ArrayDeque<>(List.of(addresses)));
+    }
+
+    /** Drops every script a test set. */
+    public void forgetScripts() {
+        scripted.clear();
+    }
+
     @Override
     public InetAddress[] resolve(String host) throws UnknownHostException {
+        Deque<InetAddress> answers = scripted.get(host);
+        if (answers != null) {
+            synchronized (answers) {
+                InetAddress next = answers.size() > 1 ? answers.poll() : answers.peek();
+                return new InetAddress[] {InetAddress.getByAddress(host, next.getAddress())};
+            }
+        }
         Optional<byte[]> literal = IpLiteral.parse(host);
         if (literal.isPresent()) {
             return new InetAddress[] {InetAddress.getByAddress(literal.get())};

@@ -14,7 +14,6 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.token.AccessToken;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -50,10 +49,11 @@ public final class ProxyFlow {
     MutableHttpResponse<?> forward(String tenant, String connection, HttpRequest<?> request) {
         ConnectionKey key = ConnectionKey.of(tenant, connection);
         Duration minValidFor = minValidFor(request.getHeaders().get(MIN_VALID_FOR));
-        URI target = targets.target(request, key);
+        ProxyTargets.Upstream target = targets.target(request, key);
         Optional<byte[]> held = replayableBody(request);
         AccessToken token = getAccessToken.get(new GetAccessToken.Query(key, minValidFor));
-        MutableHttpResponse<?> answer = forwarding.send(request, target, token.value(), held.orElse(null));
+        MutableHttpResponse<?> answer = forwarding.send(request, target.uri(), target.savedBy(), token.value(),
+                held.orElse(null));
         if (answer.code() == HttpStatus.UNAUTHORIZED.getCode() && held.isPresent()) {
             Optional<AccessToken> fresh;
             try {
@@ -65,7 +65,7 @@ public final class ProxyFlow {
             forwarding.afterUnauthorized(fresh.isPresent());
             if (fresh.isPresent()) {
                 forwarding.discard(answer);
-                answer = forwarding.send(request, target, fresh.get().value(), held.get());
+                answer = forwarding.send(request, target.uri(), target.savedBy(), fresh.get().value(), held.get());
             }
         }
         ForwardedHeaders.toCaller(answer.getHeaders());

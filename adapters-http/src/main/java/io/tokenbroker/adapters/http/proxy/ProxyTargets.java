@@ -12,6 +12,7 @@ import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.egress.AddressClass;
 import io.tokenbroker.domain.egress.EgressRefusal;
 import io.tokenbroker.domain.egress.IpLiteral;
+import io.tokenbroker.domain.egress.SavedBy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -40,8 +41,14 @@ final class ProxyTargets {
         this.settings = settings;
     }
 
+    /**
+     * Where a proxied request goes, and who saved that: the latter decides which addresses the host may resolve to.
+     */
+    record Upstream(URI uri, SavedBy savedBy) {
+    }
+
     /** The upstream URL for this request to the connection {@code key}. */
-    URI target(HttpRequest<?> request, ConnectionKey key) {
+    Upstream target(HttpRequest<?> request, ConnectionKey key) {
         URI asked = request.getUri();
         if (!requestTarget(request).startsWith("/") || asked.isAbsolute() || asked.getRawAuthority() != null) {
             throw new InvalidRequestException("the request target must be a path; the proxy chooses the host");
@@ -56,7 +63,7 @@ final class ProxyTargets {
             throw new InvalidRequestException(escape.getMessage());
         }
         requireCallable(base, connection);
-        return target;
+        return new Upstream(target, connection.savedBy());
     }
 
     /**

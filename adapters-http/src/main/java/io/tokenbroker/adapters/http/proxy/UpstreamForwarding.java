@@ -10,8 +10,19 @@ import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.http.netty.NettyHttpResponseBuilder;
 import io.netty.util.ReferenceCountUtil;
+import io.tokenbroker.adapters.http.upstream.EgressGuard;
+import io.tokenbroker.adapters.http.upstream.EgressRefusedException;
+import io.tokenbroker.adapters.http.upstream.EgressResolverGroup;
+import io.tokenbroker.application.port.in.UpstreamNotAllowedException;
+import io.tokenbroker.domain.connection.ApiBaseUrl;
+import io.tokenbroker.domain.egress.EgressRefusal;
+import io.tokenbroker.domain.egress.SavedBy;
 import java.net.URI;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -19,23 +30,36 @@ import reactor.core.publisher.Mono;
  * Sends one proxied request through Micronaut's {@link ProxyHttpClient} (configured never to follow redirects) and
  * hands back the upstream's answer with its body still streaming. A replayable request carries its buffered body; a
  * streaming one carries the caller's body itself, so bytes flow to the upstream as they arrive, with back-pressure.
+ *
+ * <p>There is one client per kind of key that saves connections, each resolving host names through the
+ * {@link EgressGuard} for that kind when it connects ({@link EgressResolverGroup}): the name is checked where it is
+ * used, not only before, and a tenant's request never reuses a connection opened for an operator's.
  */
 public final class UpstreamForwarding implements AutoCloseable {
 
-    private final ProxyHttpClient client;
+    private final Map<SavedBy, ProxyHttpClient> clients;
     private final MeterRegistry registry;
 
-    /** @param client must not follow redirects: a 3xx is the caller's to see, and may name any host */
-    public UpstreamForwarding(ProxyHttpClient client, MeterRegistry registry) {
-        this.client = Objects.requireNonNull(client, "client");
+    /**
+     * @param clients one per kind of key that saves connections, each resolving host names through the egress guard
+     *                for that kind ({@link EgressResolverGroup}) and never following redirects (a 3xx is the
+     *                caller's to see, and may name any host)
+     */
+    public UpstreamForwarding(Map<SavedBy, ? extends ProxyHttpClient> clients, MeterRegistry registry) {
+        if (!clients.keySet().containsAll(EnumSet.allOf(SavedBy.class))) {
+            throw new IllegalArgumentException("a client for every kind of key that saves connections is needed");
+        }
+        this.clients = new EnumMap<>(clients);
         this.registry = Objects.requireNonNull(registry, "registry");
     }
 
     /**
-     * @param body the buffered body (empty: none), or null to stream the caller's body (it can be sent once only)
-     * @throws ProxyFailure when the upstream could not be reached or did not answer in time
+     * @param savedBy who saved the connection: decides which addresses its host may resolve to when connecting
+     * @param body    the buffered body (empty: none), or null to stream the caller's body (it can be sent once only)
+     * @throws ProxyFailure                 when the upstream could not be reached or did not answer in time
+     * @throws UpstreamNotAllowedException when the host resolves, at connect time, to an address the policy refuses
      */
-    MutableHttpResponse<?> send(HttpRequest<?> request, URI target, String token, byte[] body) {
+    MutableHttpResponse<?> send(HttpRequest<?> request, URI target, SavedBy savedBy, String token, byte[] body) {
         MutableHttpRequest<?> outgoing;
         if (body == null) {
             outgoing = request.mutate().uri(target);
@@ -49,7 +73,7 @@ public final class UpstreamForwarding implements AutoCloseable {
         }
         ForwardedHeaders.toUpstream(outgoing.getHeaders(), token);
         try {
-            MutableHttpResponse<?> answer = Mono.from(client.proxy(outgoing)).block();
+            MutableHttpResponse<?> answer = Mono.from(clients.get(savedBy).proxy(outgoing)).block();
             if (answer == null) {
                 throw ProxyFailure.unreachable();
             }
@@ -58,6 +82,11 @@ public final class UpstreamForwarding implements AutoCloseable {
             registry.counter("tokenbroker.proxy.failures", "reason", "timeout").increment();
             throw ProxyFailure.timedOut();
         } catch (HttpClientException unreachable) {
+            Optional<EgressRefusal> refused = EgressRefusedException.in(unreachable);
+            if (refused.isPresent()) {
+                // The answer the check before the call gives: the address changed in between, the verdict did not.
+                throw new UpstreamNotAllowedException(ApiBaseUrl.SETTING, refused.get());
+            }
             registry.counter("tokenbroker.proxy.failures", "reason", "unreachable").increment();
             throw ProxyFailure.unreachable();
         }
@@ -82,8 +111,10 @@ public final class UpstreamForwarding implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (client instanceof AutoCloseable closeable) {
-            closeable.close();
+        for (ProxyHttpClient client : clients.values()) {
+            if (client instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
         }
     }
 }

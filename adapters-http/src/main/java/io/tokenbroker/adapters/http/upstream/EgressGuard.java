@@ -15,10 +15,11 @@ import java.util.Optional;
  * Applies the {@link EgressPolicy} where the broker opens outbound connections: on the URL, and on every address its
  * host resolves to.
  *
- * <p>The token endpoint's client connects to exactly the address checked here ({@link #checkAndResolve}), so a
- * name that resolves differently a moment later cannot steer it elsewhere. The webhook sender and the proxy still
- * resolve again themselves: for them the JVM's address cache gives the same answer unless the entry expires in
- * between (the DNS-rebinding window that {@code docs/security.md} states).
+ * <p>The token endpoint's client connects to exactly the address checked here ({@link #checkAndResolve}); the
+ * proxy's client resolves through {@link #checkHost} when it connects ({@link EgressResolverGroup}). Either way a
+ * name that resolves differently a moment later (DNS rebinding) cannot steer them to an address the policy refuses.
+ * The webhook sender still resolves again itself: for it the JVM's address cache gives the same answer unless the
+ * entry expires in between (the window that {@code docs/security.md} states).
  */
 public final class EgressGuard implements OutboundTargets {
 
@@ -74,8 +75,18 @@ public final class EgressGuard implements OutboundTargets {
         if (form.isPresent()) {
             return new CheckedTarget(form, List.of());
         }
-        InetAddress[] addresses = resolver.resolve(bare(url.getHost()));
-        return new CheckedTarget(checkAddresses(url.getHost(), addresses, savedBy), List.of(addresses));
+        return checkHost(url.getHost(), savedBy);
+    }
+
+    /**
+     * The host's addresses, each checked: for a client's resolver hook, called when it opens a connection, once the
+     * URL's form has passed {@link #checkBeforeCall}.
+     *
+     * @throws UnknownHostException when the host does not resolve (the caller treats it as unreachable)
+     */
+    public CheckedTarget checkHost(String host, SavedBy savedBy) throws UnknownHostException {
+        InetAddress[] addresses = resolver.resolve(bare(host));
+        return new CheckedTarget(checkAddresses(host, addresses, savedBy), List.of(addresses));
     }
 
     /**
