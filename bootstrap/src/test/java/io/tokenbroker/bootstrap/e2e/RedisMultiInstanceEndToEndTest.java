@@ -72,7 +72,11 @@ class RedisMultiInstanceEndToEndTest {
                     "tokenbroker.redis.command-timeout", "5s",
                     // Short, so a holder that stops renewing loses its lease within a test; the watchdog renews
                     // it for holders that live, through the 2 s upstream as well.
-                    "tokenbroker.lease.ttl", LEASE_TTL));
+                    "tokenbroker.lease.ttl", LEASE_TTL,
+                    // The load tests loop as fast as the machine answers: on a fast one, 6 callers over ~5 s
+                    // passed the default 120,000 per address and minute, and got 429s.
+                    "tokenbroker.rate-limit.per-address", "100000000",
+                    "tokenbroker.rate-limit.per-key", "100000000"));
             servers.add(server);
             brokers.add(new BrokerClient(server.getURI()));
         }
