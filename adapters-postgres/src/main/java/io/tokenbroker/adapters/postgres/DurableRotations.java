@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -24,11 +25,16 @@ import java.util.function.Supplier;
  * and held in the first of the {@link RotationSlots} places that takes it (Redis, then a local file). When none does,
  * the token lives only in this process: that is logged at error level as {@code rotation_at_risk} and counted, and
  * the access token is still served (refusing it would not bring the refresh token back).
+ *
+ * <p>Every rotation the vault takes is also published in those places (sealed under another binding), so that an
+ * instance serving from memory during a later outage presents the newest refresh token, not the one it last read.
  */
 final class DurableRotations {
 
     private static final System.Logger LOG = System.getLogger(DurableRotations.class.getName());
-    private static final String VERSION = "tb-pending-v1";
+    private static final String PENDING = "tb-pending-v1";
+    /** Another binding: a published slot copied into a pending one (or back) does not open. */
+    private static final String PUBLISHED = "tb-published-v1";
 
     /** A held rotation, opened. */
     record Held(Secret refreshToken, Optional<Instant> expiresAt, long fence) {
@@ -45,8 +51,7 @@ final class DurableRotations {
 
     /** Holds the rotation in the first place that takes it; false (and {@code rotation_at_risk}) when none did. */
     boolean hold(ConnectionKey key, Secret refreshToken, Optional<Instant> expiresAt, long fence) {
-        Slot slot = new Slot(cipher.seal(Seals.Purpose.REFRESH_TOKEN, binding(key, fence), refreshToken.reveal()),
-                expiresAt, fence);
+        Slot slot = sealed(PENDING, key, refreshToken, expiresAt, fence);
         for (RotationSlots place : places) {
             try {
                 place.hold(key, slot);
@@ -68,7 +73,7 @@ final class DurableRotations {
         Optional<Held> newest = Optional.empty();
         for (RotationSlots place : places) {
             Optional<Held> found = quietly(() -> place.find(key), Optional.<Slot>empty())
-                    .flatMap(slot -> opened(key, slot));
+                    .flatMap(slot -> opened(PENDING, key, slot));
             if (found.isPresent() && (newest.isEmpty() || found.get().fence() > newest.get().fence())) {
                 newest = found;
             }
@@ -93,18 +98,53 @@ final class DurableRotations {
         }
     }
 
+    /** Publishes a rotation the vault stored, for instances reading from memory during an outage; best effort. */
+    CompletableFuture<Void> publish(ConnectionKey key, Secret refreshToken, Optional<Instant> expiresAt, long fence) {
+        if (places.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Slot slot = sealed(PUBLISHED, key, refreshToken, expiresAt, fence);
+        return CompletableFuture.allOf(places.stream().map(place -> place.publish(key, slot).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /** The published rotation of {@code key} with the highest fence, from any place that can be read now. */
+    Optional<Held> published(ConnectionKey key) {
+        Optional<Held> newest = Optional.empty();
+        for (RotationSlots place : places) {
+            Optional<Held> found = quietly(() -> place.published(key), Optional.<Slot>empty())
+                    .flatMap(slot -> opened(PUBLISHED, key, slot));
+            if (found.isPresent() && (newest.isEmpty() || found.get().fence() > newest.get().fence())) {
+                newest = found;
+            }
+        }
+        return newest;
+    }
+
+    /** Withdraws what was published for {@code key}, wherever it is; best effort. */
+    CompletableFuture<Void> unpublish(ConnectionKey key) {
+        return CompletableFuture.allOf(places.stream().map(place -> place.unpublish(key).toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
     /** Rotations kept only in memory since start because no durable place took them. */
     long atRisk() {
         return atRisk.get();
     }
 
-    private Optional<Held> opened(ConnectionKey key, Slot slot) {
+    private Slot sealed(String version, ConnectionKey key, Secret refreshToken, Optional<Instant> expiresAt,
+                        long fence) {
+        return new Slot(cipher.seal(Seals.Purpose.REFRESH_TOKEN, binding(version, key, fence),
+                refreshToken.reveal()), expiresAt, fence);
+    }
+
+    private Optional<Held> opened(String version, ConnectionKey key, Slot slot) {
         try {
-            Secret token = Secret.of(cipher.open(Seals.Purpose.REFRESH_TOKEN, binding(key, slot.fence()),
+            Secret token = Secret.of(cipher.open(Seals.Purpose.REFRESH_TOKEN, binding(version, key, slot.fence()),
                     slot.refreshToken()));
             return Optional.of(new Held(token, slot.expiresAt(), slot.fence()));
         } catch (UndecryptableSecretException refused) {
-            LOG.log(Level.WARNING, "a held rotation of {0} does not open (copied, tampered or an unknown key); "
+            LOG.log(Level.WARNING, "a held or published rotation of {0} does not open (copied, tampered or an unknown key); "
                     + "ignored", key);
             return Optional.empty();
         }
@@ -120,9 +160,9 @@ final class DurableRotations {
     }
 
     /** Length-prefixed, as {@link AssociatedData}: no choice of ids makes two bindings the same bytes. */
-    private static byte[] binding(ConnectionKey key, long fence) {
+    private static byte[] binding(String version, ConnectionKey key, long fence) {
         StringBuilder joined = new StringBuilder();
-        for (String part : new String[] {VERSION, key.tenant().value(), key.connection().value(),
+        for (String part : new String[] {version, key.tenant().value(), key.connection().value(),
                 Long.toString(fence)}) {
             joined.append(part.length()).append(':').append(part);
         }

@@ -28,7 +28,8 @@ import java.util.Set;
  * call that reaches the database or by {@link #flushPending} on any instance.
  *
  * <p>During a database outage (every statement goes through the {@link DatabaseBreaker}, so it fails fast) the rows
- * this instance last read are served from {@link RememberedRows}, read through the pending rotations: refreshes go on
+ * this instance last read are served from {@link RememberedRows}, read through the pending rotations and the rotation
+ * last published by any instance (so a token another instance rotated since is not presented again): refreshes go on
  * for every connection this instance has served. Saving, removing and listing need the database and fail.
  */
 public final class JdbcConnections implements Connections {
@@ -72,7 +73,8 @@ public final class JdbcConnections implements Connections {
             stored = database.call("reading connection " + key,
                     () -> rows.findByTenantAndName(key.tenant().value(), key.connection().value()));
         } catch (StorageUnavailableException unavailable) {
-            return Optional.of(connection(key, remembered.find(key).orElseThrow(() -> unavailable), waiting));
+            ConnectionRow row = remembered.find(key).orElseThrow(() -> unavailable);
+            return Optional.of(connection(key, row, pending.withPublished(key, waiting)));
         }
         if (stored.isEmpty()) {
             pending.forgetHere(key);
@@ -126,6 +128,7 @@ public final class JdbcConnections implements Connections {
         if (saved) {
             remembered.rotated(key, new AssociatedData(key, Field.REFRESH_TOKEN).seal(cipher, refreshToken),
                     refreshTokenExpiresAt, fence);
+            pending.publish(key, refreshToken, refreshTokenExpiresAt, fence);
         }
         pending.flushQuietly();
         return saved;
@@ -156,6 +159,7 @@ public final class JdbcConnections implements Connections {
                     () -> rows.findFence(key.tenant().value(), key.connection().value())).orElse(0L);
         } catch (StorageUnavailableException unavailable) {
             stored = remembered.find(key).orElseThrow(() -> unavailable).fence();
+            waiting = pending.withPublished(key, waiting);
         }
         return Math.max(stored, waiting.map(Rotation::fence).orElse(0L));
     }
@@ -170,8 +174,10 @@ public final class JdbcConnections implements Connections {
                     () -> rows.findByTenantAndName(key.tenant().value(), key.connection().value()));
         } catch (StorageUnavailableException unavailable) {
             stored = Optional.of(remembered.find(key).orElseThrow(() -> unavailable));
+            waiting = pending.withPublished(key, waiting);
         }
-        return stored.flatMap(row -> waiting.filter(rotation -> rotation.fence() > row.fence())
+        Optional<Rotation> newest = waiting;
+        return stored.flatMap(row -> newest.filter(rotation -> rotation.fence() > row.fence())
                 .map(Rotation::expiresAt)
                 .orElse(Optional.ofNullable(row.refreshTokenExpiresAt())));
     }

@@ -97,10 +97,36 @@ public final class PendingRotations {
         return newest;
     }
 
-    /** Drops the slots of {@code key}: what an operator saved or removed replaces a rotation still waiting. */
+    /**
+     * Publishes a rotation the vault took (stored, or waiting here), so that another instance serving from memory
+     * during a later outage presents it rather than the refresh token it last read; best effort, without waiting.
+     */
+    void publish(ConnectionKey key, Secret refreshToken, Optional<Instant> expiresAt, long fence) {
+        durable.publish(key, refreshToken, expiresAt, fence);
+    }
+
+    /**
+     * For a read during an outage: the newer of {@code waiting} ({@link #newest}) and the rotation last published by
+     * any instance. The row this instance remembers may predate rotations another instance stored before the outage;
+     * presenting its refresh token would be a reuse, which a reuse-detecting provider answers by revoking the grant.
+     */
+    Optional<Rotation> withPublished(ConnectionKey key, Optional<Rotation> waiting) {
+        Optional<Held> published = durable.published(key);
+        if (published.isEmpty() || published.get().fence() <= waiting.map(Rotation::fence).orElse(0L)) {
+            return waiting;
+        }
+        return published.map(found -> new Rotation(new AssociatedData(key, Field.REFRESH_TOKEN)
+                .seal(cipher, found.refreshToken()), found.expiresAt(), found.fence()));
+    }
+
+    /**
+     * Drops the slots and the published rotation of {@code key}: what an operator saved or removed replaces a
+     * rotation still waiting, and a connection saved again under the same name must not inherit the old grant's.
+     */
     void forget(ConnectionKey key) {
         pending.remove(key);
         durable.release(key, Long.MAX_VALUE);
+        durable.unpublish(key);
     }
 
     /** Drops this process's slot of {@code key} (the connection is gone); a durable one is settled by a flush. */

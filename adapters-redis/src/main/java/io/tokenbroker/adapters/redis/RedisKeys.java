@@ -53,6 +53,11 @@ public final class RedisKeys {
         return base(key) + ":pending";
     }
 
+    /** The newest stored rotation, published for instances reading the vault from memory during an outage. */
+    public String publishedRotation(ConnectionKey key) {
+        return base(key) + ":rotated";
+    }
+
     /** The set of connections with a pending rotation, so writing them back needs no SCAN of the keyspace. */
     public String pendingRotations() {
         return prefix + ":{pending}:index";

@@ -4,9 +4,12 @@ import io.lettuce.core.ScriptOutputType;
 import io.tokenbroker.application.port.out.RotationSlots;
 import io.tokenbroker.application.port.out.StoreUnavailableException;
 import io.tokenbroker.domain.connection.ConnectionKey;
+import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -14,8 +17,14 @@ import java.util.function.Supplier;
  * fence comparison and the write are one script, so of two holders the higher fence wins whatever the order. A set
  * indexes the connections with a slot (another hash tag: in Cluster the index is updated after the slot, and a
  * stale member only costs a read that finds nothing). Values arrive sealed and are stored as they are.
+ *
+ * <p>Published rotations live beside them ({@code :rotated}), written by the same highest-fence-wins script but
+ * neither indexed nor written back, and sent without waiting: the rotation is already stored in the database, and
+ * a refresh should not wait for its notice.
  */
 final class RedisRotationSlots implements RotationSlots {
+
+    private static final System.Logger LOG = System.getLogger(RedisRotationSlots.class.getName());
 
     private static final String HOLD = """
             local current = redis.call('GET', KEYS[1])
@@ -76,8 +85,48 @@ final class RedisRotationSlots implements RotationSlots {
         }
     }
 
+    @Override
+    public CompletionStage<Void> publish(ConnectionKey key, Slot slot) {
+        return redis.callAsync("publish a stored rotation", commands -> commands.<Long>eval(HOLD, ScriptOutputType.INTEGER,
+                        new String[] {keys.publishedRotation(key)}, Long.toString(slot.fence()), slot.text()))
+                .handle((held, failed) -> {
+                    if (failed != null) {
+                        LOG.log(Level.WARNING, "could not publish the stored rotation of {0} (fence {1}); an "
+                                + "instance reading from memory during a database outage may present an older "
+                                + "refresh token: {2}", key, slot.fence(), reason(failed));
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public Optional<Slot> published(ConnectionKey key) {
+        String value = reachable(() -> redis.call("read a published rotation",
+                commands -> commands.get(keys.publishedRotation(key))));
+        return Optional.ofNullable(value).map(Slot::parse);
+    }
+
+    @Override
+    public CompletionStage<Void> unpublish(ConnectionKey key) {
+        return redis.callAsync("withdraw a published rotation", commands -> commands.del(keys.publishedRotation(key)))
+                .handle((removed, failed) -> {
+                    if (failed != null) {
+                        LOG.log(Level.WARNING, "could not withdraw the published rotation of {0}: {1}", key,
+                                reason(failed));
+                    }
+                    return null;
+                });
+    }
+
     private String member(ConnectionKey key) {
         return keys.scheduleMember(key);
+    }
+
+    /** The failure's own message, not its {@link CompletionException} wrapper's. */
+    private static String reason(Throwable failed) {
+        Throwable cause = failed instanceof CompletionException && failed.getCause() != null ? failed.getCause()
+                : failed;
+        return cause.getMessage();
     }
 
     private static <T> T reachable(Supplier<T> call) {

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where a rotated refresh token waits, durably, while the vault cannot store it: outside the instance that obtained
@@ -76,6 +78,38 @@ public interface RotationSlots {
      * @throws StoreUnavailableException when the place cannot be written now
      */
     void release(ConnectionKey key, long fence);
+
+    /**
+     * Publishes the connection's newest stored refresh token (sealed, with the fence of the lease that got it) for
+     * instances that read the vault from memory during a database outage: a row one of them remembered before
+     * another instance rotated the token holds a superseded refresh token, and presenting it is a reuse a
+     * reuse-detecting provider answers by revoking the whole grant. The highest fence wins, as in {@link #hold};
+     * nothing is indexed or written back. Best effort and without waiting for the place: a failure is logged, not
+     * thrown. A place only this instance reads has no one to publish to: the default does nothing.
+     *
+     * @return completes (never exceptionally) once the place took the slot or the attempt failed
+     */
+    default CompletionStage<Void> publish(ConnectionKey key, Slot slot) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The slot last {@link #publish published} for {@code key}, if any.
+     *
+     * @throws StoreUnavailableException when the place cannot be read now
+     */
+    default Optional<Slot> published(ConnectionKey key) {
+        return Optional.empty();
+    }
+
+    /**
+     * Withdraws what was published for {@code key} (the connection was saved anew or removed); best effort.
+     *
+     * @return completes (never exceptionally) once the place dropped it or the attempt failed
+     */
+    default CompletionStage<Void> unpublish(ConnectionKey key) {
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** No durable place: every {@link #hold} fails, nothing is ever found. */
     RotationSlots NONE = new RotationSlots() {
