@@ -46,6 +46,8 @@ final class ApacheTokenExchange {
     }
 
     private static final int READ_CHUNK = 8 * 1024;
+    /** What a provider sees in its access logs. */
+    static final String USER_AGENT = "tokenbroker";
 
     private final CloseableHttpClient http;
     private final RequestConfig config;
@@ -94,6 +96,8 @@ final class ApacheTokenExchange {
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .disableContentCompression()
+                // The library's own (name and version) would tell a provider's logs nothing about who calls.
+                .setUserAgent(USER_AGENT)
                 .build();
     }
 

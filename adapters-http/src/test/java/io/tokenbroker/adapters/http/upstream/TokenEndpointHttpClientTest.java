@@ -195,6 +195,7 @@ class TokenEndpointHttpClientTest {
         assertEquals(5, upstream.requests().size());
         assertEquals(1, upstream.requests().stream().map(ScriptedUpstream.Request::clientPort).distinct().count(),
                 "client ports, one per connection");
+        assertEquals("tokenbroker", upstream.lastRequest().headers().get("user-agent"), "not the library's own");
     }
 
     /**
