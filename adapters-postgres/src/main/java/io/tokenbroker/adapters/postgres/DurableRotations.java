@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -70,15 +71,7 @@ final class DurableRotations {
 
     /** The held rotation of {@code key} with the highest fence, from any place that can be read now. */
     Optional<Held> newest(ConnectionKey key) {
-        Optional<Held> newest = Optional.empty();
-        for (RotationSlots place : places) {
-            Optional<Held> found = quietly(() -> place.find(key), Optional.<Slot>empty())
-                    .flatMap(slot -> opened(PENDING, key, slot));
-            if (found.isPresent() && (newest.isEmpty() || found.get().fence() > newest.get().fence())) {
-                newest = found;
-            }
-        }
-        return newest;
+        return highest(PENDING, key, place -> place.find(key));
     }
 
     /** Every connection with a rotation held in a place that can be read now. */
@@ -110,15 +103,7 @@ final class DurableRotations {
 
     /** The published rotation of {@code key} with the highest fence, from any place that can be read now. */
     Optional<Held> published(ConnectionKey key) {
-        Optional<Held> newest = Optional.empty();
-        for (RotationSlots place : places) {
-            Optional<Held> found = quietly(() -> place.published(key), Optional.<Slot>empty())
-                    .flatMap(slot -> opened(PUBLISHED, key, slot));
-            if (found.isPresent() && (newest.isEmpty() || found.get().fence() > newest.get().fence())) {
-                newest = found;
-            }
-        }
-        return newest;
+        return highest(PUBLISHED, key, place -> place.published(key));
     }
 
     /** Withdraws what was published for {@code key}, wherever it is; best effort. */
@@ -130,6 +115,18 @@ final class DurableRotations {
     /** Rotations kept only in memory since start because no durable place took them. */
     long atRisk() {
         return atRisk.get();
+    }
+
+    private Optional<Held> highest(String version, ConnectionKey key, Function<RotationSlots, Optional<Slot>> read) {
+        Optional<Held> newest = Optional.empty();
+        for (RotationSlots place : places) {
+            Optional<Held> found = quietly(() -> read.apply(place), Optional.<Slot>empty())
+                    .flatMap(slot -> opened(version, key, slot));
+            if (found.isPresent() && (newest.isEmpty() || found.get().fence() > newest.get().fence())) {
+                newest = found;
+            }
+        }
+        return newest;
     }
 
     private Slot sealed(String version, ConnectionKey key, Secret refreshToken, Optional<Instant> expiresAt,

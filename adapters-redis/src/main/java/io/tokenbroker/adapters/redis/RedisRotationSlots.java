@@ -87,16 +87,11 @@ final class RedisRotationSlots implements RotationSlots {
 
     @Override
     public CompletionStage<Void> publish(ConnectionKey key, Slot slot) {
-        return redis.callAsync("publish a stored rotation", commands -> commands.<Long>eval(HOLD, ScriptOutputType.INTEGER,
-                        new String[] {keys.publishedRotation(key)}, Long.toString(slot.fence()), slot.text()))
-                .handle((held, failed) -> {
-                    if (failed != null) {
-                        LOG.log(Level.WARNING, "could not publish the stored rotation of {0} (fence {1}); an "
-                                + "instance reading from memory during a database outage may present an older "
-                                + "refresh token: {2}", key, slot.fence(), reason(failed));
-                    }
-                    return null;
-                });
+        return logged(redis.callAsync("publish a stored rotation", commands -> commands.<Long>eval(HOLD,
+                        ScriptOutputType.INTEGER, new String[] {keys.publishedRotation(key)},
+                        Long.toString(slot.fence()), slot.text())),
+                "could not publish the stored rotation of " + key + " (fence " + slot.fence() + "); an instance "
+                        + "reading from memory during a database outage may present an older refresh token");
     }
 
     @Override
@@ -108,25 +103,25 @@ final class RedisRotationSlots implements RotationSlots {
 
     @Override
     public CompletionStage<Void> unpublish(ConnectionKey key) {
-        return redis.callAsync("withdraw a published rotation", commands -> commands.del(keys.publishedRotation(key)))
-                .handle((removed, failed) -> {
-                    if (failed != null) {
-                        LOG.log(Level.WARNING, "could not withdraw the published rotation of {0}: {1}", key,
-                                reason(failed));
-                    }
-                    return null;
-                });
+        return logged(redis.callAsync("withdraw a published rotation",
+                commands -> commands.del(keys.publishedRotation(key))),
+                "could not withdraw the published rotation of " + key);
+    }
+
+    /** Completes when the command did, never exceptionally: a failure is logged with the failure's own message. */
+    private static CompletionStage<Void> logged(CompletionStage<?> command, String failure) {
+        return command.handle((done, failed) -> {
+            if (failed != null) {
+                Throwable cause = failed instanceof CompletionException && failed.getCause() != null
+                        ? failed.getCause() : failed;
+                LOG.log(Level.WARNING, "{0}: {1}", failure, cause.getMessage());
+            }
+            return null;
+        });
     }
 
     private String member(ConnectionKey key) {
         return keys.scheduleMember(key);
-    }
-
-    /** The failure's own message, not its {@link CompletionException} wrapper's. */
-    private static String reason(Throwable failed) {
-        Throwable cause = failed instanceof CompletionException && failed.getCause() != null ? failed.getCause()
-                : failed;
-        return cause.getMessage();
     }
 
     private static <T> T reachable(Supplier<T> call) {

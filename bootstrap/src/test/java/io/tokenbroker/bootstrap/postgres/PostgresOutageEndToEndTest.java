@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refresh). During the outage the broker that served the connection refreshes it from its sealed memory and holds the
  * rotated refresh token in Redis; what it cannot serve is a fast 503 with Retry-After, never a 500; that broker is then
  * lost, and the other one, once the database is back, refreshes with the held token (read through) and writes it back.
+ * And a rotation stored before the outage by one broker is the refresh token the other presents from memory.
  */
 class PostgresOutageEndToEndTest {
 
@@ -124,6 +125,40 @@ class PostgresOutageEndToEndTest {
         assertNull(heldInRedis(), "written back (or superseded) and released");
         assertEquals(204, send(b, ADMIN, "POST", CRM + "/token/invalidate", null).statusCode());
         assertEquals(200, send(b, ADMIN, "GET", CRM + "/token", null).statusCode(), "the vault holds the newest");
+        assertEquals(4, upstream.tokenRequests(), "no refresh was refused");
+    }
+
+    /**
+     * The fault drill's finding of 2026-12-04: the second broker rotates while the database is up; it goes down; the
+     * first broker, whose remembered row predates that rotation, must present the refresh token the second stored
+     * (published in Redis), not the one it remembers — a superseded one is an {@code invalid_grant} here and, at a
+     * provider with reuse detection, a revoked grant.
+     */
+    @Test
+    void aBrokerServingFromMemoryPresentsTheRefreshTokenAnotherStoredBeforeTheOutage() throws Exception {
+        URI a = first.getURI();
+        URI b = second.getURI();
+        assertEquals(201, send(a, ADMIN, "PUT", CRM, connection(upstream.issueRefreshToken())).statusCode());
+        assertEquals(200, send(a, ADMIN, "GET", CRM + "/token", null).statusCode(), "remembered by the first");
+        assertEquals(204, send(b, ADMIN, "POST", CRM + "/token/invalidate", null).statusCode());
+        // Stored in PostgreSQL and published in Redis ahead of the token the second broker caches (one connection,
+        // so applied before this answer).
+        assertEquals(200, send(b, ADMIN, "GET", CRM + "/token", null).statusCode());
+        assertEquals(2, upstream.tokenRequests());
+
+        database.close();
+
+        assertEquals(204, send(a, ADMIN, "POST", CRM + "/token/invalidate", null).statusCode());
+        HttpResponse<String> fromMemory = send(a, ADMIN, "GET", CRM + "/token", null);
+        assertEquals(200, fromMemory.statusCode(), "the newest refresh token, not the remembered one: "
+                + fromMemory.body());
+        assertEquals(3, upstream.tokenRequests());
+
+        database = TestDatabase.startAt(dataDirectory.resolve("pg"), databasePort);
+        assertTrue(OutageClock.awaitDatabase(second.getApplicationContext()));
+        assertEquals(204, send(b, ADMIN, "POST", CRM + "/token/invalidate", null).statusCode());
+        HttpResponse<String> after = send(b, ADMIN, "GET", CRM + "/token", null);
+        assertEquals(200, after.statusCode(), "the rotation made in the outage is the one used: " + after.body());
         assertEquals(4, upstream.tokenRequests(), "no refresh was refused");
     }
 
