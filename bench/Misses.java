@@ -41,8 +41,9 @@ final class Misses {
                 upstreamFailed += pairedDirect(client, options, upstream, i) ? 0 : 1;
             }
             long started = System.nanoTime();
-            int status = client.send(Load.request(base + "/v1/tenants/" + tenant + "/connections/c" + (i + 1) + "/token")
-                    .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            String path = "/v1/tenants/" + tenant + "/connections/c" + (i + 1) + "/token";
+            int status = client.send(Load.request(base + path).GET().build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             took[i] = System.nanoTime() - started;
             failed += status == 200 ? 0 : 1;
             if (paired && !directFirst) {

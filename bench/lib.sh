@@ -166,7 +166,7 @@ resolve_pg() {
 }
 
 # Load.java and the commands it dispatches to, each in a file of its own (the house limit is ~300 lines a file).
-LOAD_SOURCES=(Load.java Stampede.java Drive.java Misses.java)
+LOAD_SOURCES=(Load.java Stampede.java Drive.java Misses.java Bench.java)
 ensure_jar() {
   if [[ ! -f $JAR ]]; then
     log "building the jar (mvn package)"
