@@ -188,7 +188,8 @@ public class Results {
                         + " ms p50, added " + text(row.get("hot_added_p50_ms")) + " ms");
             }
             if (row.get("rss_mib") != null) {
-                other.add(String.format("RSS %s MiB; registered %s/s, first fetches %s/s", text(row.get("rss_mib")),
+                other.add(String.format("RSS %s MiB%s; registered %s/s, first fetches %s/s", text(row.get("rss_mib")),
+                        row.get("live_heap_mib") == null ? "" : ", live heap " + text(row.get("live_heap_mib")) + " MiB",
                         round(row.get("registered_per_s"), 0), round(row.get("first_fetch_per_s"), 0)));
             }
             if (row.get("mean_ms") != null) {

@@ -165,6 +165,8 @@ resolve_pg() {
   PG_BIN=$(newest /usr/lib/postgresql/*/bin)
 }
 
+# Load.java and the commands it dispatches to, each in a file of its own (the house limit is ~300 lines a file).
+LOAD_SOURCES=(Load.java Stampede.java Drive.java Misses.java Bench.java)
 ensure_jar() {
   if [[ ! -f $JAR ]]; then
     log "building the jar (mvn package)"
@@ -174,8 +176,8 @@ ensure_jar() {
   # and skew the timing of what follows.
   if [[ -n ${BENCH_CLASSES:-} && -f $BENCH_CLASSES/Load.class ]]; then CLASSES=$BENCH_CLASSES; return; fi
   CLASSES=$WORK/classes
-  mkdir -p "$CLASSES" && javac -d "$CLASSES" "$BENCH_DIR/Load.java" "$BENCH_DIR/Stampede.java" "$BENCH_DIR/Results.java" \
-    || die "Load.java or Results.java did not compile"
+  mkdir -p "$CLASSES" && javac -d "$CLASSES" "${LOAD_SOURCES[@]/#/$BENCH_DIR/}" "$BENCH_DIR/Results.java" \
+    || die "Load.java (${LOAD_SOURCES[*]}) or Results.java did not compile"
 }
 
 # Smoke runs start some twenty JVMs from the jar and fifty of Load.java: one dynamic class-data archive for each,
@@ -287,6 +289,41 @@ rss_mib() {
 }
 # decimal1 N: N tenths as a decimal number (123 → 12.3)
 decimal1() { printf '%d.%d' $(( $1 / 10 )) $(( $1 % 10 )); }
+bytes_mib() { decimal1 $(( ($1 * 10 + 524288) / 1048576 )); }
+
+# class_histogram PID FILE: `jcmd PID GC.class_histogram` into FILE: the JVM's live objects by class, sorted by bytes,
+# and a "Total <instances> <bytes>" line. It runs a full GC first, so its total is what the heap holds, however far the
+# collector had let the heap grow toward -Xmx (which RSS shows); take RSS before it. The same format from every
+# collector (GC.heap_info's is the collector's own: one "used" for G1, young plus old for Serial and Parallel, …).
+# jcmd is the one beside the java on PATH (minimal-path.sh links java alone). False without jcmd or a Total line.
+class_histogram() {
+  local java jcmd
+  java=$(readlink -f "$(command -v java)") && jcmd=$(dirname "$java")/jcmd && [[ -x $jcmd ]] || return 1
+  timeout 120 "$jcmd" "$1" GC.class_histogram >"$2" 2>&1 && grep -q '^Total ' "$2"
+}
+# live_heap_mib FILE: the histogram's total bytes in MiB, one decimal
+live_heap_mib() {
+  local first instances bytes
+  while read -r first instances bytes _; do
+    [[ $first == Total && $bytes =~ ^[0-9]+$ ]] && { bytes_mib "$bytes"; return; }
+  done <"$1"
+  echo null
+}
+# top_classes FILE N: the N classes holding the most live bytes, e.g. "byte[] 41.2 MiB in 412000, …" (MiB in so
+# many objects), names without their module
+top_classes() {
+  local num instances bytes name out="" count=0
+  while read -r num instances bytes name _; do
+    [[ $num =~ ^[0-9]+:$ && $instances =~ ^[0-9]+$ && $bytes =~ ^[0-9]+$ ]] || continue
+    case $name in
+      \[B) name='byte[]' ;; \[C) name='char[]' ;; \[I) name='int[]' ;; \[J) name='long[]' ;;
+      \[L*\;) name=${name#\[L}; name=${name%\;}[] ;;
+    esac
+    out+="${out:+, }$name $(bytes_mib "$bytes") MiB in $instances"
+    (( ++count < $2 )) || break
+  done <"$1"
+  echo "$out"
+}
 
 # register BASE TENANT COUNT TOKEN_URL [MINT_URL]: connections c1..cN; with a mint URL each gets its own rotating
 # refresh token from the sandbox. A few from bash, many from Load.java (32 at a time). Prints {"count","failures",…}.

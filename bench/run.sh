@@ -605,8 +605,23 @@ for n in "${SCALES[@]}"; do
   m=$(HTTP_WARMUP=$SINGLE_WARMUP http_load "$BS/" $SECONDS_PER_RUN $THREADS $CONNECTIONS BENCH_KEYS="$n" \
     BENCH_TENANT=scale)
   m=$(json_add "$m" "\"rss_mib\":$(rss_mib "$BS_PID"),\"registered_per_s\":$(json_get per_second "$reg"),\"first_fetch_per_s\":$(json_get per_second "$wrm")")
-  row "scale.$n" scale "$n connection(s), random keys, all cached" measured "$m" \
-    "RSS after the run, heap capped by $JAVA_OPTS_BENCH"
+  # RSS shows how far the collector let the heap grow toward its cap (658–1,252 MiB at 100,000 between runs of
+  # similar code); what the connections hold is the live heap, after the full GC of a class histogram taken after the
+  # RSS. The histogram is kept ($WORK/scale-N.histogram.txt, BENCH_KEEP=1); the largest set's top classes go in the
+  # note, to tell a memory regression from heap growth.
+  note="RSS after the run, heap capped by $JAVA_OPTS_BENCH; live heap: objects left by a full GC (jcmd GC.class_histogram), after the RSS"
+  live=null
+  if class_histogram "$BS_PID" "$WORK/scale-$n.histogram.txt"; then
+    live=$(live_heap_mib "$WORK/scale-$n.histogram.txt")
+    [[ $n != "${SCALES[-1]}" ]] || note+="; most live bytes: $(top_classes "$WORK/scale-$n.histogram.txt" 5)"
+  else
+    reason="no jcmd beside java"
+    [[ ! -f $WORK/scale-$n.histogram.txt ]] \
+      || reason=$(grep -m1 -v '^[0-9]*:$' "$WORK/scale-$n.histogram.txt" || echo "no histogram from jcmd")
+    note+=" (not taken: $reason)"
+  fi
+  m=$(json_add "$m" "\"live_heap_mib\":$live")
+  row "scale.$n" scale "$n connection(s), random keys, all cached" measured "$m" "$note"
   stop_pid "$BS_PID"
 done
 
