@@ -32,8 +32,8 @@ import reactor.core.publisher.Mono;
  * streaming one carries the caller's body itself, so bytes flow to the upstream as they arrive, with back-pressure.
  *
  * <p>There is one client per kind of key that saves connections, each resolving host names through the
- * {@link EgressGuard} for that kind when it connects ({@link EgressResolverGroup}): the name is checked where it is
- * used, not only before, and a tenant's request never reuses a connection opened for an operator's.
+ * {@link EgressGuard} for that kind when it opens a connection ({@link EgressResolverGroup}): the name is checked
+ * where it is used, once per connection, and a tenant's request never reuses a connection opened for an operator's.
  */
 public final class UpstreamForwarding implements AutoCloseable {
 
@@ -56,8 +56,10 @@ public final class UpstreamForwarding implements AutoCloseable {
     /**
      * @param savedBy who saved the connection: decides which addresses its host may resolve to when connecting
      * @param body    the buffered body (empty: none), or null to stream the caller's body (it can be sent once only)
-     * @throws ProxyFailure                 when the upstream could not be reached or did not answer in time
-     * @throws UpstreamNotAllowedException when the host resolves, at connect time, to an address the policy refuses
+     * @throws ProxyFailure                 when the upstream could not be reached (its name included: a name that
+     *                                      does not resolve) or did not answer in time
+     * @throws UpstreamNotAllowedException when the host resolves, when a connection is opened, to an address the
+     *                                      policy refuses
      */
     MutableHttpResponse<?> send(HttpRequest<?> request, URI target, SavedBy savedBy, String token, byte[] body) {
         MutableHttpRequest<?> outgoing;
@@ -84,7 +86,7 @@ public final class UpstreamForwarding implements AutoCloseable {
         } catch (HttpClientException unreachable) {
             Optional<EgressRefusal> refused = EgressRefusedException.in(unreachable);
             if (refused.isPresent()) {
-                // The answer the check before the call gives: the address changed in between, the verdict did not.
+                // The answer the check before the call gives for an IP literal: for a name this is where it is judged.
                 throw new UpstreamNotAllowedException(ApiBaseUrl.SETTING, refused.get());
             }
             registry.counter("tokenbroker.proxy.failures", "reason", "unreachable").increment();
