@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.tokenbroker.bootstrap.ProxyFactory;
 import io.tokenbroker.bootstrap.demo.sandbox.SandboxUpstream;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -15,13 +16,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What the proxy's connections cost, on loopback only: a name is looked up when a connection to it is opened, once,
- * and not for a request over a pooled one. The names are the test resolver's, which counts who asks.
+ * and not for a request over a pooled one; both proxy clients (tenant- and operator-saved connections) open their
+ * connections on one group of event loops. The names are the test resolver's, which counts who asks.
  */
 @MicronautTest
 @Property(name = "tokenbroker.proxy.allow-insecure-loopback", value = "true")
@@ -30,6 +33,7 @@ class ProxyConnectionsEndToEndTest {
 
     /** An {@code http} API must be on loopback: by name, or (which the resolver is asked about too) by address. */
     private static final String TENANT_API = "localhost";
+    private static final String OPERATOR_API = "127.0.0.1";
     private static final int CALLS = 5;
 
     @Inject
@@ -84,6 +88,20 @@ class ProxyConnectionsEndToEndTest {
         assertEquals(0, api.received().size());
     }
 
+    @Test
+    void tenantAndOperatorClientsOpenTheirConnectionsOnOneGroupOfProxyThreads() throws Exception {
+        save(asTenant(), "tenant-saved", "http://" + TENANT_API);
+        save(admin, "operator-saved", "http://" + OPERATOR_API);
+
+        assertEquals(200, call("tenant-saved").statusCode());
+        assertEquals(200, call("operator-saved").statusCode());
+
+        String tenants = last(resolver.lookupThreads(TENANT_API));
+        String operators = last(resolver.lookupThreads(OPERATOR_API));
+        assertTrue(tenants.startsWith(ProxyFactory.EVENT_LOOP_THREADS + "-"), tenants);
+        assertEquals(group(tenants), group(operators), "one group: " + tenants + ", " + operators);
+    }
+
     /** A key for tenant acme that may save connections: its connections are tenant-saved. */
     private BrokerClient asTenant() {
         HttpResponse<String> created = admin.post("/v1/api-keys", "{\"name\":\"loops-app\","
@@ -103,5 +121,15 @@ class ProxyConnectionsEndToEndTest {
     private HttpResponse<String> call(String connection) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(server.getURI() + "/v1/proxy/acme/" + connection + "/x"))
                 .header("X-API-Key", BrokerClient.ADMIN_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String last(List<String> threads) {
+        assertTrue(!threads.isEmpty(), "looked up");
+        return threads.get(threads.size() - 1);
+    }
+
+    /** Netty names a group's threads {@code <prefix>-<group number>-<thread number>}. */
+    private static String group(String thread) {
+        return thread.substring(0, thread.lastIndexOf('-'));
     }
 }

@@ -5,10 +5,12 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.client.HttpClientConfiguration;
 import io.micronaut.http.client.ProxyHttpClient;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.http.netty.NettyHttpResponseBuilder;
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.ReferenceCountUtil;
 import io.tokenbroker.adapters.http.upstream.EgressGuard;
 import io.tokenbroker.adapters.http.upstream.EgressRefusedException;
@@ -23,6 +25,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -34,22 +37,27 @@ import reactor.core.publisher.Mono;
  * <p>There is one client per kind of key that saves connections, each resolving host names through the
  * {@link EgressGuard} for that kind when it opens a connection ({@link EgressResolverGroup}): the name is checked
  * where it is used, once per connection, and a tenant's request never reuses a connection opened for an operator's.
+ * The clients share one group of event loops, which this class shuts down when it closes.
  */
 public final class UpstreamForwarding implements AutoCloseable {
 
     private final Map<SavedBy, ProxyHttpClient> clients;
+    private final EventLoopGroup eventLoops;
     private final MeterRegistry registry;
 
     /**
-     * @param clients one per kind of key that saves connections, each resolving host names through the egress guard
-     *                for that kind ({@link EgressResolverGroup}) and never following redirects (a 3xx is the
-     *                caller's to see, and may name any host)
+     * @param clients    one per kind of key that saves connections, each resolving host names through the egress
+     *                   guard for that kind ({@link EgressResolverGroup}) and never following redirects (a 3xx is the
+     *                   caller's to see, and may name any host)
+     * @param eventLoops the group the clients run on, handed to them and not shut down by them: owned from here on
      */
-    public UpstreamForwarding(Map<SavedBy, ? extends ProxyHttpClient> clients, MeterRegistry registry) {
+    public UpstreamForwarding(Map<SavedBy, ? extends ProxyHttpClient> clients, EventLoopGroup eventLoops,
+                              MeterRegistry registry) {
         if (!clients.keySet().containsAll(EnumSet.allOf(SavedBy.class))) {
             throw new IllegalArgumentException("a client for every kind of key that saves connections is needed");
         }
         this.clients = new EnumMap<>(clients);
+        this.eventLoops = Objects.requireNonNull(eventLoops, "eventLoops");
         this.registry = Objects.requireNonNull(registry, "registry");
     }
 
@@ -111,12 +119,20 @@ public final class UpstreamForwarding implements AutoCloseable {
         registry.counter("tokenbroker.proxy.retries", "outcome", retried ? "retried" : "declined").increment();
     }
 
+    /** Closes the clients (their pools), then the event loops they shared: once, and only once no client runs. */
     @Override
     public void close() throws Exception {
-        for (ProxyHttpClient client : clients.values()) {
-            if (client instanceof AutoCloseable closeable) {
-                closeable.close();
+        try {
+            for (ProxyHttpClient client : clients.values()) {
+                if (client instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
             }
+        } finally {
+            // Micronaut's defaults for a client's own group: a shutdown must not hold up the broker's.
+            eventLoops.shutdownGracefully(HttpClientConfiguration.DEFAULT_SHUTDOWN_QUIET_PERIOD_MILLISECONDS,
+                    HttpClientConfiguration.DEFAULT_SHUTDOWN_TIMEOUT_MILLISECONDS, TimeUnit.MILLISECONDS)
+                    .await(HttpClientConfiguration.DEFAULT_SHUTDOWN_TIMEOUT_MILLISECONDS);
         }
     }
 }
