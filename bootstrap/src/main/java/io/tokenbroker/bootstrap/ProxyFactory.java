@@ -16,8 +16,13 @@ import io.micronaut.http.client.netty.ssl.ClientSslBuilder;
 import io.micronaut.http.codec.MediaTypeCodecRegistry;
 import io.micronaut.http.filter.HttpClientFilterResolver;
 import io.micronaut.websocket.context.WebSocketBeanRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.NettyRuntime;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tokenbroker.adapters.http.proxy.ProxyFlow;
 import io.tokenbroker.adapters.http.proxy.UpstreamForwarding;
 import io.tokenbroker.adapters.http.upstream.EgressGuard;
@@ -44,6 +49,9 @@ import java.util.Map;
 @Factory
 public class ProxyFactory {
 
+    /** The prefix of the proxy clients' event-loop threads, as thread dumps and profiles show them. */
+    public static final String EVENT_LOOP_THREADS = "proxy-client";
+
     /** Bounded by the same minimum interval that spaces every refresh of a connection. */
     @Singleton
     ReplaceRejectedToken replaceRejectedToken(InvalidateToken invalidateToken, GetAccessToken getAccessToken,
@@ -60,11 +68,28 @@ public class ProxyFactory {
         client.setConnectTimeout(proxy.connectTimeout());
         client.setReadTimeout(proxy.readTimeout());
         client.setReadIdleTimeout(proxy.readTimeout());
-        Map<SavedBy, ProxyHttpClient> clients = new EnumMap<>(SavedBy.class);
-        for (SavedBy savedBy : SavedBy.values()) {
-            clients.put(savedBy, proxyClient(client, new EgressResolverGroup(egress, savedBy), parts));
+        EventLoopGroup eventLoops = eventLoops(client);
+        try {
+            Map<SavedBy, ProxyHttpClient> clients = new EnumMap<>(SavedBy.class);
+            for (SavedBy savedBy : SavedBy.values()) {
+                clients.put(savedBy, proxyClient(client, new EgressResolverGroup(egress, savedBy), eventLoops, parts));
+            }
+            return new UpstreamForwarding(clients, eventLoops, registry);
+        } catch (RuntimeException failed) {
+            eventLoops.shutdownGracefully(); // nothing owns it yet
+            throw failed;
         }
-        return new UpstreamForwarding(clients, registry);
+    }
+
+    /**
+     * One group for both clients, sized as Micronaut sizes a client's own (one loop per core unless configured): a
+     * group each doubled the threads for no gain, since the clients differ only in how they resolve names. Daemon
+     * threads, named for what they do; {@link UpstreamForwarding#close} shuts them down after the clients.
+     */
+    private static EventLoopGroup eventLoops(HttpClientConfiguration client) {
+        int threads = client.getNumOfThreads().orElseGet(NettyRuntime::availableProcessors);
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(EVENT_LOOP_THREADS, true),
+                NioIoHandler.newFactory());
     }
 
     /** What a Micronaut client needs from the context, beyond its configuration. */
@@ -75,17 +100,18 @@ public class ProxyFactory {
     }
 
     /**
-     * The client {@code ProxyHttpClient.create} built before, with event loops of its own, no filters and no
-     * customizers, but resolving through the egress guard. Micronaut 4 takes a resolver group only through this
-     * deprecated constructor (the builder's setter is package-private) or from a client of the context's registry
-     * ({@code address-resolver-group-name}), which would also bring the application's client filters (Micrometer's
-     * {@code http.client.requests}) and share the server's event loops, on which the lookup would then block.
+     * The client {@code ProxyHttpClient.create} built before, with no filters and no customizers, but resolving
+     * through the egress guard and running on the proxy's shared event loops. Micronaut 4 takes a resolver group and
+     * an event-loop group only through this deprecated constructor (the builder's setters are package-private) or from
+     * a client of the context's registry ({@code address-resolver-group-name}), which would also bring the
+     * application's client filters (Micrometer's {@code http.client.requests}) and share the server's event loops, on
+     * which the lookup would then block. A client handed a group never shuts it down ({@code ConnectionManager}).
      */
     @SuppressWarnings("deprecation")
     private static ProxyHttpClient proxyClient(HttpClientConfiguration configuration, EgressResolverGroup resolver,
-                                               ClientParts parts) {
+                                               EventLoopGroup eventLoops, ClientParts parts) {
         return new DefaultHttpClient(null, null, configuration, null, parts.filters(), List.of(), null, parts.ssl(),
-                parts.codecs(), parts.bodies(), WebSocketBeanRegistry.EMPTY, parts.binders(), null,
+                parts.codecs(), parts.bodies(), WebSocketBeanRegistry.EMPTY, parts.binders(), eventLoops,
                 NioSocketChannel::new, NioDatagramChannel::new, new NettyClientCustomizer() { }, null,
                 parts.conversion(), resolver);
     }

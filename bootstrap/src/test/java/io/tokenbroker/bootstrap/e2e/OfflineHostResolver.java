@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The egress guard's resolver in every test context: no test asks DNS anything. IP literals are read, localhost is
  * loopback, names a test {@linkplain #pointAtLoopback points} there are loopback from then on (as a rebinding DNS
  * server would answer), names a test {@linkplain #answerInTurn scripts} get their answers in turn, and every other
- * name does not resolve, as on an offline machine.
+ * name does not resolve, as on an offline machine. It remembers which thread asked for each name, and how often.
  */
 @Singleton
 @Requires(env = Environment.TEST)
@@ -30,6 +31,7 @@ public final class OfflineHostResolver implements EgressGuard.HostResolver {
 
     private final Set<String> loopbackNames = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<InetAddress>> scripted = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> lookups = new ConcurrentHashMap<>();
 
     /** From now on {@code host} resolves to 127.0.0.1. */
     public void pointAtLoopback(String host) {
@@ -44,6 +46,14 @@ public final class OfflineHostResolver implements EgressGuard.HostResolver {
         scripted.put(host, new ArrayDeque<>(List.of(addresses)));
     }
 
+    /** The names of the threads that looked {@code host} up, one per lookup, oldest first. */
+    public List<String> lookupThreads(String host) {
+        List<String> threads = lookups.getOrDefault(host, List.of());
+        synchronized (threads) {
+            return List.copyOf(threads);
+        }
+    }
+
     /** Drops every script a test set. */
     public void forgetScripts() {
         scripted.clear();
@@ -51,6 +61,10 @@ public final class OfflineHostResolver implements EgressGuard.HostResolver {
 
     @Override
     public InetAddress[] resolve(String host) throws UnknownHostException {
+        List<String> threads = lookups.computeIfAbsent(host, name -> new ArrayList<>());
+        synchronized (threads) {
+            threads.add(Thread.currentThread().getName());
+        }
         Deque<InetAddress> answers = scripted.get(host);
         if (answers != null) {
             synchronized (answers) {

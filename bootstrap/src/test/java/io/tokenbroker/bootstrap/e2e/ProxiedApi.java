@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
  * A provider's API on 127.0.0.1 behind the proxy: records what reached it (the request line, the headers, how many
  * body bytes), refuses the bearer tokens it is told to (or every token) with 401, answers {@code /redirect} with a
  * 302 to another host, holds {@code /hang} until released, and otherwise 200 with headers a proxy must not rewrite.
+ * It keeps connections open between requests and counts them.
  */
 final class ProxiedApi implements AutoCloseable {
 
@@ -36,6 +37,7 @@ final class ProxiedApi implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final CountDownLatch firstBodyBytes = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -68,6 +70,11 @@ final class ProxiedApi implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** How many connections requests came over: one client address and port per connection. */
+    int connections() {
+        return peers.size();
+    }
+
     /** Counted down when the first body bytes of any request arrive, before the rest is read. */
     CountDownLatch firstBodyBytes() {
         return firstBodyBytes;
@@ -75,6 +82,7 @@ final class ProxiedApi implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            peers.add(exchange.getRemoteAddress());
             long bytes = drain(exchange.getRequestBody());
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                     Map.copyOf(exchange.getRequestHeaders()), bytes));

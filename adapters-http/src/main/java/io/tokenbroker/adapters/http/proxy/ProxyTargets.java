@@ -10,22 +10,20 @@ import io.tokenbroker.domain.connection.ApiBaseUrl;
 import io.tokenbroker.domain.connection.Connection;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.egress.AddressClass;
-import io.tokenbroker.domain.egress.EgressRefusal;
 import io.tokenbroker.domain.egress.IpLiteral;
 import io.tokenbroker.domain.egress.SavedBy;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Where a proxied request goes: the connection's {@code api_base_url} plus the caller's path and query, and nowhere
  * else. The caller cannot name a host: an absolute-form request target, a {@code Host} header naming another host
  * than the broker, and a path that would leave the base (see {@link ApiBaseUrl#resolve}) are refused with a 400
  * before any upstream is contacted; the base itself must be {@code https} (or loopback {@code http} when allowed) and
- * pass the egress policy for the kind of key that saved the connection.
+ * pass the egress policy for the kind of key that saved the connection: its form here, the addresses of its host
+ * when the proxy's client opens a connection to it.
  */
 final class ProxyTargets {
 
@@ -91,13 +89,10 @@ final class ProxyTargets {
         if (!base.isHttps() && !(settings.allowInsecureLoopback() && isLoopback(base.uri().getHost()))) {
             throw ProxyFailure.insecureBase(connection.key());
         }
-        Optional<EgressRefusal> refusal;
-        try {
-            refusal = egress.checkBeforeCall(base.uri(), connection.savedBy());
-        } catch (UnknownHostException unresolved) {
-            throw ProxyFailure.unreachable();
-        }
-        refusal.ifPresent(refused -> {
+        // No lookup here: the client resolves names through the guard when it opens a connection, and answers a
+        // refusal or a name that does not resolve as this check would (UpstreamForwarding.send). Resolving here too
+        // cost every request a lookup, even over a pooled connection, and every new connection two.
+        egress.checkUrl(base.uri(), connection.savedBy()).ifPresent(refused -> {
             throw new UpstreamNotAllowedException(ApiBaseUrl.SETTING, refused);
         });
     }

@@ -65,13 +65,23 @@ public final class EgressGuard implements OutboundTargets {
     }
 
     /**
+     * What can be judged without a lookup: the scheme, the host's presence, and the address when the host is an IP
+     * literal. For a client whose resolver hook asks {@link #checkHost} each time it opens a connection
+     * ({@link EgressResolverGroup}): names are resolved and judged there, once per connection, so a request that
+     * reuses a pooled connection waits for no DNS lookup.
+     */
+    public Optional<EgressRefusal> checkUrl(URI url, SavedBy savedBy) {
+        return policy.checkUrl(url, savedBy);
+    }
+
+    /**
      * {@link #checkBeforeCall}, also handing back the addresses it checked, so that a client with a hook for it
      * connects to one of those and does not resolve the name a second time.
      *
      * @throws UnknownHostException when the host does not resolve (the caller treats it as unreachable)
      */
     public CheckedTarget checkAndResolve(URI url, SavedBy savedBy) throws UnknownHostException {
-        Optional<EgressRefusal> form = policy.checkUrl(url, savedBy);
+        Optional<EgressRefusal> form = checkUrl(url, savedBy);
         if (form.isPresent()) {
             return new CheckedTarget(form, List.of());
         }
@@ -80,7 +90,7 @@ public final class EgressGuard implements OutboundTargets {
 
     /**
      * The host's addresses, each checked: for a client's resolver hook, called when it opens a connection, once the
-     * URL's form has passed {@link #checkBeforeCall}.
+     * URL's form has passed {@link #checkUrl}.
      *
      * @throws UnknownHostException when the host does not resolve (the caller treats it as unreachable)
      */

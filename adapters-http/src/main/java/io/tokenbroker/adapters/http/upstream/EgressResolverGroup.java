@@ -14,10 +14,11 @@ import java.util.Objects;
 
 /**
  * Netty's hook for how a client turns a host name into addresses, answered by the {@link EgressGuard} when the
- * connection is opened: only addresses the policy allows to {@code savedBy} come back, so a name that passed the
- * check a moment earlier and now resolves elsewhere (DNS rebinding) fails the connect with an
- * {@link EgressRefusedException} instead of reaching a refused address. A name that does not resolve fails it with
- * the resolver's {@link UnknownHostException}, as Netty's default resolver would.
+ * connection is opened: only addresses the policy allows to {@code savedBy} come back, so a name that resolves to a
+ * refused address, however it resolved a moment earlier (DNS rebinding), fails the connect with an
+ * {@link EgressRefusedException} instead of reaching it. A name that does not resolve fails it with the resolver's
+ * {@link UnknownHostException}, as Netty's default resolver would. For the proxy this is the only lookup of a name:
+ * its check before the call needs none ({@link EgressGuard#checkUrl}).
  *
  * <p>Like Netty's default resolver (the JVM's), the lookup blocks the event loop that opens the connection; a pooled
  * connection is not resolved again, and stays connected to the address checked when it was opened.

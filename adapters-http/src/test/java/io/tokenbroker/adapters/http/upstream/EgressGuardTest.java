@@ -72,6 +72,22 @@ class EgressGuardTest {
                 reason(listed.checkBeforeCall(URI.create("http://loopback.test:8080/t"), SavedBy.TENANT)));
     }
 
+    @Test
+    void theCheckOfTheUrlAloneLooksNothingUp() {
+        EgressGuard noLookups = new EgressGuard(EgressPolicy.defaults(), host -> {
+            throw new AssertionError("looked up " + host);
+        });
+
+        assertEquals(Optional.empty(),
+                reason(noLookups.checkUrl(URI.create("https://public.test/api"), SavedBy.TENANT)));
+        assertEquals(Optional.of(EgressRefusal.Reason.PRIVATE_ADDRESS),
+                reason(noLookups.checkUrl(URI.create("http://127.0.0.1:8080/api"), SavedBy.TENANT)));
+        assertEquals(Optional.of(EgressRefusal.Reason.FORBIDDEN_ADDRESS),
+                reason(noLookups.checkUrl(URI.create("http://[fe80::1]/api"), SavedBy.OPERATOR)));
+        assertEquals(Optional.of(EgressRefusal.Reason.NOT_HTTP),
+                reason(noLookups.checkUrl(URI.create("file:///etc/passwd"), SavedBy.OPERATOR)));
+    }
+
     private static Optional<EgressRefusal.Reason> reason(Optional<EgressRefusal> refusal) {
         return refusal.map(EgressRefusal::reason);
     }
