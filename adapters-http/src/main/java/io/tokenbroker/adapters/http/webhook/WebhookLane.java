@@ -26,14 +26,14 @@ final class WebhookLane {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookConnectionEvents.class);
 
+    /** How an attempt ended. */
+    private enum Outcome { DELIVERED, FAILED, REFUSED }
+
     private final Target target;
     private final Settings settings;
     private final WebhookSender sender;
     private final DeliveryTally tally;
     private final ScheduledExecutorService deliveries;
-    /** How an attempt ended. */
-    private enum Outcome { DELIVERED, FAILED, REFUSED }
-
     private final Queue<WebhookDelivery> ready = new ArrayDeque<>();
     private final Set<CompletableFuture<?>> onTheWire = new HashSet<>();
     /** Ready, on the wire, or waiting out a backoff. */
@@ -139,11 +139,17 @@ final class WebhookLane {
                     if (failure != null) {
                         sent.cancel(true);
                     }
-                    Outcome outcome = failure == null ? (status >= 200 && status < 300 ? Outcome.DELIVERED
-                            : Outcome.FAILED) : EgressRefusedException.in(failure).isPresent() ? Outcome.REFUSED
-                            : Outcome.FAILED;
+                    Outcome outcome = outcome(status, failure);
                     onDeliveryThread(() -> completed(sent, delivery, outcome));
                 });
+    }
+
+    /** A refusal at connect time is told apart from other failures by its type among the causes. */
+    private static Outcome outcome(Integer status, Throwable failure) {
+        if (failure != null) {
+            return EgressRefusedException.in(failure).isPresent() ? Outcome.REFUSED : Outcome.FAILED;
+        }
+        return status >= 200 && status < 300 ? Outcome.DELIVERED : Outcome.FAILED;
     }
 
     private void completed(CompletableFuture<?> exchange, WebhookDelivery delivery, Outcome outcome) {
