@@ -2,6 +2,7 @@ package io.tokenbroker.adapters.http.webhook;
 
 import io.tokenbroker.adapters.http.upstream.EgressDnsResolver;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -9,8 +10,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.hc.client5.http.async.AsyncExecCallback;
+import org.apache.hc.client5.http.async.AsyncExecChain;
+import org.apache.hc.client5.http.async.AsyncExecRuntime;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
@@ -21,6 +26,9 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.DefaultThreadFactory;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
@@ -47,6 +55,8 @@ final class WebhookSender implements AutoCloseable {
     /** As the JDK client had it; an attempt's own timeout cuts it shorter when smaller. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final ContentType JSON = ContentType.create("application/json");
+    /** The context attribute through which an exchange's runtime reaches {@link #send}; see {@link #keepRuntime}. */
+    private static final String RUNTIME = WebhookSender.class.getName() + ".runtime";
 
     private final CloseableHttpAsyncClient http;
     private final Clock clock;
@@ -91,6 +101,7 @@ final class WebhookSender implements AutoCloseable {
                         .setContentCompressionEnabled(false)
                         .setProtocolUpgradeEnabled(false)
                         .build())
+                .addExecInterceptorFirst("webhook-runtime", WebhookSender::keepRuntime)
                 .setUserAgent(USER_AGENT)
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
@@ -116,7 +127,10 @@ final class WebhookSender implements AutoCloseable {
                 .setEntity(AsyncEntityProducers.create(body, JSON))
                 .build();
         CompletableFuture<Integer> status = new CompletableFuture<>();
-        Future<Integer> exchange = http.execute(request, new StatusOnly(), HttpClientContext.create(),
+        AtomicReference<AsyncExecRuntime> runtime = new AtomicReference<>();
+        HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(RUNTIME, runtime);
+        Future<Integer> exchange = http.execute(request, new StatusOnly(), context,
                 new FutureCallback<>() {
                     @Override
                     public void completed(Integer code) {
@@ -136,9 +150,30 @@ final class WebhookSender implements AutoCloseable {
         status.whenComplete((code, failure) -> {
             if (status.isCancelled()) {
                 exchange.cancel(true);
+                // Apache's cancel reaches the exchange through a dependency that the thread which started it can
+                // overwrite with a finished step (lease, connect) after the I/O thread has moved on, and then closes
+                // nothing. Discarding the endpoint closes the connection whatever stage the exchange is at.
+                AsyncExecRuntime started = runtime.get();
+                if (started != null) {
+                    started.discardEndpoint();
+                }
             }
         });
         return status;
+    }
+
+    /**
+     * First in the client's chain, on the thread that calls {@code execute}: hands the exchange's runtime to
+     * {@link #send}'s holder, so that cancelling can close the connection.
+     */
+    @SuppressWarnings("unchecked")
+    private static void keepRuntime(HttpRequest request, AsyncEntityProducer entity, AsyncExecChain.Scope scope,
+                                    AsyncExecChain chain, AsyncExecCallback callback) throws HttpException, IOException {
+        Object holder = scope.clientContext.getAttribute(RUNTIME);
+        if (holder instanceof AtomicReference<?> runtime) {
+            ((AtomicReference<AsyncExecRuntime>) runtime).set(scope.execRuntime);
+        }
+        chain.proceed(request, entity, scope, callback);
     }
 
     /**
