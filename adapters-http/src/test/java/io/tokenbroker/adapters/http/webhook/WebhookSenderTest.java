@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.upstream.EgressDnsResolver;
 import io.tokenbroker.adapters.http.upstream.EgressGuard;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
+import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
+import io.tokenbroker.application.testing.RecordingScheduler;
+import io.tokenbroker.domain.connection.ConnectionEvent;
+import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.egress.EgressPolicy;
 import io.tokenbroker.domain.egress.IpLiteral;
 import io.tokenbroker.domain.egress.SavedBy;
+import io.tokenbroker.domain.resilience.Backoff;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,6 +33,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -107,6 +116,28 @@ class WebhookSenderTest {
         sender.close();
 
         assertTrue(receiver.closedByClient().await(30, TimeUnit.SECONDS), "the pooled connection was closed");
+    }
+
+    @Test
+    void closingTheEventsClosesTheirClientAndItsConnections() throws Exception {
+        receiver.answer("HTTP/1.1 204 No Content\r\n\r\n");
+        RecordingScheduler deliveries = new RecordingScheduler(1, "webhook-sender-test");
+        WebhookConnectionEvents events = new WebhookConnectionEvents(new InMemoryConnectionEvents(10),
+                new WebhookTargets(Map.of(), Optional.of(target())), JsonMapper.createDefault(),
+                new EgressDnsResolver(guard, SavedBy.OPERATOR), Clock.fixed(NOW, ZoneOffset.UTC), new Random(1),
+                new WebhookConnectionEvents.Settings(new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1),
+                        new Random(1)), 1, Duration.ofSeconds(30), 10, 1, Duration.ofSeconds(30)), deliveries);
+        try {
+            events.publish(new ConnectionEvent(ConnectionKey.of("acme", "crm"), ConnectionEvent.Type.REFRESH_FAILED,
+                    NOW, "invalid_grant"));
+
+            events.close();
+
+            assertEquals(1, events.delivered(), "delivered within the grace");
+            assertTrue(receiver.closedByClient().await(30, TimeUnit.SECONDS), "the pooled connection was closed");
+        } finally {
+            deliveries.shutdownNow();
+        }
     }
 
     private Target target() {
