@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.json.JsonMapper;
+import io.tokenbroker.adapters.http.upstream.EgressDnsResolver;
 import io.tokenbroker.adapters.http.upstream.EgressGuard;
 import io.tokenbroker.adapters.http.webhook.WebhookConnectionEvents;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets;
@@ -19,9 +20,7 @@ import io.tokenbroker.domain.egress.SavedBy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +101,10 @@ public class ConnectionEventsFactory {
         }
     }
 
-    /** Closed at shutdown: unfinished webhook deliveries get {@code tokenbroker.webhooks.shutdown-grace}. */
+    /**
+     * Closed at shutdown: unfinished webhook deliveries get {@code tokenbroker.webhooks.shutdown-grace}, then the
+     * webhook HTTP client is closed with its connections and I/O thread.
+     */
     @Singleton
     @Bean(preDestroy = "close")
     MeteredConnectionEvents connectionEvents(WebhookTargets targets, WebhookConfiguration config, JsonMapper json,
@@ -112,11 +114,10 @@ public class ConnectionEventsFactory {
         if (targets.isEmpty()) {
             return new MeteredConnectionEvents(recent, Optional.empty(), registry);
         }
-        // HTTP/1.1 and no redirects: a receiver that redirects must not make us POST signed events elsewhere.
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
-        WebhookConnectionEvents webhooks = new WebhookConnectionEvents(recent, targets, json, http, egress, clock,
-                random, config.settings(random), deliveries);
+        // Receivers are operator configuration: judged as an operator's connection, when each connection is opened.
+        // The events own the HTTP client this resolver serves and close it with themselves (this bean's preDestroy).
+        WebhookConnectionEvents webhooks = new WebhookConnectionEvents(recent, targets, json,
+                new EgressDnsResolver(egress, SavedBy.OPERATOR), clock, random, config.settings(random), deliveries);
         return new MeteredConnectionEvents(webhooks, Optional.of(webhooks), registry);
     }
 }

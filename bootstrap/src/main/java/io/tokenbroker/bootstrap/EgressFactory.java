@@ -11,7 +11,7 @@ import java.net.InetAddress;
 /**
  * The one egress policy of the instance and the guard that applies it: at save time to connections
  * ({@code ConnectionService}), before every token request ({@link TokenBrokerFactory}) and to webhook receivers at
- * start-up and before every delivery ({@link ConnectionEventsFactory}).
+ * start-up and whenever a connection to one is opened ({@link ConnectionEventsFactory}).
  */
 @Factory
 public class EgressFactory {

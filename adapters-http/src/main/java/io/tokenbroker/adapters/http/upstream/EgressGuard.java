@@ -16,10 +16,9 @@ import java.util.Optional;
  * host resolves to.
  *
  * <p>The token endpoint's client connects to exactly the address checked here ({@link #checkAndResolve}); the
- * proxy's client resolves through {@link #checkHost} when it connects ({@link EgressResolverGroup}). Either way a
- * name that resolves differently a moment later (DNS rebinding) cannot steer them to an address the policy refuses.
- * The webhook sender still resolves again itself: for it the JVM's address cache gives the same answer unless the
- * entry expires in between (the window that {@code docs/security.md} states).
+ * proxy's client and the webhook sender's resolve through {@link #checkHost} when they connect
+ * ({@link EgressResolverGroup}, {@link EgressDnsResolver}). Either way a name that resolves differently a moment
+ * later (DNS rebinding) cannot steer them to an address the policy refuses.
  */
 public final class EgressGuard implements OutboundTargets {
 
@@ -90,7 +89,8 @@ public final class EgressGuard implements OutboundTargets {
 
     /**
      * The host's addresses, each checked: for a client's resolver hook, called when it opens a connection, once the
-     * URL's form has passed {@link #checkUrl}.
+     * URL's form has passed {@link #checkUrl} (or, for a URL fixed in configuration, {@link #checkAtSave} at
+     * start-up).
      *
      * @throws UnknownHostException when the host does not resolve (the caller treats it as unreachable)
      */

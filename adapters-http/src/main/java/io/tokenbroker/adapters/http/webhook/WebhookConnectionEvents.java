@@ -1,13 +1,12 @@
 package io.tokenbroker.adapters.http.webhook;
 
 import io.micronaut.json.JsonMapper;
-import io.tokenbroker.adapters.http.upstream.EgressGuard;
+import io.tokenbroker.adapters.http.upstream.EgressDnsResolver;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.resilience.Backoff;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -37,6 +36,9 @@ import org.slf4j.LoggerFactory;
  *       at most {@code inFlightPerReceiver} of them on the wire. Beyond that its events are dropped (counted; logged
  *       once per overflow). A receiver that hangs or fails thus costs its own tenants their events, never another
  *       receiver's, and memory stays bounded (receivers come from configuration, so lanes are few).</li>
+ *   <li>The egress policy judges a receiver's addresses in the lookup its connection is made with
+ *       ({@link WebhookSender}): an address it refuses is never connected to, and the event is counted as
+ *       {@link #refused} and not retried.</li>
  *   <li>Exchanges are asynchronous: no thread waits for a receiver. The {@code deliveries} executor only starts
  *       attempts, handles their outcome and times the retries.</li>
  *   <li>{@link #close} stops accepting, lets queued, in-flight and retrying deliveries finish for {@code shutdownGrace}
@@ -97,21 +99,25 @@ public final class WebhookConnectionEvents implements ConnectionEvents, AutoClos
 
     /**
      * @param recent     keeps and logs every event, whether or not it has a receiver
-     * @param egress     checked before every attempt: a receiver whose address it refuses gets nothing, and no retry
+     * @param egress     resolves every receiver's host name when a connection to it is opened, and checks the
+     *                   addresses: a receiver whose address it refuses gets nothing, and no retry. Its
+     *                   {@code SavedBy} is how receivers are judged (operator-saved, in production)
      * @param random     draws this instance's half of every event id (ids need to be unique, not secret)
      * @param deliveries starts attempts, handles their outcomes and schedules retries; never waits for a receiver
      */
-    public WebhookConnectionEvents(ConnectionEvents recent, WebhookTargets targets, JsonMapper json, HttpClient http,
-                                   EgressGuard egress, Clock clock, RandomGenerator random, Settings settings,
+    public WebhookConnectionEvents(ConnectionEvents recent, WebhookTargets targets, JsonMapper json,
+                                   EgressDnsResolver egress, Clock clock, RandomGenerator random, Settings settings,
                                    ScheduledExecutorService deliveries) {
         this.recent = Objects.requireNonNull(recent, "recent");
         this.targets = Objects.requireNonNull(targets, "targets");
         this.json = Objects.requireNonNull(json, "json");
         this.instanceId = HexFormat.of().toHexDigits(Objects.requireNonNull(random, "random").nextLong());
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.sender = new WebhookSender(Objects.requireNonNull(http, "http"), Objects.requireNonNull(clock, "clock"),
-                settings.timeout(), Objects.requireNonNull(egress, "egress"));
         this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
+        Objects.requireNonNull(clock, "clock");
+        // Started last, once nothing else can fail: close() is what stops its threads.
+        this.sender = new WebhookSender(WebhookSender.client(Objects.requireNonNull(egress, "egress"),
+                settings.timeout(), settings.inFlightPerReceiver() * Math.max(1, targets.receivers())), clock);
     }
 
     @Override
@@ -179,8 +185,8 @@ public final class WebhookConnectionEvents implements ConnectionEvents, AutoClos
 
     /**
      * Stops accepting events, waits up to {@code shutdownGrace} for the pending ones to finish (retries included,
-     * when their backoff ends within it), then cancels what is left, counts it as lost and logs the count once.
-     * Returns at once on a second call.
+     * when their backoff ends within it), then cancels what is left, counts it as lost and logs the count once, and
+     * closes the HTTP client with its connections and threads. Returns at once on a second call.
      */
     @Override
     public void close() {
@@ -193,6 +199,7 @@ public final class WebhookConnectionEvents implements ConnectionEvents, AutoClos
             lost += lane.abandon();
         }
         tally.lostAtShutdown.addAndGet(lost);
+        sender.close();
         if (lost > 0) {
             LOG.warn("stopped with {} webhook events undelivered after a grace of {} ms: they are lost (they stay in "
                     + "the log)", lost, settings.shutdownGrace().toMillis());

@@ -1,8 +1,8 @@
 package io.tokenbroker.adapters.http.webhook;
 
+import io.tokenbroker.adapters.http.upstream.EgressRefusedException;
 import io.tokenbroker.adapters.http.webhook.WebhookConnectionEvents.Settings;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
-import java.net.http.HttpResponse;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 final class WebhookLane {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookConnectionEvents.class);
+
+    /** How an attempt ended. */
+    private enum Outcome { DELIVERED, FAILED, REFUSED }
 
     private final Target target;
     private final Settings settings;
@@ -106,15 +109,14 @@ final class WebhookLane {
     }
 
     private void start(WebhookDelivery delivery) {
-        if (sender.refused(target)) {
-            refused(delivery);
-            return;
-        }
-        CompletableFuture<HttpResponse<Void>> exchange;
+        // No egress check here: the sender's client checks the receiver's addresses in the lookup it connects with,
+        // and refuses before opening anything. A check of its own first would cost a second lookup per attempt and
+        // decide nothing: the connection would still go where the second answer said.
+        CompletableFuture<Integer> exchange;
         try {
             exchange = sender.send(target, delivery.body());
-        } catch (RuntimeException refused) {
-            exchange = CompletableFuture.failedFuture(refused);
+        } catch (RuntimeException failed) {
+            exchange = CompletableFuture.failedFuture(failed);
         }
         boolean cancel;
         synchronized (this) {
@@ -128,53 +130,55 @@ final class WebhookLane {
             exchange.cancel(true);
             return;
         }
-        CompletableFuture<HttpResponse<Void>> sent = exchange;
-        // The request timeout ends at the answer's headers; this bound covers the body too. Only cancelling the
-        // exchange itself closes its connection (orTimeout on it would leave the receiver holding the socket).
+        CompletableFuture<Integer> sent = exchange;
+        // The client's response timeout bounds each wait for the receiver; this bound covers the whole attempt, body
+        // included. Only cancelling the exchange itself closes its connection (orTimeout on it would leave the
+        // receiver holding the socket).
         exchange.copy().orTimeout(settings.timeout().toNanos(), TimeUnit.NANOSECONDS)
-                .whenComplete((response, failure) -> {
+                .whenComplete((status, failure) -> {
                     if (failure != null) {
                         sent.cancel(true);
                     }
-                    boolean ok = failure == null && response.statusCode() >= 200 && response.statusCode() < 300;
-                    onDeliveryThread(() -> completed(sent, delivery, ok));
+                    Outcome outcome = outcome(status, failure);
+                    onDeliveryThread(() -> completed(sent, delivery, outcome));
                 });
     }
 
-    /** A retry would meet the same policy: the event is counted and given up at once, nothing is sent. */
-    private void refused(WebhookDelivery delivery) {
-        synchronized (this) {
-            starting--;
-            if (abandoned) {
-                return; // counted by abandon()
-            }
-            pending--;
+    /** A refusal at connect time is told apart from other failures by its type among the causes. */
+    private static Outcome outcome(Integer status, Throwable failure) {
+        if (failure != null) {
+            return EgressRefusedException.in(failure).isPresent() ? Outcome.REFUSED : Outcome.FAILED;
         }
-        tally.refused.incrementAndGet();
-        LOG.warn("the egress policy refuses the webhook receiver {}: the {} event for {} is not sent", target,
-                delivery.event().type(), delivery.event().key());
-        tally.finished(1);
-        pump();
+        return status >= 200 && status < 300 ? Outcome.DELIVERED : Outcome.FAILED;
     }
 
-    private void completed(CompletableFuture<?> exchange, WebhookDelivery delivery, boolean ok) {
+    private void completed(CompletableFuture<?> exchange, WebhookDelivery delivery, Outcome outcome) {
         boolean retry = false;
         synchronized (this) {
             if (!onTheWire.remove(exchange)) {
                 return; // abandoned at shutdown and counted there
             }
-            if (ok) {
-                tally.delivered.incrementAndGet();
+            switch (outcome) {
+                case DELIVERED -> tally.delivered.incrementAndGet();
+                // A retry would meet the same policy: the event is counted and given up at once.
+                case REFUSED -> tally.refused.incrementAndGet();
+                case FAILED -> {
+                    if (delivery.attempt() >= settings.maxAttempts()) {
+                        tally.givenUp.incrementAndGet();
+                    } else {
+                        tally.retried.incrementAndGet();
+                        retry = true;
+                    }
+                }
+            }
+            if (!retry) {
                 pending--;
-            } else if (delivery.attempt() >= settings.maxAttempts()) {
-                tally.givenUp.incrementAndGet();
-                pending--;
-            } else {
-                tally.retried.incrementAndGet();
-                retry = true;
             }
         }
-        if (!ok && !retry) {
+        if (outcome == Outcome.REFUSED) {
+            LOG.warn("the egress policy refuses the webhook receiver {}: the {} event for {} is not sent", target,
+                    delivery.event().type(), delivery.event().key());
+        } else if (outcome == Outcome.FAILED && !retry) {
             LOG.warn("gave up delivering the {} event for {} to its webhook after {} attempts",
                     delivery.event().type(), delivery.event().key(), delivery.attempt());
         }

@@ -80,6 +80,11 @@ public final class WebhookTargets {
         return own != null ? Optional.of(own) : fallback;
     }
 
+    /** How many receivers are configured: the tenants' own and the default. */
+    public int receivers() {
+        return perTenant.size() + (fallback.isPresent() ? 1 : 0);
+    }
+
     /** True when no tenant's events go anywhere: no receiver is configured. */
     public boolean isEmpty() {
         return perTenant.isEmpty() && fallback.isEmpty();

@@ -1,7 +1,9 @@
 package io.tokenbroker.adapters.http.webhook;
 
+import io.tokenbroker.adapters.http.upstream.EgressDnsResolver;
 import io.tokenbroker.adapters.http.upstream.EgressGuard;
 import io.tokenbroker.domain.egress.EgressPolicy;
+import io.tokenbroker.domain.egress.SavedBy;
 import io.micronaut.json.JsonMapper;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
 import io.tokenbroker.application.contract.ConnectionEventsContract;
@@ -9,7 +11,6 @@ import io.tokenbroker.application.inmemory.InMemoryConnectionEvents;
 import io.tokenbroker.application.port.out.ConnectionEvents;
 import io.tokenbroker.application.testing.RecordingScheduler;
 import io.tokenbroker.domain.resilience.Backoff;
-import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,9 +35,9 @@ class WebhookConnectionEventsContractTest extends ConnectionEventsContract {
                 new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1), new SecureRandom()), 3, timeout, 100, 1,
                 timeout);
         events = new WebhookConnectionEvents(new InMemoryConnectionEvents(10), targets, JsonMapper.createDefault(),
-                HttpClient.newHttpClient(),
                 // The receiver listens on a loopback literal, which the JDK reads without a lookup.
-                EgressGuard.system(EgressPolicy.defaults()), Clock.systemUTC(), new SecureRandom(), settings, scheduler);
+                new EgressDnsResolver(EgressGuard.system(EgressPolicy.defaults()), SavedBy.OPERATOR),
+                Clock.systemUTC(), new SecureRandom(), settings, scheduler);
         return events;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.json.JsonMapper;
+import io.tokenbroker.adapters.http.upstream.EgressDnsResolver;
 import io.tokenbroker.adapters.http.upstream.EgressGuard;
 import io.tokenbroker.adapters.http.webhook.WebhookReceiver.Received;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
@@ -15,6 +16,8 @@ import io.tokenbroker.domain.connection.ConnectionEvent;
 import io.tokenbroker.domain.connection.ConnectionKey;
 import io.tokenbroker.domain.connection.TenantId;
 import io.tokenbroker.domain.egress.EgressPolicy;
+import io.tokenbroker.domain.egress.IpLiteral;
+import io.tokenbroker.domain.egress.SavedBy;
 import io.tokenbroker.domain.resilience.Backoff;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +29,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,13 +76,17 @@ class WebhookConnectionEventsTest {
     };
 
     private final JsonMapper json = JsonMapper.createDefault();
-    /** Only {@code metadata.test} resolves, to the cloud-metadata address; nothing is ever sent there. */
+    /**
+     * IP literals are read (the receivers listen on 127.0.0.1); only {@code metadata.test} resolves, to the
+     * cloud-metadata address, which the policy refuses before anything is sent there.
+     */
     private final EgressGuard egress = new EgressGuard(EgressPolicy.defaults(), host -> {
         if (host.equals("metadata.test")) {
             return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169,
                     (byte) 254})};
         }
-        throw new UnknownHostException(host);
+        return IpLiteral.parse(host).map(WebhookConnectionEventsTest::address)
+                .orElseThrow(() -> new UnknownHostException(host));
     });
     private final WebhookReceiver receiver = new WebhookReceiver(Map.of("/acme", ACME_SECRET, "/globex", GLOBEX_SECRET,
             "/default", DEFAULT_SECRET));
@@ -104,7 +110,8 @@ class WebhookConnectionEventsTest {
 
     private WebhookConnectionEvents events(WebhookTargets targets, WebhookConnectionEvents.Settings settings) {
         WebhookConnectionEvents events = new WebhookConnectionEvents(new InMemoryConnectionEvents(10), targets, json,
-                HttpClient.newHttpClient(), egress, Clock.fixed(NOW, ZoneOffset.UTC), CEILING, settings, scheduler);
+                new EgressDnsResolver(egress, SavedBy.OPERATOR), Clock.fixed(NOW, ZoneOffset.UTC), CEILING, settings,
+                scheduler);
         closing.add(events);
         return events;
     }
@@ -129,6 +136,14 @@ class WebhookConnectionEventsTest {
 
     private static ConnectionEvent event(String tenant, ConnectionEvent.Type type) {
         return new ConnectionEvent(ConnectionKey.of(tenant, "crm"), type, NOW, "invalid_grant");
+    }
+
+    private static InetAddress[] address(byte[] literal) {
+        try {
+            return new InetAddress[] {InetAddress.getByAddress(literal)};
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     @SuppressWarnings("unchecked")

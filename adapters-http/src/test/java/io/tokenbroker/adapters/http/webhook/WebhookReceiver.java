@@ -74,10 +74,18 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** @param secrets the secret of each path ("/acme" → its tenant's secret) */
     public WebhookReceiver(Map<String, String> secrets) {
+        this(InetAddress.getLoopbackAddress(), 0, secrets);
+    }
+
+    /**
+     * A receiver on one loopback address and port (0: any free one), so that a test can put two receivers on the same
+     * port of two addresses and see which one a name was connected to.
+     */
+    public WebhookReceiver(InetAddress address, int port, Map<String, String> secrets) {
         this.secrets = Map.copyOf(secrets);
         System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            server = HttpServer.create(new InetSocketAddress(address, port), 50);
         } catch (IOException failed) {
             throw new UncheckedIOException(failed);
         }
@@ -102,7 +110,11 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     public URI url(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + port() + path);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public void failNext(String path, int times) {
