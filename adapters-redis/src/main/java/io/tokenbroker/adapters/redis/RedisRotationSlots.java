@@ -108,13 +108,17 @@ final class RedisRotationSlots implements RotationSlots {
                 "could not withdraw the published rotation of " + key);
     }
 
-    /** Completes when the command did, never exceptionally: a failure is logged with the failure's own message. */
+    /**
+     * Completes when the command did, never exceptionally. A failure is logged at debug level only: it is nearly
+     * always Redis being down, which {@link RedisOutage} logs once, and a line per rotation would flood the log for
+     * as long as the outage lasts (seen in the Redis-down fault drill).
+     */
     private static CompletionStage<Void> logged(CompletionStage<?> command, String failure) {
         return command.handle((done, failed) -> {
             if (failed != null) {
                 Throwable cause = failed instanceof CompletionException && failed.getCause() != null
                         ? failed.getCause() : failed;
-                LOG.log(Level.WARNING, "{0}: {1}", failure, cause.getMessage());
+                LOG.log(Level.DEBUG, "{0}: {1}", failure, cause.getMessage());
             }
             return null;
         });
