@@ -30,14 +30,7 @@ public final class EgressDnsResolver implements DnsResolver {
 
     @Override
     public InetAddress[] resolve(String host) throws UnknownHostException {
-        EgressGuard.CheckedTarget checked = guard.checkHost(host, savedBy);
-        if (checked.refusal().isPresent()) {
-            throw new EgressRefusedException(checked.refusal().get());
-        }
-        if (checked.addresses().isEmpty()) {
-            throw new UnknownHostException(host);
-        }
-        return checked.addresses().toArray(InetAddress[]::new);
+        return guard.checkHost(host, savedBy).connectable(host).toArray(InetAddress[]::new);
     }
 
     /**

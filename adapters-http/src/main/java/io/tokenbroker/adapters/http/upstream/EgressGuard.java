@@ -107,6 +107,23 @@ public final class EgressGuard implements OutboundTargets {
      *                  itself was refused
      */
     public record CheckedTarget(Optional<EgressRefusal> refusal, List<InetAddress> addresses) {
+
+        /**
+         * For a client's resolver hook: the addresses it may connect to.
+         *
+         * @throws EgressRefusedException when the policy refuses one of them (an {@link UnknownHostException}, so
+         *                                the client fails the connect as for a name that does not resolve)
+         * @throws UnknownHostException   when {@code host} resolved to nothing
+         */
+        public List<InetAddress> connectable(String host) throws UnknownHostException {
+            if (refusal.isPresent()) {
+                throw new EgressRefusedException(refusal.get());
+            }
+            if (addresses.isEmpty()) {
+                throw new UnknownHostException(host);
+            }
+            return addresses;
+        }
     }
 
     private Optional<EgressRefusal> checkAddresses(String host, InetAddress[] addresses, SavedBy savedBy) {

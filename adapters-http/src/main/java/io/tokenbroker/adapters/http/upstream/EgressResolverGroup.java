@@ -63,14 +63,7 @@ public final class EgressResolverGroup extends AddressResolverGroup<InetSocketAd
         }
 
         private List<InetAddress> allowed(String host) throws UnknownHostException {
-            EgressGuard.CheckedTarget checked = guard.checkHost(host, savedBy);
-            if (checked.refusal().isPresent()) {
-                throw new EgressRefusedException(checked.refusal().get());
-            }
-            if (checked.addresses().isEmpty()) {
-                throw new UnknownHostException(host);
-            }
-            return checked.addresses();
+            return guard.checkHost(host, savedBy).connectable(host);
         }
     }
 }
