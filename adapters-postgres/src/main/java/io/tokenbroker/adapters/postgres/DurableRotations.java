@@ -141,8 +141,8 @@ final class DurableRotations {
                     slot.refreshToken()));
             return Optional.of(new Held(token, slot.expiresAt(), slot.fence()));
         } catch (UndecryptableSecretException refused) {
-            LOG.log(Level.WARNING, "a held or published rotation of {0} does not open (copied, tampered or an unknown key); "
-                    + "ignored", key);
+            LOG.log(Level.WARNING, "a held or published rotation of {0} does not open (copied, tampered or an "
+                    + "unknown key); ignored", key);
             return Optional.empty();
         }
     }

@@ -88,13 +88,7 @@ public final class PendingRotations {
      * before, the superseded refresh token.
      */
     Optional<Rotation> newest(ConnectionKey key) {
-        Optional<Rotation> newest = Optional.ofNullable(pending.get(key));
-        Optional<Held> held = durable.newest(key);
-        if (held.isPresent() && held.get().fence() > newest.map(Rotation::fence).orElse(0L)) {
-            newest = held.map(found -> new Rotation(new AssociatedData(key, Field.REFRESH_TOKEN)
-                    .seal(cipher, found.refreshToken()), found.expiresAt(), found.fence()));
-        }
-        return newest;
+        return newer(key, Optional.ofNullable(pending.get(key)), durable.newest(key));
     }
 
     /**
@@ -111,11 +105,15 @@ public final class PendingRotations {
      * presenting its refresh token would be a reuse, which a reuse-detecting provider answers by revoking the grant.
      */
     Optional<Rotation> withPublished(ConnectionKey key, Optional<Rotation> waiting) {
-        Optional<Held> published = durable.published(key);
-        if (published.isEmpty() || published.get().fence() <= waiting.map(Rotation::fence).orElse(0L)) {
-            return waiting;
+        return newer(key, waiting, durable.published(key));
+    }
+
+    /** {@code candidate}, sealed for the column, when its fence is higher than {@code current}'s; else current. */
+    private Optional<Rotation> newer(ConnectionKey key, Optional<Rotation> current, Optional<Held> candidate) {
+        if (candidate.isEmpty() || candidate.get().fence() <= current.map(Rotation::fence).orElse(0L)) {
+            return current;
         }
-        return published.map(found -> new Rotation(new AssociatedData(key, Field.REFRESH_TOKEN)
+        return candidate.map(found -> new Rotation(new AssociatedData(key, Field.REFRESH_TOKEN)
                 .seal(cipher, found.refreshToken()), found.expiresAt(), found.fence()));
     }
 
