@@ -25,8 +25,6 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * One HTTP exchange with a token endpoint, over Apache HttpClient 5 classic: the calling thread writes the request
@@ -56,16 +54,8 @@ final class ApacheTokenExchange {
     ApacheTokenExchange(CloseableHttpClient http, Duration requestTimeout) {
         this.http = http;
         this.requestTimeout = requestTimeout;
-        Timeout timeout = Timeout.of(requestTimeout);
-        // Per request, so it replaces the client's defaults whole: everything it must not do is said again here.
-        this.config = RequestConfig.custom()
-                .setResponseTimeout(timeout)
-                .setConnectionRequestTimeout(timeout)
-                .setRedirectsEnabled(false)
-                .setAuthenticationEnabled(false)
-                .setContentCompressionEnabled(false)
-                .setProtocolUpgradeEnabled(false)
-                .build();
+        // Per request, so it replaces the client's defaults whole: everything it must not do is said again there.
+        this.config = OutboundConfigs.request(requestTimeout);
     }
 
     /**
@@ -73,17 +63,10 @@ final class ApacheTokenExchange {
      * retry: a grant is never sent twice by the client (a refresh token presented twice breaks rotation); retries
      * are the broker's own policy. No redirects (the egress check covers only the address a request names), no
      * cookies, no authentication state, no compression, and no system properties, so no proxy from the environment.
-     *
-     * <p>A pooled connection idle for 2 s is probed before reuse (a 1 ms read: has the provider closed it?), and one
-     * idle for 30 s is closed instead, below common load balancers' idle limits, so a half-open connection is not
-     * reused either. Neither needs a background thread.
+     * Idle connections as {@link OutboundConfigs#connections}.
      */
     static CloseableHttpClient client(Duration connectTimeout) {
-        ConnectionConfig connections = ConnectionConfig.custom()
-                .setConnectTimeout(Timeout.of(connectTimeout))
-                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                .setIdleTimeout(Timeout.ofSeconds(30))
-                .build();
+        ConnectionConfig connections = OutboundConfigs.connections(connectTimeout);
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnPerRoute(50)

@@ -1,6 +1,7 @@
 package io.tokenbroker.adapters.http.webhook;
 
 import io.tokenbroker.adapters.http.upstream.EgressDnsResolver;
+import io.tokenbroker.adapters.http.upstream.OutboundConfigs;
 import io.tokenbroker.adapters.http.webhook.WebhookTargets.Target;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ import org.apache.hc.client5.http.async.AsyncExecCallback;
 import org.apache.hc.client5.http.async.AsyncExecChain;
 import org.apache.hc.client5.http.async.AsyncExecRuntime;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
@@ -35,8 +35,6 @@ import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * One attempt on the wire: signs the body afresh ({@code t=<epoch seconds>,v1=<hex>}, HMAC-SHA256 over
@@ -77,12 +75,8 @@ final class WebhookSender implements AutoCloseable {
      * bounds each wait for the receiver; the lane bounds the whole attempt, body included, by the same timeout.
      */
     static CloseableHttpAsyncClient client(EgressDnsResolver resolver, Duration timeout, int connections) {
-        Timeout attempt = Timeout.of(timeout);
-        ConnectionConfig connection = ConnectionConfig.custom()
-                .setConnectTimeout(Timeout.of(timeout.compareTo(CONNECT_TIMEOUT) < 0 ? timeout : CONNECT_TIMEOUT))
-                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                .setIdleTimeout(Timeout.ofSeconds(30))
-                .build();
+        ConnectionConfig connection = OutboundConfigs.connections(
+                timeout.compareTo(CONNECT_TIMEOUT) < 0 ? timeout : CONNECT_TIMEOUT);
         CloseableHttpAsyncClient client = HttpAsyncClients.custom()
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setDnsResolver(resolver)
@@ -93,14 +87,7 @@ final class WebhookSender implements AutoCloseable {
                         .build())
                 .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build())
                 .setThreadFactory(new DefaultThreadFactory("webhook-http", true))
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(attempt)
-                        .setConnectionRequestTimeout(attempt)
-                        .setRedirectsEnabled(false)
-                        .setAuthenticationEnabled(false)
-                        .setContentCompressionEnabled(false)
-                        .setProtocolUpgradeEnabled(false)
-                        .build())
+                .setDefaultRequestConfig(OutboundConfigs.request(timeout))
                 .addExecInterceptorFirst("webhook-runtime", WebhookSender::keepRuntime)
                 .setUserAgent(USER_AGENT)
                 .disableAutomaticRetries()
